@@ -1,0 +1,11 @@
+# berth_set_warnings(target): the project's warning set; errors in CI builds.
+function(berth_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  if(BERTH_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(BERTH_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()

@@ -1,0 +1,31 @@
+// Host: the kernel services a plugin may use — the API client and settings.
+// The Host outlives every plugin instance; plugins keep the reference.
+//
+// Thread safety: all methods are safe to call from any thread.
+#ifndef BERTH_SDK_HOST_H_
+#define BERTH_SDK_HOST_H_
+
+#include <string>
+
+#include "berth/client.h"
+
+namespace berth {
+
+class Host {
+ public:
+  virtual ~Host() = default;
+  // The in-process API client. Valid for the Host's lifetime.
+  virtual Client& client() = 0;
+  // Logs one line at info/warn/error level, tagged with the plugin name.
+  virtual void Log(int level, const std::string& plugin,
+                   const std::string& message) = 0;
+};
+
+constexpr int kLogDebug = 0;
+constexpr int kLogInfo = 1;
+constexpr int kLogWarn = 2;
+constexpr int kLogError = 3;
+
+}  // namespace berth
+
+#endif  // BERTH_SDK_HOST_H_

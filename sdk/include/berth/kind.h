@@ -1,0 +1,166 @@
+// Kind: what a plugin implements to add one resource kind to the API. The
+// kernel knows no kind by name; everything kind-specific — names and scope
+// for discovery, defaulting, validation, printer columns, OpenAPI schema,
+// selectable fields, strategic-merge keys, delete behaviour — comes from here.
+// Modelled on the apiserver's registry strategy.
+//
+// Thread safety: the kernel calls a Kind from many request threads at once;
+// implementations must be safe for concurrent const calls.
+#ifndef BERTH_SDK_KIND_H_
+#define BERTH_SDK_KIND_H_
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "berth/json.h"
+#include "berth/status.h"
+
+namespace berth {
+
+// The names by which the API knows a kind.
+struct KindInfo {
+  std::string group;     // "" for the core group, "apps", ...
+  std::string version;   // "v1"
+  std::string kind;      // "Pod"
+  std::string plural;    // "pods" (the resource)
+  std::string singular;  // "pod"
+  bool namespaced = true;
+  std::vector<std::string> short_names;  // {"po"}
+  std::vector<std::string> categories;   // {"all"}
+  // Verbs served; the default is the full set.
+  std::vector<std::string> verbs = {"create", "delete", "deletecollection",
+                                    "get",    "list",   "patch",
+                                    "update", "watch"};
+  bool status_subresource = false;
+  // A `scale` subresource (autoscaling/v1 Scale) reading these fields.
+  bool scale_subresource = false;
+  // Schema name in OpenAPI components, e.g. "io.k8s.api.core.v1.Pod".
+  std::string schema_name;
+
+  std::string ApiVersion() const {
+    return group.empty() ? version : group + "/" + version;
+  }
+};
+
+// A Table column (meta.k8s.io/v1 TableColumnDefinition).
+struct PrinterColumn {
+  std::string name;         // "Name"
+  std::string type;         // "string", "integer", "date", "number"
+  std::string format;       // "name" for the name column, else ""
+  std::string description;
+  int priority = 0;         // 0: always shown; 1: only with -o wide
+};
+
+// Builders for field causes with Kubernetes' wording.
+namespace field {
+inline FieldCause Required(std::string path, std::string detail = "") {
+  return {"FieldValueRequired", std::move(path),
+          detail.empty() ? "Required value" : "Required value: " + detail};
+}
+inline FieldCause Invalid(std::string path, const std::string& value,
+                          const std::string& detail) {
+  return {"FieldValueInvalid", std::move(path),
+          "Invalid value: \"" + value + "\": " + detail};
+}
+inline FieldCause InvalidNumber(std::string path, long long value,
+                                const std::string& detail) {
+  return {"FieldValueInvalid", std::move(path),
+          "Invalid value: " + std::to_string(value) + ": " + detail};
+}
+inline FieldCause NotSupported(std::string path, const std::string& value,
+                               const std::vector<std::string>& valid) {
+  std::string list;
+  for (size_t i = 0; i < valid.size(); ++i) {
+    list += (i ? ", \"" : "\"") + valid[i] + "\"";
+  }
+  return {"FieldValueNotSupported", std::move(path),
+          "Unsupported value: \"" + value + "\": supported values: " + list};
+}
+inline FieldCause Duplicate(std::string path, const std::string& value) {
+  return {"FieldValueDuplicate", std::move(path),
+          "Duplicate value: \"" + value + "\""};
+}
+inline FieldCause Forbidden(std::string path, const std::string& detail) {
+  return {"FieldValueForbidden", std::move(path), "Forbidden: " + detail};
+}
+}  // namespace field
+
+// What DELETE does with an object whose finalizers are empty.
+enum class DeleteAction {
+  kDelete,         // remove it now
+  kMarkDeleting,   // keep it with deletionTimestamp set (e.g. a Namespace
+                   // whose spec.finalizers still hold it)
+};
+
+class Kind {
+ public:
+  virtual ~Kind() = default;
+
+  virtual const KindInfo& Info() const = 0;
+
+  // Fills defaults, as the apiserver's defaulting does, into a whole object
+  // about to be created or updated. `obj` is the full object; `alloc` owns
+  // its memory.
+  virtual void Default(Json& obj, JsonAlloc& alloc) const {}
+
+  // Checks an object that is about to be written. `old` is the stored object
+  // on update, nullptr on create. Returns one cause per invalid field; the
+  // kernel adds metadata checks (name format) itself and replies 422.
+  virtual std::vector<FieldCause> Validate(const Json& obj,
+                                           const Json* old) const {
+    return {};
+  }
+
+  // Called on create after validation, inside the write, with the store
+  // able to refuse; used to allocate (a Service's ClusterIP). May mutate obj.
+  // A failure aborts the create with that Status.
+  virtual Status PrepareForCreate(Json& obj, JsonAlloc& alloc) { return {}; }
+  // Called after an object was deleted, to release what PrepareForCreate
+  // took.
+  virtual void AfterDelete(const Json& obj) {}
+
+  // Decides what DELETE does once metadata.finalizers are empty. May mutate
+  // obj (e.g. set status.phase=Terminating) when it returns kMarkDeleting.
+  virtual DeleteAction PrepareForDelete(Json& obj, JsonAlloc& alloc) const {
+    return DeleteAction::kDelete;
+  }
+
+  // Table columns for `kubectl get`. Empty means the generic Name and
+  // Created At columns. The first column must be the name.
+  virtual std::vector<PrinterColumn> Columns() const { return {}; }
+  // One cell per column for `obj`, appended to `cells` (a JSON array).
+  // `now` is for age columns.
+  virtual void Cells(const Json& obj, std::chrono::system_clock::time_point now,
+                     Json& cells, JsonAlloc& alloc) const {}
+
+  // Field selector support beyond metadata.name and metadata.namespace:
+  // label -> value for this object, e.g. {"spec.nodeName": "n1",
+  // "status.phase": "Running"}. Fields not returned cannot be selected
+  // (the kernel replies 400 naming the field).
+  virtual std::vector<std::string> SelectableFields() const { return {}; }
+  virtual std::map<std::string, std::string> FieldValues(
+      const Json& obj) const {
+    return {};
+  }
+
+  // Strategic merge patch: the merge key of the list at `path`, a dotted
+  // path of member names without indexes ("spec.containers" -> "name",
+  // "spec.containers.ports" -> "containerPort"). nullopt: the list is
+  // replaced as a whole.
+  virtual std::optional<std::string> MergeKey(const std::string& path) const {
+    return std::nullopt;
+  }
+
+  // OpenAPI v3 component schemas this kind needs, as one JSON object
+  // {"io.k8s.api.core.v1.Pod": {...}, "io.k8s.api.core.v1.PodSpec": {...}}.
+  // References to "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" and the
+  // other meta types are served by the kernel. Empty: a permissive schema.
+  virtual std::string OpenApiSchemas() const { return ""; }
+};
+
+}  // namespace berth
+
+#endif  // BERTH_SDK_KIND_H_

@@ -1,0 +1,61 @@
+// Plugin: the entry point of a plugin library. A plugin exports exactly two
+// C symbols (use BERTH_PLUGIN): its build key, checked before anything else,
+// and a factory. The kernel then calls Register once with the plugin's
+// settings; the plugin lists everything it provides through the Registrar
+// (there is no static self-registration). Libraries are never unloaded; at
+// shutdown the kernel stops the controllers, calls Shutdown (which must join
+// the plugin's threads), drops the instances, and only then the handles.
+//
+// Thread safety: Register and Shutdown are called once, from the main thread.
+#ifndef BERTH_SDK_PLUGIN_H_
+#define BERTH_SDK_PLUGIN_H_
+
+#include <memory>
+#include <string>
+
+#include "berth/abi_version.h"
+#include "berth/controller.h"
+#include "berth/host.h"
+#include "berth/kind.h"
+#include "berth/status.h"
+
+namespace berth {
+
+// What Register uses to hand its providers to the kernel. Adding a kind
+// another plugin already provides fails with AlreadyExists.
+class Registrar {
+ public:
+  virtual ~Registrar() = default;
+  virtual Status AddKind(std::shared_ptr<Kind> kind) = 0;
+  virtual Status AddController(std::shared_ptr<Controller> controller) = 0;
+};
+
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  // Stable plugin name, as written in conf/berth.yaml: "core".
+  virtual std::string Name() const = 0;
+  virtual std::string Version() const = 0;
+  // Validates `settings_json` (the plugin's `settings:` block as JSON, "{}"
+  // when absent) and registers the plugin's providers. A non-OK Status stops
+  // server start-up with a line naming the plugin and the message.
+  virtual Status Register(Host& host, const std::string& settings_json,
+                          Registrar& registrar) = 0;
+  // Stops and joins every thread the plugin started.
+  virtual void Shutdown() {}
+};
+
+}  // namespace berth
+
+#define BERTH_PLUGIN_EXPORT extern "C" __attribute__((visibility("default")))
+
+// Defines the two exported entry points for plugin class `PluginClass`.
+#define BERTH_PLUGIN(PluginClass)                                         \
+  BERTH_PLUGIN_EXPORT const char* berth_plugin_build_key() {             \
+    return BERTH_BUILD_KEY;                                               \
+  }                                                                       \
+  BERTH_PLUGIN_EXPORT berth::Plugin* berth_plugin_create() {             \
+    return new PluginClass();                                             \
+  }
+
+#endif  // BERTH_SDK_PLUGIN_H_
