@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "berth/status.h"
 
@@ -40,9 +41,20 @@ class WatchHandle {
   virtual ~WatchHandle() = default;
 };
 
+// A resource the server serves, as discovery lists it.
+struct ServedResource {
+  ResourceRef ref;
+  std::string kind;
+  bool namespaced = true;
+};
+
 class Client {
  public:
   virtual ~Client() = default;
+
+  // Every resource the server serves (what discovery lists), e.g. for a
+  // namespace controller that must empty a namespace of every kind.
+  virtual std::vector<ServedResource> ServerResources() = 0;
 
   // The object, or NotFound.
   virtual StatusOr<std::string> Get(const ResourceRef& r, const std::string& ns,

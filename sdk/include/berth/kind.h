@@ -116,11 +116,14 @@ class Kind {
 
   // Called on create after validation, inside the write, with the store
   // able to refuse; used to allocate (a Service's ClusterIP). May mutate obj.
-  // A failure aborts the create with that Status.
-  virtual Status PrepareForCreate(Json& obj, JsonAlloc& alloc) { return {}; }
+  // A failure aborts the create with that Status. Const like every Kind
+  // method: allocation state lives in the kind's own synchronized members.
+  virtual Status PrepareForCreate(Json& obj, JsonAlloc& alloc) const {
+    return {};
+  }
   // Called after an object was deleted, to release what PrepareForCreate
   // took.
-  virtual void AfterDelete(const Json& obj) {}
+  virtual void AfterDelete(const Json& obj) const {}
 
   // Decides what DELETE does once metadata.finalizers are empty. May mutate
   // obj (e.g. set status.phase=Terminating) when it returns kMarkDeleting.

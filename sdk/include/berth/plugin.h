@@ -14,6 +14,7 @@
 #include <string>
 
 #include "berth/abi_version.h"
+#include "berth/admission.h"
 #include "berth/controller.h"
 #include "berth/host.h"
 #include "berth/kind.h"
@@ -28,6 +29,9 @@ class Registrar {
   virtual ~Registrar() = default;
   virtual Status AddKind(std::shared_ptr<Kind> kind) = 0;
   virtual Status AddController(std::shared_ptr<Controller> controller) = 0;
+  virtual Status AddAdmission(std::shared_ptr<Admission> admission) {
+    return Status::Internal("this host does not run admission plugins");
+  }
 };
 
 class Plugin {
@@ -41,6 +45,10 @@ class Plugin {
   // server start-up with a line naming the plugin and the message.
   virtual Status Register(Host& host, const std::string& settings_json,
                           Registrar& registrar) = 0;
+  // Called once when the server is serving the API, before it reports
+  // ready: the plugin may create the objects it guarantees (the core plugin
+  // makes the default namespaces). A non-OK Status stops start-up.
+  virtual Status Start() { return {}; }
   // Stops and joins every thread the plugin started.
   virtual void Shutdown() {}
 };

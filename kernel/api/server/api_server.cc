@@ -1,0 +1,87 @@
+#include "kernel/api/server/api_server.h"
+
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+
+#include "kernel/api/server/rest_handler.h"
+
+namespace berth::api {
+namespace {
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(ApiContext* ctx) : ctx_(ctx) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
+    return new RestHandler(ctx_);
+  }
+
+ private:
+  ApiContext* ctx_;
+};
+
+}  // namespace
+
+ApiServer::ApiServer(ApiServerOptions options, const KindRegistry* kinds,
+                     ResourceService* service, Metrics* metrics) {
+  ctx_.kinds = kinds;
+  ctx_.service = service;
+  ctx_.metrics = metrics;
+  ctx_.options = std::move(options);
+  ctx_.discovery = std::make_unique<Discovery>(kinds->All());
+  ctx_.openapi = std::make_unique<OpenApi>(kinds->All());
+  OpenApi* openapi = ctx_.openapi.get();
+  service->set_unknown_field_finder(
+      [openapi](const Kind& kind, const Json& obj) {
+        return openapi->UnknownFields(kind, obj);
+      });
+}
+
+ApiServer::~ApiServer() { Stop(); }
+
+Status ApiServer::Start() {
+  try {
+    Poco::Net::SocketAddress addr(ctx_.options.bind_address,
+                                  static_cast<Poco::UInt16>(ctx_.options.port));
+    std::unique_ptr<Poco::Net::ServerSocket> socket;
+    if (ctx_.options.tls) {
+      socket = std::make_unique<Poco::Net::SecureServerSocket>(
+          addr, 1024, ctx_.options.tls);
+    } else {
+      socket = std::make_unique<Poco::Net::ServerSocket>(addr, 1024);
+    }
+    port_ = socket->address().port();
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setKeepAlive(true);
+    params->setMaxKeepAliveRequests(0);  // unlimited
+    params->setKeepAliveTimeout(Poco::Timespan(90, 0));
+    params->setTimeout(Poco::Timespan(60, 0));
+    params->setMaxThreads(ctx_.options.max_threads);
+    params->setMaxQueued(4096);
+    pool_ = std::make_unique<Poco::ThreadPool>(4, ctx_.options.max_threads, 60,
+                                               256 * 1024);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(
+        new Factory(&ctx_), *pool_, *socket, params);
+    server_->start();
+  } catch (const Poco::Exception& e) {
+    return Status::Unavailable("cannot listen on " + ctx_.options.bind_address +
+                               ":" + std::to_string(ctx_.options.port) + ": " +
+                               e.displayText());
+  }
+  return {};
+}
+
+void ApiServer::Stop() {
+  if (!server_) return;
+  ctx_.stopping = true;
+  server_->stopAll(true);
+  pool_->joinAll();
+  server_.reset();
+  pool_.reset();
+}
+
+}  // namespace berth::api

@@ -1,0 +1,78 @@
+// ApiServer: the Kubernetes REST API over HTTP(S) on Poco's HTTPServer.
+// Every request goes authenticate -> route -> ResourceService; discovery,
+// OpenAPI, /version, health and /metrics are served from documents built at
+// start. Watches stream chunked JSON until their timeout or the client goes.
+//
+// Thread safety: Start and Stop from one thread; requests are served on the
+// server's thread pool, each on one thread.
+#ifndef BERTH_KERNEL_API_SERVER_API_SERVER_H_
+#define BERTH_KERNEL_API_SERVER_API_SERVER_H_
+
+#include <Poco/Net/Context.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "berth/status.h"
+#include "kernel/api/server/discovery.h"
+#include "kernel/api/server/metrics.h"
+#include "kernel/api/server/openapi.h"
+#include "kernel/api/server/resource_service.h"
+#include "kernel/api/tls/tokens.h"
+#include "kernel/plugin/kind_registry.h"
+
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class HTTPServer;
+}
+}  // namespace Poco
+
+namespace berth::api {
+
+struct ApiServerOptions {
+  std::string bind_address = "0.0.0.0";
+  int port = 6443;               // 0: pick a free port
+  Poco::Net::Context::Ptr tls;   // null: plain HTTP (tests only)
+  const tls::TokenAuthenticator* tokens = nullptr;
+  bool allow_anonymous = false;  // plain-HTTP tests without credentials
+  int max_threads = 1024;
+};
+
+// Everything a request handler needs; owned by ApiServer.
+struct ApiContext {
+  const KindRegistry* kinds = nullptr;
+  ResourceService* service = nullptr;
+  std::unique_ptr<Discovery> discovery;
+  std::unique_ptr<OpenApi> openapi;
+  Metrics* metrics = nullptr;
+  ApiServerOptions options;
+  std::atomic<bool> ready{false};
+  std::atomic<bool> stopping{false};
+};
+
+class ApiServer {
+ public:
+  // `kinds` (frozen), `service` and `metrics` must outlive the server.
+  ApiServer(ApiServerOptions options, const KindRegistry* kinds,
+            ResourceService* service, Metrics* metrics);
+  ~ApiServer();
+
+  // Binds and starts serving. Errors: the bind failure as Unavailable.
+  Status Start();
+  // Stops accepting, ends open watches, waits for handlers.
+  void Stop();
+  int port() const { return port_; }
+  void set_ready(bool r) { ctx_.ready = r; }
+
+ private:
+  ApiContext ctx_;
+  std::unique_ptr<Poco::ThreadPool> pool_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  int port_ = 0;
+};
+
+}  // namespace berth::api
+
+#endif  // BERTH_KERNEL_API_SERVER_API_SERVER_H_

@@ -1,0 +1,56 @@
+// Discovery: the documents kubectl reads to learn which resources exist —
+// aggregated discovery (apidiscovery.k8s.io v2 and v2beta1, which kubectl
+// honours only under its exact Content-Type) and the legacy /api, /apis and
+// per-group-version APIResourceList. Built once from the kind registry.
+//
+// Thread safety: immutable after construction.
+#ifndef BERTH_KERNEL_API_SERVER_DISCOVERY_H_
+#define BERTH_KERNEL_API_SERVER_DISCOVERY_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "berth/kind.h"
+
+namespace berth::api {
+
+class Discovery {
+ public:
+  // `kinds` must stay valid while the Discovery is used.
+  explicit Discovery(std::vector<const Kind*> kinds);
+
+  // Aggregated documents for /api (core only) and /apis (the rest), for
+  // `version` "v2" or "v2beta1".
+  std::string AggregatedCore(const std::string& version) const;
+  std::string AggregatedGroups(const std::string& version) const;
+  // Legacy documents.
+  std::string ApiVersions(const std::string& server_address) const;
+  std::string ApiGroupList() const;
+  // /apis/<group>: one APIGroup; "" when the group is unknown.
+  std::string ApiGroup(const std::string& group) const;
+  // /api/v1 or /apis/<group>/<version>; "" when unknown.
+  std::string ResourceList(const std::string& group,
+                           const std::string& version) const;
+  // A hash of the whole discovery state, for ETags.
+  const std::string& etag() const { return etag_; }
+
+  static constexpr const char* kAggregatedContentTypeV2 =
+      "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+  static constexpr const char* kAggregatedContentTypeV2Beta1 =
+      "application/json;g=apidiscovery.k8s.io;v=v2beta1;as="
+      "APIGroupDiscoveryList";
+
+ private:
+  std::string Aggregated(bool core, const std::string& version) const;
+
+  // group -> version -> kinds, groups in registration order of first sight.
+  std::vector<std::string> group_order_;
+  std::map<std::string, std::map<std::string, std::vector<const Kind*>>>
+      groups_;
+  std::string etag_;
+};
+
+}  // namespace berth::api
+
+#endif  // BERTH_KERNEL_API_SERVER_DISCOVERY_H_

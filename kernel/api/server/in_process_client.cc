@@ -1,0 +1,167 @@
+#include "kernel/api/server/in_process_client.h"
+
+#include <atomic>
+#include <thread>
+
+namespace berth::api {
+namespace {
+
+class ThreadWatch : public WatchHandle {
+ public:
+  ThreadWatch(std::unique_ptr<store::Watcher> w,
+              std::function<void(const WatchEvent&)> on_event)
+      : watcher_(std::move(w)) {
+    thread_ = std::thread([this, on_event = std::move(on_event)] {
+      std::vector<store::Event> events;
+      while (!stop_) {
+        events.clear();
+        bool open = watcher_->Next(&events, std::chrono::milliseconds(500));
+        for (const auto& ev : events) {
+          if (stop_) return;
+          WatchEvent we;
+          we.type = ev.type == store::Event::Type::kAdded      ? "ADDED"
+                    : ev.type == store::Event::Type::kModified ? "MODIFIED"
+                                                               : "DELETED";
+          we.object = *ev.object.data;
+          on_event(we);
+        }
+        if (!open) {
+          if (!stop_) on_event(WatchEvent{"ERROR", watcher_->error().message()});
+          return;
+        }
+      }
+    });
+  }
+  ~ThreadWatch() override {
+    stop_ = true;
+    watcher_->Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::unique_ptr<store::Watcher> watcher_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+InProcessClient::InProcessClient(const KindRegistry* kinds,
+                                 ResourceService* service)
+    : kinds_(kinds), service_(service) {
+  write_options_.user.name = "system:berth";
+  write_options_.user.groups = {"system:masters"};
+}
+
+StatusOr<const Kind*> InProcessClient::Find(const ResourceRef& r) const {
+  const Kind* k = kinds_->ByResource(r.group, r.version, r.resource);
+  if (!k) {
+    return Status::NotFound("the server could not find the requested resource (" +
+                            r.resource + ")");
+  }
+  return k;
+}
+
+std::vector<ServedResource> InProcessClient::ServerResources() {
+  std::vector<ServedResource> out;
+  for (const Kind* k : kinds_->All()) {
+    const KindInfo& i = k->Info();
+    out.push_back({{i.group, i.version, i.plural}, i.kind, i.namespaced});
+  }
+  return out;
+}
+
+StatusOr<std::string> InProcessClient::Get(const ResourceRef& r,
+                                           const std::string& ns,
+                                           const std::string& name) {
+  auto k = Find(r);
+  if (!k.ok()) return k.status();
+  auto o = service_->Get(**k, ns, name);
+  if (!o.ok()) return o.status();
+  return *o->data;
+}
+
+StatusOr<std::string> InProcessClient::List(const ResourceRef& r,
+                                            const std::string& ns,
+                                            const berth::ListOptions& opts) {
+  auto k = Find(r);
+  if (!k.ok()) return k.status();
+  api::ListOptions lo;
+  lo.label_selector = opts.label_selector;
+  lo.field_selector = opts.field_selector;
+  auto list = service_->List(**k, ns, lo);
+  if (!list.ok()) return list.status();
+  std::string out = "{\"kind\":\"" + (*k)->Info().kind +
+                    "List\",\"apiVersion\":\"" + (*k)->Info().ApiVersion() +
+                    "\",\"metadata\":{\"resourceVersion\":\"" +
+                    std::to_string(list->revision) + "\"},\"items\":[";
+  for (size_t i = 0; i < list->items.size(); ++i) {
+    if (i) out += ',';
+    out += *list->items[i].data;
+  }
+  return out + "]}";
+}
+
+StatusOr<std::string> InProcessClient::Create(const ResourceRef& r,
+                                              const std::string& ns,
+                                              const std::string& object) {
+  auto k = Find(r);
+  if (!k.ok()) return k.status();
+  JsonDoc d;
+  d.Parse(object.data(), object.size());
+  if (d.HasParseError()) return Status::BadRequest("invalid JSON object");
+  auto w = service_->Create(**k, ns, std::move(d), write_options_);
+  if (!w.ok()) return w.status();
+  return *w->object.data;
+}
+
+StatusOr<std::string> InProcessClient::Update(const ResourceRef& r,
+                                              const std::string& ns,
+                                              const std::string& object,
+                                              const std::string& subresource) {
+  auto k = Find(r);
+  if (!k.ok()) return k.status();
+  JsonDoc d;
+  d.Parse(object.data(), object.size());
+  if (d.HasParseError()) return Status::BadRequest("invalid JSON object");
+  std::string name = GetString(d, {"metadata", "name"});
+  auto w = service_->Update(**k, ns, name, subresource, std::move(d),
+                            write_options_);
+  if (!w.ok()) return w.status();
+  return *w->object.data;
+}
+
+StatusOr<std::string> InProcessClient::MergePatch(
+    const ResourceRef& r, const std::string& ns, const std::string& name,
+    const std::string& patch, const std::string& subresource) {
+  auto k = Find(r);
+  if (!k.ok()) return k.status();
+  auto w = service_->Patch(**k, ns, name, subresource, PatchType::kMerge,
+                           patch, write_options_);
+  if (!w.ok()) return w.status();
+  return *w->object.data;
+}
+
+Status InProcessClient::Delete(const ResourceRef& r, const std::string& ns,
+                               const std::string& name) {
+  auto k = Find(r);
+  if (!k.ok()) return k.status();
+  DeleteOptions d;
+  d.user = write_options_.user;
+  auto o = service_->Delete(**k, ns, name, d);
+  return o.ok() ? Status() : o.status();
+}
+
+StatusOr<std::unique_ptr<WatchHandle>> InProcessClient::Watch(
+    const ResourceRef& r, const std::string& ns,
+    const std::string& resource_version,
+    std::function<void(const WatchEvent&)> on_event) {
+  auto k = Find(r);
+  if (!k.ok()) return k.status();
+  auto w = service_->Watch(**k, ns, {}, resource_version);
+  if (!w.ok()) return w.status();
+  return std::unique_ptr<WatchHandle>(
+      new ThreadWatch(std::move(w).value(), std::move(on_event)));
+}
+
+}  // namespace berth::api

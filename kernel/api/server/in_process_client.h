@@ -1,0 +1,54 @@
+// InProcessClient: berth::Client for plugins running inside `berth server`:
+// calls go straight through the ResourceService (the same defaulting,
+// validation and admission as REST requests), with no HTTP in between.
+//
+// Thread safety: every method is safe to call concurrently. Each Watch has
+// one delivery thread that stops when its handle is destroyed.
+#ifndef BERTH_KERNEL_API_SERVER_IN_PROCESS_CLIENT_H_
+#define BERTH_KERNEL_API_SERVER_IN_PROCESS_CLIENT_H_
+
+#include <string>
+
+#include "berth/client.h"
+#include "kernel/api/server/resource_service.h"
+#include "kernel/plugin/kind_registry.h"
+
+namespace berth::api {
+
+class InProcessClient : public Client {
+ public:
+  // `kinds` and `service` must outlive the client and every watch handle.
+  InProcessClient(const KindRegistry* kinds, ResourceService* service);
+
+  std::vector<ServedResource> ServerResources() override;
+  StatusOr<std::string> Get(const ResourceRef& r, const std::string& ns,
+                            const std::string& name) override;
+  StatusOr<std::string> List(const ResourceRef& r, const std::string& ns,
+                             const berth::ListOptions& opts) override;
+  StatusOr<std::string> Create(const ResourceRef& r, const std::string& ns,
+                               const std::string& object) override;
+  StatusOr<std::string> Update(const ResourceRef& r, const std::string& ns,
+                               const std::string& object,
+                               const std::string& subresource) override;
+  StatusOr<std::string> MergePatch(const ResourceRef& r, const std::string& ns,
+                                   const std::string& name,
+                                   const std::string& patch,
+                                   const std::string& subresource) override;
+  Status Delete(const ResourceRef& r, const std::string& ns,
+                const std::string& name) override;
+  StatusOr<std::unique_ptr<WatchHandle>> Watch(
+      const ResourceRef& r, const std::string& ns,
+      const std::string& resource_version,
+      std::function<void(const WatchEvent&)> on_event) override;
+
+ private:
+  StatusOr<const Kind*> Find(const ResourceRef& r) const;
+
+  const KindRegistry* kinds_;
+  ResourceService* service_;
+  WriteOptions write_options_;
+};
+
+}  // namespace berth::api
+
+#endif  // BERTH_KERNEL_API_SERVER_IN_PROCESS_CLIENT_H_

@@ -1,0 +1,150 @@
+// ResourceService: the generic object pipeline behind every REST verb and
+// the in-process client — what the apiserver's generic registry does for
+// every kind: system metadata (uid, timestamps, generation, resourceVersion),
+// the kind's defaulting and validation, strict field validation, the
+// admission chain, optimistic concurrency, the status and scale
+// subresources, patches, finalizers and deletion. It knows kinds only
+// through berth::Kind.
+//
+// Thread safety: all methods may be called concurrently; state lives in the
+// store and in the (thread-safe) kinds and admissions.
+#ifndef BERTH_KERNEL_API_SERVER_RESOURCE_SERVICE_H_
+#define BERTH_KERNEL_API_SERVER_RESOURCE_SERVICE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "berth/admission.h"
+#include "berth/json.h"
+#include "berth/kind.h"
+#include "berth/status.h"
+#include "kernel/store/store.h"
+
+namespace berth::api {
+
+enum class FieldValidation { kIgnore, kWarn, kStrict };
+enum class PatchType { kJson, kMerge, kStrategic, kApply };
+
+struct WriteOptions {
+  bool dry_run = false;
+  std::string field_manager;
+  FieldValidation validation = FieldValidation::kIgnore;
+  bool force = false;  // server-side apply
+  UserInfo user;
+};
+
+struct ListOptions {
+  std::string label_selector;
+  std::string field_selector;
+  int64_t limit = 0;
+  std::string continue_token;
+};
+
+struct DeleteOptions {
+  std::string propagation_policy;  // "Background", "Foreground", "Orphan"
+  std::string precondition_uid;
+  std::string precondition_resource_version;
+  bool dry_run = false;
+  UserInfo user;
+};
+
+// Outcome of a write: the stored object plus what the reply needs.
+struct WriteResult {
+  store::Object object;
+  bool created = false;      // PATCH (apply) that created the object: 201
+  std::vector<std::string> warnings;
+};
+
+// Finds the unknown fields of `obj` against the kind's schema ("spec.foo"),
+// for fieldValidation. Supplied by the OpenAPI module.
+using UnknownFieldFinder =
+    std::function<std::vector<std::string>(const Kind& kind, const Json& obj)>;
+
+class ResourceService {
+ public:
+  // `store` must outlive the service.
+  explicit ResourceService(store::Store* store);
+
+  void set_unknown_field_finder(UnknownFieldFinder f) {
+    unknown_fields_ = std::move(f);
+  }
+  // Admissions run in order; set before serving.
+  void set_admissions(std::vector<std::shared_ptr<Admission>> a) {
+    admissions_ = std::move(a);
+  }
+
+  // Store key and list prefix for a kind ("/registry/apps/deployments/ns/x").
+  static std::string Key(const KindInfo& info, const std::string& ns,
+                         const std::string& name);
+  static std::string Prefix(const KindInfo& info, const std::string& ns);
+  // Selector attributes of an object.
+  static store::Attrs AttrsFor(const Kind& kind, const Json& obj);
+
+  StatusOr<WriteResult> Create(const Kind& kind, const std::string& ns,
+                               JsonDoc obj, const WriteOptions& opts);
+  StatusOr<store::Object> Get(const Kind& kind, const std::string& ns,
+                              const std::string& name) const;
+  StatusOr<store::ListResult> List(const Kind& kind, const std::string& ns,
+                                   const ListOptions& opts) const;
+  // PUT of the object or its status subresource.
+  StatusOr<WriteResult> Update(const Kind& kind, const std::string& ns,
+                               const std::string& name,
+                               const std::string& subresource, JsonDoc obj,
+                               const WriteOptions& opts);
+  // PATCH of the object or its status subresource. kApply creates the
+  // object when it does not exist.
+  StatusOr<WriteResult> Patch(const Kind& kind, const std::string& ns,
+                              const std::string& name,
+                              const std::string& subresource, PatchType type,
+                              std::string_view body, const WriteOptions& opts);
+  // The autoscaling/v1 Scale of an object (scale subresource).
+  StatusOr<std::string> GetScale(const Kind& kind, const std::string& ns,
+                                 const std::string& name) const;
+  // PUT (type ignored, body is a Scale) or PATCH of the scale subresource;
+  // returns the new Scale.
+  StatusOr<std::string> UpdateScale(const Kind& kind, const std::string& ns,
+                                    const std::string& name,
+                                    std::optional<PatchType> type,
+                                    std::string_view body,
+                                    const WriteOptions& opts);
+  // DELETE. The object is removed now unless finalizers or the kind keep it
+  // (then it is returned with deletionTimestamp set).
+  StatusOr<store::Object> Delete(const Kind& kind, const std::string& ns,
+                                 const std::string& name,
+                                 const DeleteOptions& opts);
+  // Watch from `resource_version` ("" or "0": current state first).
+  StatusOr<std::unique_ptr<store::Watcher>> Watch(
+      const Kind& kind, const std::string& ns, const ListOptions& opts,
+      const std::string& resource_version) const;
+
+  store::Store& store() { return *store_; }
+
+ private:
+  using Mutator = std::function<StatusOr<JsonDoc>(const Json& old)>;
+  // The read-modify-write loop every update goes through.
+  StatusOr<WriteResult> UpdateLoop(const Kind& kind, const std::string& ns,
+                                   const std::string& name,
+                                   const std::string& subresource,
+                                   const Mutator& mutate,
+                                   const WriteOptions& opts);
+  StatusOr<store::Predicate> MakePredicate(const Kind& kind,
+                                           const ListOptions& opts) const;
+  Status RunAdmission(const Kind& kind, AdmissionRequest::Operation op,
+                      const std::string& subresource, const std::string& ns,
+                      const std::string& name, const UserInfo& user,
+                      bool dry_run, const Json* old, JsonDoc& obj);
+  Status CheckFields(const Kind& kind, const Json& obj,
+                     FieldValidation validation,
+                     std::vector<std::string>* warnings) const;
+
+  store::Store* store_;
+  UnknownFieldFinder unknown_fields_;
+  std::vector<std::shared_ptr<Admission>> admissions_;
+};
+
+}  // namespace berth::api
+
+#endif  // BERTH_KERNEL_API_SERVER_RESOURCE_SERVICE_H_

@@ -1,0 +1,626 @@
+#include "kernel/api/server/rest_handler.h"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <sstream>
+
+#include "kernel/api/codec/protobuf_codec.h"
+#include "kernel/api/codec/yaml_codec.h"
+#include "kernel/api/server/api_errors.h"
+#include "kernel/api/server/request_info.h"
+#include "kernel/api/server/table.h"
+#include "kernel/api/tls/authn.h"
+
+namespace berth::api {
+namespace {
+
+using Poco::Net::HTTPResponse;
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kMaxBodyBytes = 3 * 1024 * 1024;  // etcd's request limit
+
+struct Query {
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string Get(const std::string& k, const std::string& def = "") const {
+    for (const auto& [key, v] : params) {
+      if (key == k) return v;
+    }
+    return def;
+  }
+  bool Flag(const std::string& k) const {
+    std::string v = Get(k);
+    return v == "true" || v == "1";
+  }
+};
+
+std::string VersionBody() {
+  return R"({"major":"1","minor":"32","gitVersion":"v1.32.0-berth","gitCommit":"berth","gitTreeState":"clean","buildDate":"2026-01-01T00:00:00Z","goVersion":"go1.23.0","compiler":"gc","platform":"linux/amd64"})";
+}
+
+class Exchange {
+ public:
+  Exchange(Poco::Net::HTTPServerRequest& req,
+           Poco::Net::HTTPServerResponse& resp, ApiContext* ctx)
+      : req_(req), resp_(resp), ctx_(ctx) {}
+
+  int code() const { return code_; }
+
+  void Send(int code, const std::string& body,
+            const std::string& content_type = "application/json") {
+    code_ = code;
+    resp_.setStatus(static_cast<HTTPResponse::HTTPStatus>(code));
+    resp_.setContentType(content_type);
+    resp_.setContentLength(static_cast<std::streamsize>(body.size()));
+    for (const auto& w : warnings_) {
+      resp_.add("Warning", "299 - \"" + w + "\"");
+    }
+    resp_.send().write(body.data(), static_cast<std::streamsize>(body.size()));
+  }
+
+  void SendStatus(const Status& s, const KindInfo* info = nullptr,
+                  const std::string& name = "") {
+    Send(HttpCode(s.code()), StatusBody(s, info, name));
+  }
+
+  void AddWarnings(const std::vector<std::string>& w) {
+    warnings_.insert(warnings_.end(), w.begin(), w.end());
+  }
+
+  Poco::Net::HTTPServerRequest& req() { return req_; }
+  Poco::Net::HTTPServerResponse& resp() { return resp_; }
+
+  StatusOr<std::string> ReadBody() {
+    std::string body;
+    std::istream& in = req_.stream();
+    char buf[65536];
+    while (in.read(buf, sizeof(buf)) || in.gcount() > 0) {
+      body.append(buf, static_cast<size_t>(in.gcount()));
+      if (body.size() > kMaxBodyBytes) {
+        return Status(Status::Code::kBadRequest,
+                      "the request body is larger than 3 MiB");
+      }
+    }
+    return body;
+  }
+
+ private:
+  Poco::Net::HTTPServerRequest& req_;
+  Poco::Net::HTTPServerResponse& resp_;
+  ApiContext* ctx_;
+  int code_ = 0;
+  std::vector<std::string> warnings_;
+};
+
+bool WantsTable(const std::string& accept) {
+  return accept.find("as=Table") != std::string::npos;
+}
+
+std::string MediaType(const std::string& content_type) {
+  auto semi = content_type.find(';');
+  std::string t = content_type.substr(0, semi);
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  return t;
+}
+
+StatusOr<JsonDoc> DecodeObject(const std::string& content_type,
+                               const std::string& body) {
+  std::string type = MediaType(content_type);
+  if (type == "application/vnd.kubernetes.protobuf") {
+    return codec::DecodeKubernetesProtobuf(body);
+  }
+  if (type == "application/yaml") return codec::DecodeJsonOrYaml(body, true);
+  if (type.empty() || type == "application/json" || type == "*/*") {
+    return codec::DecodeJsonOrYaml(body, false);
+  }
+  return Status::UnsupportedMediaType(
+      "the body of the request was in an unknown format - accepted media "
+      "types include: application/json, application/yaml, "
+      "application/vnd.kubernetes.protobuf");
+}
+
+StatusOr<PatchType> PatchTypeOf(const std::string& content_type) {
+  std::string type = MediaType(content_type);
+  if (type == "application/json-patch+json") return PatchType::kJson;
+  if (type == "application/merge-patch+json") return PatchType::kMerge;
+  if (type == "application/strategic-merge-patch+json") {
+    return PatchType::kStrategic;
+  }
+  if (type == "application/apply-patch+yaml" ||
+      type == "application/apply-patch+cbor") {
+    return PatchType::kApply;
+  }
+  return Status::UnsupportedMediaType(
+      "the body of the request was in an unknown format - accepted media "
+      "types include: application/json-patch+json, "
+      "application/merge-patch+json, application/apply-patch+yaml, "
+      "application/strategic-merge-patch+json");
+}
+
+StatusOr<WriteOptions> ParseWriteOptions(const Query& q) {
+  WriteOptions o;
+  std::string dry = q.Get("dryRun");
+  if (!dry.empty() && dry != "All") {
+    return Status::BadRequest("Invalid dry run value: " + dry +
+                              ", supported values: \"All\"");
+  }
+  o.dry_run = dry == "All";
+  o.field_manager = q.Get("fieldManager");
+  std::string fv = q.Get("fieldValidation");
+  if (fv == "Strict") {
+    o.validation = FieldValidation::kStrict;
+  } else if (fv == "Warn" || fv.empty()) {
+    // The apiserver's default is Warn.
+    o.validation = FieldValidation::kWarn;
+  } else if (fv == "Ignore") {
+    o.validation = FieldValidation::kIgnore;
+  } else {
+    return Status::BadRequest("invalid fieldValidation directive: " + fv +
+                              ", supported values: Ignore, Warn, Strict");
+  }
+  o.force = q.Flag("force");
+  return o;
+}
+
+std::string ListKindOf(const KindInfo& info) { return info.kind + "List"; }
+
+std::string BuildList(const KindInfo& info, const store::ListResult& list) {
+  std::string out;
+  size_t total = 128;
+  for (const auto& o : list.items) total += o.data->size() + 1;
+  out.reserve(total);
+  out += "{\"kind\":\"" + ListKindOf(info) + "\",\"apiVersion\":\"" +
+         info.ApiVersion() + "\",\"metadata\":{\"resourceVersion\":\"" +
+         std::to_string(list.revision) + "\"";
+  if (!list.continue_token.empty()) {
+    out += ",\"continue\":\"" + list.continue_token + "\"";
+  }
+  out += "},\"items\":[";
+  for (size_t i = 0; i < list.items.size(); ++i) {
+    if (i) out += ',';
+    out += *list.items[i].data;
+  }
+  out += "]}";
+  return out;
+}
+
+const char* EventTypeName(store::Event::Type t) {
+  switch (t) {
+    case store::Event::Type::kAdded: return "ADDED";
+    case store::Event::Type::kModified: return "MODIFIED";
+    case store::Event::Type::kDeleted: return "DELETED";
+  }
+  return "ERROR";
+}
+
+// True once the peer has closed its end (readable with nothing to read).
+bool PeerClosed(Poco::Net::HTTPServerRequest& req) {
+  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req);
+  if (!impl) return false;
+  try {
+    Poco::Net::StreamSocket& s = impl->socket();
+    if (s.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_ERROR)) return true;
+    if (s.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ)) {
+      return s.available() <= 0;
+    }
+  } catch (const Poco::Exception&) {
+    return true;
+  }
+  return false;
+}
+
+class Router {
+ public:
+  Router(Exchange& ex, ApiContext* ctx, const UserInfo& user)
+      : ex_(ex), ctx_(ctx), user_(user) {}
+
+  // Returns the metrics verb and resource.
+  void Route(const RequestInfo& ri, const Query& q, std::string* verb,
+             std::string* resource);
+
+ private:
+  void Discovery(const RequestInfo& ri);
+  void Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
+                std::string* verb);
+  void Watch(const RequestInfo& ri, const Kind& kind, const Query& q);
+  void SendObject(int code, const Kind& kind, const store::Object& o);
+
+  Exchange& ex_;
+  ApiContext* ctx_;
+  UserInfo user_;
+};
+
+void Router::SendObject(int code, const Kind& kind, const store::Object& o) {
+  if (WantsTable(ex_.req().get("Accept", ""))) {
+    Query none;
+    ex_.Send(code, BuildTable(kind, {o.data}, IncludeObject::kMetadata, "", ""));
+    return;
+  }
+  ex_.Send(code, *o.data);
+}
+
+void Router::Discovery(const RequestInfo& ri) {
+  const auto& d = *ctx_->discovery;
+  std::string accept = ex_.req().get("Accept", "");
+  const auto& p = ri.parts;
+  std::string aggregated_version;
+  if (accept.find("as=APIGroupDiscoveryList") != std::string::npos) {
+    // Honour the first version the client lists.
+    size_t v2 = accept.find("v=v2;");
+    size_t v2b = accept.find("v=v2beta1");
+    if (v2 != std::string::npos && (v2b == std::string::npos || v2 < v2b)) {
+      aggregated_version = "v2";
+    } else if (v2b != std::string::npos) {
+      aggregated_version = "v2beta1";
+    }
+  }
+  if (p.size() == 1) {
+    if (!aggregated_version.empty()) {
+      std::string body = p[0] == "api" ? d.AggregatedCore(aggregated_version)
+                                       : d.AggregatedGroups(aggregated_version);
+      ex_.resp().set("ETag", d.etag());
+      ex_.resp().set("Vary", "Accept");
+      ex_.Send(200, body,
+               aggregated_version == "v2"
+                   ? Discovery::kAggregatedContentTypeV2
+                   : Discovery::kAggregatedContentTypeV2Beta1);
+      return;
+    }
+    if (p[0] == "api") {
+      ex_.Send(200, d.ApiVersions(ex_.req().getHost()));
+    } else {
+      ex_.Send(200, d.ApiGroupList());
+    }
+    return;
+  }
+  std::string body;
+  if (p[0] == "apis" && p.size() == 2) {
+    body = d.ApiGroup(p[1]);
+  } else if (p[0] == "api" && p.size() == 2) {
+    body = d.ResourceList("", p[1]);
+  } else if (p[0] == "apis" && p.size() == 3) {
+    body = d.ResourceList(p[1], p[2]);
+  }
+  if (body.empty()) {
+    ex_.SendStatus(Status::NotFound("the server could not find the requested resource"));
+    return;
+  }
+  ex_.Send(200, body);
+}
+
+void Router::Route(const RequestInfo& ri, const Query& q, std::string* verb,
+                   std::string* resource) {
+  const std::string& method = ex_.req().getMethod();
+  *verb = method;
+  if (!ri.is_resource_request || ri.resource.empty()) {
+    if (method != "GET" && method != "HEAD") {
+      ex_.SendStatus(Status::MethodNotAllowed("the server does not allow this method on the requested resource"));
+      return;
+    }
+    Discovery(ri);
+    return;
+  }
+  const Kind* kind = ctx_->kinds->ByResource(ri.group, ri.version, ri.resource);
+  *resource = ri.resource;
+  if (!kind || (!kind->Info().namespaced && !ri.namespace_.empty())) {
+    ex_.SendStatus(Status::NotFound("the server could not find the requested resource"));
+    return;
+  }
+  Resource(ri, *kind, q, verb);
+}
+
+void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
+                      std::string* verb) {
+  const KindInfo& info = kind.Info();
+  ResourceService& svc = *ctx_->service;
+  const std::string& method = ex_.req().getMethod();
+  const std::string& ns = ri.namespace_;
+  const std::string& sub = ri.subresource;
+  if (!sub.empty() && !((sub == "status" && info.status_subresource) ||
+                        (sub == "scale" && info.scale_subresource))) {
+    ex_.SendStatus(Status::NotFound("the server could not find the requested resource"));
+    return;
+  }
+  std::string content_type = ex_.req().getContentType();
+  if (method == "GET" && ri.name.empty()) {
+    if (q.Flag("watch")) {
+      *verb = "WATCH";
+      Watch(ri, kind, q);
+      return;
+    }
+    *verb = "LIST";
+    ListOptions lo;
+    lo.label_selector = q.Get("labelSelector");
+    lo.field_selector = q.Get("fieldSelector");
+    std::string limit = q.Get("limit");
+    if (!limit.empty()) lo.limit = std::atoll(limit.c_str());
+    lo.continue_token = q.Get("continue");
+    auto list = svc.List(kind, ns, lo);
+    if (!list.ok()) return ex_.SendStatus(list.status(), &info);
+    if (WantsTable(ex_.req().get("Accept", ""))) {
+      std::vector<std::shared_ptr<const std::string>> objs;
+      objs.reserve(list->items.size());
+      for (const auto& o : list->items) objs.push_back(o.data);
+      ex_.Send(200, BuildTable(kind, objs,
+                               ParseIncludeObject(q.Get("includeObject")),
+                               std::to_string(list->revision),
+                               list->continue_token));
+      return;
+    }
+    ex_.Send(200, BuildList(info, *list));
+    return;
+  }
+  if (method == "GET") {
+    if (sub == "scale") {
+      auto scale = svc.GetScale(kind, ns, ri.name);
+      if (!scale.ok()) return ex_.SendStatus(scale.status(), &info, ri.name);
+      return ex_.Send(200, *scale);
+    }
+    auto o = svc.Get(kind, ns, ri.name);
+    if (!o.ok()) return ex_.SendStatus(o.status(), &info, ri.name);
+    return SendObject(200, kind, *o);
+  }
+  if (method == "DELETE") {
+    DeleteOptions d;
+    d.user = user_;
+    d.dry_run = q.Get("dryRun") == "All";
+    d.propagation_policy = q.Get("propagationPolicy");
+    auto body = ex_.ReadBody();
+    if (!body.ok()) return ex_.SendStatus(body.status());
+    if (!body->empty()) {
+      auto opts = codec::DecodeJsonOrYaml(*body, false);
+      if (!opts.ok()) return ex_.SendStatus(opts.status());
+      std::string pp = GetString(*opts, {"propagationPolicy"});
+      if (!pp.empty()) d.propagation_policy = pp;
+      d.precondition_uid = GetString(*opts, {"preconditions", "uid"});
+      d.precondition_resource_version =
+          GetString(*opts, {"preconditions", "resourceVersion"});
+      if (const Json* dr = Member(*opts, "dryRun"); dr && dr->IsArray()) {
+        for (auto& v : dr->GetArray()) {
+          if (v.IsString() && std::string(v.GetString()) == "All") {
+            d.dry_run = true;
+          }
+        }
+      }
+    }
+    if (ri.name.empty()) {
+      // deletecollection
+      ListOptions lo;
+      lo.label_selector = q.Get("labelSelector");
+      lo.field_selector = q.Get("fieldSelector");
+      auto list = svc.List(kind, ns, lo);
+      if (!list.ok()) return ex_.SendStatus(list.status(), &info);
+      store::ListResult deleted;
+      for (const auto& o : list->items) {
+        JsonDoc obj;
+        obj.Parse(o.data->data(), o.data->size());
+        std::string n = GetString(obj, {"metadata", "name"});
+        std::string ons = GetString(obj, {"metadata", "namespace"});
+        auto r = svc.Delete(kind, ons, n, d);
+        if (r.ok()) deleted.items.push_back(std::move(r).value());
+      }
+      deleted.revision = svc.store().CurrentRevision();
+      return ex_.Send(200, BuildList(info, deleted));
+    }
+    auto o = svc.Delete(kind, ns, ri.name, d);
+    if (!o.ok()) return ex_.SendStatus(o.status(), &info, ri.name);
+    return ex_.Send(200, *o->data);
+  }
+  auto wo = ParseWriteOptions(q);
+  if (!wo.ok()) return ex_.SendStatus(wo.status(), &info);
+  wo->user = user_;
+  auto body = ex_.ReadBody();
+  if (!body.ok()) return ex_.SendStatus(body.status());
+  if (method == "POST") {
+    if (!ri.name.empty()) {
+      return ex_.SendStatus(Status::MethodNotAllowed("the server does not allow this method on the requested resource"));
+    }
+    auto obj = DecodeObject(content_type, *body);
+    if (!obj.ok()) return ex_.SendStatus(obj.status(), &info);
+    std::string name = GetString(*obj, {"metadata", "name"});
+    auto r = svc.Create(kind, ns, std::move(obj).value(), *wo);
+    if (!r.ok()) return ex_.SendStatus(r.status(), &info, name);
+    ex_.AddWarnings(r->warnings);
+    return SendObject(201, kind, r->object);
+  }
+  if (ri.name.empty()) {
+    return ex_.SendStatus(Status::MethodNotAllowed("the server does not allow this method on the requested resource"));
+  }
+  if (method == "PUT") {
+    if (sub == "scale") {
+      auto scale = svc.UpdateScale(kind, ns, ri.name, std::nullopt, *body, *wo);
+      if (!scale.ok()) return ex_.SendStatus(scale.status(), &info, ri.name);
+      return ex_.Send(200, *scale);
+    }
+    auto obj = DecodeObject(content_type, *body);
+    if (!obj.ok()) return ex_.SendStatus(obj.status(), &info, ri.name);
+    auto r = svc.Update(kind, ns, ri.name, sub, std::move(obj).value(), *wo);
+    if (!r.ok()) return ex_.SendStatus(r.status(), &info, ri.name);
+    ex_.AddWarnings(r->warnings);
+    return SendObject(200, kind, r->object);
+  }
+  if (method == "PATCH") {
+    auto type = PatchTypeOf(content_type);
+    if (!type.ok()) return ex_.SendStatus(type.status(), &info, ri.name);
+    if (*type == PatchType::kApply && wo->field_manager.empty()) {
+      return ex_.SendStatus(Status::BadRequest(
+          "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required "
+          "value: is required for apply patch"));
+    }
+    if (sub == "scale") {
+      auto scale = svc.UpdateScale(kind, ns, ri.name, *type, *body, *wo);
+      if (!scale.ok()) return ex_.SendStatus(scale.status(), &info, ri.name);
+      return ex_.Send(200, *scale);
+    }
+    auto r = svc.Patch(kind, ns, ri.name, sub, *type, *body, *wo);
+    if (!r.ok()) return ex_.SendStatus(r.status(), &info, ri.name);
+    ex_.AddWarnings(r->warnings);
+    return SendObject(r->created ? 201 : 200, kind, r->object);
+  }
+  ex_.SendStatus(Status::MethodNotAllowed("the server does not allow this method on the requested resource"));
+}
+
+void Router::Watch(const RequestInfo& ri, const Kind& kind, const Query& q) {
+  const KindInfo& info = kind.Info();
+  ListOptions lo;
+  lo.label_selector = q.Get("labelSelector");
+  lo.field_selector = q.Get("fieldSelector");
+  auto watcher = ctx_->service->Watch(kind, ri.namespace_, lo,
+                                      q.Get("resourceVersion"));
+  const bool table = WantsTable(ex_.req().get("Accept", ""));
+  const IncludeObject include = ParseIncludeObject(q.Get("includeObject"));
+  const bool bookmarks = q.Flag("allowWatchBookmarks");
+  int timeout_s = std::atoi(q.Get("timeoutSeconds", "1800").c_str());
+  if (timeout_s <= 0) timeout_s = 1800;
+  if (!watcher.ok() && !watcher.status().IsNotFound() &&
+      watcher.status().code() != Status::Code::kGone) {
+    return ex_.SendStatus(watcher.status(), &info);
+  }
+  auto& resp = ex_.resp();
+  resp.setStatus(HTTPResponse::HTTP_OK);
+  resp.setContentType("application/json");
+  resp.setChunkedTransferEncoding(true);
+  resp.set("Cache-Control", "no-cache, private");
+  std::ostream& out = resp.send();
+  if (!watcher.ok()) {
+    out << "{\"type\":\"ERROR\",\"object\":" << StatusBody(watcher.status())
+        << "}\n";
+    out.flush();
+    return;
+  }
+  ctx_->metrics->WatchOpened(info.plural);
+  std::unique_ptr<store::Watcher> w = std::move(watcher).value();
+  const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
+  auto last_sent = Clock::now();
+  bool first_table = true;
+  std::vector<store::Event> events;
+  while (!ctx_->stopping && Clock::now() < deadline) {
+    events.clear();
+    bool open = w->Next(&events, std::chrono::milliseconds(500));
+    std::string chunk;
+    for (const auto& ev : events) {
+      chunk += "{\"type\":\"";
+      chunk += EventTypeName(ev.type);
+      chunk += "\",\"object\":";
+      if (table) {
+        chunk += BuildTable(kind, {ev.object.data}, include, "", "",
+                            first_table);
+        first_table = false;
+      } else {
+        chunk += *ev.object.data;
+      }
+      chunk += "}\n";
+    }
+    if (!open) {
+      chunk += "{\"type\":\"ERROR\",\"object\":" + StatusBody(w->error()) +
+               "}\n";
+    }
+    if (chunk.empty() && bookmarks &&
+        Clock::now() - last_sent > std::chrono::seconds(30)) {
+      chunk = "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"" + info.kind +
+              "\",\"apiVersion\":\"" + info.ApiVersion() +
+              "\",\"metadata\":{\"resourceVersion\":\"" +
+              std::to_string(w->Progress()) + "\"}}}\n";
+    }
+    if (!chunk.empty()) {
+      out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      out.flush();
+      last_sent = Clock::now();
+      if (!out.good()) break;
+    } else if (PeerClosed(ex_.req())) {
+      break;
+    }
+    if (!open) break;
+  }
+  w->Stop();
+  ctx_->metrics->WatchClosed(info.plural);
+}
+
+}  // namespace
+
+void RestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
+                                Poco::Net::HTTPServerResponse& response) {
+  const auto start = Clock::now();
+  Exchange ex(request, response, ctx_);
+  std::string verb = request.getMethod();
+  std::string resource;
+  try {
+    Poco::URI uri(request.getURI());
+    Query q;
+    q.params = uri.getQueryParameters();
+    const std::string& path = uri.getPath();
+    // Public endpoints, as kube-apiserver's system:public-info-viewer.
+    if (path == "/version") {
+      ex.Send(200, VersionBody());
+    } else if (path == "/healthz" || path == "/livez" ||
+               path.rfind("/healthz/", 0) == 0 || path.rfind("/livez/", 0) == 0) {
+      ex.Send(200, "ok", "text/plain; charset=utf-8");
+    } else if (path == "/readyz" || path.rfind("/readyz/", 0) == 0) {
+      if (ctx_->ready) {
+        ex.Send(200, "ok", "text/plain; charset=utf-8");
+      } else {
+        ex.Send(503, "[-]startup not finished\nreadyz check failed",
+                "text/plain; charset=utf-8");
+      }
+    } else {
+      UserInfo user;
+      bool authed = false;
+      if (ctx_->options.tokens) {
+        auto u = tls::AuthenticateRequest(request, *ctx_->options.tokens);
+        if (u.ok()) {
+          user.name = u->name;
+          user.uid = u->uid;
+          user.groups = u->groups;
+          authed = true;
+        }
+      }
+      if (!authed && !ctx_->options.allow_anonymous) {
+        ex.SendStatus(Status::Unauthorized("Unauthorized"));
+      } else {
+        if (!authed) user.name = "system:anonymous";
+        if (path == "/metrics") {
+          ex.Send(200, ctx_->metrics->Render(),
+                  "text/plain; version=0.0.4; charset=utf-8");
+        } else if (path == "/openapi/v3" || path == "/openapi/v3/") {
+          ex.Send(200, ctx_->openapi->Root());
+        } else if (path.rfind("/openapi/v3/", 0) == 0) {
+          std::string gv = path.substr(std::string("/openapi/v3/").size());
+          const std::string* doc = ctx_->openapi->Document(gv);
+          if (!doc) {
+            ex.SendStatus(Status::NotFound("the server could not find the requested resource"));
+          } else {
+            response.set("ETag", "\"" + ctx_->openapi->Hash(gv) + "\"");
+            response.set("Cache-Control", "public, immutable");
+            ex.Send(200, *doc);
+          }
+        } else {
+          RequestInfo ri = ParseRequestPath(path);
+          if (ri.parts.empty() || (ri.api_prefix.empty())) {
+            ex.SendStatus(Status::NotFound("the server could not find the requested resource"));
+          } else {
+            Router router(ex, ctx_, user);
+            router.Route(ri, q, &verb, &resource);
+          }
+        }
+      }
+    }
+  } catch (const Poco::Exception& e) {
+    // The client went away mid-reply; nothing left to tell it.
+    if (!response.sent()) {
+      ex.SendStatus(Status::Internal(e.displayText()));
+    }
+  } catch (const std::exception& e) {
+    if (!response.sent()) ex.SendStatus(Status::Internal(e.what()));
+  }
+  double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  ctx_->metrics->ObserveRequest(verb, resource, ex.code() ? ex.code() : 200,
+                                secs);
+}
+
+}  // namespace berth::api

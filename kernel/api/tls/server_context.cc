@@ -1,0 +1,101 @@
+#include "kernel/api/tls/server_context.h"
+
+#include <Poco/Exception.h>
+#include <openssl/ssl.h>
+
+#include "kernel/api/tls/openssl_util.h"
+
+namespace berth::tls {
+
+namespace {
+
+constexpr char kCipherList[] = "HIGH:!aNULL:!MD5:!RC4:!3DES";
+constexpr unsigned char kSessionIdContext[] = "berth-apiserver";
+
+// Poco 1.11 has no ALPN API, so the selection callback is set on the raw
+// SSL_CTX. A client that offers no http/1.1 gets no ALPN answer at all and
+// the connection goes on as HTTP/1.1, which is what such clients assume.
+int SelectHttp11(SSL* ssl, const unsigned char** out, unsigned char* outlen,
+                 const unsigned char* in, unsigned int inlen, void* arg) {
+  static constexpr unsigned char kProtos[] = {8,   'h', 't', 't', 'p',
+                                              '/', '1', '.', '1'};
+  unsigned char* selected = nullptr;
+  if (SSL_select_next_proto(&selected, outlen, kProtos, sizeof(kProtos), in,
+                            inlen) != OPENSSL_NPN_NEGOTIATED) {
+    return SSL_TLSEXT_ERR_NOACK;
+  }
+  *out = selected;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+// Poco's verify callback hands a failed chain to the process-wide
+// SSLManager's InvalidCertificateHandler, whose configured default is
+// ConsoleCertificateHandler (it asks on stdin). Without a callback OpenSSL's
+// verdict is final and no global state is involved.
+void UseOpenSslVerification(Poco::Net::Context& ctx) {
+  SSL_CTX_set_verify(ctx.sslContext(), SSL_VERIFY_PEER, nullptr);
+}
+
+}  // namespace
+
+StatusOr<Poco::Net::Context::Ptr> MakeServerContext(const PkiPaths& pki) {
+  try {
+    Poco::Net::Context::Params params;
+    params.privateKeyFile = pki.server_key;
+    params.certificateFile = pki.server_cert;
+    params.caLocation = pki.ca_cert;
+    // RELAXED on a server is SSL_VERIFY_PEER without FAIL_IF_NO_PEER_CERT:
+    // the certificate is requested, verified if sent, and optional.
+    params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
+    params.loadDefaultCAs = false;
+    params.cipherList = kCipherList;
+    Poco::Net::Context::Ptr ctx =
+        new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+    ctx->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    // Otherwise Poco matches the *client's* certificate against the client's
+    // IP address after the handshake and drops every non-loopback client.
+    ctx->enableExtendedCertificateVerification(false);
+    UseOpenSslVerification(*ctx);
+    SSL_CTX* ssl = ctx->sslContext();
+    // Tells clients which CA to pick a certificate for.
+    STACK_OF(X509_NAME)* ca_names =
+        SSL_load_client_CA_file(pki.ca_cert.c_str());
+    if (ca_names == nullptr) {
+      return Status::Internal("cannot read CA names from " + pki.ca_cert +
+                              ": " + OpenSslErrors());
+    }
+    SSL_CTX_set_client_CA_list(ssl, ca_names);
+    // OpenSSL refuses to resume sessions of verified peers without one.
+    SSL_CTX_set_session_id_context(ssl, kSessionIdContext,
+                                   sizeof(kSessionIdContext) - 1);
+    SSL_CTX_set_alpn_select_cb(ssl, SelectHttp11, nullptr);
+    return ctx;
+  } catch (const Poco::Exception& e) {
+    return Status::Internal("cannot build TLS server context: " +
+                            e.displayText());
+  }
+}
+
+StatusOr<Poco::Net::Context::Ptr> MakeClientContext(
+    const std::string& ca_file, const std::string& cert_file,
+    const std::string& key_file) {
+  try {
+    Poco::Net::Context::Params params;
+    params.caLocation = ca_file;
+    params.certificateFile = cert_file;
+    params.privateKeyFile = key_file;
+    params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
+    params.loadDefaultCAs = false;
+    params.cipherList = kCipherList;
+    Poco::Net::Context::Ptr ctx =
+        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    ctx->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    UseOpenSslVerification(*ctx);
+    return ctx;
+  } catch (const Poco::Exception& e) {
+    return Status::Internal("cannot build TLS client context: " +
+                            e.displayText());
+  }
+}
+
+}  // namespace berth::tls

@@ -1,0 +1,24 @@
+// UserInfo: who an authenticated request is, as the Kubernetes authenticator
+// chain reports it (user.Info) and authorization (RBAC) consumes it.
+//
+// Thread safety: a plain value.
+#ifndef BERTH_KERNEL_API_TLS_USER_INFO_H_
+#define BERTH_KERNEL_API_TLS_USER_INFO_H_
+
+#include <string>
+#include <vector>
+
+namespace berth::tls {
+
+// Every authenticated user carries this group, as in Kubernetes.
+inline constexpr char kAuthenticatedGroup[] = "system:authenticated";
+
+struct UserInfo {
+  std::string name;
+  std::string uid;  // empty for certificate users
+  std::vector<std::string> groups;
+};
+
+}  // namespace berth::tls
+
+#endif  // BERTH_KERNEL_API_TLS_USER_INFO_H_

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything Berth needs to build and test, from Debian's packages
+# only. Safe to run again. Needs root (or sudo).
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+PACKAGES=(
+  # toolchain
+  g++ cmake make pkg-config clang-format
+  # libraries (DESIGN.md: Boost incl. DLL, Poco, yaml-cpp, RapidJSON,
+  # LevelDB (+snappy, which its CMake config links), OpenSSL, spdlog, gtest)
+  libboost-dev libboost-filesystem-dev libpoco-dev libyaml-cpp-dev
+  rapidjson-dev libleveldb-dev libsnappy-dev libspdlog-dev libssl-dev
+  libgtest-dev libgmock-dev
+  # real parts the tests start: etcd for the store comparison, curl for
+  # the TLS tests
+  etcd-server etcd-client curl ca-certificates
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# kubectl: the real client the tests drive. Debian 12 has no kubectl
+# package; the machines this project runs on ship it at /usr/bin/kubectl.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "install-deps: kubectl not found; the end-to-end tests will skip (install kubectl to run them)" >&2
+fi

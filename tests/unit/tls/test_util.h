@@ -1,0 +1,36 @@
+// Helpers for the TLS tests: a temporary data directory per test and small
+// file/PEM accessors.
+//
+// Thread safety: each TempDir belongs to one test.
+#ifndef BERTH_TESTS_UNIT_TLS_TEST_UTIL_H_
+#define BERTH_TESTS_UNIT_TLS_TEST_UTIL_H_
+
+#include <sys/stat.h>
+
+#include <string>
+
+namespace berth::tls {
+
+// A fresh directory under /tmp, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The file's contents; fails the current test (and returns "") if unreadable.
+std::string ReadOrFail(const std::string& path);
+
+// Permission bits of a file, or -1 if it does not exist.
+int FileMode(const std::string& path);
+
+}  // namespace berth::tls
+
+#endif  // BERTH_TESTS_UNIT_TLS_TEST_UTIL_H_
