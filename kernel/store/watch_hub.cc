@@ -1,0 +1,211 @@
+#include "kernel/store/watch_hub.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <optional>
+#include <utility>
+
+namespace berth::store {
+
+// One watcher's queue and position. Guarded by its own mutex so a slow
+// reader never holds the hub lock.
+class WatcherState {
+ public:
+  WatcherState(std::string prefix, Predicate pred, uint64_t floor,
+               uint64_t published, size_t queue_limit)
+      : prefix_(std::move(prefix)),
+        pred_(std::move(pred)),
+        floor_(floor),
+        queue_limit_(queue_limit),
+        handed_(std::min(floor, published)),
+        known_(std::max(floor, published)) {}
+
+  // What this watcher sees of `e`, if anything. Kubernetes semantics: a
+  // change that moves the object into the selection is ADDED, out of it
+  // DELETED. The DELETED carries the new object rather than the old one
+  // because the bytes are opaque here and only the new bytes hold the
+  // event's resourceVersion.
+  std::optional<Event> Convert(const WindowEntry& e) const {
+    if (e.event.revision <= floor_) return std::nullopt;
+    if (!std::string_view(e.event.object.key).starts_with(prefix_)) {
+      return std::nullopt;
+    }
+    if (!pred_) return e.event;
+    const bool now = pred_(e.event.object);
+    if (e.event.type != Event::Type::kModified) {
+      return now ? std::optional<Event>(e.event) : std::nullopt;
+    }
+    const bool before = pred_(e.prev);
+    if (!now && !before) return std::nullopt;
+    Event out = e.event;
+    if (now && !before) out.type = Event::Type::kAdded;
+    if (!now && before) out.type = Event::Type::kDeleted;
+    return out;
+  }
+
+  // Queues the events of one batch. False when the watcher is (now) closed.
+  bool Deliver(const std::vector<WindowEntry>& entries) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return false;
+    bool pushed = false;
+    for (const WindowEntry& e : entries) {
+      std::optional<Event> ev = Convert(e);
+      if (!ev) continue;
+      if (queue_.size() >= queue_limit_) {
+        CloseLocked(Status::Gone(
+            "watcher fell more than " + std::to_string(queue_limit_) +
+            " events behind at revision " + std::to_string(e.event.revision)));
+        return false;
+      }
+      queue_.push_back(std::move(*ev));
+      pushed = true;
+    }
+    known_ = std::max(known_, entries.back().event.revision);
+    if (pushed) cv_.notify_all();
+    return true;
+  }
+
+  // Queues without the limit: the initial state and the window replay are
+  // what the client asked for, however large.
+  void Preload(std::vector<Event> initial, const std::deque<WindowEntry>& w) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (Event& ev : initial) queue_.push_back(std::move(ev));
+    for (const WindowEntry& e : w) {
+      if (std::optional<Event> ev = Convert(e)) queue_.push_back(*ev);
+    }
+  }
+
+  bool Next(std::vector<Event>* out, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return closed_ || !queue_.empty(); });
+    if (closed_) return false;
+    for (Event& ev : queue_) {
+      handed_ = std::max(handed_, ev.revision);
+      out->push_back(std::move(ev));
+    }
+    queue_.clear();
+    return true;
+  }
+
+  uint64_t Progress() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return queue_.empty() ? std::max(handed_, known_) : handed_;
+  }
+
+  Status error() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return error_;
+  }
+
+  void Close(const Status& why) {
+    std::lock_guard<std::mutex> lock(mu_);
+    CloseLocked(why);
+  }
+
+ private:
+  void CloseLocked(const Status& why) {
+    if (closed_) return;
+    closed_ = true;
+    error_ = why;
+    queue_.clear();
+    cv_.notify_all();
+  }
+
+  const std::string prefix_;
+  const Predicate pred_;
+  const uint64_t floor_;  // only events after this revision are wanted
+  const size_t queue_limit_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Event> queue_;
+  bool closed_ = false;
+  Status error_;
+  uint64_t handed_;  // highest revision handed out by Next
+  // Last revision fanned out to this watcher, or the one it started from:
+  // the events up to that are covered by what it was given at start.
+  uint64_t known_;
+};
+
+// The Watcher the caller owns. It holds the hub weakly so an open watch
+// does not keep a destroyed store's hub alive.
+class WatchHandle : public Watcher {
+ public:
+  WatchHandle(std::weak_ptr<WatchHub> hub, uint64_t id,
+              std::shared_ptr<WatcherState> state)
+      : hub_(std::move(hub)), id_(id), state_(std::move(state)) {}
+  ~WatchHandle() override { Stop(); }
+
+  bool Next(std::vector<Event>* out,
+            std::chrono::milliseconds timeout) override {
+    return state_->Next(out, timeout);
+  }
+  uint64_t Progress() const override { return state_->Progress(); }
+  Status error() const override { return state_->error(); }
+  void Stop() override {
+    state_->Close(Status::Ok());
+    if (std::shared_ptr<WatchHub> hub = hub_.lock()) hub->Unregister(id_);
+  }
+
+ private:
+  const std::weak_ptr<WatchHub> hub_;
+  const uint64_t id_;
+  const std::shared_ptr<WatcherState> state_;
+};
+
+WatchHub::WatchHub(size_t window_events, size_t queue_limit,
+                   uint64_t start_revision)
+    : window_events_(window_events),
+      queue_limit_(queue_limit),
+      window_start_(start_revision),
+      published_(start_revision) {}
+
+StatusOr<std::unique_ptr<Watcher>> WatchHub::Register(
+    std::string prefix, Predicate pred, uint64_t from_revision,
+    std::vector<Event> initial) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (from_revision < window_start_) {
+    // The Kubernetes wording: clients match on it to decide to relist.
+    return Status::Gone(
+        "too old resource version: " + std::to_string(from_revision) + " (" +
+        std::to_string(window_start_) + ")");
+  }
+  auto state =
+      std::make_shared<WatcherState>(std::move(prefix), std::move(pred),
+                                     from_revision, published_, queue_limit_);
+  state->Preload(std::move(initial), window_);
+  const uint64_t id = next_id_++;
+  watchers_.emplace(id, state);
+  return std::unique_ptr<Watcher>(
+      new WatchHandle(weak_from_this(), id, std::move(state)));
+}
+
+void WatchHub::Publish(const std::vector<WindowEntry>& entries) {
+  std::lock_guard<std::mutex> lock(mu_);
+  published_ = entries.back().event.revision;
+  for (const WindowEntry& e : entries) window_.push_back(e);
+  while (window_.size() > window_events_) {
+    window_start_ = window_.front().event.revision;
+    window_.pop_front();
+  }
+  if (window_events_ == 0) window_start_ = published_;
+  for (auto it = watchers_.begin(); it != watchers_.end();) {
+    if (it->second->Deliver(entries)) {
+      ++it;
+    } else {
+      it = watchers_.erase(it);
+    }
+  }
+}
+
+void WatchHub::CloseAll(const Status& why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [id, state] : watchers_) state->Close(why);
+  watchers_.clear();
+}
+
+void WatchHub::Unregister(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  watchers_.erase(id);
+}
+
+}  // namespace berth::store
