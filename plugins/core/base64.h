@@ -1,0 +1,22 @@
+// Base64: the standard, padded alphabet (RFC 4648 §4) that Secret data uses,
+// matching Go's base64.StdEncoding.
+//
+// Thread safety: pure functions.
+#ifndef BERTH_PLUGINS_CORE_BASE64_H_
+#define BERTH_PLUGINS_CORE_BASE64_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace berth::core {
+
+std::string Base64Encode(std::string_view data);
+
+// The decoded bytes, or nullopt when `text` is not padded standard base64
+// (carriage returns and newlines are skipped, as Go does).
+std::optional<std::string> Base64Decode(std::string_view text);
+
+}  // namespace berth::core
+
+#endif  // BERTH_PLUGINS_CORE_BASE64_H_

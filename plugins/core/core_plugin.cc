@@ -1,0 +1,78 @@
+// Registration of the core plugin: the core/v1 kinds and the namespace
+// controller. The logic lives in the berth_core_kinds library.
+#include <memory>
+
+#include "berth/plugin.h"
+#include "config_map_kind.h"
+#include "endpoints_kind.h"
+#include "event_kind.h"
+#include "namespace_controller.h"
+#include "namespace_kind.h"
+#include "node_kind.h"
+#include "pod_kind.h"
+#include "secret_kind.h"
+#include "service_account_kind.h"
+#include "service_kind.h"
+#include "service_network.h"
+
+namespace berth::core {
+namespace {
+
+class CorePlugin : public Plugin {
+ public:
+  std::string Name() const override { return "core"; }
+  std::string Version() const override { return "0.1.0"; }
+
+  Status Register(Host& host, const std::string& settings_json,
+                  Registrar& registrar) override {
+    auto network = ParseServiceNetwork(settings_json);
+    if (!network.ok()) return network.status();
+    host_ = &host;
+    services_ = std::make_shared<ServiceKind>(*network, &host.client());
+    const std::shared_ptr<Kind> kinds[] = {
+        std::make_shared<NamespaceKind>(),
+        std::make_shared<PodKind>(),
+        services_,
+        std::make_shared<ConfigMapKind>(),
+        std::make_shared<SecretKind>(),
+        std::make_shared<ServiceAccountKind>(),
+        std::make_shared<EventKind>(),
+        std::make_shared<NodeKind>(),
+        std::make_shared<EndpointsKind>(),
+    };
+    for (const auto& kind : kinds) {
+      if (Status s = registrar.AddKind(kind); !s.ok()) return s;
+    }
+    return registrar.AddController(
+        std::make_shared<NamespaceController>(host.client()));
+  }
+
+  // Seeds the namespaces every cluster has and learns the Service
+  // allocations made before a restart.
+  Status Start() override {
+    for (const char* name : kSystemNamespaces) {
+      auto created = host_->client().Create(
+          kNamespaces, "",
+          std::string(
+              R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":")") +
+              name + R"("}})");
+      if (!created.ok() && !created.status().IsAlreadyExists()) {
+        return created.status();
+      }
+    }
+    return services_->SyncAllocations();
+  }
+
+ private:
+  static constexpr const char* kSystemNamespaces[] = {
+      "default", "kube-system", "kube-public", "kube-node-lease"};
+  const ResourceRef kNamespaces{"", "v1", "namespaces"};
+
+  Host* host_ = nullptr;
+  std::shared_ptr<ServiceKind> services_;
+};
+
+}  // namespace
+}  // namespace berth::core
+
+BERTH_PLUGIN(berth::core::CorePlugin)

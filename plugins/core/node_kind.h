@@ -1,0 +1,41 @@
+// NodeKind: the cluster-scoped core/v1 Node resource — allocatable
+// defaulted from capacity, kubectl's node columns (STATUS from the Ready
+// condition and spec.unschedulable, ROLES from node-role labels), the
+// spec.unschedulable field selector and merge keys.
+//
+// Thread safety: immutable after construction; all methods may be called
+// concurrently.
+#ifndef BERTH_PLUGINS_CORE_NODE_KIND_H_
+#define BERTH_PLUGINS_CORE_NODE_KIND_H_
+
+#include <string>
+
+#include "berth/kind.h"
+
+namespace berth::core {
+
+class NodeKind : public Kind {
+ public:
+  NodeKind();
+
+  const KindInfo& Info() const override { return info_; }
+  void Default(Json& obj, JsonAlloc& alloc) const override;
+  std::vector<FieldCause> Validate(const Json& obj,
+                                   const Json* old) const override;
+  std::vector<PrinterColumn> Columns() const override;
+  void Cells(const Json& obj, std::chrono::system_clock::time_point now,
+             Json& cells, JsonAlloc& alloc) const override;
+  std::vector<std::string> SelectableFields() const override;
+  std::map<std::string, std::string> FieldValues(
+      const Json& obj) const override;
+  std::optional<std::string> MergeKey(const std::string& path) const override;
+  std::string OpenApiSchemas() const override { return schemas_; }
+
+ private:
+  KindInfo info_;
+  std::string schemas_;
+};
+
+}  // namespace berth::core
+
+#endif  // BERTH_PLUGINS_CORE_NODE_KIND_H_

@@ -1,0 +1,45 @@
+// PodKind: the core/v1 Pod resource — defaulting (SetDefaults_Pod plus the
+// priority admission's fields), validation (PodSpec checks and the pod
+// update rule), kubectl's pod columns, field selectors and merge keys.
+//
+// Thread safety: immutable after construction; all methods may be called
+// concurrently.
+#ifndef BERTH_PLUGINS_CORE_POD_KIND_H_
+#define BERTH_PLUGINS_CORE_POD_KIND_H_
+
+#include <string>
+
+#include "berth/kind.h"
+
+namespace berth::core {
+
+class PodKind : public Kind {
+ public:
+  PodKind();
+
+  const KindInfo& Info() const override { return info_; }
+  void Default(Json& obj, JsonAlloc& alloc) const override;
+  std::vector<FieldCause> Validate(const Json& obj,
+                                   const Json* old) const override;
+  std::vector<PrinterColumn> Columns() const override;
+  void Cells(const Json& obj, std::chrono::system_clock::time_point now,
+             Json& cells, JsonAlloc& alloc) const override;
+  std::vector<std::string> SelectableFields() const override;
+  std::map<std::string, std::string> FieldValues(
+      const Json& obj) const override;
+  std::optional<std::string> MergeKey(const std::string& path) const override;
+  std::string OpenApiSchemas() const override { return schemas_; }
+
+ private:
+  KindInfo info_;
+  std::string schemas_;
+};
+
+// The QoS class of a pod ("Guaranteed", "Burstable", "BestEffort"),
+// computed from its containers' cpu and memory requests and limits as
+// Kubernetes' qos.GetPodQOS does. `pod` is the whole (defaulted) object.
+std::string PodQosClass(const Json& pod);
+
+}  // namespace berth::core
+
+#endif  // BERTH_PLUGINS_CORE_POD_KIND_H_
