@@ -8,6 +8,7 @@
 #include "event_kind.h"
 #include "namespace_controller.h"
 #include "namespace_kind.h"
+#include "namespace_lifecycle.h"
 #include "node_kind.h"
 #include "pod_kind.h"
 #include "secret_kind.h"
@@ -42,6 +43,11 @@ class CorePlugin : public Plugin {
     };
     for (const auto& kind : kinds) {
       if (Status s = registrar.AddKind(kind); !s.ok()) return s;
+    }
+    if (Status s = registrar.AddAdmission(
+            std::make_shared<NamespaceLifecycle>(&host.client()));
+        !s.ok()) {
+      return s;
     }
     return registrar.AddController(
         std::make_shared<NamespaceController>(host.client()));

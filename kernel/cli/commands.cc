@@ -1,0 +1,95 @@
+#include "kernel/cli/commands.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "kernel/api/tls/file_util.h"
+#include "kernel/cli/flags.h"
+#include "kernel/cli/server_command.h"
+#include "kernel/plugin/kind_registry.h"
+#include "kernel/plugin/plugin_config.h"
+#include "kernel/plugin/plugin_loader.h"
+
+namespace berth::cli {
+namespace {
+
+// Plugins listed outside a server get a Host without a client: Register
+// must not call it (the loader rules say so), so this fails loudly.
+class ListingHost : public Host {
+ public:
+  Client& client() override {
+    std::cerr << "berth plugins: a plugin used the API client during "
+                 "registration\n";
+    std::abort();
+  }
+  void Log(int, const std::string&, const std::string&) override {}
+};
+
+}  // namespace
+
+int RunKubeconfig(const std::vector<std::string>& args) {
+  auto flags = ParseFlags(args, {"data-dir"}, {});
+  if (!flags.ok()) {
+    std::cerr << "berth kubeconfig: " << flags.status().message() << "\n";
+    return 2;
+  }
+  std::string path = flags->Get("data-dir", DefaultDataDir()) + "/admin.kubeconfig";
+  auto text = tls::ReadFileToString(path);
+  if (!text.ok()) {
+    std::cerr << "berth kubeconfig: " << path
+              << " does not exist; start `berth server` first\n";
+    return 1;
+  }
+  std::cout << *text;
+  return 0;
+}
+
+int RunPlugins(const std::vector<std::string>& args) {
+  auto flags = ParseFlags(args, {"config", "plugin-dir"}, {});
+  if (!flags.ok() || flags->positional.empty() ||
+      flags->positional[0] != "list") {
+    std::cerr << "usage: berth plugins list [--config FILE] [--plugin-dir DIR]\n";
+    return 2;
+  }
+  PluginConfig config;
+  std::string path = flags->Get("config");
+  if (path.empty()) {
+    for (const char* c : {"conf/berth.yaml", BERTH_SOURCE_CONF}) {
+      if (std::filesystem::exists(c)) {
+        path = c;
+        break;
+      }
+    }
+  }
+  if (!path.empty()) {
+    auto c = LoadPluginConfig(path);
+    if (!c.ok()) {
+      std::cerr << "berth plugins: " << c.status().message() << "\n";
+      return 1;
+    }
+    config = std::move(c).value();
+  }
+  if (flags->Has("plugin-dir")) {
+    config.plugin_dirs.insert(config.plugin_dirs.begin(), flags->Get("plugin-dir"));
+  }
+  ListingHost host;
+  KindRegistry kinds;
+  PluginManager plugins(host, kinds);
+  if (Status s = plugins.LoadAll(config); !s.ok()) {
+    std::cerr << "berth plugins: " << s.message() << "\n";
+    return 1;
+  }
+  for (const auto& p : plugins.Loaded()) {
+    std::cout << p.name << " " << p.version << " " << p.path << "\n";
+    for (const auto& k : p.kinds) {
+      std::cout << "  kind " << k.api_version << " " << k.kind << "\n";
+    }
+    for (const auto& c : p.controllers) std::cout << "  controller " << c << "\n";
+    for (const auto& a : p.admissions) std::cout << "  admission " << a << "\n";
+  }
+  plugins.Shutdown();
+  return 0;
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,37 @@
+// The `berth` command: one binary for the server and its tools.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "kernel/cli/commands.h"
+#include "kernel/cli/server_command.h"
+
+namespace {
+
+const char kUsage[] =
+    "usage: berth <command> [flags]\n"
+    "\n"
+    "commands:\n"
+    "  server      run a single-machine control plane\n"
+    "              --data-dir DIR (default ~/.berth) --port N (default 6443)\n"
+    "              --bind-address A --config FILE --plugin-dir DIR\n"
+    "  kubeconfig  print the admin kubeconfig of a data dir (--data-dir DIR)\n"
+    "  plugins     list the plugins a config loads (plugins list [--config F])\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" ||
+      args[0] == "-h") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  std::string cmd = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (cmd == "server") return berth::cli::RunServer(rest);
+  if (cmd == "kubeconfig") return berth::cli::RunKubeconfig(rest);
+  if (cmd == "plugins") return berth::cli::RunPlugins(rest);
+  std::cerr << "berth: unknown command \"" << cmd << "\"\n" << kUsage;
+  return 2;
+}

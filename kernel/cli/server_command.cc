@@ -1,0 +1,299 @@
+#include "kernel/cli/server_command.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "kernel/api/server/api_server.h"
+#include "kernel/api/server/in_process_client.h"
+#include "kernel/api/server/metrics.h"
+#include "kernel/api/server/resource_service.h"
+#include "kernel/api/tls/kubeconfig.h"
+#include "kernel/api/tls/pki.h"
+#include "kernel/api/tls/server_context.h"
+#include "kernel/api/tls/tokens.h"
+#include "kernel/api/tls/file_util.h"
+#include "kernel/cli/flags.h"
+#include "kernel/controller/controller_manager.h"
+#include "kernel/plugin/kind_registry.h"
+#include "kernel/plugin/plugin_config.h"
+#include "kernel/plugin/plugin_loader.h"
+#include "kernel/store/store.h"
+
+namespace berth::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Forwards to the in-process client once the store and API exist; plugins
+// keep a reference from Register on, but may only call it from Start on.
+class DeferredClient : public Client {
+ public:
+  void set_target(Client* c) { target_ = c; }
+  std::vector<ServedResource> ServerResources() override {
+    return target_ ? target_->ServerResources() : std::vector<ServedResource>{};
+  }
+  StatusOr<std::string> Get(const ResourceRef& r, const std::string& ns,
+                            const std::string& name) override {
+    if (!target_) return NotReady();
+    return target_->Get(r, ns, name);
+  }
+  StatusOr<std::string> List(const ResourceRef& r, const std::string& ns,
+                             const ListOptions& opts) override {
+    if (!target_) return NotReady();
+    return target_->List(r, ns, opts);
+  }
+  StatusOr<std::string> Create(const ResourceRef& r, const std::string& ns,
+                               const std::string& object) override {
+    if (!target_) return NotReady();
+    return target_->Create(r, ns, object);
+  }
+  StatusOr<std::string> Update(const ResourceRef& r, const std::string& ns,
+                               const std::string& object,
+                               const std::string& subresource) override {
+    if (!target_) return NotReady();
+    return target_->Update(r, ns, object, subresource);
+  }
+  StatusOr<std::string> MergePatch(const ResourceRef& r, const std::string& ns,
+                                   const std::string& name,
+                                   const std::string& patch,
+                                   const std::string& subresource) override {
+    if (!target_) return NotReady();
+    return target_->MergePatch(r, ns, name, patch, subresource);
+  }
+  Status Delete(const ResourceRef& r, const std::string& ns,
+                const std::string& name) override {
+    if (!target_) return NotReady();
+    return target_->Delete(r, ns, name);
+  }
+  StatusOr<std::unique_ptr<WatchHandle>> Watch(
+      const ResourceRef& r, const std::string& ns,
+      const std::string& resource_version,
+      std::function<void(const WatchEvent&)> on_event) override {
+    if (!target_) return NotReady();
+    return target_->Watch(r, ns, resource_version, std::move(on_event));
+  }
+
+ private:
+  static Status NotReady() {
+    return Status::Unavailable("the API client is not available before Start");
+  }
+  Client* target_ = nullptr;
+};
+
+// The kernel services handed to plugins.
+class ServerHost : public Host {
+ public:
+  Client& client() override { return client_; }
+  void Log(int level, const std::string& plugin,
+           const std::string& message) override {
+    auto lvl = level <= kLogDebug  ? spdlog::level::debug
+               : level == kLogInfo ? spdlog::level::info
+               : level == kLogWarn ? spdlog::level::warn
+                                   : spdlog::level::err;
+    spdlog::log(lvl, "plugin={} {}", plugin, message);
+  }
+  void set_client(Client* c) { client_.set_target(c); }
+
+ private:
+  DeferredClient client_;
+};
+
+std::string ExeDir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? "." : exe.parent_path().string();
+}
+
+std::string FindConfig(const Flags& flags) {
+  if (flags.Has("config")) return flags.Get("config");
+  if (const char* env = std::getenv("BERTH_CONFIG")) return env;
+  std::vector<std::string> candidates = {"conf/berth.yaml",
+                                         ExeDir() + "/../conf/berth.yaml",
+                                         ExeDir() + "/conf/berth.yaml",
+                                         BERTH_SOURCE_CONF};
+  for (const auto& c : candidates) {
+    if (fs::exists(c)) return c;
+  }
+  return "";
+}
+
+int Fail(const std::string& line) {
+  std::cerr << "berth server: " << line << std::endl;
+  return 1;
+}
+
+}  // namespace
+
+std::string DefaultDataDir() {
+  if (const char* env = std::getenv("BERTH_DATA_DIR")) return env;
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.berth";
+}
+
+int RunServer(const std::vector<std::string>& args) {
+  const auto started = std::chrono::steady_clock::now();
+  auto flags_or = ParseFlags(
+      args,
+      {"data-dir", "port", "bind-address", "config", "plugin-dir",
+       "log-level"},
+      {"insecure-http"});
+  if (!flags_or.ok()) return Fail(flags_or.status().message());
+  const Flags& flags = *flags_or;
+  spdlog::set_level(spdlog::level::from_str(flags.Get("log-level", "warn")));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  std::string data_dir = flags.Get("data-dir", DefaultDataDir());
+  int port = std::atoi(flags.Get("port", "6443").c_str());
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) return Fail("cannot create data dir " + data_dir + ": " + ec.message());
+
+  // Block the shutdown signals before any thread starts so that only the
+  // sigwait below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  // Plugins.
+  std::string config_path = FindConfig(flags);
+  PluginConfig config;
+  if (!config_path.empty()) {
+    auto c = LoadPluginConfig(config_path);
+    if (!c.ok()) return Fail(c.status().message());
+    config = std::move(c).value();
+  } else {
+    config.plugins.push_back(PluginSpec{"core"});
+  }
+  if (flags.Has("plugin-dir")) {
+    config.plugin_dirs.insert(config.plugin_dirs.begin(),
+                              flags.Get("plugin-dir"));
+  }
+  ServerHost host;
+  KindRegistry kinds;
+  PluginManager plugins(host, kinds);
+  if (Status s = plugins.LoadAll(config); !s.ok()) return Fail(s.message());
+  kinds.Freeze();
+
+  // Store.
+  std::map<std::pair<std::string, std::string>, const Kind*> by_prefix;
+  for (const Kind* k : kinds.All()) {
+    const KindInfo& i = k->Info();
+    by_prefix[{i.group.empty() ? "core" : i.group, i.plural}] = k;
+  }
+  store::Options store_options;
+  store_options.attrs_for_load = [&by_prefix](std::string_view key,
+                                              std::string_view data) {
+    // "/registry/<group>/<plural>/..."
+    std::string k(key);
+    size_t a = k.find('/', 1), b = k.find('/', a + 1), c = k.find('/', b + 1);
+    store::Attrs attrs;
+    if (a == std::string::npos || b == std::string::npos) return attrs;
+    auto it = by_prefix.find({k.substr(a + 1, b - a - 1),
+                              k.substr(b + 1, c == std::string::npos ? c : c - b - 1)});
+    if (it == by_prefix.end()) return attrs;
+    JsonDoc d;
+    d.Parse(data.data(), data.size());
+    if (d.HasParseError()) return attrs;
+    return api::ResourceService::AttrsFor(*it->second, d);
+  };
+  auto store_or = store::OpenLevelDbStore(data_dir + "/store", store_options);
+  if (!store_or.ok()) return Fail(store_or.status().message());
+  std::unique_ptr<store::Store> store = std::move(store_or).value();
+
+  api::ResourceService service(store.get());
+  service.set_admissions(plugins.Admissions());
+  api::InProcessClient client(&kinds, &service);
+  host.set_client(&client);
+  api::Metrics metrics;
+  store::Store* store_ptr = store.get();
+  metrics.set_gauge_source([store_ptr] {
+    return "# HELP berth_store_revision The store's current revision.\n"
+           "# TYPE berth_store_revision gauge\nberth_store_revision " +
+           std::to_string(store_ptr->CurrentRevision()) +
+           "\n# HELP berth_store_objects Objects in the store.\n"
+           "# TYPE berth_store_objects gauge\nberth_store_objects " +
+           std::to_string(store_ptr->Count("/registry/")) + "\n";
+  });
+
+  // API server.
+  api::ApiServerOptions api_options;
+  api_options.bind_address = flags.Get("bind-address", "0.0.0.0");
+  api_options.port = port;
+  std::string scheme = "https";
+  tls::TokenAuthenticator tokens;
+  std::string ca_pem, admin_cert, admin_key;
+  if (flags.Has("insecure-http")) {
+    scheme = "http";
+    api_options.allow_anonymous = true;
+  } else {
+    auto pki = tls::EnsurePki(data_dir, {});
+    if (!pki.ok()) return Fail(pki.status().message());
+    auto ctx = tls::MakeServerContext(*pki);
+    if (!ctx.ok()) return Fail(ctx.status().message());
+    api_options.tls = *ctx;
+    if (auto t = tls::EnsureAdminToken(data_dir); !t.ok()) {
+      return Fail(t.status().message());
+    }
+    auto loaded = tls::TokenAuthenticator::LoadFile(tls::TokenFilePath(data_dir));
+    if (!loaded.ok()) return Fail(loaded.status().message());
+    tokens = std::move(loaded).value();
+    api_options.tokens = &tokens;
+    auto read = [](const std::string& p, std::string* out) {
+      auto r = tls::ReadFileToString(p);
+      if (r.ok()) *out = *r;
+      return r.ok();
+    };
+    if (!read(pki->ca_cert, &ca_pem) || !read(pki->admin_cert, &admin_cert) ||
+        !read(pki->admin_key, &admin_key)) {
+      return Fail("cannot read the PKI in " + pki->dir);
+    }
+  }
+  api::ApiServer server(api_options, &kinds, &service, &metrics);
+  if (Status s = server.Start(); !s.ok()) return Fail(s.message());
+  std::string url = scheme + "://127.0.0.1:" + std::to_string(server.port());
+  if (!flags.Has("insecure-http")) {
+    Status s = tls::WriteKubeconfig(
+        data_dir + "/admin.kubeconfig",
+        tls::RenderKubeconfig(url, ca_pem, admin_cert, admin_key));
+    if (!s.ok()) return Fail(s.message());
+  }
+
+  if (Status s = plugins.StartAll(); !s.ok()) return Fail(s.message());
+  ControllerManager controllers(client);
+  for (auto& c : plugins.Controllers()) controllers.Add(c);
+  controllers.Start();
+  server.set_ready(true);
+
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - started)
+                .count();
+  std::string names;
+  for (const auto& p : plugins.Loaded()) names += (names.empty() ? "" : ",") + p.name;
+  std::cout << "berth server ready on " << url << " in " << ms
+            << " ms (data dir " << data_dir << ", plugins " << names
+            << "; KUBECONFIG=" << data_dir << "/admin.kubeconfig)"
+            << std::endl;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::cout << "berth server: received " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
+            << ", shutting down" << std::endl;
+  server.set_ready(false);
+  controllers.Stop();
+  server.Stop();
+  plugins.Shutdown();
+  store.reset();
+  return 0;
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,104 @@
+#include "kernel/plugin/kind_registry.h"
+
+namespace berth {
+
+namespace {
+
+// "apps/v1 Deployment", as users write apiVersion and kind.
+std::string Describe(const KindInfo& info) {
+  return info.ApiVersion() + " " + info.kind;
+}
+
+}  // namespace
+
+Status KindRegistry::Add(std::shared_ptr<Kind> kind,
+                         const std::string& plugin_name) {
+  if (frozen_) return Status::Internal("kind registry is frozen");
+  if (!kind) {
+    return Status::Invalid("plugin \"" + plugin_name + "\": null kind");
+  }
+  const KindInfo& info = kind->Info();
+  if (info.kind.empty() || info.version.empty() || info.plural.empty()) {
+    return Status::Invalid("plugin \"" + plugin_name + "\": kind \"" +
+                           info.kind + "\" (" + info.ApiVersion() +
+                           ") needs a kind, a version and a plural");
+  }
+  KeyView resource_key{info.group, info.version, info.plural};
+  KeyView kind_key{info.group, info.version, info.kind};
+  const Entry* taken = nullptr;
+  if (auto it = by_kind_.find(kind_key); it != by_kind_.end()) {
+    taken = it->second;
+  } else if (auto it = by_resource_.find(resource_key);
+             it != by_resource_.end()) {
+    taken = &it->second;
+  }
+  if (taken) {
+    const KindInfo& other = taken->kind->Info();
+    std::string prefix = "plugin \"" + plugin_name + "\": ";
+    if (other.kind == info.kind) {
+      return Status::AlreadyExists(prefix + "kind " + Describe(info) +
+                                   " is already provided by plugin \"" +
+                                   taken->plugin + "\"");
+    }
+    return Status::AlreadyExists(
+        prefix + "resource " + info.ApiVersion() + " " + info.plural +
+        " (kind " + info.kind + ") is already provided by plugin \"" +
+        taken->plugin + "\" (kind " + other.kind + ")");
+  }
+  by_resource_.emplace(Key{info.group, info.version, info.plural},
+                       Entry{std::move(kind), plugin_name});
+  Reindex();
+  return Status::Ok();
+}
+
+Status KindRegistry::RemovePlugin(const std::string& plugin_name) {
+  if (frozen_) return Status::Internal("kind registry is frozen");
+  std::erase_if(by_resource_, [&](const auto& kv) {
+    return kv.second.plugin == plugin_name;
+  });
+  Reindex();
+  return Status::Ok();
+}
+
+void KindRegistry::Reindex() {
+  by_kind_.clear();
+  by_pointer_.clear();
+  for (const auto& [key, entry] : by_resource_) {
+    const KindInfo& info = entry.kind->Info();
+    by_kind_.emplace(Key{info.group, info.version, info.kind}, &entry);
+    by_pointer_.emplace(entry.kind.get(), &entry);
+  }
+}
+
+const Kind* KindRegistry::ByResource(const std::string& group,
+                                     const std::string& version,
+                                     const std::string& plural) const {
+  auto it = by_resource_.find(KeyView{group, version, plural});
+  return it == by_resource_.end() ? nullptr : it->second.kind.get();
+}
+
+const Kind* KindRegistry::ByKind(const std::string& group,
+                                 const std::string& version,
+                                 const std::string& kind) const {
+  auto it = by_kind_.find(KeyView{group, version, kind});
+  return it == by_kind_.end() ? nullptr : it->second->kind.get();
+}
+
+std::vector<const Kind*> KindRegistry::All() const {
+  std::vector<const Kind*> all;
+  all.reserve(by_resource_.size());
+  for (const auto& [key, entry] : by_resource_) all.push_back(entry.kind.get());
+  return all;
+}
+
+std::shared_ptr<Kind> KindRegistry::Share(const Kind* kind) const {
+  auto it = by_pointer_.find(kind);
+  return it == by_pointer_.end() ? nullptr : it->second->kind;
+}
+
+std::string KindRegistry::PluginOf(const Kind* kind) const {
+  auto it = by_pointer_.find(kind);
+  return it == by_pointer_.end() ? "" : it->second->plugin;
+}
+
+}  // namespace berth

@@ -1,0 +1,82 @@
+// KindRegistry: every resource kind the server serves, each with the plugin
+// that provides it. Two plugins (or one plugin twice) providing the same
+// group/version/kind or group/version/plural is refused, so a request path
+// names exactly one Kind.
+//
+// Thread safety: the registry is filled once at start-up from one thread
+// (Add, RemovePlugin), then Freeze() is called; after Freeze it never
+// changes, so its const lookups run concurrently without locks. Calling a
+// mutator after Freeze is a programming error and returns Internal.
+#ifndef BERTH_KERNEL_PLUGIN_KIND_REGISTRY_H_
+#define BERTH_KERNEL_PLUGIN_KIND_REGISTRY_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "berth/kind.h"
+#include "berth/status.h"
+
+namespace berth {
+
+class KindRegistry {
+ public:
+  KindRegistry() = default;
+  KindRegistry(const KindRegistry&) = delete;
+  KindRegistry& operator=(const KindRegistry&) = delete;
+
+  // Adds `kind`, provided by plugin `plugin_name`; the registry shares
+  // ownership (for plugin kinds the pointer also pins the plugin library).
+  // AlreadyExists, naming both plugins, when its group+version+kind or
+  // group+version+plural is taken; Invalid when kind, version or plural is
+  // empty or kind is null.
+  Status Add(std::shared_ptr<Kind> kind, const std::string& plugin_name);
+
+  // Removes every kind `plugin_name` added: rolls back a plugin whose
+  // registration failed part-way.
+  Status RemovePlugin(const std::string& plugin_name);
+
+  // Ends start-up; lookups are lock-free from here on.
+  void Freeze() { frozen_ = true; }
+
+  // The kind served at /apis/<group>/<version>/<plural> (group "" for core),
+  // or nullptr. The pointer lives as long as the registry.
+  const Kind* ByResource(const std::string& group, const std::string& version,
+                         const std::string& plural) const;
+  // The kind named `kind` in group/version, or nullptr.
+  const Kind* ByKind(const std::string& group, const std::string& version,
+                     const std::string& kind) const;
+  // Every kind, ordered by group, version, plural.
+  std::vector<const Kind*> All() const;
+  // The shared handle of a registered kind, or nullptr; for code that must
+  // keep a kind (and its library) beyond the registry's lifetime.
+  std::shared_ptr<Kind> Share(const Kind* kind) const;
+  // The plugin that provided `kind`; "" when it is not registered.
+  std::string PluginOf(const Kind* kind) const;
+
+ private:
+  using Key = std::tuple<std::string, std::string, std::string>;
+  // Lookups compare against views so a request allocates nothing.
+  using KeyView =
+      std::tuple<std::string_view, std::string_view, std::string_view>;
+  struct Entry {
+    std::shared_ptr<Kind> kind;
+    std::string plugin;
+  };
+
+  void Reindex();
+
+  bool frozen_ = false;
+  std::map<Key, Entry, std::less<>> by_resource_;  // (group, version, plural)
+  std::map<Key, const Entry*, std::less<>> by_kind_;  // (group, version, kind)
+  std::unordered_map<const Kind*, const Entry*> by_pointer_;
+};
+
+}  // namespace berth
+
+#endif  // BERTH_KERNEL_PLUGIN_KIND_REGISTRY_H_

@@ -1,0 +1,152 @@
+#include "tests/support/process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace berth::testing {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Waits for `pid` up to `timeout_s`; kills it when the time runs out.
+int WaitFor(pid_t pid, int timeout_s) {
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  int status = 0;
+  while (true) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+CommandResult RunCommand(const std::string& command,
+                         const std::map<std::string, std::string>& env,
+                         const std::string& input, int timeout_s) {
+  TempDir tmp;
+  std::string in_path = tmp.path() + "/in", out_path = tmp.path() + "/out",
+              err_path = tmp.path() + "/err";
+  {
+    std::ofstream in(in_path, std::ios::binary);
+    in << input;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    int in = open(in_path.c_str(), O_RDONLY);
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  CommandResult r;
+  r.exit_code = WaitFor(pid, timeout_s);
+  r.out = ReadAll(out_path);
+  r.err = ReadAll(err_path);
+  return r;
+}
+
+TempDir::TempDir() {
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / "berth-test-XXXXXX").string();
+  char* p = mkdtemp(tmpl.data());
+  path_ = p ? p : "";
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+}
+
+BerthServer::BerthServer(std::string data_dir)
+    : data_dir_(std::move(data_dir)), log_path_(data_dir_ + ".log") {}
+
+BerthServer::~BerthServer() {
+  if (pid_ > 0) Kill();
+  std::error_code ec;
+  std::filesystem::remove(log_path_, ec);
+}
+
+bool BerthServer::Start(const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args = {BerthBinary(), "server", "--data-dir",
+                                   data_dir_, "--port", "0",
+                                   "--bind-address", "127.0.0.1"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  pid_ = fork();
+  if (pid_ == 0) {
+    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string log = ReadAll(log_path_);
+    auto at = log.find("ready on ");
+    if (at != std::string::npos) {
+      auto end = log.find(' ', at + 9);
+      url_ = log.substr(at + 9, end - at - 9);
+      return true;
+    }
+    int status;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+int BerthServer::Stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int code = WaitFor(pid_, 20);
+  pid_ = -1;
+  return code;
+}
+
+void BerthServer::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::string BerthServer::log() const { return ReadAll(log_path_); }
+
+std::string BerthBinary() { return BERTH_BINARY; }
+std::string SourceDir() { return BERTH_SOURCE_DIR_PATH; }
+std::string ExamplesDir() { return BERTH_SOURCE_DIR_PATH "/../shared/examples"; }
+
+}  // namespace berth::testing

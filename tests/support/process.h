@@ -1,0 +1,76 @@
+// Test support: running commands and a `berth server` child process.
+// RunCommand runs a shell command with extra environment and stdin and
+// captures its output; BerthServer starts the real server binary on a free
+// port in a fresh data dir and stops it (SIGTERM) or kills it (SIGKILL).
+//
+// Thread safety: one test thread per instance.
+#ifndef BERTH_TESTS_SUPPORT_PROCESS_H_
+#define BERTH_TESTS_SUPPORT_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace berth::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `command` with /bin/sh -c, `env` added to the environment, `input`
+// on stdin. Waits at most `timeout_s` seconds (then kills it, exit -1).
+CommandResult RunCommand(const std::string& command,
+                         const std::map<std::string, std::string>& env = {},
+                         const std::string& input = "", int timeout_s = 120);
+
+// A fresh temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+class BerthServer {
+ public:
+  // Does not start anything.
+  explicit BerthServer(std::string data_dir);
+  ~BerthServer();
+
+  // Starts `berth server --data-dir D --port 0 [extra]` and waits for its
+  // ready line. Returns false (with the server's output in log()) when it
+  // exits or is not ready within 20 s.
+  bool Start(const std::vector<std::string>& extra_args = {});
+  // SIGTERM and wait; returns the exit code.
+  int Stop();
+  // SIGKILL and wait.
+  void Kill();
+
+  const std::string& url() const { return url_; }
+  std::string kubeconfig() const { return data_dir_ + "/admin.kubeconfig"; }
+  const std::string& data_dir() const { return data_dir_; }
+  std::string log() const;
+  pid_t pid() const { return pid_; }
+
+ private:
+  std::string data_dir_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+  std::string url_;
+};
+
+// Path of the built `berth` binary and of the repository's directories.
+std::string BerthBinary();
+std::string SourceDir();
+std::string ExamplesDir();
+
+}  // namespace berth::testing
+
+#endif  // BERTH_TESTS_SUPPORT_PROCESS_H_

@@ -1,0 +1,145 @@
+#include "kernel/plugin/kind_registry.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace berth {
+namespace {
+
+class FakeKind : public Kind {
+ public:
+  FakeKind(std::string group, std::string version, std::string kind,
+           std::string plural) {
+    info_.group = std::move(group);
+    info_.version = std::move(version);
+    info_.kind = std::move(kind);
+    info_.plural = std::move(plural);
+  }
+  const KindInfo& Info() const override { return info_; }
+
+ private:
+  KindInfo info_;
+};
+
+std::shared_ptr<Kind> MakeKind(std::string group, std::string version,
+                               std::string kind, std::string plural) {
+  return std::make_shared<FakeKind>(std::move(group), std::move(version),
+                                    std::move(kind), std::move(plural));
+}
+
+TEST(KindRegistryTest, LooksUpByResourceAndKind) {
+  KindRegistry registry;
+  ASSERT_TRUE(registry.Add(MakeKind("", "v1", "Pod", "pods"), "core").ok());
+  ASSERT_TRUE(
+      registry.Add(MakeKind("apps", "v1", "Deployment", "deployments"), "wl")
+          .ok());
+  registry.Freeze();
+
+  const Kind* pods = registry.ByResource("", "v1", "pods");
+  ASSERT_NE(pods, nullptr);
+  EXPECT_EQ(pods->Info().kind, "Pod");
+  EXPECT_EQ(registry.ByKind("", "v1", "Pod"), pods);
+  EXPECT_EQ(registry.PluginOf(pods), "core");
+
+  const Kind* deployments = registry.ByKind("apps", "v1", "Deployment");
+  ASSERT_NE(deployments, nullptr);
+  EXPECT_EQ(registry.PluginOf(deployments), "wl");
+  EXPECT_EQ(registry.Share(deployments).get(), deployments);
+
+  EXPECT_EQ(registry.ByResource("apps", "v1", "pods"), nullptr);
+  EXPECT_EQ(registry.ByResource("", "v2", "pods"), nullptr);
+  EXPECT_EQ(registry.ByKind("apps", "v1", "deployments"), nullptr);
+  FakeKind stranger("x", "v1", "X", "xs");
+  EXPECT_EQ(registry.PluginOf(&stranger), "");
+  EXPECT_EQ(registry.Share(&stranger), nullptr);
+}
+
+TEST(KindRegistryTest, AllIsOrderedByGroupVersionPlural) {
+  KindRegistry registry;
+  ASSERT_TRUE(registry.Add(MakeKind("batch", "v1", "Job", "jobs"), "a").ok());
+  ASSERT_TRUE(
+      registry.Add(MakeKind("", "v1", "Service", "services"), "a").ok());
+  ASSERT_TRUE(
+      registry.Add(MakeKind("apps", "v1", "ReplicaSet", "replicasets"), "b")
+          .ok());
+  ASSERT_TRUE(registry.Add(MakeKind("", "v1", "Pod", "pods"), "a").ok());
+  std::vector<std::string> order;
+  for (const Kind* k : registry.All()) order.push_back(k->Info().kind);
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"Pod", "Service", "ReplicaSet", "Job"}));
+}
+
+TEST(KindRegistryTest, RefusesTheSameKindTwice) {
+  KindRegistry registry;
+  ASSERT_TRUE(
+      registry.Add(MakeKind("apps", "v1", "Deployment", "deployments"), "wl")
+          .ok());
+  Status s =
+      registry.Add(MakeKind("apps", "v1", "Deployment", "deploys"), "other");
+  EXPECT_TRUE(s.IsAlreadyExists());
+  EXPECT_EQ(s.message(),
+            "plugin \"other\": kind apps/v1 Deployment is already provided by "
+            "plugin \"wl\"");
+  // Another version of the same kind is a different resource.
+  EXPECT_TRUE(registry
+                  .Add(MakeKind("apps", "v1beta1", "Deployment", "deployments"),
+                       "other")
+                  .ok());
+}
+
+TEST(KindRegistryTest, RefusesTheSamePluralTwice) {
+  KindRegistry registry;
+  ASSERT_TRUE(registry.Add(MakeKind("", "v1", "Pod", "pods"), "core").ok());
+  Status s = registry.Add(MakeKind("", "v1", "PodLike", "pods"), "other");
+  EXPECT_TRUE(s.IsAlreadyExists());
+  EXPECT_EQ(s.message(),
+            "plugin \"other\": resource v1 pods (kind PodLike) is already "
+            "provided by plugin \"core\" (kind Pod)");
+  EXPECT_EQ(registry.ByKind("", "v1", "PodLike"), nullptr);
+}
+
+TEST(KindRegistryTest, RefusesIncompleteKinds) {
+  KindRegistry registry;
+  EXPECT_EQ(registry.Add(nullptr, "p").code(), Status::Code::kInvalid);
+  EXPECT_EQ(registry.Add(MakeKind("", "v1", "Pod", ""), "p").code(),
+            Status::Code::kInvalid);
+  EXPECT_EQ(registry.Add(MakeKind("", "", "Pod", "pods"), "p").code(),
+            Status::Code::kInvalid);
+  EXPECT_TRUE(registry.All().empty());
+}
+
+TEST(KindRegistryTest, RemovePluginRollsBackOnlyThatPlugin) {
+  KindRegistry registry;
+  ASSERT_TRUE(registry.Add(MakeKind("", "v1", "Pod", "pods"), "core").ok());
+  ASSERT_TRUE(registry.Add(MakeKind("x", "v1", "A", "as"), "bad").ok());
+  ASSERT_TRUE(registry.Add(MakeKind("x", "v1", "B", "bs"), "bad").ok());
+  ASSERT_TRUE(registry.RemovePlugin("bad").ok());
+  EXPECT_EQ(registry.All().size(), 1u);
+  EXPECT_EQ(registry.ByKind("x", "v1", "A"), nullptr);
+  EXPECT_NE(registry.ByKind("", "v1", "Pod"), nullptr);
+  // The names are free again.
+  EXPECT_TRUE(registry.Add(MakeKind("x", "v1", "A", "as"), "good").ok());
+}
+
+TEST(KindRegistryTest, FrozenRegistryRefusesChanges) {
+  KindRegistry registry;
+  registry.Freeze();
+  EXPECT_EQ(registry.Add(MakeKind("", "v1", "Pod", "pods"), "core").code(),
+            Status::Code::kInternal);
+  EXPECT_EQ(registry.RemovePlugin("core").code(), Status::Code::kInternal);
+  EXPECT_EQ(registry.ByResource("", "v1", "pods"), nullptr);
+}
+
+TEST(KindRegistryTest, KeepsKindsAliveWhileRegistered) {
+  KindRegistry registry;
+  auto kind = MakeKind("", "v1", "Pod", "pods");
+  std::weak_ptr<Kind> weak = kind;
+  ASSERT_TRUE(registry.Add(std::move(kind), "core").ok());
+  EXPECT_FALSE(weak.expired());
+  ASSERT_TRUE(registry.RemovePlugin("core").ok());
+  EXPECT_TRUE(weak.expired());
+}
+
+}  // namespace
+}  // namespace berth
