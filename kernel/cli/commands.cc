@@ -34,7 +34,8 @@ int RunKubeconfig(const std::vector<std::string>& args) {
     std::cerr << "berth kubeconfig: " << flags.status().message() << "\n";
     return 2;
   }
-  std::string path = flags->Get("data-dir", DefaultDataDir()) + "/admin.kubeconfig";
+  std::string path =
+      flags->Get("data-dir", DefaultDataDir()) + "/admin.kubeconfig";
   auto text = tls::ReadFileToString(path);
   if (!text.ok()) {
     std::cerr << "berth kubeconfig: " << path
@@ -49,7 +50,8 @@ int RunPlugins(const std::vector<std::string>& args) {
   auto flags = ParseFlags(args, {"config", "plugin-dir"}, {});
   if (!flags.ok() || flags->positional.empty() ||
       flags->positional[0] != "list") {
-    std::cerr << "usage: berth plugins list [--config FILE] [--plugin-dir DIR]\n";
+    std::cerr
+        << "usage: berth plugins list [--config FILE] [--plugin-dir DIR]\n";
     return 2;
   }
   PluginConfig config;
@@ -71,7 +73,8 @@ int RunPlugins(const std::vector<std::string>& args) {
     config = std::move(c).value();
   }
   if (flags->Has("plugin-dir")) {
-    config.plugin_dirs.insert(config.plugin_dirs.begin(), flags->Get("plugin-dir"));
+    config.plugin_dirs.insert(config.plugin_dirs.begin(),
+                              flags->Get("plugin-dir"));
   }
   ListingHost host;
   KindRegistry kinds;
@@ -85,7 +88,8 @@ int RunPlugins(const std::vector<std::string>& args) {
     for (const auto& k : p.kinds) {
       std::cout << "  kind " << k.api_version << " " << k.kind << "\n";
     }
-    for (const auto& c : p.controllers) std::cout << "  controller " << c << "\n";
+    for (const auto& c : p.controllers)
+      std::cout << "  controller " << c << "\n";
     for (const auto& a : p.admissions) std::cout << "  admission " << a << "\n";
   }
   plugins.Shutdown();

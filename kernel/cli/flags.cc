@@ -24,7 +24,8 @@ StatusOr<Flags> ParseFlags(const std::vector<std::string>& args,
       f.values[name] = has_value ? value : "true";
       continue;
     }
-    if (!known.count(name)) return Status::BadRequest("unknown flag: --" + name);
+    if (!known.count(name))
+      return Status::BadRequest("unknown flag: --" + name);
     if (!has_value) {
       if (i + 1 >= args.size()) {
         return Status::BadRequest("flag needs an argument: --" + name);

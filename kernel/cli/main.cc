@@ -16,7 +16,8 @@ const char kUsage[] =
     "              --data-dir DIR (default ~/.berth) --port N (default 6443)\n"
     "              --bind-address A --config FILE --plugin-dir DIR\n"
     "  kubeconfig  print the admin kubeconfig of a data dir (--data-dir DIR)\n"
-    "  plugins     list the plugins a config loads (plugins list [--config F])\n";
+    "  plugins     list the plugins a config loads (plugins list [--config "
+    "F])\n";
 
 }  // namespace
 

@@ -14,11 +14,11 @@
 #include "kernel/api/server/in_process_client.h"
 #include "kernel/api/server/metrics.h"
 #include "kernel/api/server/resource_service.h"
+#include "kernel/api/tls/file_util.h"
 #include "kernel/api/tls/kubeconfig.h"
 #include "kernel/api/tls/pki.h"
 #include "kernel/api/tls/server_context.h"
 #include "kernel/api/tls/tokens.h"
-#include "kernel/api/tls/file_util.h"
 #include "kernel/cli/flags.h"
 #include "kernel/controller/controller_manager.h"
 #include "kernel/plugin/kind_registry.h"
@@ -114,10 +114,9 @@ std::string ExeDir() {
 std::string FindConfig(const Flags& flags) {
   if (flags.Has("config")) return flags.Get("config");
   if (const char* env = std::getenv("BERTH_CONFIG")) return env;
-  std::vector<std::string> candidates = {"conf/berth.yaml",
-                                         ExeDir() + "/../conf/berth.yaml",
-                                         ExeDir() + "/conf/berth.yaml",
-                                         BERTH_SOURCE_CONF};
+  std::vector<std::string> candidates = {
+      "conf/berth.yaml", ExeDir() + "/../conf/berth.yaml",
+      ExeDir() + "/conf/berth.yaml", BERTH_SOURCE_CONF};
   for (const auto& c : candidates) {
     if (fs::exists(c)) return c;
   }
@@ -141,8 +140,7 @@ int RunServer(const std::vector<std::string>& args) {
   const auto started = std::chrono::steady_clock::now();
   auto flags_or = ParseFlags(
       args,
-      {"data-dir", "port", "bind-address", "config", "plugin-dir",
-       "log-level"},
+      {"data-dir", "port", "bind-address", "config", "plugin-dir", "log-level"},
       {"insecure-http"});
   if (!flags_or.ok()) return Fail(flags_or.status().message());
   const Flags& flags = *flags_or;
@@ -153,7 +151,8 @@ int RunServer(const std::vector<std::string>& args) {
   int port = std::atoi(flags.Get("port", "6443").c_str());
   std::error_code ec;
   fs::create_directories(data_dir, ec);
-  if (ec) return Fail("cannot create data dir " + data_dir + ": " + ec.message());
+  if (ec)
+    return Fail("cannot create data dir " + data_dir + ": " + ec.message());
 
   // Block the shutdown signals before any thread starts so that only the
   // sigwait below receives them.
@@ -198,8 +197,9 @@ int RunServer(const std::vector<std::string>& args) {
     size_t a = k.find('/', 1), b = k.find('/', a + 1), c = k.find('/', b + 1);
     store::Attrs attrs;
     if (a == std::string::npos || b == std::string::npos) return attrs;
-    auto it = by_prefix.find({k.substr(a + 1, b - a - 1),
-                              k.substr(b + 1, c == std::string::npos ? c : c - b - 1)});
+    auto it = by_prefix.find(
+        {k.substr(a + 1, b - a - 1),
+         k.substr(b + 1, c == std::string::npos ? c : c - b - 1)});
     if (it == by_prefix.end()) return attrs;
     JsonDoc d;
     d.Parse(data.data(), data.size());
@@ -244,7 +244,8 @@ int RunServer(const std::vector<std::string>& args) {
     if (auto t = tls::EnsureAdminToken(data_dir); !t.ok()) {
       return Fail(t.status().message());
     }
-    auto loaded = tls::TokenAuthenticator::LoadFile(tls::TokenFilePath(data_dir));
+    auto loaded =
+        tls::TokenAuthenticator::LoadFile(tls::TokenFilePath(data_dir));
     if (!loaded.ok()) return Fail(loaded.status().message());
     tokens = std::move(loaded).value();
     api_options.tokens = &tokens;
@@ -278,16 +279,17 @@ int RunServer(const std::vector<std::string>& args) {
                 std::chrono::steady_clock::now() - started)
                 .count();
   std::string names;
-  for (const auto& p : plugins.Loaded()) names += (names.empty() ? "" : ",") + p.name;
+  for (const auto& p : plugins.Loaded())
+    names += (names.empty() ? "" : ",") + p.name;
   std::cout << "berth server ready on " << url << " in " << ms
             << " ms (data dir " << data_dir << ", plugins " << names
-            << "; KUBECONFIG=" << data_dir << "/admin.kubeconfig)"
-            << std::endl;
+            << "; KUBECONFIG=" << data_dir << "/admin.kubeconfig)" << std::endl;
 
   int sig = 0;
   sigwait(&signals, &sig);
-  std::cout << "berth server: received " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
-            << ", shutting down" << std::endl;
+  std::cout << "berth server: received "
+            << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
+            << std::endl;
   server.set_ready(false);
   controllers.Stop();
   server.Stop();

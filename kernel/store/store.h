@@ -57,9 +57,9 @@ struct NewValue {
 using Predicate = std::function<bool(const Object&)>;
 
 struct ListResult {
-  std::vector<Object> items;  // in key order
-  uint64_t revision = 0;      // the store revision the list reflects
-  std::string continue_token; // non-empty when `limit` cut the list
+  std::vector<Object> items;   // in key order
+  uint64_t revision = 0;       // the store revision the list reflects
+  std::string continue_token;  // non-empty when `limit` cut the list
 };
 
 struct Event {
@@ -119,9 +119,9 @@ class Store {
   // `limit` of them (0: no limit), starting after the position encoded in
   // `continue_token` (from an earlier ListResult). A malformed token is
   // BadRequest; a token whose revision was compacted is Gone.
-  virtual StatusOr<ListResult> List(const std::string& prefix,
-                                    const Predicate& pred, int64_t limit,
-                                    const std::string& continue_token) const = 0;
+  virtual StatusOr<ListResult> List(
+      const std::string& prefix, const Predicate& pred, int64_t limit,
+      const std::string& continue_token) const = 0;
 
   // Reads `key` and writes `update(current, rev)`; the callback checks
   // preconditions (returning Conflict etc.) and builds the new value.
@@ -136,8 +136,8 @@ class Store {
   // returns the bytes the DELETED event carries. NotFound when absent.
   virtual StatusOr<Object> Delete(
       const std::string& key,
-      const std::function<StatusOr<std::string>(const Object& current,
-                                                uint64_t rev)>& final_state) = 0;
+      const std::function<StatusOr<std::string>(
+          const Object& current, uint64_t rev)>& final_state) = 0;
 
   // Watches keys under `prefix` matching `pred`. from_revision 0: an ADDED
   // event for every current object first, then changes; N > 0: every change

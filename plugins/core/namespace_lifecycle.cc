@@ -17,10 +17,10 @@ Status NamespaceLifecycle::Admit(const AdmissionRequest& req, Json& obj,
   JsonDoc d;
   d.Parse(ns->data(), ns->size());
   if (Find(d, {"metadata", "deletionTimestamp"})) {
-    std::string resource = req.resource.group.empty()
-                               ? req.resource.resource
-                               : req.resource.resource + "." +
-                                     req.resource.group;
+    std::string resource =
+        req.resource.group.empty()
+            ? req.resource.resource
+            : req.resource.resource + "." + req.resource.group;
     return Status::Forbidden(resource + " \"" + req.name +
                              "\" is forbidden: unable to create new content "
                              "in namespace " +

@@ -93,8 +93,8 @@ BerthServer::~BerthServer() {
 }
 
 bool BerthServer::Start(const std::vector<std::string>& extra_args) {
-  std::vector<std::string> args = {BerthBinary(), "server", "--data-dir",
-                                   data_dir_, "--port", "0",
+  std::vector<std::string> args = {BerthBinary(),    "server",   "--data-dir",
+                                   data_dir_,        "--port",   "0",
                                    "--bind-address", "127.0.0.1"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = fork();
@@ -147,6 +147,8 @@ std::string BerthServer::log() const { return ReadAll(log_path_); }
 
 std::string BerthBinary() { return BERTH_BINARY; }
 std::string SourceDir() { return BERTH_SOURCE_DIR_PATH; }
-std::string ExamplesDir() { return BERTH_SOURCE_DIR_PATH "/../shared/examples"; }
+std::string ExamplesDir() {
+  return BERTH_SOURCE_DIR_PATH "/../shared/examples";
+}
 
 }  // namespace berth::testing

@@ -59,10 +59,9 @@ std::string StatusBody(const Status& status, const KindInfo* info,
   if (info) {
     if (!info->group.empty()) SetString(details, "group", info->group, a);
     // Invalid errors name the Kind; the others name the resource.
-    SetString(details, "kind",
-              status.code() == Status::Code::kInvalid ? info->kind
-                                                      : info->plural,
-              a);
+    SetString(
+        details, "kind",
+        status.code() == Status::Code::kInvalid ? info->kind : info->plural, a);
   }
   if (!status.causes().empty()) {
     Json causes(rapidjson::kArrayType);

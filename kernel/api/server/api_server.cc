@@ -64,8 +64,8 @@ Status ApiServer::Start() {
     params->setMaxQueued(4096);
     pool_ = std::make_unique<Poco::ThreadPool>(4, ctx_.options.max_threads, 60,
                                                256 * 1024);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(
-        new Factory(&ctx_), *pool_, *socket, params);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(&ctx_),
+                                                      *pool_, *socket, params);
     server_->start();
   } catch (const Poco::Exception& e) {
     return Status::Unavailable("cannot listen on " + ctx_.options.bind_address +

@@ -33,8 +33,8 @@ namespace berth::api {
 
 struct ApiServerOptions {
   std::string bind_address = "0.0.0.0";
-  int port = 6443;               // 0: pick a free port
-  Poco::Net::Context::Ptr tls;   // null: plain HTTP (tests only)
+  int port = 6443;              // 0: pick a free port
+  Poco::Net::Context::Ptr tls;  // null: plain HTTP (tests only)
   const tls::TokenAuthenticator* tokens = nullptr;
   bool allow_anonymous = false;  // plain-HTTP tests without credentials
   int max_threads = 1024;

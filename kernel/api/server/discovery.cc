@@ -33,8 +33,8 @@ Discovery::Discovery(std::vector<const Kind*> kinds) {
     if (!groups_.count(info.group)) group_order_.push_back(info.group);
     groups_[info.group][info.version].push_back(k);
   }
-  std::string all = ApiGroupList() + Aggregated(true, "v2") +
-                    Aggregated(false, "v2");
+  std::string all =
+      ApiGroupList() + Aggregated(true, "v2") + Aggregated(false, "v2");
   etag_ = "\"" + std::to_string(std::hash<std::string>{}(all)) + "\"";
 }
 
@@ -85,8 +85,7 @@ std::string Discovery::Aggregated(bool core, const std::string& version) const {
         if (info.scale_subresource) {
           Json s(rapidjson::kObjectType);
           SetString(s, "subresource", "scale", a);
-          SetMember(s, "responseKind", Gvk("autoscaling", "v1", "Scale", a),
-                    a);
+          SetMember(s, "responseKind", Gvk("autoscaling", "v1", "Scale", a), a);
           SetMember(s, "verbs", StringArray(kSubresourceVerbs, a), a);
           subs.PushBack(s, a);
         }

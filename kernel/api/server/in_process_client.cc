@@ -26,7 +26,8 @@ class ThreadWatch : public WatchHandle {
           on_event(we);
         }
         if (!open) {
-          if (!stop_) on_event(WatchEvent{"ERROR", watcher_->error().message()});
+          if (!stop_)
+            on_event(WatchEvent{"ERROR", watcher_->error().message()});
           return;
         }
       }
@@ -56,8 +57,9 @@ InProcessClient::InProcessClient(const KindRegistry* kinds,
 StatusOr<const Kind*> InProcessClient::Find(const ResourceRef& r) const {
   const Kind* k = kinds_->ByResource(r.group, r.version, r.resource);
   if (!k) {
-    return Status::NotFound("the server could not find the requested resource (" +
-                            r.resource + ")");
+    return Status::NotFound(
+        "the server could not find the requested resource (" + r.resource +
+        ")");
   }
   return k;
 }
@@ -136,8 +138,8 @@ StatusOr<std::string> InProcessClient::MergePatch(
     const std::string& patch, const std::string& subresource) {
   auto k = Find(r);
   if (!k.ok()) return k.status();
-  auto w = service_->Patch(**k, ns, name, subresource, PatchType::kMerge,
-                           patch, write_options_);
+  auto w = service_->Patch(**k, ns, name, subresource, PatchType::kMerge, patch,
+                           write_options_);
   if (!w.ok()) return w.status();
   return *w->object.data;
 }

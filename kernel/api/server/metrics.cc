@@ -43,8 +43,8 @@ void WriteHistogram(std::ostringstream& out, const std::string& name,
                     const auto& bounds) {
   std::string sep = labels.empty() ? "" : ",";
   for (size_t i = 0; i < bounds.size(); ++i) {
-    out << name << "_bucket{" << labels << sep << "le=\"" << bounds[i]
-        << "\"} " << h.buckets[i] << "\n";
+    out << name << "_bucket{" << labels << sep << "le=\"" << bounds[i] << "\"} "
+        << h.buckets[i] << "\n";
   }
   out << name << "_bucket{" << labels << sep << "le=\"+Inf\"} " << h.count
       << "\n";
@@ -62,8 +62,8 @@ std::string Metrics::Render() const {
       << "# TYPE apiserver_request_total counter\n";
   for (const auto& [k, v] : requests_) {
     out << "apiserver_request_total{code=\"" << std::get<2>(k)
-        << "\",resource=\"" << std::get<1>(k) << "\",verb=\""
-        << std::get<0>(k) << "\"} " << v << "\n";
+        << "\",resource=\"" << std::get<1>(k) << "\",verb=\"" << std::get<0>(k)
+        << "\"} " << v << "\n";
   }
   out << "# HELP apiserver_request_duration_seconds Response latency "
          "distribution in seconds for each verb and resource.\n"

@@ -71,7 +71,9 @@ std::string FormatTime(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-std::string NowRfc3339() { return FormatTime(std::chrono::system_clock::now()); }
+std::string NowRfc3339() {
+  return FormatTime(std::chrono::system_clock::now());
+}
 
 bool ParseTime(const std::string& s, std::chrono::system_clock::time_point* t) {
   std::tm tm{};
@@ -95,9 +97,8 @@ void ValidateDnsSubdomain(const std::string& value, const std::string& field,
     size_t start = 0;
     while (ok) {
       size_t dot = value.find('.', start);
-      std::string part = value.substr(start, dot == std::string::npos
-                                                 ? std::string::npos
-                                                 : dot - start);
+      std::string part = value.substr(
+          start, dot == std::string::npos ? std::string::npos : dot - start);
       ok = IsDnsLabel(part);
       if (dot == std::string::npos) break;
       start = dot + 1;
@@ -130,8 +131,8 @@ void ValidateMetadataMaps(const Json& metadata,
                           std::vector<FieldCause>* causes) {
   if (const Json* labels = Member(metadata, "labels")) {
     if (!labels->IsObject()) {
-      causes->push_back(field::Invalid("metadata.labels", "",
-                                       "must be a map of strings"));
+      causes->push_back(
+          field::Invalid("metadata.labels", "", "must be a map of strings"));
     } else {
       for (auto& m : labels->GetObject()) {
         std::string key = m.name.GetString();

@@ -63,7 +63,8 @@ Json Responses(const std::string& schema, const std::vector<const char*>& codes,
       SetMember(content, type, std::move(media), a);
     }
     Json r(rapidjson::kObjectType);
-    SetString(r, "description", code[0] == '2' && code[2] == '1' ? "Created" : "OK", a);
+    SetString(r, "description",
+              code[0] == '2' && code[2] == '1' ? "Created" : "OK", a);
     SetMember(r, "content", std::move(content), a);
     SetMember(responses, code, std::move(r), a);
   }
@@ -98,10 +99,10 @@ Json Operation(const KindInfo& info, const std::string& action,
                     a);
   }
   if (patch) {
-    params.PushBack(Param("force", "query",
-                          "Force is going to \"force\" Apply requests.", false,
-                          a),
-                    a);
+    params.PushBack(
+        Param("force", "query", "Force is going to \"force\" Apply requests.",
+              false, a),
+        a);
     Json content(rapidjson::kObjectType);
     for (const char* type :
          {"application/apply-patch+yaml", "application/json-patch+json",
@@ -127,18 +128,21 @@ Json Operation(const KindInfo& info, const std::string& action,
     SetMember(op, "requestBody", std::move(body), a);
   }
   SetMember(op, "parameters", std::move(params), a);
-  SetMember(op, "responses",
-            Responses(schema, action == "post" ? std::vector<const char*>{"200", "201", "202"}
-                                               : std::vector<const char*>{"200"},
-                      a),
-            a);
+  SetMember(
+      op, "responses",
+      Responses(schema,
+                action == "post" ? std::vector<const char*>{"200", "201", "202"}
+                                 : std::vector<const char*>{"200"},
+                a),
+      a);
   return op;
 }
 
 void CollectRefs(const Json& v, std::set<std::string>* out) {
   if (v.IsObject()) {
     for (auto& m : v.GetObject()) {
-      if (std::string_view(m.name.GetString()) == "$ref" && m.value.IsString()) {
+      if (std::string_view(m.name.GetString()) == "$ref" &&
+          m.value.IsString()) {
         std::string ref = m.value.GetString();
         if (ref.rfind(kRefPrefix, 0) == 0) {
           out->insert(ref.substr(std::string(kRefPrefix).size()));
@@ -210,14 +214,16 @@ OpenApi::OpenApi(std::vector<const Kind*> kinds) {
     SetString(info_obj, "version", "v1.32.0", da);
     SetMember(doc, "info", std::move(info_obj), da);
     Json paths(rapidjson::kObjectType);
-    std::set<std::string> wanted = {"io.k8s.apimachinery.pkg.apis.meta.v1.Patch",
-                                    "io.k8s.apimachinery.pkg.apis.meta.v1.Status",
-                                    "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions"};
+    std::set<std::string> wanted = {
+        "io.k8s.apimachinery.pkg.apis.meta.v1.Patch",
+        "io.k8s.apimachinery.pkg.apis.meta.v1.Status",
+        "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions"};
     for (const Kind* k : gv_kinds) {
       const KindInfo& info = k->Info();
       std::string schema = SchemaNameOf(info);
       wanted.insert(schema);
-      std::string base = "/" + gv + (info.namespaced ? "/namespaces/{namespace}/" : "/") +
+      std::string base = "/" + gv +
+                         (info.namespaced ? "/namespaces/{namespace}/" : "/") +
                          info.plural;
       Json collection(rapidjson::kObjectType);
       SetMember(collection, "get",
@@ -225,12 +231,16 @@ OpenApi::OpenApi(std::vector<const Kind*> kinds) {
       SetMember(collection, "post",
                 Operation(info, "post", "create", schema, true, false, da), da);
       Json item(rapidjson::kObjectType);
-      SetMember(item, "get", Operation(info, "get", "read", schema, false, false, da), da);
-      SetMember(item, "put", Operation(info, "put", "replace", schema, true, false, da), da);
-      SetMember(item, "patch", Operation(info, "patch", "patch", schema, true, true, da), da);
+      SetMember(item, "get",
+                Operation(info, "get", "read", schema, false, false, da), da);
+      SetMember(item, "put",
+                Operation(info, "put", "replace", schema, true, false, da), da);
+      SetMember(item, "patch",
+                Operation(info, "patch", "patch", schema, true, true, da), da);
       SetMember(item, "delete",
                 Operation(info, "delete", "delete",
-                          "io.k8s.apimachinery.pkg.apis.meta.v1.Status", true, false, da),
+                          "io.k8s.apimachinery.pkg.apis.meta.v1.Status", true,
+                          false, da),
                 da);
       SetMember(paths, base, std::move(collection), da);
       SetMember(paths, base + "/{name}", std::move(item), da);
@@ -286,7 +296,8 @@ const Json* OpenApi::Resolve(const Json& schema) const {
       continue;
     }
     const Json* all = Member(*s, "allOf");
-    if (all && all->IsArray() && all->Size() == 1 && !Member(*s, "properties")) {
+    if (all && all->IsArray() && all->Size() == 1 &&
+        !Member(*s, "properties")) {
       s = &(*all)[0];
       continue;
     }
@@ -317,7 +328,8 @@ void OpenApi::WalkUnknown(const Json& schema, const Json& value,
         WalkUnknown(*ps, m.value, child, depth + 1, out);
       } else if (additional && additional->IsObject()) {
         WalkUnknown(*additional, m.value, child, depth + 1, out);
-      } else if (!(additional && additional->IsBool() && additional->GetBool())) {
+      } else if (!(additional && additional->IsBool() &&
+                   additional->GetBool())) {
         out->push_back(child);
       }
     }

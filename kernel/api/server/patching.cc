@@ -9,18 +9,18 @@
 namespace berth::api {
 
 StatusOr<JsonDoc> ParsePatchBody(PatchType type, std::string_view body) {
-  auto doc = codec::DecodeJsonOrYaml(body, type == PatchType::kApply);
-  if (!doc.ok()) return doc.status();
   if (type == PatchType::kJson) {
+    // A JSON patch is an array, which the object decoder refuses.
+    auto doc = ParseJson(body);
+    if (!doc.ok()) return doc.status();
     if (!doc->IsArray()) {
       return Status::BadRequest(
           "json: cannot unmarshal object into Go value of type "
           "jsonpatch.Patch");
     }
-  } else if (!doc->IsObject()) {
-    return Status::BadRequest("the patch must be a JSON object");
+    return doc;
   }
-  return doc;
+  return codec::DecodeJsonOrYaml(body, type == PatchType::kApply);
 }
 
 Status ApplyPatch(const Kind& kind, PatchType type, const Json& patch,
@@ -60,8 +60,8 @@ std::string BuildScale(const Json& obj) {
   SetString(d, "kind", "Scale", a);
   SetString(d, "apiVersion", "autoscaling/v1", a);
   Json meta(rapidjson::kObjectType);
-  for (const char* f : {"name", "namespace", "uid", "resourceVersion",
-                        "creationTimestamp"}) {
+  for (const char* f :
+       {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
     if (const Json* v = Find(obj, {"metadata", f})) {
       SetMember(meta, f, Json(*v, a), a);
     }
@@ -80,7 +80,8 @@ std::string BuildScale(const Json& obj) {
     } else if (sel->IsObject()) {
       selector::Labels labels;
       for (auto& m : sel->GetObject()) {
-        if (m.value.IsString()) labels[m.name.GetString()] = m.value.GetString();
+        if (m.value.IsString())
+          labels[m.name.GetString()] = m.value.GetString();
       }
       text = selector::LabelSelector::FromMap(labels).String();
     }

@@ -5,8 +5,8 @@
 #include "kernel/api/server/api_errors.h"
 #include "kernel/api/server/object_meta.h"
 #include "kernel/api/server/patching.h"
-#include "kernel/api/server/stamped_object.h"
 #include "kernel/api/server/selection.h"
+#include "kernel/api/server/stamped_object.h"
 
 namespace berth::api {
 namespace {
@@ -74,9 +74,9 @@ bool HasFinalizers(const Json& obj) {
 // The metadata a client cannot change on update.
 void KeepSystemMetadata(const Json& old, Json& obj, JsonAlloc& a) {
   Json& meta = EnsureObject(obj, "metadata", a);
-  for (const char* f : {"uid", "creationTimestamp", "generation",
-                        "deletionTimestamp", "deletionGracePeriodSeconds",
-                        "namespace", "name"}) {
+  for (const char* f :
+       {"uid", "creationTimestamp", "generation", "deletionTimestamp",
+        "deletionGracePeriodSeconds", "namespace", "name"}) {
     const Json* v = Find(old, {"metadata", f});
     if (v) {
       SetMember(meta, f, Json(*v, a), a);
@@ -149,12 +149,12 @@ Status ResourceService::CheckFields(const Kind& kind, const Json& obj,
     for (auto& f : unknown) warnings->push_back("unknown field \"" + f + "\"");
     return {};
   }
-  std::string msg = kind.Info().kind + " in version \"" +
-                    kind.Info().version + "\" cannot be handled as a " +
-                    kind.Info().kind + ": strict decoding error: ";
+  std::string msg = kind.Info().kind + " in version \"" + kind.Info().version +
+                    "\" cannot be handled as a " + kind.Info().kind +
+                    ": strict decoding error: ";
   for (size_t i = 0; i < unknown.size(); ++i) {
-    msg += (i ? ", " : "") + std::string("unknown field \"") + unknown[i] +
-           "\"";
+    msg +=
+        (i ? ", " : "") + std::string("unknown field \"") + unknown[i] + "\"";
   }
   return Status::BadRequest(msg);
 }
@@ -191,7 +191,8 @@ StatusOr<WriteResult> ResourceService::Create(const Kind& kind,
                                               const WriteOptions& opts) {
   const KindInfo& info = kind.Info();
   auto& a = obj.GetAllocator();
-  if (!obj.IsObject()) return Status::BadRequest("the object is not a JSON object");
+  if (!obj.IsObject())
+    return Status::BadRequest("the object is not a JSON object");
   if (Status s = CheckTypeMeta(kind, obj, a); !s.ok()) return s;
   WriteResult result;
   if (Status s = CheckFields(kind, obj, opts.validation, &result.warnings);
@@ -216,9 +217,9 @@ StatusOr<WriteResult> ResourceService::Create(const Kind& kind,
   std::string generate = GetString(meta, {"generateName"});
   std::string name = GetString(meta, {"name"});
   if (name.empty() && generate.empty()) {
-    return InvalidError(info, "",
-                        {field::Required("metadata.name",
-                                         "name or generateName is required")});
+    return InvalidError(
+        info, "",
+        {field::Required("metadata.name", "name or generateName is required")});
   }
   // System metadata: whatever the client sent is replaced.
   for (const char* f : {"uid", "resourceVersion", "deletionTimestamp",
@@ -267,13 +268,13 @@ StatusOr<WriteResult> ResourceService::Create(const Kind& kind,
     store::Attrs attrs = AttrsFor(kind, prepared);
     StampedObject stamped =
         StampedObject::Make(prepared, prepared.GetAllocator());
-    auto created = store_->Create(key, [&](uint64_t rev)
-                                           -> StatusOr<store::NewValue> {
-      store::NewValue v;
-      v.data = stamped.Stamp(rev);
-      v.attrs = attrs;
-      return v;
-    });
+    auto created =
+        store_->Create(key, [&](uint64_t rev) -> StatusOr<store::NewValue> {
+          store::NewValue v;
+          v.data = stamped.Stamp(rev);
+          v.attrs = attrs;
+          return v;
+        });
     if (created.ok()) {
       result.object = std::move(created).value();
       result.created = true;
@@ -299,8 +300,7 @@ StatusOr<store::Object> ResourceService::Get(const Kind& kind,
 
 StatusOr<store::Predicate> ResourceService::MakePredicate(
     const Kind& kind, const ListOptions& opts) const {
-  return MakeSelectionPredicate(kind, opts.label_selector,
-                                opts.field_selector);
+  return MakeSelectionPredicate(kind, opts.label_selector, opts.field_selector);
 }
 
 StatusOr<store::ListResult> ResourceService::List(
@@ -349,7 +349,8 @@ StatusOr<WriteResult> ResourceService::UpdateLoop(
     if (!next_or.ok()) return next_or.status();
     JsonDoc next = std::move(next_or).value();
     auto& a = next.GetAllocator();
-    if (!next.IsObject()) return Status::BadRequest("the object is not a JSON object");
+    if (!next.IsObject())
+      return Status::BadRequest("the object is not a JSON object");
     if (Status s = CheckTypeMeta(kind, next, a); !s.ok()) return s;
     WriteResult result;
     if (Status s = CheckFields(kind, next, opts.validation, &result.warnings);
@@ -414,8 +415,8 @@ StatusOr<WriteResult> ResourceService::UpdateLoop(
       return result;
     }
     // A terminating object whose last finalizer went away is deleted.
-    bool finish_delete = Find(next, {"metadata", "deletionTimestamp"}) &&
-                         !HasFinalizers(next);
+    bool finish_delete =
+        Find(next, {"metadata", "deletionTimestamp"}) && !HasFinalizers(next);
     if (finish_delete) {
       JsonDoc probe = Copy(next);
       finish_delete = kind.PrepareForDelete(probe, probe.GetAllocator()) ==
@@ -463,30 +464,24 @@ StatusOr<WriteResult> ResourceService::UpdateLoop(
   return ConflictError(info, name, kModifiedDetail);
 }
 
-StatusOr<WriteResult> ResourceService::Update(const Kind& kind,
-                                              const std::string& ns,
-                                              const std::string& name,
-                                              const std::string& subresource,
-                                              JsonDoc obj,
-                                              const WriteOptions& opts) {
-  if (!obj.IsObject()) return Status::BadRequest("the object is not a JSON object");
+StatusOr<WriteResult> ResourceService::Update(
+    const Kind& kind, const std::string& ns, const std::string& name,
+    const std::string& subresource, JsonDoc obj, const WriteOptions& opts) {
+  if (!obj.IsObject())
+    return Status::BadRequest("the object is not a JSON object");
   if (GetString(obj, {"metadata", "name"}).empty()) {
     return InvalidError(kind.Info(), name,
-                        {field::Required("metadata.name",
-                                         "name is required")});
+                        {field::Required("metadata.name", "name is required")});
   }
   return UpdateLoop(
       kind, ns, name, subresource,
       [&](const Json&) -> StatusOr<JsonDoc> { return Copy(obj); }, opts);
 }
 
-StatusOr<WriteResult> ResourceService::Patch(const Kind& kind,
-                                             const std::string& ns,
-                                             const std::string& name,
-                                             const std::string& subresource,
-                                             PatchType type,
-                                             std::string_view body,
-                                             const WriteOptions& opts) {
+StatusOr<WriteResult> ResourceService::Patch(
+    const Kind& kind, const std::string& ns, const std::string& name,
+    const std::string& subresource, PatchType type, std::string_view body,
+    const WriteOptions& opts) {
   auto patch = ParsePatchBody(type, body);
   if (!patch.ok()) return patch.status();
   if (type == PatchType::kApply) {
@@ -556,8 +551,9 @@ StatusOr<std::string> ResourceService::UpdateScale(
         const Json* replicas = Find(scale, {"spec", "replicas"});
         if (!replicas || !replicas->IsInt64() || replicas->GetInt64() < 0) {
           return Status::Invalid(
-              "Scale.autoscaling \"" + name + "\" is invalid: spec.replicas: "
-              "Invalid value: must be greater than or equal to 0",
+              "Scale.autoscaling \"" + name +
+                  "\" is invalid: spec.replicas: "
+                  "Invalid value: must be greater than or equal to 0",
               {field::InvalidNumber("spec.replicas", -1,
                                     "must be greater than or equal to 0")});
         }
@@ -591,10 +587,10 @@ StatusOr<store::Object> ResourceService::Delete(const Kind& kind,
     JsonDoc obj = std::move(old_or).value();
     if (!opts.precondition_uid.empty() &&
         opts.precondition_uid != GetString(obj, {"metadata", "uid"})) {
-      return ConflictError(info, name,
-                           "Precondition failed: UID in precondition: " +
-                               opts.precondition_uid + ", UID in object meta: " +
-                               GetString(obj, {"metadata", "uid"}));
+      return ConflictError(
+          info, name,
+          "Precondition failed: UID in precondition: " + opts.precondition_uid +
+              ", UID in object meta: " + GetString(obj, {"metadata", "uid"}));
     }
     if (!opts.precondition_resource_version.empty() &&
         opts.precondition_resource_version !=
@@ -606,19 +602,20 @@ StatusOr<store::Object> ResourceService::Delete(const Kind& kind,
               ", ResourceVersion in object meta: " +
               std::to_string(cur->mod_revision));
     }
-    if (Status s = RunAdmission(kind, AdmissionRequest::Operation::kDelete, "",
-                                ns, name, opts.user, opts.dry_run, nullptr,
-                                obj);
+    if (Status s =
+            RunAdmission(kind, AdmissionRequest::Operation::kDelete, "", ns,
+                         name, opts.user, opts.dry_run, nullptr, obj);
         !s.ok()) {
       return s;
     }
-    if (Find(obj, {"metadata", "deletionTimestamp"})) {
-      // Already terminating: deleting again changes nothing.
-      return std::move(cur).value();
-    }
     auto& a = obj.GetAllocator();
+    const bool terminating = Find(obj, {"metadata", "deletionTimestamp"});
     bool keep = HasFinalizers(obj);
-    if (!keep) keep = kind.PrepareForDelete(obj, a) == DeleteAction::kMarkDeleting;
+    if (!keep)
+      keep = kind.PrepareForDelete(obj, a) == DeleteAction::kMarkDeleting;
+    // Deleting a terminating object again changes nothing, unless what held
+    // it is gone (a Namespace whose spec.finalizers were emptied).
+    if (keep && terminating) return std::move(cur).value();
     if (opts.dry_run) return std::move(cur).value();
     const uint64_t seen = cur->mod_revision;
     if (keep) {
@@ -645,15 +642,14 @@ StatusOr<store::Object> ResourceService::Delete(const Kind& kind,
       }
       return written;
     }
-    auto deleted = store_->Delete(
-        key,
-        [&](const store::Object& current,
-            uint64_t rev) -> StatusOr<std::string> {
-          if (current.mod_revision != seen) {
-            return Status::Conflict(kRetryMarker);
-          }
-          return EncodeWithRevision(obj, a, rev);
-        });
+    auto deleted = store_->Delete(key,
+                                  [&](const store::Object& current,
+                                      uint64_t rev) -> StatusOr<std::string> {
+                                    if (current.mod_revision != seen) {
+                                      return Status::Conflict(kRetryMarker);
+                                    }
+                                    return EncodeWithRevision(obj, a, rev);
+                                  });
     if (!deleted.ok()) {
       if (deleted.status().IsConflict() &&
           deleted.status().message() == kRetryMarker) {

@@ -54,7 +54,7 @@ struct DeleteOptions {
 // Outcome of a write: the stored object plus what the reply needs.
 struct WriteResult {
   store::Object object;
-  bool created = false;      // PATCH (apply) that created the object: 201
+  bool created = false;  // PATCH (apply) that created the object: 201
   std::vector<std::string> warnings;
 };
 

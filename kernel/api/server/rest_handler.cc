@@ -44,6 +44,25 @@ std::string VersionBody() {
   return R"({"major":"1","minor":"32","gitVersion":"v1.32.0-berth","gitCommit":"berth","gitTreeState":"clean","buildDate":"2026-01-01T00:00:00Z","goVersion":"go1.23.0","compiler":"gc","platform":"linux/amd64"})";
 }
 
+// openapi_v2.Document{swagger: "2.0", info: {title, version}} encoded.
+std::string EmptyOpenApiV2() {
+  const std::string title = "Kubernetes", version = "v1.32.0";
+  std::string info;
+  info += '\x0a';
+  info += static_cast<char>(title.size());
+  info += title;
+  info += '\x12';
+  info += static_cast<char>(version.size());
+  info += version;
+  std::string doc =
+      "\x0a\x03"
+      "2.0";
+  doc += '\x12';
+  doc += static_cast<char>(info.size());
+  doc += info;
+  return doc;
+}
+
 class Exchange {
  public:
   Exchange(Poco::Net::HTTPServerRequest& req,
@@ -192,9 +211,12 @@ std::string BuildList(const KindInfo& info, const store::ListResult& list) {
 
 const char* EventTypeName(store::Event::Type t) {
   switch (t) {
-    case store::Event::Type::kAdded: return "ADDED";
-    case store::Event::Type::kModified: return "MODIFIED";
-    case store::Event::Type::kDeleted: return "DELETED";
+    case store::Event::Type::kAdded:
+      return "ADDED";
+    case store::Event::Type::kModified:
+      return "MODIFIED";
+    case store::Event::Type::kDeleted:
+      return "DELETED";
   }
   return "ERROR";
 }
@@ -239,7 +261,8 @@ class Router {
 void Router::SendObject(int code, const Kind& kind, const store::Object& o) {
   if (WantsTable(ex_.req().get("Accept", ""))) {
     Query none;
-    ex_.Send(code, BuildTable(kind, {o.data}, IncludeObject::kMetadata, "", ""));
+    ex_.Send(code,
+             BuildTable(kind, {o.data}, IncludeObject::kMetadata, "", ""));
     return;
   }
   ex_.Send(code, *o.data);
@@ -288,7 +311,8 @@ void Router::Discovery(const RequestInfo& ri) {
     body = d.ResourceList(p[1], p[2]);
   }
   if (body.empty()) {
-    ex_.SendStatus(Status::NotFound("the server could not find the requested resource"));
+    ex_.SendStatus(
+        Status::NotFound("the server could not find the requested resource"));
     return;
   }
   ex_.Send(200, body);
@@ -300,7 +324,8 @@ void Router::Route(const RequestInfo& ri, const Query& q, std::string* verb,
   *verb = method;
   if (!ri.is_resource_request || ri.resource.empty()) {
     if (method != "GET" && method != "HEAD") {
-      ex_.SendStatus(Status::MethodNotAllowed("the server does not allow this method on the requested resource"));
+      ex_.SendStatus(Status::MethodNotAllowed(
+          "the server does not allow this method on the requested resource"));
       return;
     }
     Discovery(ri);
@@ -309,7 +334,8 @@ void Router::Route(const RequestInfo& ri, const Query& q, std::string* verb,
   const Kind* kind = ctx_->kinds->ByResource(ri.group, ri.version, ri.resource);
   *resource = ri.resource;
   if (!kind || (!kind->Info().namespaced && !ri.namespace_.empty())) {
-    ex_.SendStatus(Status::NotFound("the server could not find the requested resource"));
+    ex_.SendStatus(
+        Status::NotFound("the server could not find the requested resource"));
     return;
   }
   Resource(ri, *kind, q, verb);
@@ -324,7 +350,8 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
   const std::string& sub = ri.subresource;
   if (!sub.empty() && !((sub == "status" && info.status_subresource) ||
                         (sub == "scale" && info.scale_subresource))) {
-    ex_.SendStatus(Status::NotFound("the server could not find the requested resource"));
+    ex_.SendStatus(
+        Status::NotFound("the server could not find the requested resource"));
     return;
   }
   std::string content_type = ex_.req().getContentType();
@@ -347,10 +374,9 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
       std::vector<std::shared_ptr<const std::string>> objs;
       objs.reserve(list->items.size());
       for (const auto& o : list->items) objs.push_back(o.data);
-      ex_.Send(200, BuildTable(kind, objs,
-                               ParseIncludeObject(q.Get("includeObject")),
-                               std::to_string(list->revision),
-                               list->continue_token));
+      ex_.Send(200, BuildTable(
+                        kind, objs, ParseIncludeObject(q.Get("includeObject")),
+                        std::to_string(list->revision), list->continue_token));
       return;
     }
     ex_.Send(200, BuildList(info, *list));
@@ -419,7 +445,8 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
   if (!body.ok()) return ex_.SendStatus(body.status());
   if (method == "POST") {
     if (!ri.name.empty()) {
-      return ex_.SendStatus(Status::MethodNotAllowed("the server does not allow this method on the requested resource"));
+      return ex_.SendStatus(Status::MethodNotAllowed(
+          "the server does not allow this method on the requested resource"));
     }
     auto obj = DecodeObject(content_type, *body);
     if (!obj.ok()) return ex_.SendStatus(obj.status(), &info);
@@ -430,7 +457,8 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
     return SendObject(201, kind, r->object);
   }
   if (ri.name.empty()) {
-    return ex_.SendStatus(Status::MethodNotAllowed("the server does not allow this method on the requested resource"));
+    return ex_.SendStatus(Status::MethodNotAllowed(
+        "the server does not allow this method on the requested resource"));
   }
   if (method == "PUT") {
     if (sub == "scale") {
@@ -463,7 +491,8 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
     ex_.AddWarnings(r->warnings);
     return SendObject(r->created ? 201 : 200, kind, r->object);
   }
-  ex_.SendStatus(Status::MethodNotAllowed("the server does not allow this method on the requested resource"));
+  ex_.SendStatus(Status::MethodNotAllowed(
+      "the server does not allow this method on the requested resource"));
 }
 
 void Router::Watch(const RequestInfo& ri, const Kind& kind, const Query& q) {
@@ -471,8 +500,8 @@ void Router::Watch(const RequestInfo& ri, const Kind& kind, const Query& q) {
   ListOptions lo;
   lo.label_selector = q.Get("labelSelector");
   lo.field_selector = q.Get("fieldSelector");
-  auto watcher = ctx_->service->Watch(kind, ri.namespace_, lo,
-                                      q.Get("resourceVersion"));
+  auto watcher =
+      ctx_->service->Watch(kind, ri.namespace_, lo, q.Get("resourceVersion"));
   const bool table = WantsTable(ex_.req().get("Accept", ""));
   const IncludeObject include = ParseIncludeObject(q.Get("includeObject"));
   const bool bookmarks = q.Flag("allowWatchBookmarks");
@@ -509,8 +538,8 @@ void Router::Watch(const RequestInfo& ri, const Kind& kind, const Query& q) {
       chunk += EventTypeName(ev.type);
       chunk += "\",\"object\":";
       if (table) {
-        chunk += BuildTable(kind, {ev.object.data}, include, "", "",
-                            first_table);
+        chunk +=
+            BuildTable(kind, {ev.object.data}, include, "", "", first_table);
         first_table = false;
       } else {
         chunk += *ev.object.data;
@@ -518,8 +547,8 @@ void Router::Watch(const RequestInfo& ri, const Kind& kind, const Query& q) {
       chunk += "}\n";
     }
     if (!open) {
-      chunk += "{\"type\":\"ERROR\",\"object\":" + StatusBody(w->error()) +
-               "}\n";
+      chunk +=
+          "{\"type\":\"ERROR\",\"object\":" + StatusBody(w->error()) + "}\n";
     }
     if (chunk.empty() && bookmarks &&
         Clock::now() - last_sent > std::chrono::seconds(30)) {
@@ -559,7 +588,8 @@ void RestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     if (path == "/version") {
       ex.Send(200, VersionBody());
     } else if (path == "/healthz" || path == "/livez" ||
-               path.rfind("/healthz/", 0) == 0 || path.rfind("/livez/", 0) == 0) {
+               path.rfind("/healthz/", 0) == 0 ||
+               path.rfind("/livez/", 0) == 0) {
       ex.Send(200, "ok", "text/plain; charset=utf-8");
     } else if (path == "/readyz" || path.rfind("/readyz/", 0) == 0) {
       if (ctx_->ready) {
@@ -587,13 +617,21 @@ void RestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         if (path == "/metrics") {
           ex.Send(200, ctx_->metrics->Render(),
                   "text/plain; version=0.0.4; charset=utf-8");
+        } else if (path == "/openapi/v2") {
+          // Kinds are described in v3. v2 answers with an empty document
+          // (protobuf, the only form kubectl asks for) so that older clients
+          // validating client-side skip kinds they cannot find instead of
+          // failing on a 404.
+          ex.Send(200, EmptyOpenApiV2(),
+                  "application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
         } else if (path == "/openapi/v3" || path == "/openapi/v3/") {
           ex.Send(200, ctx_->openapi->Root());
         } else if (path.rfind("/openapi/v3/", 0) == 0) {
           std::string gv = path.substr(std::string("/openapi/v3/").size());
           const std::string* doc = ctx_->openapi->Document(gv);
           if (!doc) {
-            ex.SendStatus(Status::NotFound("the server could not find the requested resource"));
+            ex.SendStatus(Status::NotFound(
+                "the server could not find the requested resource"));
           } else {
             response.set("ETag", "\"" + ctx_->openapi->Hash(gv) + "\"");
             response.set("Cache-Control", "public, immutable");
@@ -602,7 +640,8 @@ void RestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         } else {
           RequestInfo ri = ParseRequestPath(path);
           if (ri.parts.empty() || (ri.api_prefix.empty())) {
-            ex.SendStatus(Status::NotFound("the server could not find the requested resource"));
+            ex.SendStatus(Status::NotFound(
+                "the server could not find the requested resource"));
           } else {
             Router router(ex, ctx_, user);
             router.Route(ri, q, &verb, &resource);

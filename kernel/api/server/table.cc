@@ -32,7 +32,8 @@ std::string BuildTable(
   SetString(d, "kind", "Table", a);
   SetString(d, "apiVersion", "meta.k8s.io/v1", a);
   Json meta(rapidjson::kObjectType);
-  if (!resource_version.empty()) SetString(meta, "resourceVersion", resource_version, a);
+  if (!resource_version.empty())
+    SetString(meta, "resourceVersion", resource_version, a);
   if (!continue_token.empty()) SetString(meta, "continue", continue_token, a);
   SetMember(d, "metadata", std::move(meta), a);
   if (with_columns) {

@@ -23,10 +23,11 @@ IncludeObject ParseIncludeObject(const std::string& value);
 // A Table for `objects` (encoded JSON). `resource_version` and
 // `continue_token` fill the list metadata; `with_columns` false omits the
 // column definitions (later watch events).
-std::string BuildTable(const Kind& kind,
-                       const std::vector<std::shared_ptr<const std::string>>& objects,
-                       IncludeObject include, const std::string& resource_version,
-                       const std::string& continue_token, bool with_columns = true);
+std::string BuildTable(
+    const Kind& kind,
+    const std::vector<std::shared_ptr<const std::string>>& objects,
+    IncludeObject include, const std::string& resource_version,
+    const std::string& continue_token, bool with_columns = true);
 
 }  // namespace berth::api
 

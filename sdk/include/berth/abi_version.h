@@ -14,7 +14,7 @@
 // Everything that must match for C++ objects to cross the plugin boundary:
 // the SDK ABI, the compiler family and major version, the libstdc++ string
 // ABI, and the language standard.
-#define BERTH_BUILD_KEY                                            \
+#define BERTH_BUILD_KEY \
   "berth-sdk-abi=" BERTH_STR_(BERTH_SDK_ABI_VERSION)              \
   ";gcc=" BERTH_STR_(__GNUC__)                                      \
   ";cxx11-abi=" BERTH_STR_(_GLIBCXX_USE_CXX11_ABI)                  \

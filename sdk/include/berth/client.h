@@ -75,11 +75,9 @@ class Client {
                                        const std::string& object,
                                        const std::string& subresource = "") = 0;
   // Applies a JSON merge patch (RFC 7386).
-  virtual StatusOr<std::string> MergePatch(const ResourceRef& r,
-                                           const std::string& ns,
-                                           const std::string& name,
-                                           const std::string& patch,
-                                           const std::string& subresource = "") = 0;
+  virtual StatusOr<std::string> MergePatch(
+      const ResourceRef& r, const std::string& ns, const std::string& name,
+      const std::string& patch, const std::string& subresource = "") = 0;
   // Deletes (background propagation). NotFound when absent.
   virtual Status Delete(const ResourceRef& r, const std::string& ns,
                         const std::string& name) = 0;

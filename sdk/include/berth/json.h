@@ -119,8 +119,8 @@ inline void SetMember(Json& v, std::string_view key, Json value, JsonAlloc& a) {
 }
 inline void SetString(Json& v, std::string_view key, std::string_view s,
                       JsonAlloc& a) {
-  SetMember(v, key, Json(s.data(), static_cast<rapidjson::SizeType>(s.size()), a),
-            a);
+  SetMember(v, key,
+            Json(s.data(), static_cast<rapidjson::SizeType>(s.size()), a), a);
 }
 // Sets the member only when it is absent (the defaulting idiom).
 inline bool SetDefault(Json& v, std::string_view key, Json value,

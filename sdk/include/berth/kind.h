@@ -47,11 +47,11 @@ struct KindInfo {
 
 // A Table column (meta.k8s.io/v1 TableColumnDefinition).
 struct PrinterColumn {
-  std::string name;         // "Name"
-  std::string type;         // "string", "integer", "date", "number"
-  std::string format;       // "name" for the name column, else ""
+  std::string name;    // "Name"
+  std::string type;    // "string", "integer", "date", "number"
+  std::string format;  // "name" for the name column, else ""
   std::string description;
-  int priority = 0;         // 0: always shown; 1: only with -o wide
+  int priority = 0;  // 0: always shown; 1: only with -o wide
 };
 
 // Builders for field causes with Kubernetes' wording.
@@ -90,9 +90,9 @@ inline FieldCause Forbidden(std::string path, const std::string& detail) {
 
 // What DELETE does with an object whose finalizers are empty.
 enum class DeleteAction {
-  kDelete,         // remove it now
-  kMarkDeleting,   // keep it with deletionTimestamp set (e.g. a Namespace
-                   // whose spec.finalizers still hold it)
+  kDelete,        // remove it now
+  kMarkDeleting,  // keep it with deletionTimestamp set (e.g. a Namespace
+                  // whose spec.finalizers still hold it)
 };
 
 class Kind {

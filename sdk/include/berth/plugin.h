@@ -58,12 +58,12 @@ class Plugin {
 #define BERTH_PLUGIN_EXPORT extern "C" __attribute__((visibility("default")))
 
 // Defines the two exported entry points for plugin class `PluginClass`.
-#define BERTH_PLUGIN(PluginClass)                                         \
-  BERTH_PLUGIN_EXPORT const char* berth_plugin_build_key() {             \
-    return BERTH_BUILD_KEY;                                               \
-  }                                                                       \
-  BERTH_PLUGIN_EXPORT berth::Plugin* berth_plugin_create() {             \
-    return new PluginClass();                                             \
+#define BERTH_PLUGIN(PluginClass)                            \
+  BERTH_PLUGIN_EXPORT const char* berth_plugin_build_key() { \
+    return BERTH_BUILD_KEY;                                  \
+  }                                                          \
+  BERTH_PLUGIN_EXPORT berth::Plugin* berth_plugin_create() { \
+    return new PluginClass();                                \
   }
 
 #endif  // BERTH_SDK_PLUGIN_H_

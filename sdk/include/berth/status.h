@@ -54,23 +54,45 @@ class Status {
       : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status BadRequest(std::string m) { return {Code::kBadRequest, std::move(m)}; }
-  static Status Unauthorized(std::string m) { return {Code::kUnauthorized, std::move(m)}; }
-  static Status Forbidden(std::string m) { return {Code::kForbidden, std::move(m)}; }
-  static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
-  static Status MethodNotAllowed(std::string m) { return {Code::kMethodNotAllowed, std::move(m)}; }
-  static Status AlreadyExists(std::string m) { return {Code::kAlreadyExists, std::move(m)}; }
-  static Status Conflict(std::string m) { return {Code::kConflict, std::move(m)}; }
+  static Status BadRequest(std::string m) {
+    return {Code::kBadRequest, std::move(m)};
+  }
+  static Status Unauthorized(std::string m) {
+    return {Code::kUnauthorized, std::move(m)};
+  }
+  static Status Forbidden(std::string m) {
+    return {Code::kForbidden, std::move(m)};
+  }
+  static Status NotFound(std::string m) {
+    return {Code::kNotFound, std::move(m)};
+  }
+  static Status MethodNotAllowed(std::string m) {
+    return {Code::kMethodNotAllowed, std::move(m)};
+  }
+  static Status AlreadyExists(std::string m) {
+    return {Code::kAlreadyExists, std::move(m)};
+  }
+  static Status Conflict(std::string m) {
+    return {Code::kConflict, std::move(m)};
+  }
   static Status Gone(std::string m) { return {Code::kGone, std::move(m)}; }
-  static Status UnsupportedMediaType(std::string m) { return {Code::kUnsupportedMediaType, std::move(m)}; }
+  static Status UnsupportedMediaType(std::string m) {
+    return {Code::kUnsupportedMediaType, std::move(m)};
+  }
   static Status Invalid(std::string m, std::vector<FieldCause> causes = {}) {
     Status s(Code::kInvalid, std::move(m));
     s.causes_ = std::move(causes);
     return s;
   }
-  static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
-  static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
-  static Status Timeout(std::string m) { return {Code::kTimeout, std::move(m)}; }
+  static Status Internal(std::string m) {
+    return {Code::kInternal, std::move(m)};
+  }
+  static Status Unavailable(std::string m) {
+    return {Code::kUnavailable, std::move(m)};
+  }
+  static Status Timeout(std::string m) {
+    return {Code::kTimeout, std::move(m)};
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -98,44 +120,76 @@ int HttpCode(Status::Code code);
 
 inline const char* StatusReason(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "";
-    case Status::Code::kBadRequest: return "BadRequest";
-    case Status::Code::kUnauthorized: return "Unauthorized";
-    case Status::Code::kForbidden: return "Forbidden";
-    case Status::Code::kNotFound: return "NotFound";
-    case Status::Code::kMethodNotAllowed: return "MethodNotAllowed";
-    case Status::Code::kNotAcceptable: return "NotAcceptable";
-    case Status::Code::kAlreadyExists: return "AlreadyExists";
-    case Status::Code::kConflict: return "Conflict";
-    case Status::Code::kGone: return "Expired";
-    case Status::Code::kUnsupportedMediaType: return "UnsupportedMediaType";
-    case Status::Code::kInvalid: return "Invalid";
-    case Status::Code::kTooManyRequests: return "TooManyRequests";
-    case Status::Code::kInternal: return "InternalError";
-    case Status::Code::kUnavailable: return "ServiceUnavailable";
-    case Status::Code::kTimeout: return "Timeout";
+    case Status::Code::kOk:
+      return "";
+    case Status::Code::kBadRequest:
+      return "BadRequest";
+    case Status::Code::kUnauthorized:
+      return "Unauthorized";
+    case Status::Code::kForbidden:
+      return "Forbidden";
+    case Status::Code::kNotFound:
+      return "NotFound";
+    case Status::Code::kMethodNotAllowed:
+      return "MethodNotAllowed";
+    case Status::Code::kNotAcceptable:
+      return "NotAcceptable";
+    case Status::Code::kAlreadyExists:
+      return "AlreadyExists";
+    case Status::Code::kConflict:
+      return "Conflict";
+    case Status::Code::kGone:
+      return "Expired";
+    case Status::Code::kUnsupportedMediaType:
+      return "UnsupportedMediaType";
+    case Status::Code::kInvalid:
+      return "Invalid";
+    case Status::Code::kTooManyRequests:
+      return "TooManyRequests";
+    case Status::Code::kInternal:
+      return "InternalError";
+    case Status::Code::kUnavailable:
+      return "ServiceUnavailable";
+    case Status::Code::kTimeout:
+      return "Timeout";
   }
   return "Unknown";
 }
 
 inline int HttpCode(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return 200;
-    case Status::Code::kBadRequest: return 400;
-    case Status::Code::kUnauthorized: return 401;
-    case Status::Code::kForbidden: return 403;
-    case Status::Code::kNotFound: return 404;
-    case Status::Code::kMethodNotAllowed: return 405;
-    case Status::Code::kNotAcceptable: return 406;
-    case Status::Code::kAlreadyExists: return 409;
-    case Status::Code::kConflict: return 409;
-    case Status::Code::kGone: return 410;
-    case Status::Code::kUnsupportedMediaType: return 415;
-    case Status::Code::kInvalid: return 422;
-    case Status::Code::kTooManyRequests: return 429;
-    case Status::Code::kInternal: return 500;
-    case Status::Code::kUnavailable: return 503;
-    case Status::Code::kTimeout: return 504;
+    case Status::Code::kOk:
+      return 200;
+    case Status::Code::kBadRequest:
+      return 400;
+    case Status::Code::kUnauthorized:
+      return 401;
+    case Status::Code::kForbidden:
+      return 403;
+    case Status::Code::kNotFound:
+      return 404;
+    case Status::Code::kMethodNotAllowed:
+      return 405;
+    case Status::Code::kNotAcceptable:
+      return 406;
+    case Status::Code::kAlreadyExists:
+      return 409;
+    case Status::Code::kConflict:
+      return 409;
+    case Status::Code::kGone:
+      return 410;
+    case Status::Code::kUnsupportedMediaType:
+      return 415;
+    case Status::Code::kInvalid:
+      return 422;
+    case Status::Code::kTooManyRequests:
+      return 429;
+    case Status::Code::kInternal:
+      return 500;
+    case Status::Code::kUnavailable:
+      return 503;
+    case Status::Code::kTimeout:
+      return 504;
   }
   return 500;
 }
@@ -149,8 +203,8 @@ inline std::string Status::ToString() const {
 template <typename T>
 class StatusOr {
  public:
-  StatusOr(const T& value) : value_(value) {}        // NOLINT: implicit by design
-  StatusOr(T&& value) : value_(std::move(value)) {}  // NOLINT
+  StatusOr(const T& value) : value_(value) {}  // NOLINT: implicit by design
+  StatusOr(T&& value) : value_(std::move(value)) {}       // NOLINT
   StatusOr(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok() && "StatusOr built from an OK status has no value");
     if (status_.ok()) status_ = Status::Internal("StatusOr without a value");

@@ -62,8 +62,9 @@ class KubectlTest : public ::testing::Test {
 TempDir* KubectlTest::dir_ = nullptr;
 BerthServer* KubectlTest::server_ = nullptr;
 
-#define EXPECT_OK(r) \
-  EXPECT_EQ((r).exit_code, 0) << "stdout: " << (r).out << "\nstderr: " << (r).err
+#define EXPECT_OK(r)          \
+  EXPECT_EQ((r).exit_code, 0) \
+      << "stdout: " << (r).out << "\nstderr: " << (r).err
 
 TEST_F(KubectlTest, DefaultNamespacesExist) {
   auto r = Kubectl("get ns");
@@ -201,10 +202,10 @@ TEST_F(KubectlTest, CreateGeneratorsLabelsAnnotationsPatches) {
             std::string::npos)
       << again.err;
   std::string file = Write("password.txt", "s3cr3t");
-  EXPECT_OK(Kubectl("-n team-a create secret generic creds --from-file=" +
-                    file));
+  EXPECT_OK(
+      Kubectl("-n team-a create secret generic creds --from-file=" + file));
   auto secret = Kubectl(
-      "-n team-a get secret creds -o jsonpath={.data.password\\.txt}");
+      "-n team-a get secret creds -o 'jsonpath={.data.password\\.txt}'");
   EXPECT_EQ(secret.out, "czNjcjN0");  // base64("s3cr3t")
   auto type = Kubectl("-n team-a get secret creds");
   EXPECT_NE(type.out.find("Opaque"), std::string::npos) << type.out;
@@ -216,23 +217,26 @@ TEST_F(KubectlTest, CreateGeneratorsLabelsAnnotationsPatches) {
   EXPECT_NE(a.out.find("configmap/app annotated"), std::string::npos) << a.err;
   auto unl = Kubectl("-n team-a label cm app tier-");
   EXPECT_NE(unl.out.find("unlabeled"), std::string::npos) << unl.err;
-  auto smp = Kubectl("-n team-a patch cm app -p '{\"data\":{\"extra\":\"1\"}}'");
+  auto smp =
+      Kubectl("-n team-a patch cm app -p '{\"data\":{\"extra\":\"1\"}}'");
   EXPECT_NE(smp.out.find("patched"), std::string::npos) << smp.err;
   auto merge = Kubectl(
-      "-n team-a patch cm app --type=merge -p '{\"data\":{\"mode\":\"slow\"}}'");
+      "-n team-a patch cm app --type=merge -p "
+      "'{\"data\":{\"mode\":\"slow\"}}'");
   EXPECT_NE(merge.out.find("patched"), std::string::npos) << merge.err;
   auto json = Kubectl(
       "-n team-a patch cm app --type=json -p "
       "'[{\"op\":\"remove\",\"path\":\"/data/extra\"}]'");
   EXPECT_NE(json.out.find("patched"), std::string::npos) << json.err;
   auto noop = Kubectl(
-      "-n team-a patch cm app --type=merge -p '{\"data\":{\"mode\":\"slow\"}}'");
+      "-n team-a patch cm app --type=merge -p "
+      "'{\"data\":{\"mode\":\"slow\"}}'");
   EXPECT_NE(noop.out.find("patched (no change)"), std::string::npos)
       << noop.out;
   auto data = Kubectl("-n team-a get cm app -o jsonpath={.data}");
   EXPECT_EQ(data.out, "{\"mode\":\"slow\"}");
-  auto ann = Kubectl(
-      "-n team-a get cm app -o jsonpath={.metadata.annotations.owner}");
+  auto ann =
+      Kubectl("-n team-a get cm app -o jsonpath={.metadata.annotations.owner}");
   EXPECT_EQ(ann.out, "ops");
   // edit with a script as the editor
   std::string editor = Write("editor.sh",
@@ -265,9 +269,9 @@ TEST_F(KubectlTest, CreateGeneratorsLabelsAnnotationsPatches) {
 TEST_F(KubectlTest, DiscoveryExplainMetrics) {
   auto res = Kubectl("api-resources");
   EXPECT_OK(res);
-  for (const char* line : {"pods", "po", "services", "svc", "namespaces",
-                           "configmaps", "secrets", "serviceaccounts", "nodes",
-                           "events", "endpoints"}) {
+  for (const char* line :
+       {"pods", "po", "services", "svc", "namespaces", "configmaps", "secrets",
+        "serviceaccounts", "nodes", "events", "endpoints"}) {
     EXPECT_NE(res.out.find(line), std::string::npos) << line << res.out;
   }
   auto explain = Kubectl("explain pod.spec.containers");
@@ -323,9 +327,10 @@ TEST_F(KubectlTest, BadInputGetsClearErrors) {
             std::string::npos)
       << inv.err;
   EXPECT_EQ(Kubectl("get pod noimage").exit_code, 1);  // nothing half-written
-  std::string unknown_field = Write("typo.yaml",
-                                    "apiVersion: v1\nkind: ConfigMap\n"
-                                    "metadata:\n  name: typo\ndatta:\n  a: b\n");
+  std::string unknown_field =
+      Write("typo.yaml",
+            "apiVersion: v1\nkind: ConfigMap\n"
+            "metadata:\n  name: typo\ndatta:\n  a: b\n");
   auto strict = Kubectl("apply -f " + unknown_field);
   EXPECT_EQ(strict.exit_code, 1);
   EXPECT_NE(strict.err.find("unknown field \"datta\""), std::string::npos)
@@ -335,7 +340,8 @@ TEST_F(KubectlTest, BadInputGetsClearErrors) {
   std::string bad_kubeconfig = Write(
       "bad.kubeconfig",
       "apiVersion: v1\nkind: Config\nclusters:\n- name: b\n  cluster:\n"
-      "    server: " + server_->url() +
+      "    server: " +
+          server_->url() +
           "\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n"
           "    token: wrong\ncontexts:\n- name: c\n  context:\n    cluster: b\n"
           "    user: u\ncurrent-context: c\n");
@@ -355,7 +361,8 @@ TEST_F(KubectlTest, OlderKubectlBuildsPassTheBasicFlow) {
     std::string name = "v" + std::to_string(minor);
     std::string path = Write(name + ".yaml",
                              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
-                             "  name: " + name + "\ndata:\n  k: v\n");
+                             "  name: " +
+                                 name + "\ndata:\n  k: v\n");
     auto apply = Kubectl("apply -f " + path, "", bin);
     EXPECT_OK(apply) << bin;
     auto get = Kubectl("get cm " + name, "", bin);
