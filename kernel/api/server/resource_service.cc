@@ -105,6 +105,30 @@ Status CheckTypeMeta(const Kind& kind, Json& obj, JsonAlloc& a) {
   return {};
 }
 
+// Writes `stamped` over `key` if nobody wrote it since revision `seen`;
+// otherwise fails with the retry marker so the caller reads again.
+StatusOr<store::Object> CompareAndWrite(store::Store* store,
+                                        const std::string& key, uint64_t seen,
+                                        const StampedObject& stamped,
+                                        const store::Attrs& attrs) {
+  return store->GuaranteedUpdate(
+      key,
+      [&](const store::Object& current,
+          uint64_t rev) -> StatusOr<store::NewValue> {
+        if (current.mod_revision != seen) {
+          return Status::Conflict(kRetryMarker);
+        }
+        store::NewValue v;
+        v.data = stamped.Stamp(rev);
+        v.attrs = attrs;
+        return v;
+      });
+}
+
+bool IsRetry(const Status& s) {
+  return s.IsConflict() && s.message() == kRetryMarker;
+}
+
 }  // namespace
 
 ResourceService::ResourceService(store::Store* store) : store_(store) {}
@@ -432,23 +456,9 @@ StatusOr<WriteResult> ResourceService::UpdateLoop(
     store::Attrs attrs = AttrsFor(kind, next);
     StampedObject stamped = StampedObject::Make(next, na);
     const uint64_t seen = cur->mod_revision;
-    auto written = store_->GuaranteedUpdate(
-        key,
-        [&](const store::Object& current,
-            uint64_t rev) -> StatusOr<store::NewValue> {
-          if (current.mod_revision != seen) {
-            return Status::Conflict(kRetryMarker);
-          }
-          store::NewValue v;
-          v.data = stamped.Stamp(rev);
-          v.attrs = attrs;
-          return v;
-        });
+    auto written = CompareAndWrite(store_, key, seen, stamped, attrs);
     if (!written.ok()) {
-      if (written.status().IsConflict() &&
-          written.status().message() == kRetryMarker) {
-        continue;
-      }
+      if (IsRetry(written.status())) continue;
       if (written.status().IsNotFound()) return NotFoundError(info, name);
       return written.status();
     }
@@ -624,22 +634,8 @@ StatusOr<store::Object> ResourceService::Delete(const Kind& kind,
       SetMember(meta, "deletionGracePeriodSeconds", Json(int64_t{0}), a);
       store::Attrs attrs = AttrsFor(kind, obj);
       StampedObject stamped = StampedObject::Make(obj, a);
-      auto written = store_->GuaranteedUpdate(
-          key,
-          [&](const store::Object& current,
-              uint64_t rev) -> StatusOr<store::NewValue> {
-            if (current.mod_revision != seen) {
-              return Status::Conflict(kRetryMarker);
-            }
-            store::NewValue v;
-            v.data = stamped.Stamp(rev);
-            v.attrs = attrs;
-            return v;
-          });
-      if (!written.ok() && written.status().IsConflict() &&
-          written.status().message() == kRetryMarker) {
-        continue;
-      }
+      auto written = CompareAndWrite(store_, key, seen, stamped, attrs);
+      if (!written.ok() && IsRetry(written.status())) continue;
       return written;
     }
     auto deleted = store_->Delete(key,
@@ -651,10 +647,7 @@ StatusOr<store::Object> ResourceService::Delete(const Kind& kind,
                                     return EncodeWithRevision(obj, a, rev);
                                   });
     if (!deleted.ok()) {
-      if (deleted.status().IsConflict() &&
-          deleted.status().message() == kRetryMarker) {
-        continue;
-      }
+      if (IsRetry(deleted.status())) continue;
       if (deleted.status().IsNotFound()) return NotFoundError(info, name);
       return deleted.status();
     }
