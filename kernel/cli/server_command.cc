@@ -184,23 +184,16 @@ int RunServer(const std::vector<std::string>& args) {
   kinds.Freeze();
 
   // Store.
-  std::map<std::pair<std::string, std::string>, const Kind*> by_prefix;
+  std::map<std::pair<std::string, std::string>, const Kind*> by_resource;
   for (const Kind* k : kinds.All()) {
-    const KindInfo& i = k->Info();
-    by_prefix[{i.group.empty() ? "core" : i.group, i.plural}] = k;
+    by_resource[{k->Info().group, k->Info().plural}] = k;
   }
   store::Options store_options;
-  store_options.attrs_for_load = [&by_prefix](std::string_view key,
-                                              std::string_view data) {
-    // "/registry/<group>/<plural>/..."
-    std::string k(key);
-    size_t a = k.find('/', 1), b = k.find('/', a + 1), c = k.find('/', b + 1);
+  store_options.attrs_for_load = [&by_resource](std::string_view key,
+                                                std::string_view data) {
     store::Attrs attrs;
-    if (a == std::string::npos || b == std::string::npos) return attrs;
-    auto it = by_prefix.find(
-        {k.substr(a + 1, b - a - 1),
-         k.substr(b + 1, c == std::string::npos ? c : c - b - 1)});
-    if (it == by_prefix.end()) return attrs;
+    auto it = by_resource.find(api::ResourceService::GroupResourceOfKey(key));
+    if (it == by_resource.end()) return attrs;
     JsonDoc d;
     d.Parse(data.data(), data.size());
     if (d.HasParseError()) return attrs;

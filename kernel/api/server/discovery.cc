@@ -33,12 +33,48 @@ Discovery::Discovery(std::vector<const Kind*> kinds) {
     if (!groups_.count(info.group)) group_order_.push_back(info.group);
     groups_[info.group][info.version].push_back(k);
   }
-  std::string all =
-      ApiGroupList() + Aggregated(true, "v2") + Aggregated(false, "v2");
-  etag_ = "\"" + std::to_string(std::hash<std::string>{}(all)) + "\"";
+  core_v2_ = BuildAggregated(true, "v2");
+  core_v2beta1_ = BuildAggregated(true, "v2beta1");
+  groups_v2_ = BuildAggregated(false, "v2");
+  groups_v2beta1_ = BuildAggregated(false, "v2beta1");
+  group_list_ = BuildApiGroupList();
+  for (const auto& [group, versions] : groups_) {
+    if (!group.empty()) group_docs_[group] = BuildApiGroup(group);
+    for (const auto& entry : versions) {
+      resource_lists_[{group, entry.first}] =
+          BuildResourceList(group, entry.first);
+    }
+  }
+  etag_ = "\"" +
+          std::to_string(
+              std::hash<std::string>{}(group_list_ + core_v2_ + groups_v2_)) +
+          "\"";
 }
 
-std::string Discovery::Aggregated(bool core, const std::string& version) const {
+const std::string& Discovery::AggregatedCore(const std::string& version) const {
+  return version == "v2" ? core_v2_ : core_v2beta1_;
+}
+
+const std::string& Discovery::AggregatedGroups(
+    const std::string& version) const {
+  return version == "v2" ? groups_v2_ : groups_v2beta1_;
+}
+
+const std::string& Discovery::ApiGroup(const std::string& group) const {
+  static const std::string kNone;
+  auto it = group_docs_.find(group);
+  return it == group_docs_.end() ? kNone : it->second;
+}
+
+const std::string& Discovery::ResourceList(const std::string& group,
+                                           const std::string& version) const {
+  static const std::string kNone;
+  auto it = resource_lists_.find({group, version});
+  return it == resource_lists_.end() ? kNone : it->second;
+}
+
+std::string Discovery::BuildAggregated(bool core,
+                                       const std::string& version) const {
   JsonDoc d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
   SetString(d, "kind", "APIGroupDiscoveryList", a);
@@ -103,14 +139,6 @@ std::string Discovery::Aggregated(bool core, const std::string& version) const {
   return ToJson(d);
 }
 
-std::string Discovery::AggregatedCore(const std::string& version) const {
-  return Aggregated(true, version);
-}
-
-std::string Discovery::AggregatedGroups(const std::string& version) const {
-  return Aggregated(false, version);
-}
-
 std::string Discovery::ApiVersions(const std::string& server_address) const {
   JsonDoc d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
@@ -149,7 +177,7 @@ Json GroupJson(const std::string& group,
 
 }  // namespace
 
-std::string Discovery::ApiGroupList() const {
+std::string Discovery::BuildApiGroupList() const {
   JsonDoc d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
   SetString(d, "kind", "APIGroupList", a);
@@ -163,7 +191,7 @@ std::string Discovery::ApiGroupList() const {
   return ToJson(d);
 }
 
-std::string Discovery::ApiGroup(const std::string& group) const {
+std::string Discovery::BuildApiGroup(const std::string& group) const {
   auto it = groups_.find(group);
   if (group.empty() || it == groups_.end()) return "";
   JsonDoc d(rapidjson::kObjectType);
@@ -177,8 +205,8 @@ std::string Discovery::ApiGroup(const std::string& group) const {
   return ToJson(d);
 }
 
-std::string Discovery::ResourceList(const std::string& group,
-                                    const std::string& version) const {
+std::string Discovery::BuildResourceList(const std::string& group,
+                                         const std::string& version) const {
   auto g = groups_.find(group);
   if (g == groups_.end()) return "";
   auto v = g->second.find(version);

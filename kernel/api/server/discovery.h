@@ -1,7 +1,8 @@
 // Discovery: the documents kubectl reads to learn which resources exist —
 // aggregated discovery (apidiscovery.k8s.io v2 and v2beta1, which kubectl
 // honours only under its exact Content-Type) and the legacy /api, /apis and
-// per-group-version APIResourceList. Built once from the kind registry.
+// per-group-version APIResourceList. Every document is encoded once, at
+// construction, from the kind registry; requests only look them up.
 //
 // Thread safety: immutable after construction.
 #ifndef BERTH_KERNEL_API_SERVER_DISCOVERY_H_
@@ -21,17 +22,17 @@ class Discovery {
   explicit Discovery(std::vector<const Kind*> kinds);
 
   // Aggregated documents for /api (core only) and /apis (the rest), for
-  // `version` "v2" or "v2beta1".
-  std::string AggregatedCore(const std::string& version) const;
-  std::string AggregatedGroups(const std::string& version) const;
-  // Legacy documents.
+  // `version` "v2" or "v2beta1" (anything else is treated as v2beta1).
+  const std::string& AggregatedCore(const std::string& version) const;
+  const std::string& AggregatedGroups(const std::string& version) const;
+  // Legacy documents. ApiVersions names the address the client used.
   std::string ApiVersions(const std::string& server_address) const;
-  std::string ApiGroupList() const;
+  const std::string& ApiGroupList() const { return group_list_; }
   // /apis/<group>: one APIGroup; "" when the group is unknown.
-  std::string ApiGroup(const std::string& group) const;
+  const std::string& ApiGroup(const std::string& group) const;
   // /api/v1 or /apis/<group>/<version>; "" when unknown.
-  std::string ResourceList(const std::string& group,
-                           const std::string& version) const;
+  const std::string& ResourceList(const std::string& group,
+                                  const std::string& version) const;
   // A hash of the whole discovery state, for ETags.
   const std::string& etag() const { return etag_; }
 
@@ -42,12 +43,21 @@ class Discovery {
       "APIGroupDiscoveryList";
 
  private:
-  std::string Aggregated(bool core, const std::string& version) const;
+  std::string BuildAggregated(bool core, const std::string& version) const;
+  std::string BuildApiGroupList() const;
+  std::string BuildApiGroup(const std::string& group) const;
+  std::string BuildResourceList(const std::string& group,
+                                const std::string& version) const;
 
   // group -> version -> kinds, groups in registration order of first sight.
   std::vector<std::string> group_order_;
   std::map<std::string, std::map<std::string, std::vector<const Kind*>>>
       groups_;
+  // The encoded documents.
+  std::string core_v2_, core_v2beta1_, groups_v2_, groups_v2beta1_;
+  std::string group_list_;
+  std::map<std::string, std::string> group_docs_;
+  std::map<std::pair<std::string, std::string>, std::string> resource_lists_;
   std::string etag_;
 };
 

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <thread>
 
+#include "kernel/api/server/list_encoding.h"
+
 namespace berth::api {
 namespace {
 
@@ -93,15 +95,7 @@ StatusOr<std::string> InProcessClient::List(const ResourceRef& r,
   lo.field_selector = opts.field_selector;
   auto list = service_->List(**k, ns, lo);
   if (!list.ok()) return list.status();
-  std::string out = "{\"kind\":\"" + (*k)->Info().kind +
-                    "List\",\"apiVersion\":\"" + (*k)->Info().ApiVersion() +
-                    "\",\"metadata\":{\"resourceVersion\":\"" +
-                    std::to_string(list->revision) + "\"},\"items\":[";
-  for (size_t i = 0; i < list->items.size(); ++i) {
-    if (i) out += ',';
-    out += *list->items[i].data;
-  }
-  return out + "]}";
+  return EncodeList((*k)->Info(), *list);
 }
 
 StatusOr<std::string> InProcessClient::Create(const ResourceRef& r,

@@ -1,6 +1,8 @@
 #include "kernel/api/server/resource_service.h"
 
 #include <chrono>
+#include <initializer_list>
+#include <string_view>
 
 #include "kernel/api/server/api_errors.h"
 #include "kernel/api/server/object_meta.h"
@@ -34,36 +36,43 @@ StatusOr<JsonDoc> Parse(const store::Object& o) {
   return d;
 }
 
-// The members other than metadata and status: what `generation` tracks.
-bool SpecEqual(const Json& a, const Json& b) {
-  auto count = [](const Json& v) {
-    size_t n = 0;
-    for (auto& m : v.GetObject()) {
-      std::string_view k(m.name.GetString(), m.name.GetStringLength());
-      if (k != "metadata" && k != "status") ++n;
+// Whether objects a and b have equal members, not counting those in `skip`.
+bool MembersEqualExcept(const Json& a, const Json& b,
+                        std::initializer_list<std::string_view> skip) {
+  auto skipped = [&skip](const Json& name) {
+    std::string_view n(name.GetString(), name.GetStringLength());
+    for (auto s : skip) {
+      if (s == n) return true;
     }
-    return n;
+    return false;
   };
-  if (count(a) != count(b)) return false;
+  size_t in_a = 0, in_b = 0;
   for (auto& m : a.GetObject()) {
-    std::string_view k(m.name.GetString(), m.name.GetStringLength());
-    if (k == "metadata" || k == "status") continue;
-    const Json* other = Member(b, k);
+    if (skipped(m.name)) continue;
+    ++in_a;
+    const Json* other = Member(
+        b, std::string_view(m.name.GetString(), m.name.GetStringLength()));
     if (!other || !(*other == m.value)) return false;
   }
-  return true;
+  for (auto& m : b.GetObject()) {
+    if (!skipped(m.name)) ++in_b;
+  }
+  return in_a == in_b;
+}
+
+// The members other than metadata and status: what `generation` tracks.
+bool SpecEqual(const Json& a, const Json& b) {
+  return MembersEqualExcept(a, b, {"metadata", "status"});
 }
 
 // Equal apart from resourceVersion and managedFields.
 bool SameObject(const Json& a, const Json& b) {
-  JsonDoc x = Copy(a), y = Copy(b);
-  for (JsonDoc* d : {&x, &y}) {
-    if (Json* meta = Member(*d, "metadata")) {
-      meta->RemoveMember("resourceVersion");
-      meta->RemoveMember("managedFields");
-    }
-  }
-  return x == y;
+  if (!MembersEqualExcept(a, b, {"metadata"})) return false;
+  const Json* ma = Member(a, "metadata");
+  const Json* mb = Member(b, "metadata");
+  if (!ma || !mb) return ma == mb;
+  if (!ma->IsObject() || !mb->IsObject()) return *ma == *mb;
+  return MembersEqualExcept(*ma, *mb, {"resourceVersion", "managedFields"});
 }
 
 bool HasFinalizers(const Json& obj) {
@@ -139,6 +148,19 @@ std::string ResourceService::Prefix(const KindInfo& info,
                   "/" + info.plural + "/";
   if (info.namespaced && !ns.empty()) p += ns + "/";
   return p;
+}
+
+std::pair<std::string, std::string> ResourceService::GroupResourceOfKey(
+    std::string_view key) {
+  constexpr std::string_view kRoot = "/registry/";
+  if (key.substr(0, kRoot.size()) != kRoot) return {};
+  key.remove_prefix(kRoot.size());
+  size_t slash = key.find('/');
+  if (slash == std::string_view::npos) return {};
+  std::string group(key.substr(0, slash));
+  if (group == "core") group.clear();
+  key.remove_prefix(slash + 1);
+  return {group, std::string(key.substr(0, key.find('/')))};
 }
 
 std::string ResourceService::Key(const KindInfo& info, const std::string& ns,

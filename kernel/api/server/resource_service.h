@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "berth/admission.h"
@@ -80,6 +81,10 @@ class ResourceService {
   static std::string Key(const KindInfo& info, const std::string& ns,
                          const std::string& name);
   static std::string Prefix(const KindInfo& info, const std::string& ns);
+  // The (group, resource) whose Key() `key` is, group "" for core; an empty
+  // resource when `key` is not an object key.
+  static std::pair<std::string, std::string> GroupResourceOfKey(
+      std::string_view key);
   // Selector attributes of an object.
   static store::Attrs AttrsFor(const Kind& kind, const Json& obj);
 

@@ -14,6 +14,7 @@
 #include "kernel/api/codec/protobuf_codec.h"
 #include "kernel/api/codec/yaml_codec.h"
 #include "kernel/api/server/api_errors.h"
+#include "kernel/api/server/list_encoding.h"
 #include "kernel/api/server/request_info.h"
 #include "kernel/api/server/table.h"
 #include "kernel/api/tls/authn.h"
@@ -66,8 +67,8 @@ std::string EmptyOpenApiV2() {
 class Exchange {
  public:
   Exchange(Poco::Net::HTTPServerRequest& req,
-           Poco::Net::HTTPServerResponse& resp, ApiContext* ctx)
-      : req_(req), resp_(resp), ctx_(ctx) {}
+           Poco::Net::HTTPServerResponse& resp)
+      : req_(req), resp_(resp) {}
 
   int code() const { return code_; }
 
@@ -112,7 +113,6 @@ class Exchange {
  private:
   Poco::Net::HTTPServerRequest& req_;
   Poco::Net::HTTPServerResponse& resp_;
-  ApiContext* ctx_;
   int code_ = 0;
   std::vector<std::string> warnings_;
 };
@@ -187,28 +187,6 @@ StatusOr<WriteOptions> ParseWriteOptions(const Query& q) {
   return o;
 }
 
-std::string ListKindOf(const KindInfo& info) { return info.kind + "List"; }
-
-std::string BuildList(const KindInfo& info, const store::ListResult& list) {
-  std::string out;
-  size_t total = 128;
-  for (const auto& o : list.items) total += o.data->size() + 1;
-  out.reserve(total);
-  out += "{\"kind\":\"" + ListKindOf(info) + "\",\"apiVersion\":\"" +
-         info.ApiVersion() + "\",\"metadata\":{\"resourceVersion\":\"" +
-         std::to_string(list.revision) + "\"";
-  if (!list.continue_token.empty()) {
-    out += ",\"continue\":\"" + list.continue_token + "\"";
-  }
-  out += "},\"items\":[";
-  for (size_t i = 0; i < list.items.size(); ++i) {
-    if (i) out += ',';
-    out += *list.items[i].data;
-  }
-  out += "]}";
-  return out;
-}
-
 const char* EventTypeName(store::Event::Type t) {
   switch (t) {
     case store::Event::Type::kAdded:
@@ -260,7 +238,6 @@ class Router {
 
 void Router::SendObject(int code, const Kind& kind, const store::Object& o) {
   if (WantsTable(ex_.req().get("Accept", ""))) {
-    Query none;
     ex_.Send(code,
              BuildTable(kind, {o.data}, IncludeObject::kMetadata, "", ""));
     return;
@@ -285,8 +262,9 @@ void Router::Discovery(const RequestInfo& ri) {
   }
   if (p.size() == 1) {
     if (!aggregated_version.empty()) {
-      std::string body = p[0] == "api" ? d.AggregatedCore(aggregated_version)
-                                       : d.AggregatedGroups(aggregated_version);
+      const std::string& body = p[0] == "api"
+                                    ? d.AggregatedCore(aggregated_version)
+                                    : d.AggregatedGroups(aggregated_version);
       ex_.resp().set("ETag", d.etag());
       ex_.resp().set("Vary", "Accept");
       ex_.Send(200, body,
@@ -302,20 +280,21 @@ void Router::Discovery(const RequestInfo& ri) {
     }
     return;
   }
-  std::string body;
+  static const std::string kNone;
+  const std::string* body = &kNone;
   if (p[0] == "apis" && p.size() == 2) {
-    body = d.ApiGroup(p[1]);
+    body = &d.ApiGroup(p[1]);
   } else if (p[0] == "api" && p.size() == 2) {
-    body = d.ResourceList("", p[1]);
+    body = &d.ResourceList("", p[1]);
   } else if (p[0] == "apis" && p.size() == 3) {
-    body = d.ResourceList(p[1], p[2]);
+    body = &d.ResourceList(p[1], p[2]);
   }
-  if (body.empty()) {
+  if (body->empty()) {
     ex_.SendStatus(
         Status::NotFound("the server could not find the requested resource"));
     return;
   }
-  ex_.Send(200, body);
+  ex_.Send(200, *body);
 }
 
 void Router::Route(const RequestInfo& ri, const Query& q, std::string* verb,
@@ -379,7 +358,7 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
                         std::to_string(list->revision), list->continue_token));
       return;
     }
-    ex_.Send(200, BuildList(info, *list));
+    ex_.Send(200, EncodeList(info, *list));
     return;
   }
   if (method == "GET") {
@@ -432,7 +411,7 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
         if (r.ok()) deleted.items.push_back(std::move(r).value());
       }
       deleted.revision = svc.store().CurrentRevision();
-      return ex_.Send(200, BuildList(info, deleted));
+      return ex_.Send(200, EncodeList(info, deleted));
     }
     auto o = svc.Delete(kind, ns, ri.name, d);
     if (!o.ok()) return ex_.SendStatus(o.status(), &info, ri.name);
@@ -576,7 +555,7 @@ void Router::Watch(const RequestInfo& ri, const Kind& kind, const Query& q) {
 void RestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response) {
   const auto start = Clock::now();
-  Exchange ex(request, response, ctx_);
+  Exchange ex(request, response);
   std::string verb = request.getMethod();
   std::string resource;
   try {
