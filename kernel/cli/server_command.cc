@@ -24,6 +24,7 @@
 #include "kernel/plugin/kind_registry.h"
 #include "kernel/plugin/plugin_config.h"
 #include "kernel/plugin/plugin_loader.h"
+#include "kernel/store/observed_store.h"
 #include "kernel/store/store.h"
 
 namespace berth::cli {
@@ -203,11 +204,15 @@ int RunServer(const std::vector<std::string>& args) {
   if (!store_or.ok()) return Fail(store_or.status().message());
   std::unique_ptr<store::Store> store = std::move(store_or).value();
 
-  api::ResourceService service(store.get());
+  api::Metrics metrics;
+  store::ObservedStore observed_store(
+      store.get(), [&metrics](const char* op, double seconds) {
+        metrics.ObserveStoreOp(op, seconds);
+      });
+  api::ResourceService service(&observed_store);
   service.set_admissions(plugins.Admissions());
   api::InProcessClient client(&kinds, &service);
   host.set_client(&client);
-  api::Metrics metrics;
   store::Store* store_ptr = store.get();
   metrics.set_gauge_source([store_ptr] {
     return "# HELP berth_store_revision The store's current revision.\n"

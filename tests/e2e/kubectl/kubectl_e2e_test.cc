@@ -285,6 +285,10 @@ TEST_F(KubectlTest, DiscoveryExplainMetrics) {
   EXPECT_NE(metrics.out.find("apiserver_request_duration_seconds_bucket"),
             std::string::npos);
   EXPECT_NE(metrics.out.find("berth_store_revision"), std::string::npos);
+  EXPECT_NE(metrics.out.find("berth_store_operation_duration_seconds_count{"
+                             "operation=\"create\"}"),
+            std::string::npos)
+      << metrics.out;
 }
 
 TEST_F(KubectlTest, ServerSideApply) {
