@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(
   # toolchain
-  g++ cmake make pkg-config clang-format
+  g++ cmake make pkg-config clang-format ccache
   # libraries (DESIGN.md: Boost incl. DLL, Poco, yaml-cpp, RapidJSON,
   # LevelDB (+snappy, which its CMake config links), OpenSSL, spdlog, gtest)
   libboost-dev libboost-filesystem-dev libpoco-dev libyaml-cpp-dev
