@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "kernel/api/tls/file_util.h"
+#include "kernel/cli/deferred_client.h"
 #include "kernel/cli/flags.h"
 #include "kernel/cli/server_command.h"
 #include "kernel/plugin/kind_registry.h"
@@ -14,16 +15,15 @@
 namespace berth::cli {
 namespace {
 
-// Plugins listed outside a server get a Host without a client: Register
-// must not call it (the loader rules say so), so this fails loudly.
+// Plugins listed outside a server get a client that is never connected:
+// they may keep it at Register (as in the server), and nothing calls it.
 class ListingHost : public Host {
  public:
-  Client& client() override {
-    std::cerr << "berth plugins: a plugin used the API client during "
-                 "registration\n";
-    std::abort();
-  }
+  Client& client() override { return client_; }
   void Log(int, const std::string&, const std::string&) override {}
+
+ private:
+  DeferredClient client_;
 };
 
 }  // namespace

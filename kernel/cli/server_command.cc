@@ -19,6 +19,7 @@
 #include "kernel/api/tls/pki.h"
 #include "kernel/api/tls/server_context.h"
 #include "kernel/api/tls/tokens.h"
+#include "kernel/cli/deferred_client.h"
 #include "kernel/cli/flags.h"
 #include "kernel/controller/controller_manager.h"
 #include "kernel/plugin/kind_registry.h"
@@ -31,62 +32,6 @@ namespace berth::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Forwards to the in-process client once the store and API exist; plugins
-// keep a reference from Register on, but may only call it from Start on.
-class DeferredClient : public Client {
- public:
-  void set_target(Client* c) { target_ = c; }
-  std::vector<ServedResource> ServerResources() override {
-    return target_ ? target_->ServerResources() : std::vector<ServedResource>{};
-  }
-  StatusOr<std::string> Get(const ResourceRef& r, const std::string& ns,
-                            const std::string& name) override {
-    if (!target_) return NotReady();
-    return target_->Get(r, ns, name);
-  }
-  StatusOr<std::string> List(const ResourceRef& r, const std::string& ns,
-                             const ListOptions& opts) override {
-    if (!target_) return NotReady();
-    return target_->List(r, ns, opts);
-  }
-  StatusOr<std::string> Create(const ResourceRef& r, const std::string& ns,
-                               const std::string& object) override {
-    if (!target_) return NotReady();
-    return target_->Create(r, ns, object);
-  }
-  StatusOr<std::string> Update(const ResourceRef& r, const std::string& ns,
-                               const std::string& object,
-                               const std::string& subresource) override {
-    if (!target_) return NotReady();
-    return target_->Update(r, ns, object, subresource);
-  }
-  StatusOr<std::string> MergePatch(const ResourceRef& r, const std::string& ns,
-                                   const std::string& name,
-                                   const std::string& patch,
-                                   const std::string& subresource) override {
-    if (!target_) return NotReady();
-    return target_->MergePatch(r, ns, name, patch, subresource);
-  }
-  Status Delete(const ResourceRef& r, const std::string& ns,
-                const std::string& name) override {
-    if (!target_) return NotReady();
-    return target_->Delete(r, ns, name);
-  }
-  StatusOr<std::unique_ptr<WatchHandle>> Watch(
-      const ResourceRef& r, const std::string& ns,
-      const std::string& resource_version,
-      std::function<void(const WatchEvent&)> on_event) override {
-    if (!target_) return NotReady();
-    return target_->Watch(r, ns, resource_version, std::move(on_event));
-  }
-
- private:
-  static Status NotReady() {
-    return Status::Unavailable("the API client is not available before Start");
-  }
-  Client* target_ = nullptr;
-};
 
 // The kernel services handed to plugins.
 class ServerHost : public Host {

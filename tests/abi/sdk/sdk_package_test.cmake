@@ -1,6 +1,8 @@
 # Installs the SDK component of the build tree into a scratch prefix, then
 # configures and builds sdk/examples/greeting against it as a vendor would,
-# and checks the result is a loadable-looking Berth plugin.
+# and checks the result is a loadable-looking Berth plugin. The plugin is
+# left at WORK_DIR/build/plugins/berth_greeting.so for the test that loads it
+# into a running server (greeting_server_e2e_test).
 #
 # cmake -DBUILD_DIR=<berth build> -DSOURCE_DIR=<berth source>
 #       -DWORK_DIR=<scratch> -P sdk_package_test.cmake
@@ -54,5 +56,4 @@ string(REGEX REPLACE " T berth_plugin_(build_key|create)\n" "" rest "${symbols}"
 if(rest MATCHES "[^\n]*(berth|greeting)[^\n]*")
   message(FATAL_ERROR "sdk_package_test: ${plugin} exports ${CMAKE_MATCH_0}")
 endif()
-file(REMOVE_RECURSE ${WORK_DIR})
 message(STATUS "sdk_package_test: ${plugin} built against the installed SDK")
