@@ -97,6 +97,11 @@ bool BerthServer::Start(const std::vector<std::string>& extra_args) {
                                    data_dir_,        "--port",   "0",
                                    "--bind-address", "127.0.0.1"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  // A restart must not read the previous run's ready line before the child
+  // truncates the log.
+  std::error_code ec;
+  std::filesystem::remove(log_path_, ec);
+  url_.clear();
   pid_ = fork();
   if (pid_ == 0) {
     int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
