@@ -29,6 +29,7 @@ class CorePlugin : public Plugin {
     auto network = ParseServiceNetwork(settings_json);
     if (!network.ok()) return network.status();
     host_ = &host;
+    network_ = *network;
     services_ = std::make_shared<ServiceKind>(*network, &host.client());
     const std::shared_ptr<Kind> kinds[] = {
         std::make_shared<NamespaceKind>(),
@@ -53,8 +54,9 @@ class CorePlugin : public Plugin {
         std::make_shared<NamespaceController>(host.client()));
   }
 
-  // Seeds the namespaces every cluster has and learns the Service
-  // allocations made before a restart.
+  // Seeds the namespaces every cluster has, learns the Service allocations
+  // made before a restart, and creates the `kubernetes` Service that
+  // in-cluster clients find the API by.
   Status Start() override {
     for (const char* name : kSystemNamespaces) {
       auto created = host_->client().Create(
@@ -66,15 +68,39 @@ class CorePlugin : public Plugin {
         return created.status();
       }
     }
-    return services_->SyncAllocations();
+    if (Status s = services_->SyncAllocations(); !s.ok()) return s;
+    return EnsureKubernetesService();
   }
 
  private:
+  // As kube-apiserver does: default/kubernetes holds the first address of
+  // the Service range, so no user Service is ever handed it. If a Service
+  // created before this existed already holds that address, the cluster
+  // keeps working without one and says why.
+  Status EnsureKubernetesService() {
+    const std::string ip = FormatIpv4(network_.FirstIp());
+    auto created = host_->client().Create(
+        kServices, "default",
+        R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"kubernetes",)"
+        R"("labels":{"component":"apiserver","provider":"kubernetes"}},)"
+        R"("spec":{"type":"ClusterIP","clusterIP":")" +
+            ip +
+            R"(","ports":[{"name":"https","port":443,"protocol":"TCP",)"
+            R"("targetPort":6443}]}})");
+    if (created.ok() || created.status().IsAlreadyExists()) return {};
+    host_->Log(kLogWarn, Name(),
+               "service default/kubernetes not created: " +
+                   created.status().message());
+    return {};
+  }
+
   static constexpr const char* kSystemNamespaces[] = {
       "default", "kube-system", "kube-public", "kube-node-lease"};
   const ResourceRef kNamespaces{"", "v1", "namespaces"};
+  const ResourceRef kServices{"", "v1", "services"};
 
   Host* host_ = nullptr;
+  ServiceNetwork network_;
   std::shared_ptr<ServiceKind> services_;
 };
 

@@ -66,6 +66,19 @@ BerthServer* KubectlTest::server_ = nullptr;
   EXPECT_EQ((r).exit_code, 0) \
       << "stdout: " << (r).out << "\nstderr: " << (r).err
 
+TEST_F(KubectlTest, KubernetesServiceHoldsTheFirstServiceAddress) {
+  auto svc = Kubectl("get svc kubernetes -n default");
+  EXPECT_OK(svc);
+  EXPECT_NE(svc.out.find("10.96.0.1 "), std::string::npos) << svc.out;
+  EXPECT_NE(svc.out.find("443/TCP"), std::string::npos) << svc.out;
+  auto created = Kubectl("create service clusterip first-user-svc --tcp=80");
+  EXPECT_OK(created);
+  auto ip = Kubectl("get svc first-user-svc -o jsonpath={.spec.clusterIP}");
+  EXPECT_OK(ip);
+  EXPECT_NE(ip.out, "10.96.0.1");
+  EXPECT_OK(Kubectl("delete svc first-user-svc"));
+}
+
 TEST_F(KubectlTest, DefaultNamespacesExist) {
   auto r = Kubectl("get ns");
   EXPECT_OK(r);
