@@ -49,11 +49,16 @@ Status ApiServer::Start() {
                                   static_cast<Poco::UInt16>(ctx_.options.port));
     std::unique_ptr<Poco::Net::ServerSocket> socket;
     if (ctx_.options.tls) {
-      socket = std::make_unique<Poco::Net::SecureServerSocket>(
-          addr, 1024, ctx_.options.tls);
+      socket =
+          std::make_unique<Poco::Net::SecureServerSocket>(ctx_.options.tls);
     } else {
-      socket = std::make_unique<Poco::Net::ServerSocket>(addr, 1024);
+      socket = std::make_unique<Poco::Net::ServerSocket>();
     }
+    // SO_REUSEADDR for a quick restart, but never SO_REUSEPORT (Poco's
+    // default with reuseAddress): a second server on a busy port must fail,
+    // not silently share its connections.
+    socket->bind(addr, /*reuseAddress=*/true, /*reusePort=*/false);
+    socket->listen(1024);
     port_ = socket->address().port();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setKeepAlive(true);
