@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "berth/authorization.h"
 #include "berth/json.h"
 #include "berth/status.h"
 
@@ -35,6 +36,10 @@ struct KindInfo {
                                     "get",    "list",   "patch",
                                     "update", "watch"};
   bool status_subresource = false;
+  // False for review kinds (SelfSubjectAccessReview, TokenReview...): a
+  // create runs Kind::Review and answers with its result; nothing is
+  // stored, and no other verb is served.
+  bool stored = true;
   // A `scale` subresource (autoscaling/v1 Scale) reading these fields.
   bool scale_subresource = false;
   // Schema name in OpenAPI components, e.g. "io.k8s.api.core.v1.Pod".
@@ -162,6 +167,15 @@ class Kind {
   // References to "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" and the
   // other meta types are served by the kernel. Empty: a permissive schema.
   virtual std::string OpenApiSchemas() const { return ""; }
+
+  // Review kinds (Info().stored == false): fills the answer (usually
+  // `status`) into the created object `obj` for the requesting `user`,
+  // asking `authorizer` where the answer depends on permissions. A failure
+  // is returned to the client as is. Stored kinds never have it called.
+  virtual Status Review(Json& obj, JsonAlloc& alloc, const UserInfo& user,
+                        const Authorizer& authorizer) const {
+    return Status::MethodNotAllowed("this resource cannot be reviewed");
+  }
 };
 
 }  // namespace berth
