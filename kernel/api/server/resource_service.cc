@@ -231,6 +231,37 @@ Status ResourceService::RunAdmission(const Kind& kind,
   return {};
 }
 
+const AlwaysAllowAuthorizer ResourceService::kAlwaysAllow;
+
+StatusOr<WriteResult> ResourceService::Review(const Kind& kind,
+                                              const std::string& ns,
+                                              JsonDoc obj,
+                                              const WriteOptions& opts,
+                                              WriteResult result) {
+  auto& a = obj.GetAllocator();
+  Json& meta = EnsureObject(obj, "metadata", a);
+  // A review is answered, not kept: no identity, no version, and the
+  // creationTimestamp the apiserver leaves null.
+  for (const char* f : {"uid", "resourceVersion", "generation", "managedFields",
+                        "creationTimestamp"}) {
+    meta.RemoveMember(f);
+  }
+  if (kind.Info().namespaced) SetString(meta, "namespace", ns, a);
+  SetMember(meta, "creationTimestamp", Json(rapidjson::kNullType), a);
+  kind.Default(obj, a);
+  std::vector<FieldCause> causes = kind.Validate(obj, nullptr);
+  if (!causes.empty()) {
+    return InvalidError(kind.Info(), GetString(meta, {"name"}),
+                        std::move(causes));
+  }
+  if (Status s = kind.Review(obj, a, opts.user, *authorizer_); !s.ok()) {
+    return s;
+  }
+  result.object.data = std::make_shared<const std::string>(ToJson(obj));
+  result.created = true;
+  return result;
+}
+
 StatusOr<WriteResult> ResourceService::Create(const Kind& kind,
                                               const std::string& ns,
                                               JsonDoc obj,
@@ -245,6 +276,7 @@ StatusOr<WriteResult> ResourceService::Create(const Kind& kind,
       !s.ok()) {
     return s;
   }
+  if (!info.stored) return Review(kind, ns, std::move(obj), opts, result);
   Json& meta = EnsureObject(obj, "metadata", a);
   std::string obj_ns = GetString(meta, {"namespace"});
   if (info.namespaced) {

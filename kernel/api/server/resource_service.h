@@ -22,6 +22,7 @@
 #include "berth/json.h"
 #include "berth/kind.h"
 #include "berth/status.h"
+#include "kernel/api/server/always_allow_authorizer.h"
 #include "kernel/store/store.h"
 
 namespace berth::api {
@@ -72,6 +73,9 @@ class ResourceService {
   void set_unknown_field_finder(UnknownFieldFinder f) {
     unknown_fields_ = std::move(f);
   }
+  // Answers review kinds (Kind::Review); the AlwaysAllow authorizer until
+  // set. `a` must outlive the service; set before serving.
+  void set_authorizer(const Authorizer* a) { authorizer_ = a; }
   // Admissions run in order; set before serving.
   void set_admissions(std::vector<std::shared_ptr<Admission>> a) {
     admissions_ = std::move(a);
@@ -128,6 +132,10 @@ class ResourceService {
   store::Store& store() { return *store_; }
 
  private:
+  // Create of a review kind: validated and answered, never stored.
+  StatusOr<WriteResult> Review(const Kind& kind, const std::string& ns,
+                               JsonDoc obj, const WriteOptions& opts,
+                               WriteResult result);
   using Mutator = std::function<StatusOr<JsonDoc>(const Json& old)>;
   // The read-modify-write loop every update goes through.
   StatusOr<WriteResult> UpdateLoop(const Kind& kind, const std::string& ns,
@@ -148,6 +156,8 @@ class ResourceService {
   store::Store* store_;
   UnknownFieldFinder unknown_fields_;
   std::vector<std::shared_ptr<Admission>> admissions_;
+  const Authorizer* authorizer_ = &kAlwaysAllow;
+  static const AlwaysAllowAuthorizer kAlwaysAllow;
 };
 
 }  // namespace berth::api

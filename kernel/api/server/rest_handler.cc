@@ -333,6 +333,12 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
         Status::NotFound("the server could not find the requested resource"));
     return;
   }
+  // Review kinds answer a create and nothing else, as in Kubernetes.
+  if (!info.stored && !(method == "POST" && ri.name.empty() && sub.empty())) {
+    ex_.SendStatus(Status::MethodNotAllowed(
+        "the server does not allow this method on the requested resource"));
+    return;
+  }
   std::string content_type = ex_.req().getContentType();
   if (method == "GET" && ri.name.empty()) {
     if (q.Flag("watch")) {
