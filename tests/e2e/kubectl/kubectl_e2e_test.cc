@@ -79,6 +79,28 @@ TEST_F(KubectlTest, KubernetesServiceHoldsTheFirstServiceAddress) {
   EXPECT_OK(Kubectl("delete svc first-user-svc"));
 }
 
+TEST_F(KubectlTest, AuthCanIAndWhoAmI) {
+  // No authorization plugin: the AlwaysAllow authorizer answers.
+  auto can = Kubectl("auth can-i create pods -n kube-system");
+  EXPECT_OK(can);
+  EXPECT_EQ(can.out, "yes\n");
+  auto path = Kubectl("auth can-i get /healthz");
+  EXPECT_OK(path);
+  EXPECT_EQ(path.out, "yes\n");
+  auto list = Kubectl("auth can-i --list");
+  EXPECT_OK(list);
+  EXPECT_NE(list.out.find("*.*"), std::string::npos) << list.out;
+  auto who = Kubectl("auth whoami");
+  EXPECT_OK(who);
+  EXPECT_NE(who.out.find("admin"), std::string::npos) << who.out;
+  EXPECT_NE(who.out.find("system:masters"), std::string::npos) << who.out;
+  EXPECT_NE(who.out.find("system:authenticated"), std::string::npos) << who.out;
+  // A review is answered, never stored or listed.
+  auto get = Kubectl("get selfsubjectreviews");
+  EXPECT_NE(get.exit_code, 0);
+  EXPECT_NE(get.err.find("MethodNotAllowed"), std::string::npos) << get.err;
+}
+
 TEST_F(KubectlTest, DefaultNamespacesExist) {
   auto r = Kubectl("get ns");
   EXPECT_OK(r);
