@@ -107,11 +107,12 @@ TEST(PluginConfigTest, MissingFileIsNotFound) {
             "/nonexistent/berth.yaml: cannot read the file");
 }
 
-TEST(PluginConfigTest, ShippedDefaultConfigLoadsCore) {
+TEST(PluginConfigTest, ShippedDefaultConfigLoadsCoreThenAuth) {
   auto config =
       LoadPluginConfig(std::string(BERTH_SOURCE_DIR) + "/conf/berth.yaml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
-  ASSERT_EQ(config->plugins.size(), 1u);
+  ASSERT_EQ(config->plugins.size(), 2u);
+  EXPECT_EQ(config->plugins[1].name, "auth");
   EXPECT_EQ(config->plugins[0].name, "core");
   EXPECT_EQ(config->plugins[0].settings_json,
             R"({"serviceClusterIPRange":"10.96.0.0/12",)"
