@@ -133,7 +133,7 @@ int Run(const cli::Flags& flags) {
   watch.watchers = static_cast<int>(num("watchers", 1000));
   watch.rate = num("watch-rate", 1000);
   watch.seconds = num("watch-seconds", 10);
-  watch.writers = std::max(1, static_cast<int>(num("watch-writers", 16)));
+  watch.writers = std::max(1, static_cast<int>(num("watch-writers", 20)));
   const int ready_runs = static_cast<int>(num("ready-runs", 5));
   const double settle_s = num("settle-seconds", 3);
 
