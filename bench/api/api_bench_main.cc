@@ -311,7 +311,7 @@ int Run(const cli::Flags& flags) {
 
   // 7. Start to /readyz on fresh data dirs.
   if (ready_runs > 0) {
-    std::vector<double> ready;
+    std::vector<double> ready, self;
     for (int i = 0; i < ready_runs; ++i) {
       const std::string dir = g_root + "/ready-" + std::to_string(i);
       auto s = BerthProcess::Start(berth, dir);
@@ -321,20 +321,27 @@ int Run(const cli::Flags& flags) {
         continue;
       }
       ready.push_back((*s)->ready_ms());
+      self.push_back((*s)->self_reported_ms());
       (*s)->Stop();
       std::error_code ec;
       fs::remove_all(dir, ec);
     }
+    std::string all, all_self;
+    for (size_t i = 0; i < ready.size(); ++i) {
+      all += (i ? ", " : "") + Fixed(ready[i], 1);
+      all_self += (i ? ", " : "") + Fixed(self[i], 0);
+    }
+    Progress("ready ms: " + all +
+             "; the server's own ready lines: " + all_self);
     std::sort(ready.begin(), ready.end());
-    std::string all;
-    for (double r : ready) all += (all.empty() ? "" : ", ") + Fixed(r, 1);
-    Progress("ready ms: " + all);
+    std::sort(self.begin(), self.end());
     if (!ready.empty()) {
-      table.Row(
-          "fork/exec to first 200 from /readyz, fresh data dir, " +
-              std::to_string(ready.size()) + " starts",
-          "median " + Fixed(ready[ready.size() / 2], 1) + " ms (" + all + ")",
-          "≤ 300 ms");
+      table.Row("fork/exec to first 200 from /readyz, fresh data dir, " +
+                    std::to_string(ready.size()) + " starts",
+                "median " + Fixed(ready[ready.size() / 2], 1) + " ms (" + all +
+                    "; the server's own count from main(): median " +
+                    Fixed(self[self.size() / 2], 0) + " ms)",
+                "≤ 300 ms");
     }
   }
 

@@ -98,6 +98,17 @@ StatusOr<std::unique_ptr<BerthProcess>> BerthProcess::Start(
                                "\n" + Tail(log));
   }
   p->ready_ms_ = *ready;
+  // The ready line follows /readyz turning 200 by a moment.
+  for (int i = 0; i < 200 && p->self_reported_ms_ < 0; ++i) {
+    const std::string text = Tail(log);
+    const size_t at = text.find("ready on ");
+    const size_t in = at == std::string::npos ? at : text.find(" in ", at);
+    if (in != std::string::npos) {
+      p->self_reported_ms_ = std::atof(text.c_str() + in + 4);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   auto endpoint = EndpointFromKubeconfig(data_dir + "/admin.kubeconfig");
   if (!endpoint.ok()) return endpoint.status();
   p->endpoint_ = std::move(endpoint).value();

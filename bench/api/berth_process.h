@@ -27,6 +27,10 @@ class BerthProcess {
 
   // Milliseconds from just before fork to the first 200 from /readyz.
   double ready_ms() const { return ready_ms_; }
+  // What the server's own ready line says ("ready on URL in N ms", counted
+  // from its main()), so exec and dynamic linking show as the difference;
+  // -1 when the line did not appear within a second.
+  double self_reported_ms() const { return self_reported_ms_; }
   pid_t pid() const { return child_->pid(); }
   // Host, port and the admin credentials of DATA_DIR/admin.kubeconfig.
   const Endpoint& endpoint() const { return endpoint_; }
@@ -38,6 +42,7 @@ class BerthProcess {
   std::unique_ptr<ChildProcess> child_;
   Endpoint endpoint_;
   double ready_ms_ = 0;
+  double self_reported_ms_ = -1;
 };
 
 // Polls GET `path` on host:port over TLS (peer not verified: the CA may not
