@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -138,13 +139,13 @@ int Run(const cli::Flags& flags) {
   const double settle_s = num("settle-seconds", 3);
 
   RaiseFileLimit();
-  StartSignalThread();
   char tmpl[] = "/tmp/berth-api-bench-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) {
     std::cerr << "berth_api_bench: cannot make a temp dir\n";
     return 2;
   }
   g_root = tmpl;
+  StartSignalThread();
   struct RemoveRoot {
     ~RemoveRoot() {
       std::error_code ec;
