@@ -26,6 +26,7 @@ StatusOr<NonblockingConnection> NonblockingConnection::Adopt(
       // Writes are retried from a buffer that may have grown (and moved)
       // since the attempt that would have blocked.
       SSL_set_mode(c.ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE |
+                               SSL_MODE_RELEASE_BUFFERS |
                                SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     }
     // Only the fd's flag matters: Poco is not asked to read or write again.
