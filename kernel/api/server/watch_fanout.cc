@@ -155,6 +155,11 @@ void WatchFanout::Adopt(std::unique_ptr<WatchStreamSpec> spec) {
   }
   streams_.emplace(id, std::move(stream));
   ++open_;
+  // Also lets OpenSSL drop the read buffer the request left behind.
+  if (!s.conn.DrainInput()) {
+    Remove(id);
+    return;
+  }
   // Runs at once when the initial events are already queued.
   s.watcher->SetNotify([this, id] { MarkReady(id); });
   Flush(s);
