@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -57,6 +58,11 @@ std::unique_ptr<HttpsStream> HttpsStream::Open(
   }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  // A server that takes no more connections fails the handshake, not the
+  // caller's patience.
+  timeval limit{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
   SSL* ssl = SSL_new(ClientContext());
   SSL_set_fd(ssl, fd);
   std::unique_ptr<HttpsStream> s(new HttpsStream(fd, ssl));

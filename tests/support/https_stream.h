@@ -1,7 +1,8 @@
 // HttpsStream: a raw HTTP/1.1-over-TLS client connection to a local server,
 // for tests and benchmarks that hold thousands of streams (watches) open at
 // once: the connect, handshake and request are blocking, then the response
-// is read without blocking as a StreamPoller reports data. The server's
+// is read without blocking as a StreamPoller reports data. Opening gives up
+// after 10 s without an answer. The server's
 // certificate is not verified (the server is the one under test).
 //
 // Thread safety: one thread uses a stream or poller at a time.
