@@ -185,6 +185,43 @@ TEST_F(WatchFanoutTest, TimeoutSecondsEndsTheStreamWithTheLastChunk) {
   EXPECT_EQ(WaitForGauge(0), 0);
 }
 
+// A client that stops reading is dropped once too much waits for it; the
+// others keep receiving meanwhile.
+TEST_F(WatchFanoutTest, ConsumerThatDoesNotReadIsDroppedNotWaitedFor) {
+  std::string error;
+  auto stalled =
+      HttpsStream::Open(port_, "GET", kWatchPath, token_, "", &error);
+  ASSERT_TRUE(stalled) << error;
+  StreamPoller poller;
+  auto reader = OpenWatches(1, &poller);
+  ASSERT_EQ(reader.size(), 1u);
+  ASSERT_EQ(WaitForGauge(2), 2);
+  // More than the server buffers per watch (8 MiB) plus what loopback
+  // socket buffers hold.
+  const std::string value(512 * 1024, 'v');
+  constexpr int kObjects = 60;
+  int received = 0;
+  for (int i = 0; i < kObjects; ++i) {
+    std::string created = HttpsRequest(
+        port_, "POST", "/api/v1/namespaces/default/configmaps", token_,
+        R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big-)" +
+            std::to_string(i) + R"("},"data":{"v":")" + value + R"("}})");
+    ASSERT_EQ(created.rfind("HTTP/1.1 201", 0), 0u) << created.substr(0, 200);
+    poller.Poll(0, [](HttpsStream*) {});
+  }
+  EXPECT_TRUE(PollUntil(&poller, [&] {
+    received = 0;
+    for (size_t at = 0; (at = reader[0]->received().find(
+                             R"({"type":"ADDED")", at)) != std::string::npos;
+         ++at) {
+      ++received;
+    }
+    return received == kObjects;
+  })) << received;
+  EXPECT_FALSE(reader[0]->closed());
+  EXPECT_EQ(WaitForGauge(1), 1) << "the stalled watch is still open";
+}
+
 TEST_F(WatchFanoutTest, ShutdownEndsEveryWatch) {
   StreamPoller poller;
   auto watches = OpenWatches(200, &poller);
