@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -69,6 +70,21 @@ std::string FindConfig(const Flags& flags) {
   return "";
 }
 
+// Every open watch holds a socket, and the distribution default soft limit
+// (1024) would cap them far below what the server can serve: raise the soft
+// limit to the hard one.
+void RaiseOpenFileLimit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) {
+    return;
+  }
+  const rlim_t before = lim.rlim_cur;
+  lim.rlim_cur = lim.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &lim) != 0) {
+    spdlog::warn("cannot raise the open file limit from {}", before);
+  }
+}
+
 int Fail(const std::string& line) {
   std::cerr << "berth server: " << line << std::endl;
   return 1;
@@ -93,6 +109,7 @@ int RunServer(const std::vector<std::string>& args) {
   spdlog::set_level(spdlog::level::from_str(flags.Get("log-level", "warn")));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
+  RaiseOpenFileLimit();
   std::string data_dir = flags.Get("data-dir", DefaultDataDir());
   int port = std::atoi(flags.Get("port", "6443").c_str());
   std::error_code ec;

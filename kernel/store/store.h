@@ -84,8 +84,17 @@ class Watcher {
   // The revision up to which every event has been handed out (for BOOKMARK).
   virtual uint64_t Progress() const = 0;
   virtual Status error() const = 0;
-  // Closes the watch; a blocked Next returns false. Idempotent.
+  // Closes the watch; a blocked Next returns false. Idempotent. Once Stop
+  // returns, the notify callback is never called again.
   virtual void Stop() = 0;
+  // Registers `notify` (replacing any earlier one; empty: none), called each
+  // time events become ready for Next or the watch closes, and once at
+  // registration when either already holds. It lets one thread serve many
+  // watchers without blocking in Next: after a call, Next with a zero
+  // timeout returns the events or false. It runs on the writing thread with
+  // the watcher's lock held, so it must be quick (queue the watcher, wake a
+  // thread) and must not call into this watcher.
+  virtual void SetNotify(std::function<void()> notify) = 0;
 };
 
 struct Options {

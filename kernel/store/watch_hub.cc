@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -61,7 +62,10 @@ class WatcherState {
       pushed = true;
     }
     known_ = std::max(known_, entries.back().event.revision);
-    if (pushed) cv_.notify_all();
+    if (pushed) {
+      cv_.notify_all();
+      if (notify_) notify_();
+    }
     return true;
   }
 
@@ -87,6 +91,12 @@ class WatcherState {
     return true;
   }
 
+  void SetNotify(std::function<void()> notify) {
+    std::lock_guard<std::mutex> lock(mu_);
+    notify_ = std::move(notify);
+    if (notify_ && (closed_ || !queue_.empty())) notify_();
+  }
+
   uint64_t Progress() const {
     std::lock_guard<std::mutex> lock(mu_);
     return queue_.empty() ? std::max(handed_, known_) : handed_;
@@ -102,6 +112,14 @@ class WatcherState {
     CloseLocked(why);
   }
 
+  // Stop: closes and forgets the callback, so none runs after this returns
+  // (callbacks run under mu_).
+  void Detach() {
+    std::lock_guard<std::mutex> lock(mu_);
+    notify_ = nullptr;
+    CloseLocked(Status::Ok());
+  }
+
  private:
   void CloseLocked(const Status& why) {
     if (closed_) return;
@@ -109,6 +127,7 @@ class WatcherState {
     error_ = why;
     queue_.clear();
     cv_.notify_all();
+    if (notify_) notify_();
   }
 
   const std::string prefix_;
@@ -117,6 +136,7 @@ class WatcherState {
   const size_t queue_limit_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
+  std::function<void()> notify_;
   std::deque<Event> queue_;
   bool closed_ = false;
   Status error_;
@@ -141,8 +161,11 @@ class WatchHandle : public Watcher {
   }
   uint64_t Progress() const override { return state_->Progress(); }
   Status error() const override { return state_->error(); }
+  void SetNotify(std::function<void()> notify) override {
+    state_->SetNotify(std::move(notify));
+  }
   void Stop() override {
-    state_->Close(Status::Ok());
+    state_->Detach();
     if (std::shared_ptr<WatchHub> hub = hub_.lock()) hub->Unregister(id_);
   }
 

@@ -97,10 +97,9 @@ bool BerthServer::Start(const std::vector<std::string>& extra_args) {
                                    data_dir_,        "--port",   "0",
                                    "--bind-address", "127.0.0.1"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  // A restart must not read the previous run's ready line before the child
-  // truncates the log.
-  std::error_code ec;
-  std::filesystem::remove(log_path_, ec);
+  // Emptied here, not only in the child: after a restart the wait below
+  // must not find the previous run's ready line (and its old port).
+  std::ofstream(log_path_, std::ios::trunc);
   url_.clear();
   pid_ = fork();
   if (pid_ == 0) {

@@ -44,6 +44,9 @@ ApiServer::ApiServer(ApiServerOptions options, const KindRegistry* kinds,
 ApiServer::~ApiServer() { Stop(); }
 
 Status ApiServer::Start() {
+  fanout_ = std::make_unique<WatchFanout>(ctx_.metrics);
+  if (Status s = fanout_->Start(); !s.ok()) return s;
+  ctx_.fanout = fanout_.get();
   try {
     Poco::Net::SocketAddress addr(ctx_.options.bind_address,
                                   static_cast<Poco::UInt16>(ctx_.options.port));
@@ -83,6 +86,8 @@ Status ApiServer::Start() {
 void ApiServer::Stop() {
   if (!server_) return;
   ctx_.stopping = true;
+  // Watches first: their connections are no longer Poco's to close.
+  fanout_->Stop();
   server_->stopAll(true);
   pool_->joinAll();
   server_.reset();

@@ -1,7 +1,8 @@
 // ApiServer: the Kubernetes REST API over HTTP(S) on Poco's HTTPServer.
 // Every request goes authenticate -> route -> ResourceService; discovery,
 // OpenAPI, /version, health and /metrics are served from documents built at
-// start. Watches stream chunked JSON until their timeout or the client goes.
+// start. Watches stream chunked JSON until their timeout or the client goes,
+// written by a WatchFanout rather than by a server thread each.
 //
 // Thread safety: Start and Stop from one thread; requests are served on the
 // server's thread pool, each on one thread.
@@ -19,6 +20,7 @@
 #include "kernel/api/server/metrics.h"
 #include "kernel/api/server/openapi.h"
 #include "kernel/api/server/resource_service.h"
+#include "kernel/api/server/watch_fanout.h"
 #include "kernel/api/tls/tokens.h"
 #include "kernel/plugin/kind_registry.h"
 
@@ -47,6 +49,7 @@ struct ApiContext {
   std::unique_ptr<Discovery> discovery;
   std::unique_ptr<OpenApi> openapi;
   Metrics* metrics = nullptr;
+  WatchFanout* fanout = nullptr;  // serves watches once their head is decided
   ApiServerOptions options;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopping{false};
@@ -61,13 +64,14 @@ class ApiServer {
 
   // Binds and starts serving. Errors: the bind failure as Unavailable.
   Status Start();
-  // Stops accepting, ends open watches, waits for handlers.
+  // Ends open watches, stops accepting, waits for handlers.
   void Stop();
   int port() const { return port_; }
   void set_ready(bool r) { ctx_.ready = r; }
 
  private:
   ApiContext ctx_;
+  std::unique_ptr<WatchFanout> fanout_;
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   int port_ = 0;

@@ -1,53 +1,8 @@
 #include "kernel/api/server/in_process_client.h"
 
-#include <atomic>
-#include <thread>
-
 #include "kernel/api/server/list_encoding.h"
 
 namespace berth::api {
-namespace {
-
-class ThreadWatch : public WatchHandle {
- public:
-  ThreadWatch(std::unique_ptr<store::Watcher> w,
-              std::function<void(const WatchEvent&)> on_event)
-      : watcher_(std::move(w)) {
-    thread_ = std::thread([this, on_event = std::move(on_event)] {
-      std::vector<store::Event> events;
-      while (!stop_) {
-        events.clear();
-        bool open = watcher_->Next(&events, std::chrono::milliseconds(500));
-        for (const auto& ev : events) {
-          if (stop_) return;
-          WatchEvent we;
-          we.type = ev.type == store::Event::Type::kAdded      ? "ADDED"
-                    : ev.type == store::Event::Type::kModified ? "MODIFIED"
-                                                               : "DELETED";
-          we.object = *ev.object.data;
-          on_event(we);
-        }
-        if (!open) {
-          if (!stop_)
-            on_event(WatchEvent{"ERROR", watcher_->error().message()});
-          return;
-        }
-      }
-    });
-  }
-  ~ThreadWatch() override {
-    stop_ = true;
-    watcher_->Stop();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  std::unique_ptr<store::Watcher> watcher_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-}  // namespace
 
 InProcessClient::InProcessClient(const KindRegistry* kinds,
                                  ResourceService* service)
@@ -156,8 +111,7 @@ StatusOr<std::unique_ptr<WatchHandle>> InProcessClient::Watch(
   if (!k.ok()) return k.status();
   auto w = service_->Watch(**k, ns, {}, resource_version);
   if (!w.ok()) return w.status();
-  return std::unique_ptr<WatchHandle>(
-      new ThreadWatch(std::move(w).value(), std::move(on_event)));
+  return dispatcher_.Add(std::move(w).value(), std::move(on_event));
 }
 
 }  // namespace berth::api

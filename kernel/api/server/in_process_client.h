@@ -2,8 +2,9 @@
 // calls go straight through the ResourceService (the same defaulting,
 // validation and admission as REST requests), with no HTTP in between.
 //
-// Thread safety: every method is safe to call concurrently. Each Watch has
-// one delivery thread that stops when its handle is destroyed.
+// Thread safety: every method is safe to call concurrently. Watch callbacks
+// run on one delivery thread shared by all of the client's watches
+// (WatchDispatcher).
 #ifndef BERTH_KERNEL_API_SERVER_IN_PROCESS_CLIENT_H_
 #define BERTH_KERNEL_API_SERVER_IN_PROCESS_CLIENT_H_
 
@@ -11,6 +12,7 @@
 
 #include "berth/client.h"
 #include "kernel/api/server/resource_service.h"
+#include "kernel/api/server/watch_dispatcher.h"
 #include "kernel/plugin/kind_registry.h"
 
 namespace berth::api {
@@ -47,6 +49,7 @@ class InProcessClient : public Client {
   const KindRegistry* kinds_;
   ResourceService* service_;
   WriteOptions write_options_;
+  WatchDispatcher dispatcher_;
 };
 
 }  // namespace berth::api

@@ -4,7 +4,6 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
@@ -17,6 +16,8 @@
 #include "kernel/api/server/list_encoding.h"
 #include "kernel/api/server/request_info.h"
 #include "kernel/api/server/table.h"
+#include "kernel/api/server/watch_encoder.h"
+#include "kernel/api/server/watch_fanout.h"
 #include "kernel/api/tls/authn.h"
 
 namespace berth::api {
@@ -71,6 +72,7 @@ class Exchange {
       : req_(req), resp_(resp) {}
 
   int code() const { return code_; }
+  void set_code(int code) { code_ = code; }
 
   void Send(int code, const std::string& body,
             const std::string& content_type = "application/json") {
@@ -185,34 +187,6 @@ StatusOr<WriteOptions> ParseWriteOptions(const Query& q) {
   }
   o.force = q.Flag("force");
   return o;
-}
-
-const char* EventTypeName(store::Event::Type t) {
-  switch (t) {
-    case store::Event::Type::kAdded:
-      return "ADDED";
-    case store::Event::Type::kModified:
-      return "MODIFIED";
-    case store::Event::Type::kDeleted:
-      return "DELETED";
-  }
-  return "ERROR";
-}
-
-// True once the peer has closed its end (readable with nothing to read).
-bool PeerClosed(Poco::Net::HTTPServerRequest& req) {
-  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req);
-  if (!impl) return false;
-  try {
-    Poco::Net::StreamSocket& s = impl->socket();
-    if (s.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_ERROR)) return true;
-    if (s.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ)) {
-      return s.available() <= 0;
-    }
-  } catch (const Poco::Exception&) {
-    return true;
-  }
-  return false;
 }
 
 class Router {
@@ -487,9 +461,6 @@ void Router::Watch(const RequestInfo& ri, const Kind& kind, const Query& q) {
   lo.field_selector = q.Get("fieldSelector");
   auto watcher =
       ctx_->service->Watch(kind, ri.namespace_, lo, q.Get("resourceVersion"));
-  const bool table = WantsTable(ex_.req().get("Accept", ""));
-  const IncludeObject include = ParseIncludeObject(q.Get("includeObject"));
-  const bool bookmarks = q.Flag("allowWatchBookmarks");
   int timeout_s = std::atoi(q.Get("timeoutSeconds", "1800").c_str());
   if (timeout_s <= 0) timeout_s = 1800;
   if (!watcher.ok() && !watcher.status().IsNotFound() &&
@@ -501,59 +472,34 @@ void Router::Watch(const RequestInfo& ri, const Kind& kind, const Query& q) {
   resp.setContentType("application/json");
   resp.setChunkedTransferEncoding(true);
   resp.set("Cache-Control", "no-cache, private");
-  std::ostream& out = resp.send();
   if (!watcher.ok()) {
-    out << "{\"type\":\"ERROR\",\"object\":" << StatusBody(watcher.status())
-        << "}\n";
+    std::ostream& out = resp.send();
+    out << WatchErrorLine(watcher.status());
     out.flush();
     return;
   }
-  ctx_->metrics->WatchOpened(info.plural);
-  std::unique_ptr<store::Watcher> w = std::move(watcher).value();
-  const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
-  auto last_sent = Clock::now();
-  bool first_table = true;
-  std::vector<store::Event> events;
-  while (!ctx_->stopping && Clock::now() < deadline) {
-    events.clear();
-    bool open = w->Next(&events, std::chrono::milliseconds(500));
-    std::string chunk;
-    for (const auto& ev : events) {
-      chunk += "{\"type\":\"";
-      chunk += EventTypeName(ev.type);
-      chunk += "\",\"object\":";
-      if (table) {
-        chunk +=
-            BuildTable(kind, {ev.object.data}, include, "", "", first_table);
-        first_table = false;
-      } else {
-        chunk += *ev.object.data;
-      }
-      chunk += "}\n";
-    }
-    if (!open) {
-      chunk +=
-          "{\"type\":\"ERROR\",\"object\":" + StatusBody(w->error()) + "}\n";
-    }
-    if (chunk.empty() && bookmarks &&
-        Clock::now() - last_sent > std::chrono::seconds(30)) {
-      chunk = "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"" + info.kind +
-              "\",\"apiVersion\":\"" + info.ApiVersion() +
-              "\",\"metadata\":{\"resourceVersion\":\"" +
-              std::to_string(w->Progress()) + "\"}}}\n";
-    }
-    if (!chunk.empty()) {
-      out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-      out.flush();
-      last_sent = Clock::now();
-      if (!out.good()) break;
-    } else if (PeerClosed(ex_.req())) {
-      break;
-    }
-    if (!open) break;
+  // The stream leaves this thread: the fan-out writes the head and every
+  // event, and closes the connection when the watch ends.
+  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&ex_.req());
+  if (impl == nullptr) {
+    return ex_.SendStatus(
+        Status::Internal("the watch connection cannot be handed off"));
   }
-  w->Stop();
-  ctx_->metrics->WatchClosed(info.plural);
+  resp.setKeepAlive(false);
+  std::ostringstream head;
+  resp.write(head);
+  WatchStreamSpec spec;
+  spec.response_head = head.str();
+  spec.watcher = std::move(watcher).value();
+  spec.kind = &kind;
+  spec.table = WantsTable(ex_.req().get("Accept", ""));
+  spec.include = ParseIncludeObject(q.Get("includeObject"));
+  spec.bookmarks = q.Flag("allowWatchBookmarks");
+  spec.deadline = Clock::now() + std::chrono::seconds(timeout_s);
+  spec.socket = impl->detachSocket();
+  ex_.set_code(200);
+  ctx_->metrics->WatchOpened(info.plural);
+  ctx_->fanout->Add(std::move(spec));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <Poco/Exception.h>
 #include <openssl/ssl.h>
 
+#include "kernel/api/tls/accepted_ssl.h"
 #include "kernel/api/tls/openssl_util.h"
 
 namespace berth::tls {
@@ -69,6 +70,8 @@ StatusOr<Poco::Net::Context::Ptr> MakeServerContext(const PkiPaths& pki) {
     SSL_CTX_set_session_id_context(ssl, kSessionIdContext,
                                    sizeof(kSessionIdContext) - 1);
     SSL_CTX_set_alpn_select_cb(ssl, SelectHttp11, nullptr);
+    // Watches leave Poco for the fan-out writer, which needs the SSL*.
+    TrackAcceptedSsl(ssl);
     return ctx;
   } catch (const Poco::Exception& e) {
     return Status::Internal("cannot build TLS server context: " +

@@ -462,6 +462,55 @@ TEST(StoreTest, StopWakesBlockedNext) {
   EXPECT_TRUE(Create(*store, "/after", "").ok());
 }
 
+// A thread serving many watchers registers a callback instead of blocking
+// in Next: it must hear of the initial state, of later events and of the
+// close (with the same Gone as Next), and nothing once it stopped.
+TEST(StoreTest, NotifyCallbackSignalsEventsAndClose) {
+  TempDir dir;
+  Options options;
+  options.watch_queue_limit = 3;
+  auto store = OpenOrDie(dir.path(), options);
+  ASSERT_TRUE(Create(*store, "/n/a", "1").ok());
+  auto w = store->Watch("/n/", 0, nullptr);
+  ASSERT_TRUE(w.ok());
+  std::atomic<int> calls{0};
+  (*w)->SetNotify([&] { ++calls; });
+  EXPECT_EQ(calls, 1);  // the initial ADDED is already queued
+  std::vector<Event> out;
+  ASSERT_TRUE((*w)->Next(&out, milliseconds(0)));
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(Create(*store, "/n/b", "2").ok());
+  ASSERT_TRUE(Create(*store, "/unrelated", "").ok());
+  for (int i = 0; i < 1000 && calls < 2; ++i) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  EXPECT_EQ(calls, 2);  // not for the key outside the prefix
+  out.clear();
+  ASSERT_TRUE((*w)->Next(&out, milliseconds(0)));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].object.key, "/n/b");
+  // Overflow: the callback hears of the close; Next says Gone.
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(Create(*store, "/n/x" + std::to_string(i), "").ok());
+  }
+  bool open = true;
+  for (int i = 0; i < 1000 && open; ++i) {
+    out.clear();
+    open = (*w)->Next(&out, milliseconds(0));
+    if (open) std::this_thread::sleep_for(milliseconds(5));
+  }
+  EXPECT_FALSE(open);
+  EXPECT_EQ((*w)->error().code(), Status::Code::kGone);
+
+  auto stopped = store->Watch("/n/", store->CurrentRevision(), nullptr);
+  ASSERT_TRUE(stopped.ok());
+  std::atomic<int> after_stop{0};
+  (*stopped)->SetNotify([&] { ++after_stop; });
+  (*stopped)->Stop();
+  ASSERT_TRUE(Create(*store, "/n/late", "").ok());
+  EXPECT_EQ(after_stop, 0);
+}
+
 TEST(StoreTest, WatcherOutlivingTheStoreIsClosed) {
   TempDir dir;
   auto store = OpenOrDie(dir.path());

@@ -1,0 +1,325 @@
+#include "kernel/api/server/watch_fanout.h"
+
+#include <errno.h>
+#include <spdlog/spdlog.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "kernel/api/server/nonblocking_connection.h"
+#include "kernel/api/server/watch_encoder.h"
+
+namespace berth::api {
+namespace {
+
+constexpr uint64_t kWakeId = 0;
+constexpr size_t kWriteBytes = 64 * 1024;
+// Sent bytes are cut off the front of the buffer once there are this many.
+constexpr size_t kCompactBytes = 256 * 1024;
+constexpr auto kSweepInterval = std::chrono::milliseconds(250);
+
+}  // namespace
+
+struct WatchFanout::Stream {
+  Stream(uint64_t id, NonblockingConnection conn, WatchStreamSpec& spec)
+      : id(id),
+        conn(std::move(conn)),
+        watcher(std::move(spec.watcher)),
+        encoder(*spec.kind, spec.table, spec.include),
+        resource(spec.kind->Info().plural),
+        bookmarks(spec.bookmarks),
+        deadline(spec.deadline),
+        out(std::move(spec.response_head)) {}
+
+  const uint64_t id;
+  NonblockingConnection conn;
+  std::unique_ptr<store::Watcher> watcher;
+  WatchEncoder encoder;
+  const std::string resource;
+  const bool bookmarks;
+  const Clock::time_point deadline;
+  Clock::time_point last_sent = Clock::now();
+  std::string out;  // bytes to send; out[0, out_off) are sent
+  size_t out_off = 0;
+  bool ending = false;  // the last chunk is queued: close once it is sent
+};
+
+WatchFanout::WatchFanout(Metrics* metrics, WatchFanoutOptions options)
+    : metrics_(metrics), options_(options) {}
+
+WatchFanout::~WatchFanout() {
+  Stop();
+  if (epoll_fd_ >= 0) ::close(epoll_fd_);
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+Status WatchFanout::Start() {
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epoll_fd_ < 0 || wake_fd_ < 0) {
+    return Status::Internal(std::string("watch fan-out: ") +
+                            std::strerror(errno));
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = kWakeId;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) {
+    return Status::Internal(std::string("watch fan-out: ") +
+                            std::strerror(errno));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    started_ = true;
+  }
+  thread_ = std::thread([this] { Loop(); });
+  return {};
+}
+
+void WatchFanout::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  stopping_ = true;
+  if (thread_.joinable()) {
+    Wake();
+    thread_.join();
+  }
+}
+
+void WatchFanout::Add(WatchStreamSpec spec) {
+  auto owned = std::make_unique<WatchStreamSpec>(std::move(spec));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (started_ && !stopped_) {
+      incoming_.push_back(std::move(owned));
+      if (!wake_pending_) {
+        wake_pending_ = true;
+        Wake();
+      }
+      return;
+    }
+  }
+  // Not serving: close the stream here, at once.
+  owned->watcher->Stop();
+  metrics_->WatchClosed(owned->kind->Info().plural);
+  auto conn = NonblockingConnection::Adopt(owned->socket);
+  if (!conn.ok()) {
+    try {
+      owned->socket.close();
+    } catch (const Poco::Exception&) {
+    }
+  }
+}
+
+void WatchFanout::Wake() {
+  uint64_t one = 1;
+  // A full counter already means "wake up".
+  [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof(one));
+}
+
+void WatchFanout::MarkReady(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ready_.push_back(id);
+  if (!wake_pending_) {
+    wake_pending_ = true;
+    Wake();
+  }
+}
+
+void WatchFanout::Adopt(std::unique_ptr<WatchStreamSpec> spec) {
+  auto conn = NonblockingConnection::Adopt(spec->socket);
+  if (!conn.ok()) {
+    spdlog::warn("watch {}: {}", spec->kind->Info().plural,
+                 conn.status().message());
+    spec->watcher->Stop();
+    metrics_->WatchClosed(spec->kind->Info().plural);
+    return;
+  }
+  const uint64_t id = next_id_++;
+  auto stream = std::make_unique<Stream>(id, std::move(conn).value(), *spec);
+  Stream& s = *stream;
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.data.u64 = id;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, s.conn.fd(), &ev) != 0) {
+    spdlog::warn("watch {}: epoll: {}", s.resource, std::strerror(errno));
+    s.watcher->Stop();
+    metrics_->WatchClosed(s.resource);
+    return;
+  }
+  streams_.emplace(id, std::move(stream));
+  ++open_;
+  // Also lets OpenSSL drop the read buffer the request left behind.
+  if (!s.conn.DrainInput()) {
+    Remove(id);
+    return;
+  }
+  // Runs at once when the initial events are already queued.
+  s.watcher->SetNotify([this, id] { MarkReady(id); });
+  Flush(s);
+}
+
+void WatchFanout::Remove(uint64_t id) {
+  auto it = streams_.find(id);
+  if (it == streams_.end()) return;
+  Stream& s = *it->second;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, s.conn.fd(), nullptr);
+  s.watcher->Stop();
+  s.conn.Close();
+  metrics_->WatchClosed(s.resource);
+  streams_.erase(it);
+  --open_;
+}
+
+bool WatchFanout::Flush(Stream& s) {
+  while (s.out_off < s.out.size()) {
+    const size_t n = std::min(s.out.size() - s.out_off, kWriteBytes);
+    const long w = s.conn.Write(s.out.data() + s.out_off, n);
+    if (w < 0) {
+      Remove(s.id);
+      return false;
+    }
+    if (w == 0) break;
+    s.out_off += static_cast<size_t>(w);
+  }
+  if (s.out_off == s.out.size()) {
+    s.out.clear();
+    s.out_off = 0;
+    if (s.ending) {
+      Remove(s.id);
+      return false;
+    }
+    return true;
+  }
+  if (s.out.size() - s.out_off > options_.max_pending_bytes) {
+    spdlog::info("watch {}: dropping a consumer {} bytes behind", s.resource,
+                 s.out.size() - s.out_off);
+    Remove(s.id);
+    return false;
+  }
+  if (s.out_off >= kCompactBytes) {
+    s.out.erase(0, s.out_off);
+    s.out_off = 0;
+  }
+  return true;
+}
+
+void WatchFanout::Pump(Stream& s) {
+  if (s.ending) return;
+  std::vector<store::Event> events;
+  const bool open = s.watcher->Next(&events, std::chrono::milliseconds(0));
+  std::string body;
+  s.encoder.AppendEvents(events, &body);
+  if (!open) body += WatchErrorLine(s.watcher->error());
+  if (!body.empty()) {
+    AppendChunk(body, &s.out);
+    s.last_sent = Clock::now();
+  }
+  if (!open) {
+    s.out += kLastChunk;
+    s.ending = true;
+  }
+  Flush(s);
+}
+
+void WatchFanout::Sweep(Clock::time_point now) {
+  std::vector<uint64_t> touched;
+  for (auto& [id, stream] : streams_) {
+    Stream& s = *stream;
+    if (s.ending) continue;
+    if (now >= s.deadline) {
+      s.out += kLastChunk;
+      s.ending = true;
+      touched.push_back(id);
+    } else if (s.bookmarks && s.out.empty() &&
+               now - s.last_sent >= options_.bookmark_interval) {
+      AppendChunk(s.encoder.BookmarkLine(s.watcher->Progress()), &s.out);
+      s.last_sent = now;
+      touched.push_back(id);
+    }
+  }
+  for (uint64_t id : touched) {
+    auto it = streams_.find(id);
+    if (it != streams_.end()) Flush(*it->second);
+  }
+}
+
+void WatchFanout::Loop() {
+  std::vector<epoll_event> events(512);
+  std::vector<std::unique_ptr<WatchStreamSpec>> incoming;
+  std::vector<uint64_t> ready;
+  auto next_sweep = Clock::now() + kSweepInterval;
+  while (true) {
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        next_sweep - Clock::now());
+    const int n = epoll_wait(
+        epoll_fd_, events.data(), static_cast<int>(events.size()),
+        static_cast<int>(std::clamp<int64_t>(wait.count(), 0, 1000)));
+    for (int i = 0; i < n; ++i) {
+      const uint64_t id = events[i].data.u64;
+      if (id == kWakeId) {
+        uint64_t count;
+        [[maybe_unused]] ssize_t r = ::read(wake_fd_, &count, sizeof(count));
+        continue;
+      }
+      auto it = streams_.find(id);
+      if (it == streams_.end()) continue;
+      Stream& s = *it->second;
+      const uint32_t what = events[i].events;
+      if ((what & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) &&
+          !s.conn.DrainInput()) {
+        Remove(id);  // the peer went away
+        continue;
+      }
+      // A TLS write may have waited for input too.
+      if (!s.out.empty()) Flush(s);
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      incoming.swap(incoming_);
+      ready.swap(ready_);
+      wake_pending_ = false;
+    }
+    for (auto& spec : incoming) Adopt(std::move(spec));
+    incoming.clear();
+    for (uint64_t id : ready) {
+      auto it = streams_.find(id);
+      if (it != streams_.end()) Pump(*it->second);
+    }
+    ready.clear();
+    if (stopping_) break;
+    const auto now = Clock::now();
+    if (now >= next_sweep) {
+      Sweep(now);
+      next_sweep = now + kSweepInterval;
+    }
+  }
+  // Shutting down: Add no longer queues (stopped_ is set).
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    incoming.swap(incoming_);
+  }
+  for (auto& spec : incoming) Adopt(std::move(spec));
+  std::vector<uint64_t> ids;
+  ids.reserve(streams_.size());
+  for (auto& [id, stream] : streams_) ids.push_back(id);
+  for (uint64_t id : ids) {
+    auto it = streams_.find(id);
+    if (it == streams_.end()) continue;
+    Stream& s = *it->second;
+    if (!s.ending) {
+      s.out += kLastChunk;
+      s.ending = true;
+    }
+    // One try: what the socket does not take now is lost with it.
+    if (Flush(s)) Remove(id);
+  }
+}
+
+}  // namespace berth::api
