@@ -95,6 +95,32 @@ class GetCommand {
     }
   }
 
+  // Prints what Objects collected for -o yaml|json: the object itself when
+  // exactly one was asked for by name, a List otherwise.
+  void Flush(const std::string& output) {
+    if (output != "yaml" && output != "json") return;
+    if (!collected_.IsArray()) return;
+    const Json* shown = nullptr;
+    JsonDoc list;
+    if (selections_ == 1 && named_ == 1 && collected_.Size() == 1) {
+      shown = &collected_[0];
+    } else if (named_ > 0 && collected_.Empty()) {
+      return;  // every named object failed; the errors said so
+    } else {
+      list.SetObject();
+      auto& a = list.GetAllocator();
+      SetString(list, "apiVersion", "v1", a);
+      list.AddMember("items", Json(collected_, a), a);
+      SetString(list, "kind", "List", a);
+      Json meta(rapidjson::kObjectType);
+      SetString(meta, "resourceVersion", "", a);
+      list.AddMember("metadata", std::move(meta), a);
+      shown = &list;
+    }
+    std::cout << (output == "json" ? PrettyJson(*shown)
+                                   : codec::JsonToYaml(*shown));
+  }
+
  private:
   std::string CollectionPath(const client::ApiResource& r) const {
     std::string path = client::ResourcePath(r.ref, ns_);
@@ -140,13 +166,14 @@ class GetCommand {
     return !failed;
   }
 
+  // Fetches the selected objects into collected_ (printed by Flush, so
+  // several types make one List as kubectl does); -o name prints at once.
   bool Objects(const Selection& sel, const std::string& output) {
     const client::ApiResource& r = *sel.resource;
-    JsonDoc list;
-    list.SetObject();
-    auto& a = list.GetAllocator();
-    Json items(rapidjson::kArrayType);
+    auto& a = collected_.GetAllocator();
+    if (!collected_.IsArray()) collected_.SetArray();
     bool failed = false;
+    std::vector<std::string> bodies;
     if (sel.names.empty()) {
       auto body = c_->client->transport().Call(
           client::ApiRequest::Bodiless("GET", CollectionPath(r)));
@@ -160,10 +187,11 @@ class GetCommand {
         for (auto& item : got->GetArray()) {
           Json copy(item, a);
           SetTypeMeta(r, &copy, a);
-          items.PushBack(std::move(copy), a);
+          collected_.PushBack(std::move(copy), a);
         }
       }
     } else {
+      named_ += static_cast<int>(sel.names.size());
       for (const auto& n : sel.names) {
         auto body = c_->client->Get(r.ref, ns_, n);
         if (!body.ok()) {
@@ -175,31 +203,17 @@ class GetCommand {
         if (!doc.ok()) continue;
         Json copy(*doc, a);
         SetTypeMeta(r, &copy, a);
-        items.PushBack(std::move(copy), a);
+        collected_.PushBack(std::move(copy), a);
       }
     }
     if (output == "name") {
-      for (const auto& item : items.GetArray()) {
+      for (const auto& item : collected_.GetArray()) {
         std::cout << KindPrefix(r) << "/"
                   << GetString(item, {"metadata", "name"}) << "\n";
       }
-      return !failed;
+      collected_.Clear();
     }
-    const Json* shown = nullptr;
-    if (sel.names.size() == 1) {
-      if (items.Empty()) return false;
-      shown = &items[0];
-    } else {
-      SetString(list, "apiVersion", "v1", a);
-      list.AddMember("items", std::move(items), a);
-      SetString(list, "kind", "List", a);
-      Json meta(rapidjson::kObjectType);
-      SetString(meta, "resourceVersion", "", a);
-      list.AddMember("metadata", std::move(meta), a);
-      shown = &list;
-    }
-    std::cout << (output == "json" ? PrettyJson(*shown)
-                                   : codec::JsonToYaml(*shown));
+    ++selections_;
     return !failed;
   }
 
@@ -207,6 +221,9 @@ class GetCommand {
   const Flags& flags_;
   bool all_namespaces_ = false;
   bool namespaced_ = false;  // a namespaced type was asked for
+  JsonDoc collected_;        // objects for -o yaml|json, across types
+  int selections_ = 0;       // types fetched for -o yaml|json|name
+  int named_ = 0;            // objects asked for by name
   std::string ns_;
 };
 
@@ -288,6 +305,7 @@ int RunGet(const std::vector<std::string>& args) {
     }
     if (!get.Run(sel, wanted.size() > 1, &tables, &any_rows)) ok = false;
   }
+  get.Flush(output);
   for (size_t i = 0; i < tables.size(); ++i) {
     std::cout << (i ? "\n" : "") << tables[i];
   }

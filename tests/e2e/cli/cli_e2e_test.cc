@@ -123,6 +123,11 @@ TEST_F(CliTest, ExamplesApplyGetReapplyAndDelete) {
     EXPECT_EQ(Berth("get ns default -o yaml").out,
               Kubectl("get ns default -o yaml").out);
     EXPECT_EQ(Berth("get cm -o json").out, Kubectl("get cm -o json").out);
+    // Several types: one List; several names: a List even if one is missing.
+    EXPECT_EQ(Berth("get po,svc -o yaml").out,
+              Kubectl("get po,svc -o yaml").out);
+    EXPECT_EQ(Berth("get pod hello-pod nope -o yaml").out,
+              Kubectl("get pod hello-pod nope -o yaml").out);
   }
 
   for (const char* file : kExamples) {
