@@ -257,6 +257,29 @@ TEST_F(CliTest, BadInputFailsWithOneLineAndWritesNothing) {
             "\"nosuchthings\"\n");
 }
 
+TEST_F(CliTest, DirectoryAppliesItsManifestFilesInOrder) {
+  std::string dir = dir_->path() + "/manifests";
+  std::filesystem::create_directories(dir);
+  Write(
+      "manifests/b.json",
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"from-json"}})");
+  Write("manifests/a.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: from-yaml\n"
+        "stringData:\n  k: v\n");
+  Write("manifests/notes.txt", "not a manifest");
+  auto r = Berth("apply -f " + dir);
+  EXPECT_OK(r);
+  EXPECT_EQ(r.out, "secret/from-yaml created\nconfigmap/from-json created\n");
+  auto d = Berth("delete -f " + dir);
+  EXPECT_OK(d);
+  EXPECT_EQ(d.out,
+            "secret \"from-yaml\" deleted\nconfigmap \"from-json\" deleted\n");
+  auto missing = Berth("apply -f " + dir + "/nope.yaml");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err,
+            "error: the path \"" + dir + "/nope.yaml\" does not exist\n");
+}
+
 TEST_F(CliTest, KubeconfigComesFromFlagEnvOrDataDir) {
   // No KUBECONFIG: the data dir's admin.kubeconfig, as `berth server` wrote.
   auto by_dir = RunCommand(BerthBinary() + " get ns default -o name",
