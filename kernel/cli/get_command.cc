@@ -86,6 +86,8 @@ class GetCommand {
 
   std::string Output() const { return flags_.Get("output", flags_.Get("o")); }
 
+  const std::string& errors() const { return errors_; }
+
   void PrintNone() const {
     if (namespaced_ && !all_namespaces_) {
       std::cerr << "No resources found in " << c_->default_namespace
@@ -147,13 +149,13 @@ class GetCommand {
       auto body = c_->client->transport().Call(
           client::ApiRequest::Bodiless("GET", path, kTableAccept));
       if (!body.ok()) {
-        std::cerr << ServerErrorLine(body.status()) << "\n";
+        errors_ += ServerErrorLine(body.status()) + "\n";
         failed = true;
         continue;
       }
       auto doc = ParseJson(*body);
       if (!doc.ok()) {
-        std::cerr << "error: the server sent a malformed Table\n";
+        errors_ += "error: the server sent a malformed Table\n";
         failed = true;
         continue;
       }
@@ -178,7 +180,7 @@ class GetCommand {
       auto body = c_->client->transport().Call(
           client::ApiRequest::Bodiless("GET", CollectionPath(r)));
       if (!body.ok()) {
-        std::cerr << ServerErrorLine(body.status()) << "\n";
+        errors_ += ServerErrorLine(body.status()) + "\n";
         return false;
       }
       auto doc = ParseJson(*body);
@@ -195,7 +197,7 @@ class GetCommand {
       for (const auto& n : sel.names) {
         auto body = c_->client->Get(r.ref, ns_, n);
         if (!body.ok()) {
-          std::cerr << ServerErrorLine(body.status()) << "\n";
+          errors_ += ServerErrorLine(body.status()) + "\n";
           failed = true;
           continue;
         }
@@ -221,9 +223,11 @@ class GetCommand {
   const Flags& flags_;
   bool all_namespaces_ = false;
   bool namespaced_ = false;  // a namespaced type was asked for
-  JsonDoc collected_;        // objects for -o yaml|json, across types
-  int selections_ = 0;       // types fetched for -o yaml|json|name
-  int named_ = 0;            // objects asked for by name
+  // Server errors, printed after the output as kubectl does.
+  std::string errors_;
+  JsonDoc collected_;   // objects for -o yaml|json, across types
+  int selections_ = 0;  // types fetched for -o yaml|json|name
+  int named_ = 0;       // objects asked for by name
   std::string ns_;
 };
 
@@ -309,6 +313,8 @@ int RunGet(const std::vector<std::string>& args) {
   for (size_t i = 0; i < tables.size(); ++i) {
     std::cout << (i ? "\n" : "") << tables[i];
   }
+  std::cout.flush();
+  std::cerr << get.errors();
   if ((output.empty() || output == "wide") && !any_rows && ok && !named) {
     get.PrintNone();
   }
