@@ -1,6 +1,7 @@
 #include "kernel/cli/cli_connection.h"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "kernel/api/tls/kubeconfig.h"
 #include "kernel/cli/data_dir.h"
@@ -19,13 +20,15 @@ std::string KubeconfigPath(const Flags& flags) {
 
 StatusOr<CliConnection> Connect(const Flags& flags) {
   std::string path = KubeconfigPath(flags);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::NotFound("kubeconfig " + path +
+                            " does not exist; start `berth server` or pass "
+                            "--kubeconfig");
+  }
   auto credentials = tls::ReadKubeconfig(path);
   if (!credentials.ok()) {
-    if (credentials.status().IsNotFound()) {
-      return Status::NotFound("kubeconfig " + path +
-                              " does not exist; start `berth server` or pass "
-                              "--kubeconfig");
-    }
+    // A certificate or key file it names may be what is missing.
     return Status(credentials.status().code(),
                   path + ": " + credentials.status().message());
   }
