@@ -5,9 +5,9 @@
 #include <iostream>
 
 #include "kernel/api/tls/file_util.h"
+#include "kernel/cli/data_dir.h"
 #include "kernel/cli/deferred_client.h"
 #include "kernel/cli/flags.h"
-#include "kernel/cli/server_command.h"
 #include "kernel/plugin/kind_registry.h"
 #include "kernel/plugin/plugin_config.h"
 #include "kernel/plugin/plugin_loader.h"

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernel/cli/commands.h"
+#include "kernel/cli/resource_commands.h"
 #include "kernel/cli/server_command.h"
 
 namespace {
@@ -17,7 +18,16 @@ const char kUsage[] =
     "              --bind-address A --config FILE --plugin-dir DIR\n"
     "  kubeconfig  print the admin kubeconfig of a data dir (--data-dir DIR)\n"
     "  plugins     list the plugins a config loads (plugins list [--config "
-    "F])\n";
+    "F])\n"
+    "\n"
+    "  apply       apply -f FILE|DIR|- [-n NS]: create or update objects\n"
+    "              (server-side apply; prints created/configured/unchanged)\n"
+    "  get         get RESOURCE [NAME...] | RESOURCE/NAME [-n NS] [-A]\n"
+    "              [-l SELECTOR] [-o yaml|json|name|wide]\n"
+    "  delete      delete -f FILE | RESOURCE NAME... [-n NS] [--wait=false]\n"
+    "\n"
+    "apply, get and delete use --kubeconfig FILE, else $KUBECONFIG, else\n"
+    "<data dir>/admin.kubeconfig ($BERTH_DATA_DIR or ~/.berth).\n";
 
 }  // namespace
 
@@ -33,6 +43,9 @@ int main(int argc, char** argv) {
   if (cmd == "server") return berth::cli::RunServer(rest);
   if (cmd == "kubeconfig") return berth::cli::RunKubeconfig(rest);
   if (cmd == "plugins") return berth::cli::RunPlugins(rest);
+  if (cmd == "apply") return berth::cli::RunApply(rest);
+  if (cmd == "get") return berth::cli::RunGet(rest);
+  if (cmd == "delete") return berth::cli::RunDelete(rest);
   std::cerr << "berth: unknown command \"" << cmd << "\"\n" << kUsage;
   return 2;
 }

@@ -20,6 +20,7 @@
 #include "kernel/api/tls/pki.h"
 #include "kernel/api/tls/server_context.h"
 #include "kernel/api/tls/tokens.h"
+#include "kernel/cli/data_dir.h"
 #include "kernel/cli/deferred_client.h"
 #include "kernel/cli/flags.h"
 #include "kernel/controller/controller_manager.h"
@@ -91,12 +92,6 @@ int Fail(const std::string& line) {
 }
 
 }  // namespace
-
-std::string DefaultDataDir() {
-  if (const char* env = std::getenv("BERTH_DATA_DIR")) return env;
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.berth";
-}
 
 int RunServer(const std::vector<std::string>& args) {
   const auto started = std::chrono::steady_clock::now();

@@ -15,9 +15,6 @@ namespace berth::cli {
 // Returns the process exit code.
 int RunServer(const std::vector<std::string>& args);
 
-// The default data directory: $BERTH_DATA_DIR, else ~/.berth.
-std::string DefaultDataDir();
-
 }  // namespace berth::cli
 
 #endif  // BERTH_KERNEL_CLI_SERVER_COMMAND_H_

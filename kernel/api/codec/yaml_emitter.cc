@@ -160,54 +160,143 @@ ScalarAnalysis Analyze(std::string_view s) {
   return a;
 }
 
-std::string DoubleQuoted(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\0':
-        out += "\\0";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          static const char kHex[] = "0123456789ABCDEF";
-          out += "\\x";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
+std::string Spaces(int n) { return std::string(static_cast<size_t>(n), ' '); }
+
+// libyaml's best_width as go-yaml v2 leaves it: long flow scalars are folded
+// at a space once a line has passed 80 columns.
+constexpr int kBestWidth = 80;
+
+// Where a scalar is being written: the column of its first character and
+// the indentation of folded continuation lines. `fold` false for keys
+// (simple keys are never folded).
+struct Placement {
+  int column = 0;
+  int indent = 2;
+  bool fold = true;
+};
+
+// Appends c and advances the column by one per UTF-8 character.
+void Put(std::string* out, char c, int* column) {
+  out->push_back(c);
+  if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++*column;
+}
+
+void PutIndent(std::string* out, const Placement& p, int* column) {
+  *out += '\n';
+  *out += Spaces(p.indent);
+  *column = p.indent;
+}
+
+bool SpaceAt(std::string_view s, size_t i) {
+  return i < s.size() && s[i] == ' ';
+}
+
+// yaml_emitter_write_plain_scalar.
+std::string Plain(std::string_view s, const Placement& p) {
+  std::string out;
+  int column = p.column;
+  bool spaces = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ' ') {
+      if (p.fold && !spaces && column > kBestWidth && !SpaceAt(s, i + 1)) {
+        PutIndent(&out, p, &column);
+      } else {
+        Put(&out, ' ', &column);
+      }
+      spaces = true;
+    } else {
+      Put(&out, s[i], &column);
+      spaces = false;
     }
   }
-  out += '"';
   return out;
 }
 
-std::string SingleQuoted(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    out += c;
-    if (c == '\'') out += '\'';
+// yaml_emitter_write_double_quoted_scalar for one-line strings.
+std::string DoubleQuoted(std::string_view s,
+                         const Placement& p = {0, 2, false}) {
+  std::string out;
+  int column = p.column;
+  bool spaces = false;
+  Put(&out, '"', &column);
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = s[i];
+    if (c == ' ') {
+      if (p.fold && !spaces && column > kBestWidth && i != 0 &&
+          i + 1 != s.size()) {
+        PutIndent(&out, p, &column);
+        if (SpaceAt(s, i + 1)) Put(&out, '\\', &column);
+      } else {
+        Put(&out, ' ', &column);
+      }
+      spaces = true;
+      continue;
+    }
+    spaces = false;
+    const char* escape = nullptr;
+    switch (c) {
+      case '"':
+        escape = "\\\"";
+        break;
+      case '\\':
+        escape = "\\\\";
+        break;
+      case '\n':
+        escape = "\\n";
+        break;
+      case '\t':
+        escape = "\\t";
+        break;
+      case '\r':
+        escape = "\\r";
+        break;
+      case '\0':
+        escape = "\\0";
+        break;
+      default:
+        break;
+    }
+    if (escape) {
+      for (const char* e = escape; *e; ++e) Put(&out, *e, &column);
+    } else if (c < 0x20 || c == 0x7f) {
+      static const char kHex[] = "0123456789ABCDEF";
+      Put(&out, '\\', &column);
+      Put(&out, 'x', &column);
+      Put(&out, kHex[c >> 4], &column);
+      Put(&out, kHex[c & 15], &column);
+    } else {
+      Put(&out, static_cast<char>(c), &column);
+    }
   }
-  out += '\'';
+  Put(&out, '"', &column);
   return out;
 }
 
-std::string Spaces(int n) { return std::string(static_cast<size_t>(n), ' '); }
+// yaml_emitter_write_single_quoted_scalar for one-line strings.
+std::string SingleQuoted(std::string_view s,
+                         const Placement& p = {0, 2, false}) {
+  std::string out;
+  int column = p.column;
+  bool spaces = false;
+  Put(&out, '\'', &column);
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ' ') {
+      if (p.fold && !spaces && column > kBestWidth && i != 0 &&
+          i + 1 != s.size() && !SpaceAt(s, i + 1)) {
+        PutIndent(&out, p, &column);
+      } else {
+        Put(&out, ' ', &column);
+      }
+      spaces = true;
+      continue;
+    }
+    spaces = false;
+    Put(&out, s[i], &column);
+    if (s[i] == '\'') Put(&out, '\'', &column);
+  }
+  Put(&out, '\'', &column);
+  return out;
+}
 
 // A literal block scalar ("|-" and its lines) whose content sits at
 // `content_indent`. s contains a line break and passed the block analysis.
@@ -249,17 +338,31 @@ std::string KeyText(const std::string& key) {
 }
 
 // A string value, followed by its line break. `indent` is the indentation
-// of the line it starts on (for block scalar content).
-std::string StringValue(const std::string& s, int indent, bool top_level) {
+// of the line it starts on (for block scalar content and folded lines),
+// `column` where its first character goes.
+std::string StringValue(const std::string& s, int indent, int column,
+                        bool top_level) {
   ScalarAnalysis a = Analyze(s);
+  const Placement p{column, indent + 2, true};
   if (s.find('\n') != std::string::npos) {
     if (a.block_allowed && !top_level) return LiteralBlock(s, indent + 2);
-    return DoubleQuoted(s) + "\n";
+    return DoubleQuoted(s, p) + "\n";
   }
-  if (!ResolvesToString(s)) return DoubleQuoted(s) + "\n";
-  if (a.block_plain_allowed) return s + "\n";
-  if (a.single_quoted_allowed) return SingleQuoted(s) + "\n";
-  return DoubleQuoted(s) + "\n";
+  if (!ResolvesToString(s)) return DoubleQuoted(s, p) + "\n";
+  if (a.block_plain_allowed) return Plain(s, p) + "\n";
+  if (a.single_quoted_allowed) return SingleQuoted(s, p) + "\n";
+  return DoubleQuoted(s, p) + "\n";
+}
+
+// The column the next character written to `out` lands in.
+int CurrentColumn(const std::string& out) {
+  size_t nl = out.rfind('\n');
+  size_t start = nl == std::string::npos ? 0 : nl + 1;
+  int column = 0;
+  for (size_t i = start; i < out.size(); ++i) {
+    if ((static_cast<unsigned char>(out[i]) & 0xC0) != 0x80) ++column;
+  }
+  return column;
 }
 
 // strconv.FormatFloat(f, 'g', -1, 64): shortest digits, exponent form when
@@ -296,7 +399,7 @@ void EmitInlineOrBelow(const Json& v, int indent, bool under_key,
   if (v.IsString()) {
     *out += " ";
     *out += StringValue(std::string(v.GetString(), v.GetStringLength()), indent,
-                        false);
+                        CurrentColumn(*out), false);
   } else if (v.IsObject() && v.MemberCount() == 0) {
     *out += " {}\n";
   } else if (v.IsArray() && v.Empty()) {
@@ -369,7 +472,7 @@ std::string JsonToYaml(const Json& value) {
     out = "[]\n";
   } else if (value.IsString()) {
     out = StringValue(std::string(value.GetString(), value.GetStringLength()),
-                      0, true);
+                      0, 0, true);
   } else {
     out = ScalarText(value) + "\n";
   }

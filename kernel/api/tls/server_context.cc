@@ -1,6 +1,8 @@
 #include "kernel/api/tls/server_context.h"
 
 #include <Poco/Exception.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include "kernel/api/tls/accepted_ssl.h"
@@ -99,6 +101,59 @@ StatusOr<Poco::Net::Context::Ptr> MakeClientContext(
     return Status::Internal("cannot build TLS client context: " +
                             e.displayText());
   }
+}
+
+StatusOr<Poco::Net::Context::Ptr> MakeClientContextFromPem(
+    const std::string& ca_pem, const std::string& cert_pem,
+    const std::string& key_pem, bool skip_verify) {
+  Poco::Net::Context::Ptr ctx;
+  try {
+    Poco::Net::Context::Params params;
+    params.verificationMode = skip_verify ? Poco::Net::Context::VERIFY_NONE
+                                          : Poco::Net::Context::VERIFY_RELAXED;
+    params.loadDefaultCAs = false;
+    params.cipherList = kCipherList;
+    ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    ctx->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+  } catch (const Poco::Exception& e) {
+    return Status::Internal("cannot build TLS client context: " +
+                            e.displayText());
+  }
+  SSL_CTX* ssl = ctx->sslContext();
+  if (skip_verify) {
+    ctx->enableExtendedCertificateVerification(false);
+    SSL_CTX_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
+  } else {
+    UseOpenSslVerification(*ctx);
+    // A bundle may hold several CA certificates; each one is trusted.
+    OpenSslPtr<BIO> bio(
+        BIO_new_mem_buf(ca_pem.data(), static_cast<int>(ca_pem.size())));
+    X509_STORE* store = SSL_CTX_get_cert_store(ssl);
+    int added = 0;
+    while (X509* cert =
+               PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+      OpenSslPtr<X509> owned(cert);
+      if (X509_STORE_add_cert(store, cert) == 1) ++added;
+    }
+    ERR_clear_error();  // the loop ends on a "no start line" error
+    if (added == 0) {
+      return Status::BadRequest(
+          "the certificate authority data holds no PEM certificate");
+    }
+  }
+  if (!cert_pem.empty()) {
+    auto cert = ParseCertificatePem(cert_pem);
+    if (!cert.ok()) return cert.status();
+    auto key = ParsePrivateKeyPem(key_pem);
+    if (!key.ok()) return key.status();
+    if (SSL_CTX_use_certificate(ssl, cert->get()) != 1 ||
+        SSL_CTX_use_PrivateKey(ssl, key->get()) != 1 ||
+        SSL_CTX_check_private_key(ssl) != 1) {
+      return Status::BadRequest(
+          "the client certificate and key do not match: " + OpenSslErrors());
+    }
+  }
+  return ctx;
 }
 
 }  // namespace berth::tls

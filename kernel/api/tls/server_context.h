@@ -39,6 +39,16 @@ StatusOr<Poco::Net::Context::Ptr> MakeClientContext(
     const std::string& ca_file, const std::string& cert_file = "",
     const std::string& key_file = "");
 
+// The same from PEM texts, as a kubeconfig carries them inline: `ca_pem`
+// may hold several certificates; `cert_pem`/`key_pem` are both empty or
+// both set. `skip_verify` (kubeconfig insecure-skip-tls-verify) accepts any
+// server certificate. Invalid if a PEM does not parse, BadRequest if the CA
+// text holds no certificate or the key does not match the certificate,
+// Internal if the context cannot be built.
+StatusOr<Poco::Net::Context::Ptr> MakeClientContextFromPem(
+    const std::string& ca_pem, const std::string& cert_pem,
+    const std::string& key_pem, bool skip_verify = false);
+
 }  // namespace berth::tls
 
 #endif  // BERTH_KERNEL_API_TLS_SERVER_CONTEXT_H_

@@ -270,6 +270,55 @@ TEST(JsonToYaml, MultiLineStringsUseLiteralBlocks) {
             "  y\n");
 }
 
+// go-yaml v2 folds flow scalars at a space once a line passes 80 columns;
+// expected texts are what `kubectl create ... --dry-run=client -o yaml`
+// printed for the same values.
+TEST(JsonToYaml, LongScalarsFoldAtEightyColumnsLikeGoYaml) {
+  JsonDoc d = Parse(
+      R"({"data":{"plain":"apk add --no-cache git && git clone )"
+      R"(https://github.com/octocat/Spoon-Knife /www and more words here to )"
+      R"(go past the eighty column limit again and again",)"
+      R"("sq":"'quoted start with many words that are long enough to wrap )"
+      R"(around the eighty column limit for sure yes'",)"
+      R"("dq":"tab\tinside and many words that are long enough to wrap )"
+      R"(around the eighty column limit for sure  double spaces"},)"
+      R"("cmd":["sh","-c","apk add --no-cache git && git clone )"
+      R"(https://github.com/octocat/Spoon-Knife /www"]})");
+  EXPECT_EQ(JsonToYaml(d),
+            "cmd:\n"
+            "- sh\n"
+            "- -c\n"
+            "- apk add --no-cache git && git clone "
+            "https://github.com/octocat/Spoon-Knife /www\n"
+            "data:\n"
+            "  dq: \"tab\\tinside and many words that are long enough to wrap "
+            "around the eighty column\n"
+            "    limit for sure  double spaces\"\n"
+            "  plain: apk add --no-cache git && git clone "
+            "https://github.com/octocat/Spoon-Knife\n"
+            "    /www and more words here to go past the eighty column limit "
+            "again and again\n"
+            "  sq: '''quoted start with many words that are long enough to "
+            "wrap around the eighty\n"
+            "    column limit for sure yes'''\n");
+  // Nested under a sequence item the continuation follows the item.
+  JsonDoc nested =
+      Parse(R"({"c":[{"command":["apk add --no-cache git && git clone )"
+            R"(https://github.com/octocat/Spoon-Knife-longer /www"]}]})");
+  EXPECT_EQ(JsonToYaml(nested),
+            "c:\n"
+            "- command:\n"
+            "  - apk add --no-cache git && git clone "
+            "https://github.com/octocat/Spoon-Knife-longer\n"
+            "    /www\n");
+  // Folded text reads back unchanged.
+  for (const Json* v : std::initializer_list<const Json*>{&d, &nested}) {
+    auto back = YamlToJsonDocuments(JsonToYaml(*v));
+    ASSERT_TRUE(back.ok());
+    EXPECT_TRUE((*back)[0] == *v) << ToJson((*back)[0]);
+  }
+}
+
 TEST(JsonToYaml, EveryStringRoundTrips) {
   const char* const kStrings[] = {"plain",
                                   "true",

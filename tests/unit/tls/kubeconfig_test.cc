@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include "kernel/api/tls/file_util.h"
 #include "kernel/api/tls/openssl_util.h"
 #include "kernel/api/tls/pki.h"
 #include "tests/unit/tls/test_util.h"
@@ -91,6 +92,69 @@ TEST(KubeconfigTest, Base64RoundTrip) {
   }
   EXPECT_EQ(Base64Encode("abcd"), "YWJjZA==");
   EXPECT_FALSE(Base64Decode("YWJ*ZA==").ok());
+}
+
+TEST(KubeconfigReadTest, RenderedCertificateKubeconfigReadsBack) {
+  auto c = ParseKubeconfig(
+      RenderKubeconfig("https://127.0.0.1:6443", "CA", "CERT", "KEY"), "/");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->server_url, "https://127.0.0.1:6443");
+  EXPECT_EQ(c->ca_pem, "CA");
+  EXPECT_EQ(c->client_cert_pem, "CERT");
+  EXPECT_EQ(c->client_key_pem, "KEY");
+  EXPECT_EQ(c->token, "");
+  auto t =
+      ParseKubeconfig(RenderTokenKubeconfig("https://h:1", "CA", "tok"), "/");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->token, "tok");
+  EXPECT_EQ(t->client_cert_pem, "");
+}
+
+TEST(KubeconfigReadTest, CurrentContextPicksClusterUserAndFilesRelative) {
+  TempDir dir;
+  ASSERT_TRUE(
+      WriteFileAtomically(dir.path() + "/certs/ca.pem", "CAFILE", 0600).ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(dir.path() + "/token.txt", "filetoken\n", 0600).ok());
+  const std::string text = R"(apiVersion: v1
+kind: Config
+current-context: second
+clusters:
+- name: one
+  cluster: {server: "https://one:1"}
+- name: two
+  cluster:
+    server: https://two:2
+    certificate-authority: certs/ca.pem
+users:
+- name: u2
+  user: {tokenFile: token.txt}
+contexts:
+- name: first
+  context: {cluster: one, user: u2}
+- name: second
+  context: {cluster: two, user: u2, namespace: team}
+)";
+  ASSERT_TRUE(WriteFileAtomically(dir.path() + "/config", text, 0600).ok());
+  auto c = ReadKubeconfig(dir.path() + "/config");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->server_url, "https://two:2");
+  EXPECT_EQ(c->ca_pem, "CAFILE");
+  EXPECT_EQ(c->token, "filetoken");
+  EXPECT_EQ(c->namespace_, "team");
+}
+
+TEST(KubeconfigReadTest, BrokenKubeconfigsSayWhat) {
+  auto no_context = ParseKubeconfig("apiVersion: v1\nkind: Config\n", "/");
+  EXPECT_EQ(no_context.status().message(), "kubeconfig has no current-context");
+  auto dangling = ParseKubeconfig(
+      "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\n",
+      "/");
+  EXPECT_EQ(dangling.status().message(),
+            "kubeconfig: cluster \"c\" not found or has no server");
+  EXPECT_EQ(ParseKubeconfig("a: [", "/").status().code(),
+            Status::Code::kBadRequest);
+  EXPECT_TRUE(ReadKubeconfig("/nonexistent/kubeconfig").status().IsNotFound());
 }
 
 }  // namespace
