@@ -12,11 +12,16 @@
 
 namespace berth::testing {
 
-ApiClient::ApiClient(const std::string& url, const std::string& data_dir) {
+ApiClient::ApiClient(const std::string& url, const std::string& data_dir)
+    : ApiClient(url, data_dir + "/pki/ca.crt", data_dir + "/pki/admin.crt",
+                data_dir + "/pki/admin.key") {}
+
+ApiClient::ApiClient(const std::string& url, const std::string& ca_file,
+                     const std::string& cert_file,
+                     const std::string& key_file) {
   Poco::URI uri(url);
   Poco::Net::Context::Ptr ctx = new Poco::Net::Context(
-      Poco::Net::Context::TLS_CLIENT_USE, data_dir + "/pki/admin.key",
-      data_dir + "/pki/admin.crt", data_dir + "/pki/ca.crt",
+      Poco::Net::Context::TLS_CLIENT_USE, key_file, cert_file, ca_file,
       Poco::Net::Context::VERIFY_RELAXED);
   session_ = std::make_unique<Poco::Net::HTTPSClientSession>(
       uri.getHost(), uri.getPort(), ctx);

@@ -27,6 +27,9 @@ class ApiClient {
   // `url` is the server's https://host:port; `data_dir` holds pki/ca.crt,
   // pki/admin.crt and pki/admin.key.
   ApiClient(const std::string& url, const std::string& data_dir);
+  // Authenticates with the client certificate and key in these PEM files.
+  ApiClient(const std::string& url, const std::string& ca_file,
+            const std::string& cert_file, const std::string& key_file);
   ~ApiClient();
 
   // Sends one request with a body (may be empty) of `content_type`. Never

@@ -4,10 +4,13 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SecureStreamSocketImpl.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <strings.h>
 
 #include <algorithm>
+
+#include "kernel/api/tls/accepted_ssl.h"
 
 namespace berth::tls {
 
@@ -24,6 +27,48 @@ std::string EntryText(const X509_NAME_ENTRY* entry) {
   return text;
 }
 
+void FreeCachedUser(void* /*parent*/, void* ptr, CRYPTO_EX_DATA* /*ad*/,
+                    int /*idx*/, long /*argl*/, void* /*argp*/) {
+  delete static_cast<UserInfo*>(ptr);
+}
+
+// The ex_data slot on SSL objects that holds the certificate user.
+int CachedUserIndex() {
+  static const int index =
+      SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, FreeCachedUser);
+  return index;
+}
+
+// The certificate user of the TLS connection `request` came in on, from the
+// connection's cache or parsed and cached now; nullopt when the connection
+// is not one whose SSL object is known (then the Poco path decides) or has
+// no client certificate.
+std::optional<StatusOr<UserInfo>> CachedCertificateUser(
+    Poco::Net::HTTPServerRequest& request) {
+  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+  if (impl == nullptr) return std::nullopt;
+  Poco::Net::Socket& socket = impl->socket();
+  if (dynamic_cast<Poco::Net::SecureStreamSocketImpl*>(socket.impl()) ==
+      nullptr) {
+    return std::nullopt;
+  }
+  SSL* ssl = AcceptedSslForFd(socket.impl()->sockfd());
+  if (ssl == nullptr) return std::nullopt;
+  const int index = CachedUserIndex();
+  if (index < 0) return std::nullopt;
+  if (auto* cached = static_cast<UserInfo*>(SSL_get_ex_data(ssl, index))) {
+    return StatusOr<UserInfo>(*cached);
+  }
+  const X509* cert = SSL_get0_peer_certificate(ssl);
+  if (cert == nullptr) return std::nullopt;
+  if (SSL_get_verify_result(ssl) != X509_V_OK) {
+    return StatusOr<UserInfo>(Unauthorized());
+  }
+  StatusOr<UserInfo> user = UserFromX509(cert);
+  if (user.ok()) SSL_set_ex_data(ssl, index, new UserInfo(*user));
+  return user;
+}
+
 void AddAuthenticatedGroup(UserInfo& user) {
   if (std::find(user.groups.begin(), user.groups.end(), kAuthenticatedGroup) ==
       user.groups.end()) {
@@ -35,7 +80,12 @@ void AddAuthenticatedGroup(UserInfo& user) {
 
 StatusOr<UserInfo> UserFromCertificate(
     const Poco::Crypto::X509Certificate& cert) {
-  const X509_NAME* subject = X509_get_subject_name(cert.certificate());
+  return UserFromX509(cert.certificate());
+}
+
+StatusOr<UserInfo> UserFromX509(const X509* cert) {
+  if (cert == nullptr) return Unauthorized();
+  const X509_NAME* subject = X509_get_subject_name(cert);
   if (subject == nullptr) return Unauthorized();
   UserInfo user;
   for (int i = 0; i < X509_NAME_entry_count(subject); ++i) {
@@ -96,6 +146,9 @@ std::optional<Poco::Net::X509Certificate> PeerCertificate(
 
 StatusOr<UserInfo> AuthenticateRequest(Poco::Net::HTTPServerRequest& request,
                                        const TokenAuthenticator& tokens) {
+  if (std::optional<StatusOr<UserInfo>> user = CachedCertificateUser(request)) {
+    return std::move(*user);
+  }
   if (std::optional<Poco::Net::X509Certificate> cert =
           PeerCertificate(request)) {
     return UserFromCertificate(*cert);

@@ -4,13 +4,20 @@
 // tokens. Every failure is Status::Unauthorized("Unauthorized"), the body a
 // 401 metav1.Status carries.
 //
-// Thread safety: stateless functions; each request is handled by one thread.
+// The user a connection's client certificate names is worked out on the
+// connection's first request and kept on its OpenSSL connection object
+// (ex_data freed with it), so later requests on a keep-alive connection do
+// not parse the certificate again.
+//
+// Thread safety: all functions are safe to call concurrently; each request
+// (and so each connection) is handled by one thread at a time.
 #ifndef BERTH_KERNEL_API_TLS_AUTHN_H_
 #define BERTH_KERNEL_API_TLS_AUTHN_H_
 
 #include <Poco/Crypto/X509Certificate.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/X509Certificate.h>
+#include <openssl/x509.h>
 
 #include <optional>
 #include <string>
@@ -27,6 +34,7 @@ namespace berth::tls {
 // Unauthorized if the subject has no CN.
 StatusOr<UserInfo> UserFromCertificate(
     const Poco::Crypto::X509Certificate& cert);
+StatusOr<UserInfo> UserFromX509(const X509* cert);
 
 // The user of an `Authorization` header value "Bearer <token>" (scheme
 // case-insensitive), plus system:authenticated. Unauthorized if the header is
