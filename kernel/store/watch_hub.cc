@@ -23,9 +23,10 @@ class WatcherState {
 
   // What this watcher sees of `e`, if anything. Kubernetes semantics: a
   // change that moves the object into the selection is ADDED, out of it
-  // DELETED. The DELETED carries the new object rather than the old one
-  // because the bytes are opaque here and only the new bytes hold the
-  // event's resourceVersion.
+  // DELETED with the object as it was (what the watcher last matched), as
+  // kube-apiserver sends it. The bytes are opaque here, so that object keeps
+  // its own mod_revision, below the event's revision; the API layer
+  // re-stamps its resourceVersion.
   std::optional<Event> Convert(const WindowEntry& e) const {
     if (e.event.revision <= floor_) return std::nullopt;
     if (!std::string_view(e.event.object.key).starts_with(prefix_)) {
@@ -40,7 +41,10 @@ class WatcherState {
     if (!now && !before) return std::nullopt;
     Event out = e.event;
     if (now && !before) out.type = Event::Type::kAdded;
-    if (!now && before) out.type = Event::Type::kDeleted;
+    if (!now && before) {
+      out.type = Event::Type::kDeleted;
+      out.object = e.prev;
+    }
     return out;
   }
 

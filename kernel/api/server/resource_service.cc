@@ -8,6 +8,7 @@
 #include "kernel/api/server/object_meta.h"
 #include "kernel/api/server/patching.h"
 #include "kernel/api/server/selection.h"
+#include "kernel/api/server/selection_exit_watcher.h"
 #include "kernel/api/server/stamped_object.h"
 
 namespace berth::api {
@@ -405,7 +406,9 @@ StatusOr<std::unique_ptr<store::Watcher>> ResourceService::Watch(
                                 resource_version);
     }
   }
-  return store_->Watch(Prefix(kind.Info(), ns), from, *pred);
+  auto watcher = store_->Watch(Prefix(kind.Info(), ns), from, *pred);
+  if (!watcher.ok() || !*pred) return watcher;
+  return WrapSelectionExits(std::move(watcher).value());
 }
 
 StatusOr<WriteResult> ResourceService::UpdateLoop(

@@ -405,6 +405,9 @@ TEST(StoreTest, WatchPredicateTransitions) {
   EXPECT_EQ(events[1].type, Event::Type::kDeleted);
   EXPECT_EQ(events[1].object.key, "/p/a");
   EXPECT_EQ(events[1].revision, 4u);
+  // Leaving the selection: the object as the watcher last matched it.
+  EXPECT_EQ(*events[1].object.data, "a2");
+  EXPECT_EQ(events[1].object.mod_revision, 3u);
   EXPECT_EQ(events[2].type, Event::Type::kAdded);
   EXPECT_EQ(*events[2].object.data, "b2");
   EXPECT_EQ(events[3].type, Event::Type::kDeleted);

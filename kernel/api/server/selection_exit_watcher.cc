@@ -1,0 +1,58 @@
+#include "kernel/api/server/selection_exit_watcher.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "berth/json.h"
+
+namespace berth::api {
+namespace {
+
+class SelectionExitWatcher : public store::Watcher {
+ public:
+  explicit SelectionExitWatcher(std::unique_ptr<store::Watcher> inner)
+      : inner_(std::move(inner)) {}
+
+  bool Next(std::vector<store::Event>* out,
+            std::chrono::milliseconds timeout) override {
+    const size_t first = out->size();
+    const bool open = inner_->Next(out, timeout);
+    for (size_t i = first; i < out->size(); ++i) Restamp((*out)[i]);
+    return open;
+  }
+  uint64_t Progress() const override { return inner_->Progress(); }
+  Status error() const override { return inner_->error(); }
+  void Stop() override { inner_->Stop(); }
+  void SetNotify(std::function<void()> notify) override {
+    inner_->SetNotify(std::move(notify));
+  }
+
+ private:
+  // A real delete's object is stamped with the deletion revision; an exit
+  // from the selection carries the older object.
+  static void Restamp(store::Event& ev) {
+    if (ev.type != store::Event::Type::kDeleted ||
+        ev.object.mod_revision == ev.revision || !ev.object.data) {
+      return;
+    }
+    auto doc = ParseJson(*ev.object.data);
+    if (!doc.ok()) return;
+    Json& meta = EnsureObject(*doc, "metadata", doc->GetAllocator());
+    SetString(meta, "resourceVersion", std::to_string(ev.revision),
+              doc->GetAllocator());
+    ev.object.data = std::make_shared<const std::string>(ToJson(*doc));
+    ev.object.mod_revision = ev.revision;
+  }
+
+  std::unique_ptr<store::Watcher> inner_;
+};
+
+}  // namespace
+
+std::unique_ptr<store::Watcher> WrapSelectionExits(
+    std::unique_ptr<store::Watcher> inner) {
+  return std::make_unique<SelectionExitWatcher>(std::move(inner));
+}
+
+}  // namespace berth::api
