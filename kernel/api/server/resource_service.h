@@ -129,12 +129,20 @@ class ResourceService {
 
  private:
   using Mutator = std::function<StatusOr<JsonDoc>(const Json& old)>;
-  // The read-modify-write loop every update goes through.
+  // Create; `applied` is the configuration when a server-side apply
+  // creates the object (its applier then owns its fields), else null.
+  StatusOr<WriteResult> CreateObject(const Kind& kind, const std::string& ns,
+                                     JsonDoc obj, const WriteOptions& opts,
+                                     const Json* applied);
+  // The read-modify-write loop every update goes through. `applied`: the
+  // mutator is a server-side apply and has set managedFields itself;
+  // otherwise the write is recorded as an Update of opts.field_manager.
   StatusOr<WriteResult> UpdateLoop(const Kind& kind, const std::string& ns,
                                    const std::string& name,
                                    const std::string& subresource,
                                    const Mutator& mutate,
-                                   const WriteOptions& opts);
+                                   const WriteOptions& opts,
+                                   bool applied = false);
   StatusOr<store::Predicate> MakePredicate(const Kind& kind,
                                            const ListOptions& opts) const;
   Status RunAdmission(const Kind& kind, AdmissionRequest::Operation op,

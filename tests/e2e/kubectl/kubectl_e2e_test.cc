@@ -307,6 +307,108 @@ TEST_F(KubectlTest, ServerSideApply) {
   EXPECT_OK(Kubectl("delete cm ssa"));
 }
 
+TEST_F(KubectlTest, ServerSideApplyRecordsManagedFields) {
+  std::string path = Write("ssa-mf.yaml",
+                           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                           "  name: ssa-mf\ndata:\n  a: \"1\"\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  auto shown = Kubectl("get cm ssa-mf -o yaml --show-managed-fields");
+  EXPECT_OK(shown);
+  EXPECT_NE(shown.out.find("  - apiVersion: v1\n    fieldsType: FieldsV1\n"
+                           "    fieldsV1:\n      f:data:\n        f:a: {}\n"
+                           "    manager: kubectl\n    operation: Apply\n"),
+            std::string::npos)
+      << shown.out;
+  // kubectl hides them unless asked.
+  auto plain = Kubectl("get cm ssa-mf -o yaml");
+  EXPECT_EQ(plain.out.find("managedFields"), std::string::npos) << plain.out;
+  // Applying the same manifest again writes nothing.
+  std::string rv =
+      Kubectl("get cm ssa-mf -o jsonpath={.metadata.resourceVersion}").out;
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  EXPECT_EQ(
+      Kubectl("get cm ssa-mf -o jsonpath={.metadata.resourceVersion}").out, rv);
+  EXPECT_OK(Kubectl("delete cm ssa-mf"));
+}
+
+TEST_F(KubectlTest, ServerSideApplyConflictsWithAnotherManager) {
+  std::string path = Write("ssa-conflict.yaml",
+                           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                           "  name: ssa-conflict\ndata:\n  key: applied\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  EXPECT_OK(
+      Kubectl("patch cm ssa-conflict -p '{\"data\":{\"key\":\"patched\"}}'"));
+  auto r = Kubectl("apply --server-side -f " + path);
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.err.find("Apply failed with 1 conflict: conflict with "
+                       "\"kubectl-patch\" using v1: .data.key"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--force-conflicts"), std::string::npos) << r.err;
+  EXPECT_EQ(Kubectl("get cm ssa-conflict -o jsonpath={.data.key}").out,
+            "patched");
+  EXPECT_OK(Kubectl("apply --server-side --force-conflicts -f " + path));
+  EXPECT_EQ(Kubectl("get cm ssa-conflict -o jsonpath={.data.key}").out,
+            "applied");
+  // The patcher lost its only field, so its entry is gone.
+  auto managers = Kubectl(
+      "get cm ssa-conflict --show-managed-fields "
+      "-o jsonpath={.metadata.managedFields[*].manager}");
+  EXPECT_EQ(managers.out, "kubectl");
+  EXPECT_OK(Kubectl("delete cm ssa-conflict"));
+}
+
+TEST_F(KubectlTest, ServerSideApplyRemovesFieldsNoLongerApplied) {
+  std::string path =
+      Write("ssa-prune.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-prune\n"
+            "  labels:\n    keep: \"yes\"\n    drop: \"yes\"\n"
+            "data:\n  a: \"1\"\n  b: \"2\"\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  // Another manager sets a key of its own, which must survive.
+  EXPECT_OK(Kubectl("label cm ssa-prune extra=1"));
+  Write("ssa-prune.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-prune\n"
+        "  labels:\n    keep: \"yes\"\ndata:\n  a: \"1\"\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  EXPECT_EQ(Kubectl("get cm ssa-prune -o jsonpath={.data}").out,
+            "{\"a\":\"1\"}");
+  EXPECT_EQ(Kubectl("get cm ssa-prune -o jsonpath={.metadata.labels}").out,
+            "{\"extra\":\"1\",\"keep\":\"yes\"}");
+  EXPECT_OK(Kubectl("delete cm ssa-prune"));
+}
+
+TEST_F(KubectlTest, ClientSideApplyThenServerSideApplyMigrates) {
+  std::string path = Write("csa.yaml",
+                           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                           "  name: csa-to-ssa\ndata:\n  a: \"1\"\n"
+                           "  b: \"2\"\n");
+  EXPECT_OK(Kubectl("apply -f " + path));
+  EXPECT_EQ(Kubectl("get cm csa-to-ssa --show-managed-fields "
+                    "-o jsonpath={.metadata.managedFields[*].manager}")
+                .out,
+            "kubectl-client-side-apply");
+  auto r = Kubectl("apply --server-side -f " + path);
+  EXPECT_OK(r);
+  EXPECT_NE(r.out.find("configmap/csa-to-ssa serverside-applied"),
+            std::string::npos)
+      << r.out;
+  // kubectl moved the client-side apply ownership to its applier, so a
+  // key dropped from the manifest now goes away.
+  auto managers = Kubectl(
+      "get cm csa-to-ssa --show-managed-fields "
+      "-o jsonpath={.metadata.managedFields[*].manager}");
+  EXPECT_EQ(managers.out.find("kubectl-client-side-apply"), std::string::npos)
+      << managers.out;
+  Write("csa.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: csa-to-ssa\n"
+        "data:\n  a: \"1\"\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  EXPECT_EQ(Kubectl("get cm csa-to-ssa -o jsonpath={.data}").out,
+            "{\"a\":\"1\"}");
+  EXPECT_OK(Kubectl("delete cm csa-to-ssa"));
+}
+
 TEST_F(KubectlTest, BadInputGetsClearErrors) {
   std::string broken = Write("broken.yaml",
                              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
