@@ -117,19 +117,33 @@ FieldSet TrackedFields(FieldSet fields, const WriteContext& ctx) {
 
 void RecordUpdate(const Json* before, Json& after, JsonAlloc& a,
                   const WriteContext& ctx) {
+  static const Json kEmpty(rapidjson::kObjectType);
+  FieldChanges changes =
+      CompareObjects(before ? *before : kEmpty, after, ctx.merge_key);
+  changes.added.Add(changes.modified);
+  FieldSet touched = TrackedFields(std::move(changes.added), ctx);
+  FieldSet removed = TrackedFields(std::move(changes.removed), ctx);
+  const Json* had =
+      before ? Find(*before, {"metadata", "managedFields"}) : nullptr;
+  Json* sent = Find(after, {"metadata", "managedFields"});
+  if (touched.Empty() && removed.Empty() && ctx.subresource.empty() &&
+      (!sent || (had && *sent == *had))) {
+    // Nobody's ownership moves: keep the entries as they are, unparsed.
+    if (had && !sent) {
+      SetMember(EnsureObject(after, "metadata", a), "managedFields",
+                Json(*had, a), a);
+    }
+    return;
+  }
   ManagedFields entries = DecodeOrEmpty(&after);
   if (entries.empty() || !ctx.subresource.empty()) {
     entries = DecodeOrEmpty(before);
   }
-  static const Json kEmpty(rapidjson::kObjectType);
-  FieldChanges changes =
-      CompareObjects(before ? *before : kEmpty, after, ctx.merge_key);
-  FieldSet touched = TrackedFields(changes.added.Union(changes.modified), ctx);
-  FieldSet removed = TrackedFields(std::move(changes.removed), ctx);
   ManagedFieldsEntry who = Identity(ctx, kOperationUpdate);
   for (auto& e : entries) {
     if (e.SameManager(who)) continue;
-    e.fields = e.fields.Difference(touched).Difference(removed);
+    e.fields.Subtract(touched);
+    e.fields.Subtract(removed);
   }
   ManagedFieldsEntry* self = FindEntry(entries, who);
   if (!self && !touched.Empty()) {
@@ -137,7 +151,9 @@ void RecordUpdate(const Json* before, Json& after, JsonAlloc& a,
     self = &entries.back();
   }
   if (self) {
-    FieldSet next = self->fields.Difference(removed).Union(touched);
+    FieldSet next = self->fields;
+    next.Subtract(removed);
+    next.Add(touched);
     if (!(next == self->fields) || self->time.empty()) {
       self->fields = std::move(next);
       self->time = ctx.now;

@@ -89,11 +89,14 @@ StatusOr<FieldSet> FieldSet::FromFieldsV1(const Json& fields) {
 
 JsonDoc FieldSet::ToFieldsV1() const {
   JsonDoc d;
-  Encode(*this, d, d.GetAllocator());
-  // An empty root encodes as {} too; the root's own membership is never
-  // written.
-  d.RemoveMember(".");
+  ToFieldsV1(d, d.GetAllocator());
   return d;
+}
+
+void FieldSet::ToFieldsV1(Json& out, JsonAlloc& a) const {
+  Encode(*this, out, a);
+  // The root's own membership is never written.
+  out.RemoveMember(".");
 }
 
 std::string FieldSet::ToFieldsV1String() const { return ToJson(ToFieldsV1()); }
@@ -169,6 +172,23 @@ FieldSet FieldSet::Intersection(const FieldSet& other) const {
     if (!c.Empty()) out.children_.emplace(element, std::move(c));
   }
   return out;
+}
+
+void FieldSet::Add(const FieldSet& other) {
+  member_ = member_ || other.member_;
+  for (const auto& [element, child] : other.children_) {
+    children_[element].Add(child);
+  }
+}
+
+void FieldSet::Subtract(const FieldSet& other) {
+  if (other.member_) member_ = false;
+  for (const auto& [element, child] : other.children_) {
+    auto it = children_.find(element);
+    if (it == children_.end()) continue;
+    it->second.Subtract(child);
+    if (it->second.Empty()) children_.erase(it);
+  }
 }
 
 void FieldSet::CollectPaths(const std::string& prefix,

@@ -36,6 +36,8 @@ class FieldSet {
   // The FieldsV1 encoding, children in sorted order as structured-merge-diff
   // writes them, so a decoded document encodes back to the same text.
   JsonDoc ToFieldsV1() const;
+  // The same, built in place in `out` with `a`, the allocator owning it.
+  void ToFieldsV1(Json& out, JsonAlloc& a) const;
   std::string ToFieldsV1String() const;
 
   bool Empty() const { return !member_ && children_.empty(); }
@@ -64,6 +66,10 @@ class FieldSet {
   // path of `other` stay unless they are in `other` too.
   FieldSet Difference(const FieldSet& other) const;
   FieldSet Intersection(const FieldSet& other) const;
+  // In place: this = this ∪ other, this = this − other. They visit only
+  // `other`'s paths, so they are cheap when `other` is small.
+  void Add(const FieldSet& other);
+  void Subtract(const FieldSet& other);
 
   // Every member path, in order, as structured-merge-diff prints paths:
   // ".spec.containers[name=\"nginx\"].image", ".data.key", ".x[=\"a\"]".

@@ -77,8 +77,9 @@ void EncodeManagedFields(ManagedFields entries, Json& obj, JsonAlloc& a) {
     SetString(j, "apiVersion", e.api_version, a);
     if (!e.time.empty()) SetString(j, "time", e.time, a);
     SetString(j, "fieldsType", "FieldsV1", a);
-    JsonDoc fields = e.fields.ToFieldsV1();
-    SetMember(j, "fieldsV1", Json(fields, a), a);
+    Json fields;
+    e.fields.ToFieldsV1(fields, a);
+    SetMember(j, "fieldsV1", std::move(fields), a);
     if (!e.subresource.empty()) SetString(j, "subresource", e.subresource, a);
     list.PushBack(std::move(j), a);
   }

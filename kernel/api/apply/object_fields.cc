@@ -113,29 +113,45 @@ void AllFields(const Json& v, const std::string& dotted, const MergeKeyFn& mk,
   }
 }
 
-struct Cursor {
-  FieldSet& added;
-  FieldSet& modified;
-  FieldSet& removed;
-  Cursor Child(const std::string& e) {
-    return {added.Child(e), modified.Child(e), removed.Child(e)};
+// The changes beneath one path; children are attached to the parent only
+// when they hold something, so unchanged parts of an object allocate
+// nothing.
+void Attach(FieldChanges& parent, const std::string& element,
+            FieldChanges&& child) {
+  if (!child.added.Empty())
+    parent.added.Child(element) = std::move(child.added);
+  if (!child.modified.Empty()) {
+    parent.modified.Child(element) = std::move(child.modified);
   }
-};
+  if (!child.removed.Empty()) {
+    parent.removed.Child(element) = std::move(child.removed);
+  }
+}
+
+void Attach(FieldSet& parent, const std::string& element, FieldSet&& child) {
+  if (!child.Empty()) parent.Child(element) = std::move(child);
+}
 
 void CompareValues(const Json& a, const Json& b, const std::string& dotted,
-                   const MergeKeyFn& mk, Cursor c);
+                   const MergeKeyFn& mk, FieldChanges& c);
 
 void CompareMaps(const Json& a, const Json& b, const std::string& dotted,
-                 const MergeKeyFn& mk, Cursor c, bool members_are_fields) {
+                 const MergeKeyFn& mk, FieldChanges& c,
+                 bool members_are_fields) {
   for (auto& m : b.GetObject()) {
+    std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    const Json* old = Member(a, name);
+    if (old && *old == m.value) continue;
     std::string e = FieldElement(m.name);
-    const Json* old = Member(
-        a, std::string_view(m.name.GetString(), m.name.GetStringLength()));
     if (!old) {
+      FieldSet added;
       AllFields(m.value, Join(dotted, m.name), mk,
-                members_are_fields || !m.value.IsObject(), c.added.Child(e));
+                members_are_fields || !m.value.IsObject(), added);
+      Attach(c.added, e, std::move(added));
     } else {
-      CompareValues(*old, m.value, Join(dotted, m.name), mk, c.Child(e));
+      FieldChanges sub;
+      CompareValues(*old, m.value, Join(dotted, m.name), mk, sub);
+      Attach(c, e, std::move(sub));
     }
   }
   for (auto& m : a.GetObject()) {
@@ -143,14 +159,16 @@ void CompareMaps(const Json& a, const Json& b, const std::string& dotted,
                                    m.name.GetStringLength()))) {
       continue;
     }
+    FieldSet removed;
     AllFields(m.value, Join(dotted, m.name), mk,
-              members_are_fields || !m.value.IsObject(),
-              c.removed.Child(FieldElement(m.name)));
+              members_are_fields || !m.value.IsObject(), removed);
+    Attach(c.removed, FieldElement(m.name), std::move(removed));
   }
 }
 
 void CompareLists(const Json& a, const Json& b, const std::string& key,
-                  const std::string& dotted, const MergeKeyFn& mk, Cursor c) {
+                  const std::string& dotted, const MergeKeyFn& mk,
+                  FieldChanges& c) {
   auto element = [&key](const Json& item) {
     return key.empty() ? ValueElement(item) : *ItemElement(key, item);
   };
@@ -162,8 +180,10 @@ void CompareLists(const Json& a, const Json& b, const std::string& key,
     auto it = before.find(e);
     if (it == before.end()) {
       AllFields(*item, dotted, mk, true, c.added.Child(e));
-    } else if (!key.empty()) {
-      CompareMaps(*it->second, *item, dotted, mk, c.Child(e), true);
+    } else if (!key.empty() && !(*it->second == *item)) {
+      FieldChanges sub;
+      CompareMaps(*it->second, *item, dotted, mk, sub, true);
+      Attach(c, e, std::move(sub));
     }
   }
   for (auto& [e, item] : before) {
@@ -172,7 +192,7 @@ void CompareLists(const Json& a, const Json& b, const std::string& key,
 }
 
 void CompareValues(const Json& a, const Json& b, const std::string& dotted,
-                   const MergeKeyFn& mk, Cursor c) {
+                   const MergeKeyFn& mk, FieldChanges& c) {
   if (a.IsObject() && b.IsObject()) {
     CompareMaps(a, b, dotted, mk, c, true);
     return;
@@ -256,10 +276,9 @@ FieldSet FieldsOf(const Json& obj, const MergeKeyFn& merge_key) {
 FieldChanges CompareObjects(const Json& before, const Json& after,
                             const MergeKeyFn& merge_key) {
   FieldChanges changes;
-  Cursor c{changes.added, changes.modified, changes.removed};
   static const Json kEmpty(rapidjson::kObjectType);
   CompareMaps(before.IsObject() ? before : kEmpty,
-              after.IsObject() ? after : kEmpty, "", merge_key, c, false);
+              after.IsObject() ? after : kEmpty, "", merge_key, changes, false);
   changes.added.Prune();
   changes.modified.Prune();
   changes.removed.Prune();

@@ -92,6 +92,34 @@ TEST(FieldManagerTest, ANoOpUpdateLeavesManagedFieldsAlone) {
   EXPECT_EQ(ToJson(next), ToJson(obj));
 }
 
+TEST(FieldManagerTest, AWriteWithoutManagedFieldsKeepsTheLiveOnes) {
+  // A PUT body rarely carries managedFields; the live ones stay.
+  JsonDoc obj = Created(kConfigMap, "kubectl-create");
+  JsonDoc same = ParseOrDie(kConfigMap);
+  RecordUpdate(&obj, same, same.GetAllocator(), Ctx("kubectl-replace", "T7"));
+  EXPECT_EQ(ToJson(same), ToJson(obj));
+  JsonDoc changed = ParseOrDie(kConfigMap);
+  changed["data"].AddMember("new", "x", changed.GetAllocator());
+  RecordUpdate(&obj, changed, changed.GetAllocator(),
+               Ctx("kubectl-replace", "T7"));
+  EXPECT_EQ(Owners(changed),
+            (std::vector<std::string>{"kubectl-create/Update: .data.key",
+                                      "kubectl-replace/Update: .data.new"}));
+}
+
+TEST(FieldManagerTest, AClientMayRewriteManagedFields) {
+  // kubectl's client-side to server-side apply upgrade: a JSON patch that
+  // only replaces managedFields.
+  JsonDoc obj = Created(kConfigMap, "kubectl-client-side-apply");
+  JsonDoc next;
+  next.CopyFrom(obj, next.GetAllocator());
+  Json& entry = next["metadata"]["managedFields"][0];
+  entry["manager"].SetString("kubectl");
+  entry["operation"].SetString("Apply");
+  RecordUpdate(&obj, next, next.GetAllocator(), Ctx("kubectl", "T8"));
+  EXPECT_EQ(Owners(next), std::vector<std::string>{"kubectl/Apply: .data.key"});
+}
+
 TEST(FieldManagerTest, ApplyConflictsWithAnotherManagersDifferentValue) {
   JsonDoc live = Created(kConfigMap, "kubectl-client-side-apply");
   auto out =
