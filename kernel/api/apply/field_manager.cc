@@ -154,7 +154,9 @@ void RecordUpdate(const Json* before, Json& after, JsonAlloc& a,
     FieldSet next = self->fields;
     next.Subtract(removed);
     next.Add(touched);
-    if (!(next == self->fields) || self->time.empty()) {
+    // As the apiserver does: the time of an update is the last time it
+    // changed something.
+    if (!touched.Empty() || !(next == self->fields) || self->time.empty()) {
       self->fields = std::move(next);
       self->time = ctx.now;
     }

@@ -11,8 +11,9 @@
 //    longer applies unless another manager owns them, and refuses to
 //    change a field another manager owns (409 Conflict) unless forced, in
 //    which case the other manager loses it.
-//  - A manager's timestamp moves only when its entry changes, so a write
-//    that changes nothing leaves managedFields byte-for-byte alone.
+//  - A manager's timestamp moves only when it changes something (an
+//    updater's fields, an applier's object or set), so a write that
+//    changes nothing leaves managedFields byte-for-byte alone.
 //
 // Fields the server owns (apiVersion, kind, metadata.name/namespace/uid/
 // resourceVersion/generation/creationTimestamp/managedFields…) are never
