@@ -113,6 +113,16 @@ void AllFields(const Json& v, const std::string& dotted, const MergeKeyFn& mk,
   }
 }
 
+// metadata, spec and status are structs present in every object (the
+// apiserver compares against a zero object of the kind, which has them),
+// so they are never added or removed as such; other top-level maps (a
+// ConfigMap's data) are.
+bool IsRootStruct(const Json::Member& m) {
+  std::string_view n(m.name.GetString(), m.name.GetStringLength());
+  return m.value.IsObject() &&
+         (n == "metadata" || n == "spec" || n == "status");
+}
+
 // The changes beneath one path; children are attached to the parent only
 // when they hold something, so unchanged parts of an object allocate
 // nothing.
@@ -146,7 +156,7 @@ void CompareMaps(const Json& a, const Json& b, const std::string& dotted,
     if (!old) {
       FieldSet added;
       AllFields(m.value, Join(dotted, m.name), mk,
-                members_are_fields || !m.value.IsObject(), added);
+                members_are_fields || !IsRootStruct(m), added);
       Attach(c.added, e, std::move(added));
     } else {
       FieldChanges sub;
@@ -161,7 +171,7 @@ void CompareMaps(const Json& a, const Json& b, const std::string& dotted,
     }
     FieldSet removed;
     AllFields(m.value, Join(dotted, m.name), mk,
-              members_are_fields || !m.value.IsObject(), removed);
+              members_are_fields || !IsRootStruct(m), removed);
     Attach(c.removed, FieldElement(m.name), std::move(removed));
   }
 }

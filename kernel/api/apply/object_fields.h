@@ -23,8 +23,8 @@ FieldSet FieldsOf(const Json& obj, const patch::MergeKeyFn& merge_key);
 // What changed from `before` to `after`. A path that appears is added along
 // with every path beneath it (a new map is itself a member), a scalar or
 // atomic list that differs is modified, a path that disappears is removed.
-// The object's own top-level members (spec, metadata) exist in every
-// object, so they are never members themselves.
+// metadata, spec and status exist in every object, so they are never
+// members themselves.
 struct FieldChanges {
   FieldSet added;
   FieldSet modified;

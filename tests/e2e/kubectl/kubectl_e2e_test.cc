@@ -331,6 +331,32 @@ TEST_F(KubectlTest, ServerSideApplyRecordsManagedFields) {
   EXPECT_OK(Kubectl("delete cm ssa-mf"));
 }
 
+TEST_F(KubectlTest, EveryWriteRecordsItsManager) {
+  EXPECT_OK(Kubectl("create cm managed --from-literal=a=1"));
+  EXPECT_OK(Kubectl("label cm managed tier=web"));
+  auto managers = Kubectl(
+      "get cm managed --show-managed-fields -o "
+      "jsonpath='{range .metadata.managedFields[*]}{.manager}:{.operation}:"
+      "{.fieldsV1}{\"\\n\"}{end}'");
+  EXPECT_EQ(managers.out,
+            "kubectl-create:Update:{\"f:data\":{\".\":{},\"f:a\":{}}}\n"
+            "kubectl-label:Update:{\"f:metadata\":{\"f:labels\":{\".\":{},"
+            "\"f:tier\":{}}}}\n");
+  // A write naming no fieldManager is recorded under the User-Agent's
+  // product ("kubectl/v1.32.4 (linux/amd64) ..." -> "kubectl").
+  std::string body = Write(
+      "raw.json",
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"raw"},)"
+      R"("data":{"a":"1"}})");
+  EXPECT_OK(
+      Kubectl("create --raw /api/v1/namespaces/default/configmaps -f " + body));
+  EXPECT_EQ(Kubectl("get cm raw --show-managed-fields -o "
+                    "jsonpath={.metadata.managedFields[*].manager}")
+                .out,
+            "kubectl");
+  EXPECT_OK(Kubectl("delete cm managed raw"));
+}
+
 TEST_F(KubectlTest, ServerSideApplyConflictsWithAnotherManager) {
   std::string path = Write("ssa-conflict.yaml",
                            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"

@@ -57,7 +57,7 @@ constexpr char kConfigMap[] =
 TEST(FieldManagerTest, CreateRecordsAnUpdateEntryWithoutServerFields) {
   JsonDoc obj = Created(kConfigMap, "kubectl-create");
   ASSERT_EQ(Owners(obj),
-            std::vector<std::string>{"kubectl-create/Update: .data.key"});
+            std::vector<std::string>{"kubectl-create/Update: .data .data.key"});
   const Json& e = obj["metadata"]["managedFields"][0];
   EXPECT_EQ(GetString(e, {"apiVersion"}), "v1");
   EXPECT_EQ(GetString(e, {"fieldsType"}), "FieldsV1");
@@ -65,23 +65,26 @@ TEST(FieldManagerTest, CreateRecordsAnUpdateEntryWithoutServerFields) {
 }
 
 TEST(FieldManagerTest, AnUpdateTakesTheFieldsItChanges) {
-  JsonDoc obj =
-      Created(R"({"data":{"key":"v1","other":"x"},"metadata":{"name":"c"}})",
-              "kubectl-create");
+  JsonDoc obj = Created(
+      R"({"data":{"key":"v1","other":"x"},"metadata":{"name":"c",
+        "labels":{"a":"b"}}})",
+      "kubectl-create");
   JsonDoc next;
   next.CopyFrom(obj, next.GetAllocator());
   next["data"]["key"].SetString("v2");
   RecordUpdate(&obj, next, next.GetAllocator(), Ctx("kubectl-edit", "T3"));
-  EXPECT_EQ(Owners(next),
-            (std::vector<std::string>{"kubectl-create/Update: .data.other",
-                                      "kubectl-edit/Update: .data.key"}));
-  // Removing the last field a manager owns drops its entry.
+  EXPECT_EQ(Owners(next), (std::vector<std::string>{
+                              "kubectl-create/Update: .data .data.other "
+                              ".metadata.labels .metadata.labels.a",
+                              "kubectl-edit/Update: .data.key"}));
+  // Removed fields leave every owner; an entry left owning nothing goes.
   JsonDoc last;
   last.CopyFrom(next, last.GetAllocator());
-  last["data"].RemoveMember("other");
+  last.RemoveMember("data");
   RecordUpdate(&next, last, last.GetAllocator(), Ctx("kubectl-patch", "T4"));
   EXPECT_EQ(Owners(last),
-            std::vector<std::string>{"kubectl-edit/Update: .data.key"});
+            std::vector<std::string>{
+                "kubectl-create/Update: .metadata.labels .metadata.labels.a"});
 }
 
 TEST(FieldManagerTest, ANoOpUpdateLeavesManagedFieldsAlone) {
@@ -103,7 +106,7 @@ TEST(FieldManagerTest, AWriteWithoutManagedFieldsKeepsTheLiveOnes) {
   RecordUpdate(&obj, changed, changed.GetAllocator(),
                Ctx("kubectl-replace", "T7"));
   EXPECT_EQ(Owners(changed),
-            (std::vector<std::string>{"kubectl-create/Update: .data.key",
+            (std::vector<std::string>{"kubectl-create/Update: .data .data.key",
                                       "kubectl-replace/Update: .data.new"}));
 }
 
@@ -117,7 +120,8 @@ TEST(FieldManagerTest, AClientMayRewriteManagedFields) {
   entry["manager"].SetString("kubectl");
   entry["operation"].SetString("Apply");
   RecordUpdate(&obj, next, next.GetAllocator(), Ctx("kubectl", "T8"));
-  EXPECT_EQ(Owners(next), std::vector<std::string>{"kubectl/Apply: .data.key"});
+  EXPECT_EQ(Owners(next),
+            std::vector<std::string>{"kubectl/Apply: .data .data.key"});
 }
 
 TEST(FieldManagerTest, ApplyConflictsWithAnotherManagersDifferentValue) {
@@ -141,9 +145,10 @@ TEST(FieldManagerTest, ApplyConflictsWithAnotherManagersDifferentValue) {
 TEST(FieldManagerTest, ApplyingTheSameValueSharesOwnership) {
   JsonDoc live = Created(kConfigMap, "kubectl-client-side-apply");
   JsonDoc out = Applied(live, R"({"data":{"key":"v1"}})", "kubectl");
-  EXPECT_EQ(Owners(out), (std::vector<std::string>{
-                             "kubectl/Apply: .data.key",
-                             "kubectl-client-side-apply/Update: .data.key"}));
+  EXPECT_EQ(Owners(out),
+            (std::vector<std::string>{"kubectl/Apply: .data.key",
+                                      "kubectl-client-side-apply/Update: .data "
+                                      ".data.key"}));
 }
 
 TEST(FieldManagerTest, ForceTakesTheFieldFromTheOtherManager) {
@@ -151,7 +156,10 @@ TEST(FieldManagerTest, ForceTakesTheFieldFromTheOtherManager) {
   JsonDoc out =
       Applied(live, R"({"data":{"key":"v2"}})", "kubectl", /*force=*/true);
   EXPECT_EQ(GetString(out, {"data", "key"}), "v2");
-  EXPECT_EQ(Owners(out), std::vector<std::string>{"kubectl/Apply: .data.key"});
+  // The updater keeps the map it created; the key is the applier's now.
+  EXPECT_EQ(Owners(out),
+            (std::vector<std::string>{"kubectl/Apply: .data.key",
+                                      "kubectl-edit/Update: .data"}));
 }
 
 TEST(FieldManagerTest, ConflictMessageListsEveryFieldByManager) {
