@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 
 #include "tests/support/process.h"
@@ -433,6 +434,53 @@ TEST_F(KubectlTest, ClientSideApplyThenServerSideApplyMigrates) {
   EXPECT_EQ(Kubectl("get cm csa-to-ssa -o jsonpath={.data}").out,
             "{\"a\":\"1\"}");
   EXPECT_OK(Kubectl("delete cm csa-to-ssa"));
+}
+
+// kubectl always sends the manifest to its own URL, so the checks on an
+// applied body are driven with curl and the admin client certificate.
+TEST_F(KubectlTest, AppliedBodyMustMatchTheUrl) {
+  if (RunCommand("command -v curl base64").exit_code != 0) {
+    GTEST_SKIP() << "curl is not installed";
+  }
+  const std::string d = dir_->path();
+  for (const auto& [field, file] : std::map<std::string, std::string>{
+           {"users[0].user.client-certificate-data", "client.crt"},
+           {"users[0].user.client-key-data", "client.key"},
+           {"clusters[0].cluster.certificate-authority-data", "ca.crt"}}) {
+    ASSERT_EQ(Kubectl("config view --raw -o jsonpath='{." + field +
+                      "}' | base64 -d > " + d + "/" + file)
+                  .exit_code,
+              0);
+  }
+  auto apply = [&](const std::string& body) {
+    return RunCommand("curl -s --cacert " + d + "/ca.crt --cert " + d +
+                      "/client.crt --key " + d +
+                      "/client.key -X PATCH -H 'Content-Type: "
+                      "application/apply-patch+yaml' '" +
+                      server_->url() +
+                      "/api/v1/namespaces/default/configmaps/"
+                      "url-name?fieldManager=curl' -d '" +
+                      body + "'");
+  };
+  auto wrong_name = apply(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"other"}})");
+  EXPECT_NE(wrong_name.out.find(
+                "\"message\":\"the name of the object (other) does not match "
+                "the name on the URL (url-name)\",\"reason\":\"BadRequest\""),
+            std::string::npos)
+      << wrong_name.out;
+  auto wrong_version = apply(
+      R"({"apiVersion":"apps/v1","kind":"ConfigMap","metadata":{"name":"url-name"}})");
+  EXPECT_NE(wrong_version.out.find(
+                "Incorrect version specified in apply patch. Specified patch "
+                "version: apps/v1, expected: v1"),
+            std::string::npos)
+      << wrong_version.out;
+  auto wrong_kind = apply(
+      R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"url-name"}})");
+  EXPECT_NE(wrong_kind.out.find("\"code\":400"), std::string::npos)
+      << wrong_kind.out;
+  EXPECT_NE(Kubectl("get cm url-name").exit_code, 0);
 }
 
 TEST_F(KubectlTest, BadInputGetsClearErrors) {
