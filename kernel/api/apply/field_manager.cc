@@ -11,6 +11,9 @@
 namespace berth::apply {
 namespace {
 
+constexpr char kLastAppliedAnnotation[] =
+    "kubectl.kubernetes.io/last-applied-configuration";
+
 // Metadata the server sets; the apiserver strips these from every field set.
 constexpr const char* kServerMetadata[] = {"name",
                                            "namespace",
@@ -90,6 +93,34 @@ Status ConflictStatus(
   Status s = Status::Conflict(message);
   s.set_causes(std::move(causes));
   return s;
+}
+
+// The fields kubectl's server-side apply may take over without a
+// conflict, as the apiserver's lastAppliedManager allows: those of the
+// client-side apply annotation whose live value is still the one it
+// recorded. Empty unless the applier is kubectl's default manager and the
+// object carries the annotation.
+FieldSet UpgradableFields(const Json& live, const WriteContext& ctx) {
+  if (ctx.manager != "kubectl") return {};
+  const Json* annotations = Find(live, {"metadata", "annotations"});
+  const Json* text =
+      annotations ? Member(*annotations, kLastAppliedAnnotation) : nullptr;
+  if (!text || !text->IsString()) return {};
+  auto last_applied =
+      ParseJson(std::string_view(text->GetString(), text->GetStringLength()));
+  if (!last_applied.ok() || !last_applied->IsObject()) return {};
+  FieldSet fields = TrackedFields(FieldsOf(*last_applied, ctx.merge_key), ctx);
+  // A field someone changed since stays theirs.
+  JsonDoc recorded = Copy(live);
+  if (!patch::ApplyStrategicMergePatch(*last_applied, recorded,
+                                       recorded.GetAllocator(), ctx.merge_key)
+           .ok()) {
+    return {};
+  }
+  FieldChanges changed = CompareObjects(live, recorded, ctx.merge_key);
+  fields.Subtract(changed.modified);
+  fields.Subtract(changed.added);
+  return fields;
 }
 
 }  // namespace
@@ -232,23 +263,28 @@ StatusOr<JsonDoc> ApplyConfig(const Json& live, const Json& config,
 
   FieldChanges changes = CompareObjects(live, merged, ctx.merge_key);
   FieldSet touched = TrackedFields(changes.added.Union(changes.modified), ctx);
-  std::vector<std::pair<std::string, std::string>> conflicts;
+  std::vector<std::pair<ManagedFieldsEntry*, FieldSet>> taken;
   for (auto& e : entries) {
     if (e.SameManager(who)) continue;
     FieldSet theirs = e.fields.Intersection(touched);
-    if (theirs.Empty()) continue;
-    if (force) {
-      e.fields = e.fields.Difference(theirs);
-      continue;
+    if (!theirs.Empty()) taken.emplace_back(&e, std::move(theirs));
+  }
+  if (!force && !taken.empty()) {
+    const FieldSet allowed = UpgradableFields(live, ctx);
+    std::vector<std::pair<std::string, std::string>> conflicts;
+    for (const auto& [e, theirs] : taken) {
+      FieldSet left = theirs;
+      left.Subtract(allowed);
+      for (auto& path : left.PathStrings()) {
+        conflicts.emplace_back(ManagerLabel(*e), std::move(path));
+      }
     }
-    for (auto& path : theirs.PathStrings()) {
-      conflicts.emplace_back(ManagerLabel(e), std::move(path));
+    if (!conflicts.empty()) {
+      std::stable_sort(conflicts.begin(), conflicts.end());
+      return ConflictStatus(conflicts);
     }
   }
-  if (!conflicts.empty()) {
-    std::stable_sort(conflicts.begin(), conflicts.end());
-    return ConflictStatus(conflicts);
-  }
+  for (auto& [e, theirs] : taken) e->fields.Subtract(theirs);
   // Entries may have moved: find the applier again.
   self = FindEntry(entries, who);
   const bool object_changed = !changes.added.Empty() ||

@@ -10,7 +10,10 @@
 //    removes from the object the fields the applier owned before and no
 //    longer applies unless another manager owns them, and refuses to
 //    change a field another manager owns (409 Conflict) unless forced, in
-//    which case the other manager loses it.
+//    which case the other manager loses it. kubectl's own applier
+//    ("kubectl") may take the fields its client-side apply annotation
+//    (last-applied-configuration) still describes, so moving from
+//    `kubectl apply` to `kubectl apply --server-side` needs no force.
 //  - A manager's timestamp moves only when it changes something (an
 //    updater's fields, an applier's object or set), so a write that
 //    changes nothing leaves managedFields byte-for-byte alone.

@@ -436,6 +436,21 @@ TEST_F(KubectlTest, ClientSideApplyThenServerSideApplyMigrates) {
   EXPECT_OK(Kubectl("delete cm csa-to-ssa"));
 }
 
+TEST_F(KubectlTest, ServerSideApplyTakesOverChangedClientSideValues) {
+  std::string path = Write("csa-change.yaml",
+                           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                           "  name: csa-change\ndata:\n  a: \"1\"\n");
+  EXPECT_OK(Kubectl("apply -f " + path));
+  // The value differs from what client-side apply wrote, but that apply
+  // was kubectl's own: no conflict, as with the apiserver.
+  Write("csa-change.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: csa-change\n"
+        "data:\n  a: \"2\"\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  EXPECT_EQ(Kubectl("get cm csa-change -o jsonpath={.data.a}").out, "2");
+  EXPECT_OK(Kubectl("delete cm csa-change"));
+}
+
 // kubectl always sends the manifest to its own URL, so the checks on an
 // applied body are driven with curl and the admin client certificate.
 TEST_F(KubectlTest, AppliedBodyMustMatchTheUrl) {

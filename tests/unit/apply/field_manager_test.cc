@@ -162,6 +162,33 @@ TEST(FieldManagerTest, ForceTakesTheFieldFromTheOtherManager) {
                                       "kubectl-edit/Update: .data"}));
 }
 
+TEST(FieldManagerTest, KubectlTakesOverItsClientSideApplyFields) {
+  // `kubectl apply` recorded a=1 and b=1; kubectl-edit changed b since.
+  JsonDoc live = Created(
+      R"({"metadata":{"name":"c","annotations":{
+        "kubectl.kubernetes.io/last-applied-configuration":
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":\"1\",\"b\":\"1\"}}"}},
+        "data":{"a":"1","b":"1"}})",
+      "kubectl-client-side-apply");
+  JsonDoc edited;
+  edited.CopyFrom(live, edited.GetAllocator());
+  edited["data"]["b"].SetString("edited");
+  RecordUpdate(&live, edited, edited.GetAllocator(), Ctx("kubectl-edit"));
+  // a is still what the annotation says: kubectl may take it; b is not.
+  auto out = ApplyConfig(edited, ParseOrDie(R"({"data":{"a":"2","b":"2"}})"),
+                         Ctx("kubectl"), false);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().message(),
+            "Apply failed with 1 conflict: conflict with \"kubectl-edit\" "
+            "using v1: .data.b");
+  JsonDoc taken = Applied(edited, R"({"data":{"a":"2"}})", "kubectl");
+  EXPECT_EQ(GetString(taken, {"data", "a"}), "2");
+  // Another applier gets no such pass.
+  EXPECT_FALSE(ApplyConfig(edited, ParseOrDie(R"({"data":{"a":"3"}})"),
+                           Ctx("helm"), false)
+                   .ok());
+}
+
 TEST(FieldManagerTest, ConflictMessageListsEveryFieldByManager) {
   JsonDoc live = Created(R"({"data":{"a":"1","b":"2"}})", "kubectl-edit");
   live = Applied(live, R"({"data":{"c":"3"}})", "tool");
