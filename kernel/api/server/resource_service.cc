@@ -564,7 +564,10 @@ StatusOr<WriteResult> ResourceService::Patch(
     }
     const JsonDoc config = apply::AppliedConfig(*patch);
     auto existing = store_->Get(Key(kind.Info(), ns, name));
-    if (!existing.ok() && existing.status().IsNotFound()) {
+    // Only the object itself is created on apply; a subresource of a
+    // missing object is NotFound, as in the apiserver.
+    if (!existing.ok() && existing.status().IsNotFound() &&
+        subresource.empty()) {
       JsonDoc obj = Copy(config);
       std::string applied_name = GetString(obj, {"metadata", "name"});
       if (applied_name.empty()) {

@@ -99,8 +99,11 @@ class ResourceService {
                                const std::string& name,
                                const std::string& subresource, JsonDoc obj,
                                const WriteOptions& opts);
-  // PATCH of the object or its status subresource. kApply creates the
-  // object when it does not exist.
+  // PATCH of the object or its status subresource. Every write records
+  // opts.field_manager in metadata.managedFields (see apply/field_manager).
+  // kApply is server-side apply: Conflict (409) when it would change fields
+  // another manager owns unless opts.force; it creates the object when it
+  // does not exist (not through a subresource).
   StatusOr<WriteResult> Patch(const Kind& kind, const std::string& ns,
                               const std::string& name,
                               const std::string& subresource, PatchType type,
