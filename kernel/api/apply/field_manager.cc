@@ -157,8 +157,7 @@ void RecordUpdate(const Json* before, Json& after, JsonAlloc& a,
   const Json* had =
       before ? Find(*before, {"metadata", "managedFields"}) : nullptr;
   Json* sent = Find(after, {"metadata", "managedFields"});
-  if (touched.Empty() && removed.Empty() &&
-      (!sent || (had && *sent == *had))) {
+  if (touched.Empty() && removed.Empty() && (!sent || (had && *sent == *had))) {
     // Nobody's ownership moves: keep the entries as they are, unparsed.
     if (had && !sent) {
       SetMember(EnsureObject(after, "metadata", a), "managedFields",
