@@ -36,6 +36,9 @@ constexpr FieldSpec IntStr(int n, std::string_view json, uint8_t flags = 0) {
 constexpr FieldSpec Qty(int n, std::string_view json, uint8_t flags = 0) {
   return {n, json, K::kQuantity, flags, {}};
 }
+constexpr FieldSpec FieldsV1(int n, std::string_view json) {
+  return {n, json, K::kFieldsV1, 0, {}};
+}
 constexpr FieldSpec Msg(int n, std::string_view json, std::string_view message,
                         uint8_t flags = 0) {
   return {n, json, K::kMessage, flags, message};
@@ -63,6 +66,12 @@ constexpr FieldSpec kObjectMeta[] = {
     Str(12, "annotations", kMap),
     Msg(13, "ownerReferences", "OwnerReference", kRep),
     Str(14, "finalizers", kRep),
+    Msg(17, "managedFields", "ManagedFieldsEntry", kRep),
+};
+constexpr FieldSpec kManagedFieldsEntry[] = {
+    Str(1, "manager"),     Str(2, "operation"),  Str(3, "apiVersion"),
+    Time(4, "time", kPtr), Str(6, "fieldsType"), FieldsV1(7, "fieldsV1"),
+    Str(8, "subresource"),
 };
 constexpr FieldSpec kOwnerReference[] = {
     Str(5, "apiVersion"),
@@ -541,6 +550,7 @@ constexpr FieldSpec kPriorityClass[] = {
 
 constexpr MessageSpec kMessages[] = {
     {"ObjectMeta", kObjectMeta},
+    {"ManagedFieldsEntry", kManagedFieldsEntry},
     {"OwnerReference", kOwnerReference},
     {"LabelSelector", kLabelSelector},
     {"LabelSelectorRequirement", kLabelSelectorRequirement},

@@ -26,6 +26,7 @@ enum class FieldKind : uint8_t {
   kTime,         // metav1.Time {1 seconds, 2 nanos} -> RFC 3339 string
   kIntOrString,  // intstr {1 type, 2 intVal, 3 strVal} -> number or string
   kQuantity,     // resource.Quantity {1 string} -> string
+  kFieldsV1,     // metav1.FieldsV1 {1 Raw bytes} -> the JSON object Raw holds
 };
 
 enum FieldFlag : uint8_t {

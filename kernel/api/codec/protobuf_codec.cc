@@ -349,6 +349,8 @@ class Decoder {
         return DecodeIntOrString(message, field, bytes, value, zero);
       case FieldKind::kQuantity:
         return DecodeQuantity(message, field, bytes, value, zero);
+      case FieldKind::kFieldsV1:
+        return DecodeFieldsV1(message, field, bytes, value, zero);
       default:
         return Status::Internal("unhandled field kind");
     }
@@ -423,6 +425,34 @@ class Decoder {
     }
     *value = StringValue(text, alloc_);
     *zero = text.empty();
+    return Status::Ok();
+  }
+
+  // FieldsV1 carries its JSON encoding as raw bytes; JSON clients see the
+  // object itself.
+  Status DecodeFieldsV1(const MessageSpec& message, const FieldSpec& field,
+                        std::string_view bytes, Json* value, bool* zero) {
+    std::string_view raw;
+    WireReader r(bytes);
+    while (!r.done()) {
+      int number, wire_type;
+      bool ok = r.ReadTag(&number, &wire_type);
+      if (ok && number == 1 && wire_type == kLengthDelimited) {
+        ok = r.ReadBytes(&raw);
+      } else {
+        ok = ok && r.Skip(wire_type);
+      }
+      if (!ok) return Malformed("bad FieldsV1 in " + FieldName(message, field));
+    }
+    JsonDoc doc;
+    doc.Parse(raw.data(), raw.size());
+    if (raw.empty()) doc.SetObject();
+    if (doc.HasParseError() || !doc.IsObject()) {
+      return Malformed("FieldsV1 in " + FieldName(message, field) +
+                       " is not a JSON object");
+    }
+    value->CopyFrom(doc, alloc_);
+    *zero = raw.empty();
     return Status::Ok();
   }
 

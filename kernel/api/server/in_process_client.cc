@@ -9,6 +9,9 @@ InProcessClient::InProcessClient(const KindRegistry* kinds,
     : kinds_(kinds), service_(service) {
   write_options_.user.name = "system:berth";
   write_options_.user.groups = {"system:masters"};
+  // Plugins' writes are recorded in managedFields under this manager, as
+  // kube-controller-manager's are under its own name.
+  write_options_.field_manager = "berth";
 }
 
 StatusOr<const Kind*> InProcessClient::Find(const ResourceRef& r) const {

@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "kernel/api/apply/field_manager.h"
 #include "kernel/api/server/api_errors.h"
 #include "kernel/api/server/object_meta.h"
 #include "kernel/api/server/patching.h"
@@ -66,14 +67,31 @@ bool SpecEqual(const Json& a, const Json& b) {
   return MembersEqualExcept(a, b, {"metadata", "status"});
 }
 
-// Equal apart from resourceVersion and managedFields.
+// Equal apart from resourceVersion. managedFields count: an apply that
+// only takes ownership is a write, and a write that changes nothing leaves
+// them alone.
 bool SameObject(const Json& a, const Json& b) {
   if (!MembersEqualExcept(a, b, {"metadata"})) return false;
   const Json* ma = Member(a, "metadata");
   const Json* mb = Member(b, "metadata");
   if (!ma || !mb) return ma == mb;
   if (!ma->IsObject() || !mb->IsObject()) return *ma == *mb;
-  return MembersEqualExcept(*ma, *mb, {"resourceVersion", "managedFields"});
+  return MembersEqualExcept(*ma, *mb, {"resourceVersion"});
+}
+
+apply::WriteContext FieldContext(const Kind& kind,
+                                 const std::string& subresource,
+                                 const WriteOptions& opts) {
+  apply::WriteContext ctx;
+  ctx.manager = opts.field_manager;
+  ctx.api_version = kind.Info().ApiVersion();
+  ctx.subresource = subresource;
+  ctx.status_subresource = kind.Info().status_subresource;
+  ctx.merge_key = [&kind](const std::string& path) {
+    return kind.MergeKey(path);
+  };
+  ctx.now = NowRfc3339();
+  return ctx;
 }
 
 bool HasFinalizers(const Json& obj) {
@@ -267,6 +285,14 @@ StatusOr<WriteResult> ResourceService::Create(const Kind& kind,
                                               const std::string& ns,
                                               JsonDoc obj,
                                               const WriteOptions& opts) {
+  return CreateObject(kind, ns, std::move(obj), opts, nullptr);
+}
+
+StatusOr<WriteResult> ResourceService::CreateObject(const Kind& kind,
+                                                    const std::string& ns,
+                                                    JsonDoc obj,
+                                                    const WriteOptions& opts,
+                                                    const Json* applied) {
   const KindInfo& info = kind.Info();
   auto& a = obj.GetAllocator();
   if (!obj.IsObject())
@@ -310,6 +336,12 @@ StatusOr<WriteResult> ResourceService::Create(const Kind& kind,
   SetMember(meta, "generation", Json(int64_t{1}), a);
   if (info.status_subresource) obj.RemoveMember("status");
   kind.Default(obj, a);
+  apply::WriteContext fields = FieldContext(kind, "", opts);
+  if (applied) {
+    apply::RecordApplyCreate(*applied, obj, a, fields);
+  } else {
+    apply::RecordUpdate(nullptr, obj, a, fields);
+  }
 
   const bool generated = name.empty();
   for (int attempt = 0; attempt < 8; ++attempt) {
@@ -414,7 +446,7 @@ StatusOr<std::unique_ptr<store::Watcher>> ResourceService::Watch(
 StatusOr<WriteResult> ResourceService::UpdateLoop(
     const Kind& kind, const std::string& ns, const std::string& name,
     const std::string& subresource, const Mutator& mutate,
-    const WriteOptions& opts) {
+    const WriteOptions& opts, bool applied) {
   const KindInfo& info = kind.Info();
   const std::string key = Key(info, ns, name);
   for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
@@ -464,6 +496,11 @@ StatusOr<WriteResult> ResourceService::UpdateLoop(
       } else {
         merged.RemoveMember("status");
       }
+      if (const Json* mf = Find(next, {"metadata", "managedFields"});
+          applied && mf) {
+        SetMember(merged["metadata"], "managedFields",
+                  Json(*mf, merged.GetAllocator()), merged.GetAllocator());
+      }
       next = std::move(merged);
     } else {
       KeepSystemMetadata(old, next, a);
@@ -490,6 +527,10 @@ StatusOr<WriteResult> ResourceService::UpdateLoop(
     if (!SpecEqual(old, next)) {
       int64_t gen = GetInt(old, {"metadata", "generation"}, 1);
       SetMember(next["metadata"], "generation", Json(gen + 1), na);
+    }
+    if (!applied) {
+      apply::RecordUpdate(&old, next, na,
+                          FieldContext(kind, subresource, opts));
     }
     if (SameObject(old, next)) {
       result.object = std::move(cur).value();
@@ -552,9 +593,17 @@ StatusOr<WriteResult> ResourceService::Patch(
   auto patch = ParsePatchBody(type, body);
   if (!patch.ok()) return patch.status();
   if (type == PatchType::kApply) {
+    const apply::WriteContext fields = FieldContext(kind, subresource, opts);
+    if (Status s = apply::CheckAppliedConfig(*patch, fields); !s.ok()) {
+      return s;
+    }
+    const JsonDoc config = apply::AppliedConfig(*patch);
     auto existing = store_->Get(Key(kind.Info(), ns, name));
-    if (!existing.ok() && existing.status().IsNotFound()) {
-      JsonDoc obj = Copy(*patch);
+    // Only the object itself is created on apply; a subresource of a
+    // missing object is NotFound, as in the apiserver.
+    if (!existing.ok() && existing.status().IsNotFound() &&
+        subresource.empty()) {
+      JsonDoc obj = Copy(config);
       std::string applied_name = GetString(obj, {"metadata", "name"});
       if (applied_name.empty()) {
         SetString(EnsureObject(obj, "metadata", obj.GetAllocator()), "name",
@@ -564,8 +613,14 @@ StatusOr<WriteResult> ResourceService::Patch(
                                   ") does not match the name on the URL (" +
                                   name + ")");
       }
-      return Create(kind, ns, std::move(obj), opts);
+      return CreateObject(kind, ns, std::move(obj), opts, &config);
     }
+    return UpdateLoop(
+        kind, ns, name, subresource,
+        [&](const Json& old) -> StatusOr<JsonDoc> {
+          return apply::ApplyConfig(old, config, fields, opts.force);
+        },
+        opts, /*applied=*/true);
   }
   return UpdateLoop(
       kind, ns, name, subresource,

@@ -103,8 +103,11 @@ class ResourceService {
                                const std::string& name,
                                const std::string& subresource, JsonDoc obj,
                                const WriteOptions& opts);
-  // PATCH of the object or its status subresource. kApply creates the
-  // object when it does not exist.
+  // PATCH of the object or its status subresource. Every write records
+  // opts.field_manager in metadata.managedFields (see apply/field_manager).
+  // kApply is server-side apply: Conflict (409) when it would change fields
+  // another manager owns unless opts.force; it creates the object when it
+  // does not exist (not through a subresource).
   StatusOr<WriteResult> Patch(const Kind& kind, const std::string& ns,
                               const std::string& name,
                               const std::string& subresource, PatchType type,
@@ -137,12 +140,20 @@ class ResourceService {
                                JsonDoc obj, const WriteOptions& opts,
                                WriteResult result);
   using Mutator = std::function<StatusOr<JsonDoc>(const Json& old)>;
-  // The read-modify-write loop every update goes through.
+  // Create; `applied` is the configuration when a server-side apply
+  // creates the object (its applier then owns its fields), else null.
+  StatusOr<WriteResult> CreateObject(const Kind& kind, const std::string& ns,
+                                     JsonDoc obj, const WriteOptions& opts,
+                                     const Json* applied);
+  // The read-modify-write loop every update goes through. `applied`: the
+  // mutator is a server-side apply and has set managedFields itself;
+  // otherwise the write is recorded as an Update of opts.field_manager.
   StatusOr<WriteResult> UpdateLoop(const Kind& kind, const std::string& ns,
                                    const std::string& name,
                                    const std::string& subresource,
                                    const Mutator& mutate,
-                                   const WriteOptions& opts);
+                                   const WriteOptions& opts,
+                                   bool applied = false);
   StatusOr<store::Predicate> MakePredicate(const Kind& kind,
                                            const ListOptions& opts) const;
   Status RunAdmission(const Kind& kind, AdmissionRequest::Operation op,

@@ -189,6 +189,15 @@ StatusOr<WriteOptions> ParseWriteOptions(const Query& q) {
   return o;
 }
 
+// The field manager of a write that names none: the User-Agent up to its
+// first '/' ("kubectl/v1.31.0 (linux/amd64)" -> "kubectl"), at most 128
+// characters, as the apiserver derives it.
+std::string ManagerFromUserAgent(const std::string& user_agent) {
+  std::string m = user_agent.substr(0, user_agent.find('/'));
+  if (m.size() > 128) m.resize(128);
+  return m;
+}
+
 class Router {
  public:
   Router(Exchange& ex, ApiContext* ctx, const UserInfo& user)
@@ -400,6 +409,10 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
   auto wo = ParseWriteOptions(q);
   if (!wo.ok()) return ex_.SendStatus(wo.status(), &info);
   wo->user = user_;
+  const bool manager_requested = !wo->field_manager.empty();
+  if (!manager_requested) {
+    wo->field_manager = ManagerFromUserAgent(ex_.req().get("User-Agent", ""));
+  }
   auto body = ex_.ReadBody();
   if (!body.ok()) return ex_.SendStatus(body.status());
   if (method == "POST") {
@@ -435,7 +448,7 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
   if (method == "PATCH") {
     auto type = PatchTypeOf(content_type);
     if (!type.ok()) return ex_.SendStatus(type.status(), &info, ri.name);
-    if (*type == PatchType::kApply && wo->field_manager.empty()) {
+    if (*type == PatchType::kApply && !manager_requested) {
       return ex_.SendStatus(Status::BadRequest(
           "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required "
           "value: is required for apply patch"));

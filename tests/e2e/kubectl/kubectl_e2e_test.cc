@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 
 #include "tests/support/process.h"
@@ -340,6 +341,196 @@ TEST_F(KubectlTest, ServerSideApply) {
   EXPECT_OK(Kubectl("apply --server-side -f " + path));
   EXPECT_EQ(Kubectl("get cm ssa -o jsonpath={.data.a},{.data.b}").out, "2,3");
   EXPECT_OK(Kubectl("delete cm ssa"));
+}
+
+TEST_F(KubectlTest, ServerSideApplyRecordsManagedFields) {
+  std::string path = Write("ssa-mf.yaml",
+                           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                           "  name: ssa-mf\ndata:\n  a: \"1\"\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  auto shown = Kubectl("get cm ssa-mf -o yaml --show-managed-fields");
+  EXPECT_OK(shown);
+  EXPECT_NE(shown.out.find("  - apiVersion: v1\n    fieldsType: FieldsV1\n"
+                           "    fieldsV1:\n      f:data:\n        f:a: {}\n"
+                           "    manager: kubectl\n    operation: Apply\n"),
+            std::string::npos)
+      << shown.out;
+  // kubectl hides them unless asked.
+  auto plain = Kubectl("get cm ssa-mf -o yaml");
+  EXPECT_EQ(plain.out.find("managedFields"), std::string::npos) << plain.out;
+  // Applying the same manifest again writes nothing.
+  std::string rv =
+      Kubectl("get cm ssa-mf -o jsonpath={.metadata.resourceVersion}").out;
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  EXPECT_EQ(
+      Kubectl("get cm ssa-mf -o jsonpath={.metadata.resourceVersion}").out, rv);
+  EXPECT_OK(Kubectl("delete cm ssa-mf"));
+}
+
+TEST_F(KubectlTest, EveryWriteRecordsItsManager) {
+  EXPECT_OK(Kubectl("create cm managed --from-literal=a=1"));
+  EXPECT_OK(Kubectl("label cm managed tier=web"));
+  auto managers = Kubectl(
+      "get cm managed --show-managed-fields -o "
+      "jsonpath='{range .metadata.managedFields[*]}{.manager}:{.operation}:"
+      "{.fieldsV1}{\"\\n\"}{end}'");
+  EXPECT_EQ(managers.out,
+            "kubectl-create:Update:{\"f:data\":{\".\":{},\"f:a\":{}}}\n"
+            "kubectl-label:Update:{\"f:metadata\":{\"f:labels\":{\".\":{},"
+            "\"f:tier\":{}}}}\n");
+  // A write naming no fieldManager is recorded under the User-Agent's
+  // product ("kubectl/v1.32.4 (linux/amd64) ..." -> "kubectl").
+  std::string body = Write(
+      "raw.json",
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"raw"},)"
+      R"("data":{"a":"1"}})");
+  EXPECT_OK(
+      Kubectl("create --raw /api/v1/namespaces/default/configmaps -f " + body));
+  EXPECT_EQ(Kubectl("get cm raw --show-managed-fields -o "
+                    "jsonpath={.metadata.managedFields[*].manager}")
+                .out,
+            "kubectl");
+  EXPECT_OK(Kubectl("delete cm managed raw"));
+}
+
+TEST_F(KubectlTest, ServerSideApplyConflictsWithAnotherManager) {
+  std::string path = Write("ssa-conflict.yaml",
+                           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                           "  name: ssa-conflict\ndata:\n  key: applied\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  EXPECT_OK(
+      Kubectl("patch cm ssa-conflict -p '{\"data\":{\"key\":\"patched\"}}'"));
+  auto r = Kubectl("apply --server-side -f " + path);
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.err.find("Apply failed with 1 conflict: conflict with "
+                       "\"kubectl-patch\" using v1: .data.key"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--force-conflicts"), std::string::npos) << r.err;
+  EXPECT_EQ(Kubectl("get cm ssa-conflict -o jsonpath={.data.key}").out,
+            "patched");
+  EXPECT_OK(Kubectl("apply --server-side --force-conflicts -f " + path));
+  EXPECT_EQ(Kubectl("get cm ssa-conflict -o jsonpath={.data.key}").out,
+            "applied");
+  // The patcher lost its only field, so its entry is gone.
+  auto managers = Kubectl(
+      "get cm ssa-conflict --show-managed-fields "
+      "-o jsonpath={.metadata.managedFields[*].manager}");
+  EXPECT_EQ(managers.out, "kubectl");
+  EXPECT_OK(Kubectl("delete cm ssa-conflict"));
+}
+
+TEST_F(KubectlTest, ServerSideApplyRemovesFieldsNoLongerApplied) {
+  std::string path =
+      Write("ssa-prune.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-prune\n"
+            "  labels:\n    keep: \"yes\"\n    drop: \"yes\"\n"
+            "data:\n  a: \"1\"\n  b: \"2\"\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  // Another manager sets a key of its own, which must survive.
+  EXPECT_OK(Kubectl("label cm ssa-prune extra=1"));
+  Write("ssa-prune.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-prune\n"
+        "  labels:\n    keep: \"yes\"\ndata:\n  a: \"1\"\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  EXPECT_EQ(Kubectl("get cm ssa-prune -o jsonpath={.data}").out,
+            "{\"a\":\"1\"}");
+  EXPECT_EQ(Kubectl("get cm ssa-prune -o jsonpath={.metadata.labels}").out,
+            "{\"extra\":\"1\",\"keep\":\"yes\"}");
+  EXPECT_OK(Kubectl("delete cm ssa-prune"));
+}
+
+TEST_F(KubectlTest, ClientSideApplyThenServerSideApplyMigrates) {
+  std::string path = Write("csa.yaml",
+                           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                           "  name: csa-to-ssa\ndata:\n  a: \"1\"\n"
+                           "  b: \"2\"\n");
+  EXPECT_OK(Kubectl("apply -f " + path));
+  EXPECT_EQ(Kubectl("get cm csa-to-ssa --show-managed-fields "
+                    "-o jsonpath={.metadata.managedFields[*].manager}")
+                .out,
+            "kubectl-client-side-apply");
+  auto r = Kubectl("apply --server-side -f " + path);
+  EXPECT_OK(r);
+  EXPECT_NE(r.out.find("configmap/csa-to-ssa serverside-applied"),
+            std::string::npos)
+      << r.out;
+  // kubectl moved the client-side apply ownership to its applier, so a
+  // key dropped from the manifest now goes away.
+  auto managers = Kubectl(
+      "get cm csa-to-ssa --show-managed-fields "
+      "-o jsonpath={.metadata.managedFields[*].manager}");
+  EXPECT_EQ(managers.out.find("kubectl-client-side-apply"), std::string::npos)
+      << managers.out;
+  Write("csa.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: csa-to-ssa\n"
+        "data:\n  a: \"1\"\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  EXPECT_EQ(Kubectl("get cm csa-to-ssa -o jsonpath={.data}").out,
+            "{\"a\":\"1\"}");
+  EXPECT_OK(Kubectl("delete cm csa-to-ssa"));
+}
+
+TEST_F(KubectlTest, ServerSideApplyTakesOverChangedClientSideValues) {
+  std::string path = Write("csa-change.yaml",
+                           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                           "  name: csa-change\ndata:\n  a: \"1\"\n");
+  EXPECT_OK(Kubectl("apply -f " + path));
+  // The value differs from what client-side apply wrote, but that apply
+  // was kubectl's own: no conflict, as with the apiserver.
+  Write("csa-change.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: csa-change\n"
+        "data:\n  a: \"2\"\n");
+  EXPECT_OK(Kubectl("apply --server-side -f " + path));
+  EXPECT_EQ(Kubectl("get cm csa-change -o jsonpath={.data.a}").out, "2");
+  EXPECT_OK(Kubectl("delete cm csa-change"));
+}
+
+// kubectl always sends the manifest to its own URL, so the checks on an
+// applied body are driven with curl and the admin client certificate.
+TEST_F(KubectlTest, AppliedBodyMustMatchTheUrl) {
+  if (RunCommand("command -v curl base64").exit_code != 0) {
+    GTEST_SKIP() << "curl is not installed";
+  }
+  const std::string d = dir_->path();
+  for (const auto& [field, file] : std::map<std::string, std::string>{
+           {"users[0].user.client-certificate-data", "client.crt"},
+           {"users[0].user.client-key-data", "client.key"},
+           {"clusters[0].cluster.certificate-authority-data", "ca.crt"}}) {
+    ASSERT_EQ(Kubectl("config view --raw -o jsonpath='{." + field +
+                      "}' | base64 -d > " + d + "/" + file)
+                  .exit_code,
+              0);
+  }
+  auto apply = [&](const std::string& body) {
+    return RunCommand("curl -s --cacert " + d + "/ca.crt --cert " + d +
+                      "/client.crt --key " + d +
+                      "/client.key -X PATCH -H 'Content-Type: "
+                      "application/apply-patch+yaml' '" +
+                      server_->url() +
+                      "/api/v1/namespaces/default/configmaps/"
+                      "url-name?fieldManager=curl' -d '" +
+                      body + "'");
+  };
+  auto wrong_name = apply(
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"other"}})");
+  EXPECT_NE(wrong_name.out.find(
+                "\"message\":\"the name of the object (other) does not match "
+                "the name on the URL (url-name)\",\"reason\":\"BadRequest\""),
+            std::string::npos)
+      << wrong_name.out;
+  auto wrong_version = apply(
+      R"({"apiVersion":"apps/v1","kind":"ConfigMap","metadata":{"name":"url-name"}})");
+  EXPECT_NE(wrong_version.out.find(
+                "Incorrect version specified in apply patch. Specified patch "
+                "version: apps/v1, expected: v1"),
+            std::string::npos)
+      << wrong_version.out;
+  auto wrong_kind = apply(
+      R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"url-name"}})");
+  EXPECT_NE(wrong_kind.out.find("\"code\":400"), std::string::npos)
+      << wrong_kind.out;
+  EXPECT_NE(Kubectl("get cm url-name").exit_code, 0);
 }
 
 TEST_F(KubectlTest, BadInputGetsClearErrors) {

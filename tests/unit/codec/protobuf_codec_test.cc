@@ -319,6 +319,26 @@ TEST(DecodeKubernetesProtobuf, WellKnownTypesPointersAndInlineStructs) {
   EXPECT_EQ(GetInt(pod, {"terminationGracePeriodSeconds"}), -1);
 }
 
+TEST(DecodeKubernetesProtobuf, ManagedFieldsCarryFieldsV1AsJson) {
+  std::string fields = R"({"f:data":{"f:key":{}}})";
+  std::string entry =
+      BytesField(1, "kubectl") + BytesField(2, "Apply") + BytesField(3, "v1") +
+      BytesField(4, VarintField(1, 1700000000)) + BytesField(6, "FieldsV1") +
+      BytesField(7, BytesField(1, fields));
+  std::string meta = BytesField(1, "c") + BytesField(17, entry);
+  auto d = DecodeKubernetesProtobuf(
+      Envelope("v1", "ConfigMap", BytesField(1, meta)));
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  const Json* mf = Find(*d, {"metadata", "managedFields"});
+  ASSERT_TRUE(mf && mf->IsArray() && mf->Size() == 1);
+  const Json& e = (*mf)[0];
+  EXPECT_EQ(GetString(e, {"manager"}), "kubectl");
+  EXPECT_EQ(GetString(e, {"operation"}), "Apply");
+  EXPECT_EQ(GetString(e, {"time"}), "2023-11-14T22:13:20Z");
+  EXPECT_EQ(GetString(e, {"fieldsType"}), "FieldsV1");
+  EXPECT_EQ(ToJson(e["fieldsV1"]), fields);
+}
+
 TEST(DecodeKubernetesProtobuf, UnknownKindIsUnsupportedMediaType) {
   auto d = DecodeKubernetesProtobuf(
       Envelope("example.com/v1", "Widget", BytesField(1, BytesField(1, "w"))));
