@@ -55,9 +55,16 @@ std::string ApiVersionOf(const client::ApiResource& r) {
                              : r.ref.group + "/" + r.ref.version;
 }
 
-// List items come without apiVersion and kind; kubectl fills them in.
-void SetTypeMeta(const client::ApiResource& r, Json* obj, JsonAlloc& a) {
+// List items come without apiVersion and kind; kubectl fills them in. It
+// also hides managedFields unless --show-managed-fields.
+void SetTypeMeta(const client::ApiResource& r, Json* obj, JsonAlloc& a,
+                 bool show_managed_fields) {
   if (!obj->IsObject()) return;
+  if (!show_managed_fields) {
+    if (Json* meta = Member(*obj, "metadata"); meta && meta->IsObject()) {
+      meta->RemoveMember("managedFields");
+    }
+  }
   if (!Member(*obj, "apiVersion"))
     SetString(*obj, "apiVersion", ApiVersionOf(r), a);
   if (!Member(*obj, "kind")) SetString(*obj, "kind", r.kind, a);
@@ -188,7 +195,7 @@ class GetCommand {
       if (Json* got = Member(*doc, "items"); got && got->IsArray()) {
         for (auto& item : got->GetArray()) {
           Json copy(item, a);
-          SetTypeMeta(r, &copy, a);
+          SetTypeMeta(r, &copy, a, flags_.Has("show-managed-fields"));
           collected_.PushBack(std::move(copy), a);
         }
       }
@@ -204,7 +211,7 @@ class GetCommand {
         auto doc = ParseJson(*body);
         if (!doc.ok()) continue;
         Json copy(*doc, a);
-        SetTypeMeta(r, &copy, a);
+        SetTypeMeta(r, &copy, a, flags_.Has("show-managed-fields"));
         collected_.PushBack(std::move(copy), a);
       }
     }
@@ -236,7 +243,7 @@ class GetCommand {
 int RunGet(const std::vector<std::string>& args) {
   auto flags = ParseFlags(
       args, {"n", "namespace", "l", "selector", "o", "output", "kubeconfig"},
-      {"A", "all-namespaces"});
+      {"A", "all-namespaces", "show-managed-fields"});
   if (!flags.ok()) {
     std::cerr << "error: " << flags.status().message() << "\n";
     return 2;

@@ -24,6 +24,7 @@ const char kUsage[] =
     "              (server-side apply; prints created/configured/unchanged)\n"
     "  get         get RESOURCE [NAME...] | RESOURCE/NAME [-n NS] [-A]\n"
     "              [-l SELECTOR] [-o yaml|json|name|wide]\n"
+    "              [--show-managed-fields]\n"
     "  delete      delete -f FILE | RESOURCE NAME... [-n NS] [--wait=false]\n"
     "\n"
     "apply, get and delete use --kubeconfig FILE, else $KUBECONFIG, else\n"

@@ -123,6 +123,11 @@ TEST_F(CliTest, ExamplesApplyGetReapplyAndDelete) {
     EXPECT_EQ(Berth("get ns default -o yaml").out,
               Kubectl("get ns default -o yaml").out);
     EXPECT_EQ(Berth("get cm -o json").out, Kubectl("get cm -o json").out);
+    EXPECT_EQ(Berth("get ns default -o yaml --show-managed-fields").out,
+              Kubectl("get ns default -o yaml --show-managed-fields").out);
+    EXPECT_NE(Berth("get cm -o yaml --show-managed-fields")
+                  .out.find("managedFields:"),
+              std::string::npos);
     // Several types: one List; several names: a List even if one is missing.
     EXPECT_EQ(Berth("get po,svc -o yaml").out,
               Kubectl("get po,svc -o yaml").out);
