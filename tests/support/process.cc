@@ -97,6 +97,9 @@ bool BerthServer::Start(const std::vector<std::string>& extra_args) {
                                    data_dir_,        "--port",   "0",
                                    "--bind-address", "127.0.0.1"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  // On a restart the previous run's ready line must not be mistaken for
+  // this one's: empty the log before the child exists.
+  std::ofstream(log_path_, std::ios::trunc);
   pid_ = fork();
   if (pid_ == 0) {
     int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
