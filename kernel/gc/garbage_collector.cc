@@ -344,8 +344,8 @@ Status GarbageCollector::AttemptToDelete(const std::string& uid) {
     case Decision::Action::kRemoveOwnerReferences: {
       std::unordered_set<std::string> drop(d.remove_uids.begin(),
                                            d.remove_uids.end());
-      spdlog::info("gc: removing {} dangling owner reference(s) from {}",
-                   drop.size(), *key);
+      spdlog::debug("gc: removing {} dangling owner reference(s) from {}",
+                    drop.size(), *key);
       return Modify(*kind, *key, uid, [&drop](JsonDoc& obj) {
         return EditOwnerReferences(
             obj, [&drop](const Json& r) { return !drop.count(RefUid(r)); },
@@ -397,7 +397,7 @@ Status GarbageCollector::AttemptToOrphan(const std::string& uid) {
     });
     if (!s.ok()) return s;
   }
-  spdlog::info("gc: orphaned {} dependent(s) of {}", dependents.size(), *key);
+  spdlog::debug("gc: orphaned {} dependent(s) of {}", dependents.size(), *key);
   return RemoveFinalizer(*kind, *key, uid, api::kOrphanFinalizer);
 }
 
@@ -435,8 +435,8 @@ Status GarbageCollector::DeleteObject(const Kind& kind, const Ownership& o,
   opts.propagation_policy = PolicyName(propagation);
   opts.precondition_uid = o.uid;
   opts.user = user_;
-  spdlog::info("gc: deleting {} {}/{} ({})", kind.Info().kind, o.ns, o.name,
-               opts.propagation_policy);
+  spdlog::debug("gc: deleting {} {}/{} ({})", kind.Info().kind, o.ns, o.name,
+                opts.propagation_policy);
   auto deleted = service_->Delete(kind, o.ns, o.name, opts);
   if (deleted.ok() || deleted.status().IsNotFound()) return {};
   // A failed uid precondition means the object was replaced; the retry

@@ -45,7 +45,9 @@ namespace berth::gc {
 class GarbageCollector {
  public:
   struct Options {
-    int workers = 2;
+    // Deletes wait for their fsync; concurrent ones share a group commit
+    // (bench/gc: 2 workers ~2.4k deletes/s, 8 workers ~13k).
+    int workers = 8;
     std::chrono::milliseconds backoff_base = ItemBackoff::kDefaultBase;
     // Kubernetes' GC caps retries lower than controllers do.
     std::chrono::milliseconds backoff_max{60 * 1000};
