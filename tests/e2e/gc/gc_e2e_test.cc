@@ -155,6 +155,20 @@ TEST_F(GcE2eTest, RepeatedDeleteWithAnotherCascadeIsAccepted) {
   EXPECT_EQ(Field("secret/blocker", ".metadata.ownerReferences"), "");
 }
 
+TEST_F(GcE2eTest, DeprecatedOrphanDependentsAndBadPolicyOnTheQuery) {
+  std::string uid = CreateOwner("owner");
+  CreateDependent("ConfigMap", "dep-cm", "owner", uid);
+  const std::string path = "/api/v1/namespaces/default/configmaps/owner";
+  auto bad = Kubectl("delete --raw '" + path + "?propagationPolicy=Sideways'");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("Unsupported value"), std::string::npos) << bad.err;
+  EXPECT_TRUE(Exists("configmap/owner"));
+  EXPECT_OK(Kubectl("delete --raw '" + path + "?orphanDependents=true'"));
+  EXPECT_TRUE(Gone("configmap/owner"));
+  EXPECT_EQ(Field("configmap/dep-cm", ".metadata.ownerReferences"), "");
+  EXPECT_TRUE(Exists("configmap/dep-cm"));
+}
+
 TEST_F(GcE2eTest, DependentOfOwnerThatNeverExistedIsCollected) {
   CreateDependent("Secret", "lost", "ghost",
                   "11111111-2222-3333-4444-555555555555");
