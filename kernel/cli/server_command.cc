@@ -24,6 +24,7 @@
 #include "kernel/cli/deferred_client.h"
 #include "kernel/cli/flags.h"
 #include "kernel/controller/controller_manager.h"
+#include "kernel/gc/garbage_collector.h"
 #include "kernel/plugin/kind_registry.h"
 #include "kernel/plugin/plugin_config.h"
 #include "kernel/plugin/plugin_loader.h"
@@ -228,6 +229,10 @@ int RunServer(const std::vector<std::string>& args) {
   ControllerManager controllers(client);
   for (auto& c : plugins.Controllers()) controllers.Add(c);
   controllers.Start();
+  // The collector lists and watches the store itself; it deletes nothing
+  // until its graph holds the whole start-up list.
+  gc::GarbageCollector collector(&observed_store, &service, &kinds);
+  collector.Start();
   server.set_ready(true);
 
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -246,6 +251,7 @@ int RunServer(const std::vector<std::string>& args) {
             << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
             << std::endl;
   server.set_ready(false);
+  collector.Stop();
   controllers.Stop();
   server.Stop();
   plugins.Shutdown();

@@ -6,6 +6,7 @@
 
 #include "kernel/api/apply/field_manager.h"
 #include "kernel/api/server/api_errors.h"
+#include "kernel/api/server/deletion_propagation.h"
 #include "kernel/api/server/object_meta.h"
 #include "kernel/api/server/patching.h"
 #include "kernel/api/server/selection.h"
@@ -97,6 +98,32 @@ apply::WriteContext FieldContext(const Kind& kind,
 bool HasFinalizers(const Json& obj) {
   const Json* f = Find(obj, {"metadata", "finalizers"});
   return f && f->IsArray() && !f->Empty();
+}
+
+std::vector<std::string> FinalizersOf(const Json& obj) {
+  std::vector<std::string> out;
+  const Json* f = Find(obj, {"metadata", "finalizers"});
+  if (!f || !f->IsArray()) return out;
+  for (auto& v : f->GetArray()) {
+    if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());
+  }
+  return out;
+}
+
+// Replaces metadata.finalizers; an empty list removes the member.
+void SetFinalizers(JsonDoc& obj, const std::vector<std::string>& finalizers) {
+  auto& a = obj.GetAllocator();
+  Json& meta = EnsureObject(obj, "metadata", a);
+  if (finalizers.empty()) {
+    meta.RemoveMember("finalizers");
+    return;
+  }
+  Json list(rapidjson::kArrayType);
+  for (const auto& f : finalizers) {
+    list.PushBack(Json(f.data(), static_cast<rapidjson::SizeType>(f.size()), a),
+                  a);
+  }
+  SetMember(meta, "finalizers", std::move(list), a);
 }
 
 // The metadata a client cannot change on update.
@@ -698,6 +725,9 @@ StatusOr<store::Object> ResourceService::Delete(const Kind& kind,
                                                 const DeleteOptions& opts) {
   const KindInfo& info = kind.Info();
   const std::string key = Key(info, ns, name);
+  auto propagation =
+      ParsePropagation(opts.propagation_policy, opts.orphan_dependents);
+  if (!propagation.ok()) return propagation.status();
   for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
     auto cur = store_->Get(key);
     if (!cur.ok()) {
@@ -732,18 +762,30 @@ StatusOr<store::Object> ResourceService::Delete(const Kind& kind,
     }
     auto& a = obj.GetAllocator();
     const bool terminating = Find(obj, {"metadata", "deletionTimestamp"});
-    bool keep = HasFinalizers(obj);
+    // The propagation policy becomes the GC finalizers; on a terminating
+    // object a new policy replaces the old one, as in Kubernetes.
+    const std::vector<std::string> finalizers = FinalizersOf(obj);
+    const std::vector<std::string> next_finalizers =
+        FinalizersForDeletion(finalizers, *propagation);
+    const bool finalizers_changed = next_finalizers != finalizers;
+    if (finalizers_changed) SetFinalizers(obj, next_finalizers);
+    bool keep = !next_finalizers.empty();
     if (!keep)
       keep = kind.PrepareForDelete(obj, a) == DeleteAction::kMarkDeleting;
     // Deleting a terminating object again changes nothing, unless what held
-    // it is gone (a Namespace whose spec.finalizers were emptied).
-    if (keep && terminating) return std::move(cur).value();
+    // it is gone (a Namespace whose spec.finalizers were emptied) or the
+    // propagation policy changed.
+    if (keep && terminating && !finalizers_changed) {
+      return std::move(cur).value();
+    }
     if (opts.dry_run) return std::move(cur).value();
     const uint64_t seen = cur->mod_revision;
     if (keep) {
       Json& meta = obj["metadata"];
-      SetString(meta, "deletionTimestamp", NowRfc3339(), a);
-      SetMember(meta, "deletionGracePeriodSeconds", Json(int64_t{0}), a);
+      if (!terminating) {
+        SetString(meta, "deletionTimestamp", NowRfc3339(), a);
+        SetMember(meta, "deletionGracePeriodSeconds", Json(int64_t{0}), a);
+      }
       store::Attrs attrs = AttrsFor(kind, obj);
       StampedObject stamped = StampedObject::Make(obj, a);
       auto written = CompareAndWrite(store_, key, seen, stamped, attrs);

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,7 +47,11 @@ struct ListOptions {
 };
 
 struct DeleteOptions {
-  std::string propagation_policy;  // "Background", "Foreground", "Orphan"
+  // "Background", "Foreground", "Orphan" or "" (keep the GC finalizer the
+  // object has, else Background); see deletion_propagation.h.
+  std::string propagation_policy;
+  // The deprecated orphanDependents: true is Orphan, false Background.
+  std::optional<bool> orphan_dependents;
   std::string precondition_uid;
   std::string precondition_resource_version;
   bool dry_run = false;
@@ -123,7 +128,10 @@ class ResourceService {
                                     std::string_view body,
                                     const WriteOptions& opts);
   // DELETE. The object is removed now unless finalizers or the kind keep it
-  // (then it is returned with deletionTimestamp set).
+  // (then it is returned with deletionTimestamp set). The propagation policy
+  // adds or removes the `orphan` / `foregroundDeletion` finalizers the
+  // garbage collector acts on, also on an object already terminating.
+  // Invalid for a bad policy; Conflict when a precondition fails.
   StatusOr<store::Object> Delete(const Kind& kind, const std::string& ns,
                                  const std::string& name,
                                  const DeleteOptions& opts);

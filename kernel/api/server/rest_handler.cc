@@ -365,6 +365,9 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
     d.user = user_;
     d.dry_run = q.Get("dryRun") == "All";
     d.propagation_policy = q.Get("propagationPolicy");
+    if (std::string od = q.Get("orphanDependents"); !od.empty()) {
+      d.orphan_dependents = od == "true";
+    }
     auto body = ex_.ReadBody();
     if (!body.ok()) return ex_.SendStatus(body.status());
     if (!body->empty()) {
@@ -372,6 +375,10 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
       if (!opts.ok()) return ex_.SendStatus(opts.status());
       std::string pp = GetString(*opts, {"propagationPolicy"});
       if (!pp.empty()) d.propagation_policy = pp;
+      if (const Json* od = Member(*opts, "orphanDependents");
+          od && od->IsBool()) {
+        d.orphan_dependents = od->GetBool();
+      }
       d.precondition_uid = GetString(*opts, {"preconditions", "uid"});
       d.precondition_resource_version =
           GetString(*opts, {"preconditions", "resourceVersion"});
