@@ -28,6 +28,13 @@ struct WindowEntry {
   Object prev;
 };
 
+// A WindowEntry as the hub keeps it: the event shared with every watcher
+// that gets it unchanged.
+struct SharedWindowEntry {
+  EventPtr event;
+  Object prev;
+};
+
 class WatcherState;
 
 class WatchHub : public std::enable_shared_from_this<WatchHub> {
@@ -50,7 +57,8 @@ class WatchHub : public std::enable_shared_from_this<WatchHub> {
                                               std::vector<Event> initial);
 
   // Appends a committed batch (non-empty, in revision order) to the window,
-  // trims the window to its size, and fans the events out. A watcher whose
+  // trims the window to its size, and fans the events out: each event is
+  // copied once and shared by the window and the watchers. A watcher whose
   // queue overflows is closed with Gone.
   void Publish(const std::vector<WindowEntry>& entries);
 
@@ -61,10 +69,12 @@ class WatchHub : public std::enable_shared_from_this<WatchHub> {
   friend class WatchHandle;
   void Unregister(uint64_t id);
 
+  std::vector<SharedWindowEntry> batch_;  // Publish's scratch, under mu_
+
   const size_t window_events_;
   const size_t queue_limit_;
   mutable std::mutex mu_;
-  std::deque<WindowEntry> window_;
+  std::deque<SharedWindowEntry> window_;
   // Every published event with a revision > window_start_ is in window_.
   uint64_t window_start_;
   uint64_t published_;  // revision of the last published event

@@ -123,7 +123,7 @@ std::unique_ptr<WatchHandle> WatchDispatcher::Add(
 }
 
 void WatchDispatcher::Run(std::shared_ptr<State> state) {
-  std::vector<store::Event> events;
+  std::vector<store::EventPtr> events;
   std::unique_lock<std::mutex> lock(state->mu);
   while (true) {
     state->work_cv.wait(lock,
@@ -138,11 +138,13 @@ void WatchDispatcher::Run(std::shared_ptr<State> state) {
     lock.unlock();
     events.clear();
     const bool open =
-        entry->watcher->Next(&events, std::chrono::milliseconds(0));
-    for (const auto& ev : events) {
+        entry->watcher->NextShared(&events, std::chrono::milliseconds(0));
+    for (const store::EventPtr& shared : events) {
       if (entry->stopped) break;
+      const store::Event& ev = shared->event();
       entry->on_event(WatchEvent{TypeName(ev.type), *ev.object.data});
     }
+    events.clear();
     if (!open && !entry->stopped) {
       entry->ended = true;
       entry->on_event(WatchEvent{"ERROR", entry->watcher->error().message()});
