@@ -83,9 +83,12 @@ class WatchFanout {
   void Adopt(std::unique_ptr<WatchStreamSpec> spec);
   void MarkReady(uint64_t id);
   void Wake();
-  // Pulls the stream's new events, encodes them and writes what it can.
+  // Takes the stream's new events (shared pointers) and writes what it can.
   void Pump(Stream& s);
-  // Writes pending bytes; false when the stream was closed.
+  // Encodes waiting events into the (sent) out buffer, up to a bound.
+  void Fill(Stream& s);
+  // Writes pending bytes, encoding more as the socket takes them; false
+  // when the stream was closed.
   bool Flush(Stream& s);
   void Sweep(Clock::time_point now);
   void Remove(uint64_t id);
