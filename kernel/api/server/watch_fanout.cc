@@ -1,6 +1,7 @@
 #include "kernel/api/server/watch_fanout.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -28,6 +29,8 @@ constexpr size_t kFillBytes = 64 * 1024;
 constexpr size_t kKeepOutBytes = 16 * 1024;
 constexpr size_t kKeepBacklogEvents = 64;
 constexpr auto kSweepInterval = std::chrono::milliseconds(250);
+// Quiet time after a busy spell before freed memory goes back to the OS.
+constexpr auto kTrimAfter = std::chrono::seconds(1);
 
 // What a waiting event counts towards max_pending_bytes.
 size_t EventBytes(const store::SharedEvent& ev) {
@@ -203,6 +206,8 @@ void WatchFanout::Remove(uint64_t id) {
   metrics_->WatchClosed(s.resource);
   streams_.erase(it);
   --open_;
+  last_busy_ = Clock::now();
+  trim_due_ = true;
 }
 
 void WatchFanout::Fill(Stream& s) {
@@ -305,9 +310,18 @@ void WatchFanout::Loop() {
   std::vector<std::unique_ptr<WatchStreamSpec>> incoming;
   std::vector<uint64_t> ready;
   auto next_sweep = Clock::now() + kSweepInterval;
+  // Streams are pumped at most once per pump_interval: what is published
+  // meanwhile waits for the next round, so under a stream of updates each
+  // socket gets one write (one TLS record, one wake-up of the reader) per
+  // round instead of one per event. A round after a quiet spell runs at
+  // once.
+  auto next_pump = Clock::now();
+  bool work_waiting = false;  // a wake-up came before next_pump
   while (true) {
+    auto until = next_sweep;
+    if (work_waiting) until = std::min(until, next_pump);
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-        next_sweep - Clock::now());
+        until - Clock::now() + std::chrono::microseconds(999));
     const int n = epoll_wait(
         epoll_fd_, events.data(), static_cast<int>(events.size()),
         static_cast<int>(std::clamp<int64_t>(wait.count(), 0, 1000)));
@@ -316,6 +330,7 @@ void WatchFanout::Loop() {
       if (id == kWakeId) {
         uint64_t count;
         [[maybe_unused]] ssize_t r = ::read(wake_fd_, &count, sizeof(count));
+        work_waiting = true;
         continue;
       }
       auto it = streams_.find(id);
@@ -330,27 +345,43 @@ void WatchFanout::Loop() {
       // A TLS write may have waited for input too.
       Flush(s);
     }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      incoming.swap(incoming_);
-      ready.swap(ready_);
-      wake_pending_ = false;
+    auto now = Clock::now();
+    if (work_waiting && (now >= next_pump || stopping_)) {
+      work_waiting = false;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        incoming.swap(incoming_);
+        ready.swap(ready_);
+        wake_pending_ = false;
+      }
+      for (auto& spec : incoming) Adopt(std::move(spec));
+      incoming.clear();
+      for (uint64_t id : ready) {
+        auto it = streams_.find(id);
+        if (it == streams_.end()) continue;
+        // Before Pump: events published after this are marked again.
+        it->second->marked->store(false);
+        Pump(*it->second);
+      }
+      if (!ready.empty()) {
+        next_pump = now + options_.pump_interval;
+        last_busy_ = now;
+        trim_due_ = true;
+      }
+      ready.clear();
+      now = Clock::now();
     }
-    for (auto& spec : incoming) Adopt(std::move(spec));
-    incoming.clear();
-    for (uint64_t id : ready) {
-      auto it = streams_.find(id);
-      if (it == streams_.end()) continue;
-      // Before Pump: events published after this are marked again.
-      it->second->marked->store(false);
-      Pump(*it->second);
-    }
-    ready.clear();
     if (stopping_) break;
-    const auto now = Clock::now();
     if (now >= next_sweep) {
       Sweep(now);
       next_sweep = now + kSweepInterval;
+      if (trim_due_ && now - last_busy_ >= kTrimAfter) {
+        // A burst to many watchers leaves glibc holding the freed buffers
+        // (free chunks amid live ones, per-thread arenas); returning them
+        // once things are quiet brings RSS back down.
+        malloc_trim(0);
+        trim_due_ = false;
+      }
     }
   }
   // Shutting down: Add no longer queues (stopped_ is set).

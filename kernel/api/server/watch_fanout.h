@@ -52,6 +52,10 @@ struct WatchFanoutOptions {
   size_t max_pending_bytes = 8 * 1024 * 1024;
   // An idle stream gets a BOOKMARK this often (when it asked for them).
   std::chrono::milliseconds bookmark_interval{30000};
+  // Streams are pumped at most this often; events published in between go
+  // out together (fewer writes per event under load, at most this much
+  // added latency).
+  std::chrono::milliseconds pump_interval{5};
 };
 
 class WatchFanout {
@@ -111,6 +115,9 @@ class WatchFanout {
   // Loop thread only.
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::unique_ptr<Stream>> streams_;
+  // Memory was freed since the last malloc_trim, last at last_busy_.
+  bool trim_due_ = false;
+  Clock::time_point last_busy_;
 };
 
 }  // namespace berth::api
