@@ -310,18 +310,9 @@ void WatchFanout::Loop() {
   std::vector<std::unique_ptr<WatchStreamSpec>> incoming;
   std::vector<uint64_t> ready;
   auto next_sweep = Clock::now() + kSweepInterval;
-  // Streams are pumped at most once per pump_interval: what is published
-  // meanwhile waits for the next round, so under a stream of updates each
-  // socket gets one write (one TLS record, one wake-up of the reader) per
-  // round instead of one per event. A round after a quiet spell runs at
-  // once.
-  auto next_pump = Clock::now();
-  bool work_waiting = false;  // a wake-up came before next_pump
   while (true) {
-    auto until = next_sweep;
-    if (work_waiting) until = std::min(until, next_pump);
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-        until - Clock::now() + std::chrono::microseconds(999));
+        next_sweep - Clock::now());
     const int n = epoll_wait(
         epoll_fd_, events.data(), static_cast<int>(events.size()),
         static_cast<int>(std::clamp<int64_t>(wait.count(), 0, 1000)));
@@ -330,7 +321,6 @@ void WatchFanout::Loop() {
       if (id == kWakeId) {
         uint64_t count;
         [[maybe_unused]] ssize_t r = ::read(wake_fd_, &count, sizeof(count));
-        work_waiting = true;
         continue;
       }
       auto it = streams_.find(id);
@@ -345,32 +335,27 @@ void WatchFanout::Loop() {
       // A TLS write may have waited for input too.
       Flush(s);
     }
-    auto now = Clock::now();
-    if (work_waiting && (now >= next_pump || stopping_)) {
-      work_waiting = false;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        incoming.swap(incoming_);
-        ready.swap(ready_);
-        wake_pending_ = false;
-      }
-      for (auto& spec : incoming) Adopt(std::move(spec));
-      incoming.clear();
-      for (uint64_t id : ready) {
-        auto it = streams_.find(id);
-        if (it == streams_.end()) continue;
-        // Before Pump: events published after this are marked again.
-        it->second->marked->store(false);
-        Pump(*it->second);
-      }
-      if (!ready.empty()) {
-        next_pump = now + options_.pump_interval;
-        last_busy_ = now;
-        trim_due_ = true;
-      }
-      ready.clear();
-      now = Clock::now();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      incoming.swap(incoming_);
+      ready.swap(ready_);
+      wake_pending_ = false;
     }
+    for (auto& spec : incoming) Adopt(std::move(spec));
+    incoming.clear();
+    for (uint64_t id : ready) {
+      auto it = streams_.find(id);
+      if (it == streams_.end()) continue;
+      // Before Pump: events published after this are marked again.
+      it->second->marked->store(false);
+      Pump(*it->second);
+    }
+    const auto now = Clock::now();
+    if (!ready.empty()) {
+      last_busy_ = now;
+      trim_due_ = true;
+    }
+    ready.clear();
     if (stopping_) break;
     if (now >= next_sweep) {
       Sweep(now);

@@ -52,10 +52,6 @@ struct WatchFanoutOptions {
   size_t max_pending_bytes = 8 * 1024 * 1024;
   // An idle stream gets a BOOKMARK this often (when it asked for them).
   std::chrono::milliseconds bookmark_interval{30000};
-  // Streams are pumped at most this often; events published in between go
-  // out together (fewer writes per event under load, at most this much
-  // added latency).
-  std::chrono::milliseconds pump_interval{5};
 };
 
 class WatchFanout {
