@@ -33,7 +33,7 @@ class WatcherState {
     if (!pred_) return e.event;
     const bool now = pred_(ev.object);
     if (ev.type != Event::Type::kModified) return now ? e.event : nullptr;
-    const bool before = pred_(e.prev);
+    const bool before = pred_(*e.prev);
     if (!now && !before) return nullptr;
     if (now && before) return e.event;
     Event out = ev;
@@ -41,7 +41,7 @@ class WatcherState {
       out.type = Event::Type::kAdded;
     } else {
       out.type = Event::Type::kDeleted;
-      out.object = e.prev;
+      out.object = *e.prev;
     }
     return std::make_shared<const SharedEvent>(std::move(out));
   }
@@ -74,14 +74,20 @@ class WatcherState {
 
   // Queues without the limit: the initial state and the window replay are
   // what the client asked for, however large.
-  void Preload(std::vector<Event> initial,
-               const std::deque<SharedWindowEntry>& w) {
+  void Preload(std::vector<Event> initial, const std::deque<WindowEntry>& w) {
     std::lock_guard<std::mutex> lock(mu_);
     for (Event& ev : initial) {
       queue_.push_back(std::make_shared<const SharedEvent>(std::move(ev)));
     }
-    for (const SharedWindowEntry& e : w) {
-      if (EventPtr ev = Convert(e)) queue_.push_back(std::move(ev));
+    for (const WindowEntry& e : w) {
+      // Only what Convert may take is wrapped.
+      if (e.event.revision <= floor_ ||
+          !std::string_view(e.event.object.key).starts_with(prefix_)) {
+        continue;
+      }
+      const SharedWindowEntry shared{
+          std::make_shared<const SharedEvent>(e.event), &e.prev};
+      if (EventPtr ev = Convert(shared)) queue_.push_back(std::move(ev));
     }
   }
 
@@ -226,11 +232,13 @@ void WatchHub::Publish(const std::vector<WindowEntry>& entries) {
   batch_.reserve(entries.size());
   for (const WindowEntry& e : entries) {
     batch_.push_back(SharedWindowEntry{
-        std::make_shared<const SharedEvent>(e.event), e.prev});
-    window_.push_back(batch_.back());
+        std::make_shared<const SharedEvent>(e.event), &e.prev});
   }
+  // The window keeps its own copies, without the bytes the API layer
+  // caches on the shared events (those go once every watcher sent them).
+  window_.insert(window_.end(), entries.begin(), entries.end());
   while (window_.size() > window_events_) {
-    window_start_ = window_.front().event->event().revision;
+    window_start_ = window_.front().event.revision;
     window_.pop_front();
   }
   if (window_events_ == 0) window_start_ = published_;

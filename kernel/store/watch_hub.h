@@ -28,11 +28,13 @@ struct WindowEntry {
   Object prev;
 };
 
-// A WindowEntry as the hub keeps it: the event shared with every watcher
-// that gets it unchanged.
+// A WindowEntry as the hub fans it out: the event shared with every
+// watcher that gets it unchanged (and freed once they all have sent it;
+// the window keeps its own copy, without the API layer's encoded bytes).
+// `prev` points into the WindowEntry, which outlives the fan-out.
 struct SharedWindowEntry {
   EventPtr event;
-  Object prev;
+  const Object* prev = nullptr;
 };
 
 class WatcherState;
@@ -58,8 +60,8 @@ class WatchHub : public std::enable_shared_from_this<WatchHub> {
 
   // Appends a committed batch (non-empty, in revision order) to the window,
   // trims the window to its size, and fans the events out: each event is
-  // copied once and shared by the window and the watchers. A watcher whose
-  // queue overflows is closed with Gone.
+  // copied once into the window and once into an event all the watchers
+  // share. A watcher whose queue overflows is closed with Gone.
   void Publish(const std::vector<WindowEntry>& entries);
 
   // Closes every open watcher with `why` (store shutdown).
@@ -74,7 +76,7 @@ class WatchHub : public std::enable_shared_from_this<WatchHub> {
   const size_t window_events_;
   const size_t queue_limit_;
   mutable std::mutex mu_;
-  std::deque<SharedWindowEntry> window_;
+  std::deque<WindowEntry> window_;
   // Every published event with a revision > window_start_ is in window_.
   uint64_t window_start_;
   uint64_t published_;  // revision of the last published event
