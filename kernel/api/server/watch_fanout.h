@@ -7,7 +7,10 @@
 // with the last chunk, notices a peer that went away, and drops a consumer
 // that does not read (more than max_pending_bytes waiting) rather than let
 // it hold up the others. Connections are closed at the end of a watch; no
-// keep-alive.
+// keep-alive. Events wait per stream as pointers to the store's shared
+// events and are encoded into a small out buffer as the socket drains it,
+// so a stream that falls behind costs pointers, not copies; after a burst
+// the loop hands freed memory back to the OS (malloc_trim).
 //
 // Thread safety: Add and open_watches are safe from any thread; Start and
 // Stop from one thread. Stop ends every stream with the last chunk (as far
@@ -48,7 +51,8 @@ struct WatchStreamSpec {
 };
 
 struct WatchFanoutOptions {
-  // A consumer with more than this many bytes unsent is disconnected.
+  // A consumer with more than this many bytes unsent (encoded or still
+  // waiting as events) is disconnected.
   size_t max_pending_bytes = 8 * 1024 * 1024;
   // An idle stream gets a BOOKMARK this often (when it asked for them).
   std::chrono::milliseconds bookmark_interval{30000};
