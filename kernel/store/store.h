@@ -20,8 +20,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "berth/status.h"
@@ -71,16 +73,56 @@ struct Event {
   uint64_t revision = 0;
 };
 
-// An open watch. Events are queued per watcher; a watcher that falls more
-// than Options::watch_queue_limit events behind is closed with Gone.
+// One event as the watch hub hands it out: immutable and shared by every
+// watcher that sees it as it was committed, so fanning an event out to many
+// watchers costs a pointer each. `Encoded` keeps one derived form of it (the
+// API layer's wire bytes), made once by whichever thread asks first; every
+// caller must ask for the same form.
+class SharedEvent {
+ public:
+  explicit SharedEvent(Event event) : event_(std::move(event)) {}
+  SharedEvent(const SharedEvent&) = delete;
+  SharedEvent& operator=(const SharedEvent&) = delete;
+
+  const Event& event() const { return event_; }
+
+  // `encode(event())` the first time; the same bytes after that. Safe from
+  // any thread; the returned reference lives as long as this object.
+  template <typename Encode>
+  const std::string& Encoded(Encode&& encode) const {
+    std::call_once(encoded_once_, [&] { encoded_ = encode(event_); });
+    return encoded_;
+  }
+
+ private:
+  const Event event_;
+  mutable std::once_flag encoded_once_;
+  mutable std::string encoded_;
+};
+
+using EventPtr = std::shared_ptr<const SharedEvent>;
+
+// An open watch. Events are queued per watcher (as shared pointers); a
+// watcher that falls more than Options::watch_queue_limit events behind is
+// closed with Gone.
 class Watcher {
  public:
   virtual ~Watcher() = default;
-  // Waits up to `timeout` for events and moves them into `out`. Returns
+  // Waits up to `timeout` for events and appends them to `out`. Returns
   // false when the watch is closed (then error() says why); true otherwise,
-  // even when no event came before the timeout.
-  virtual bool Next(std::vector<Event>* out,
-                    std::chrono::milliseconds timeout) = 0;
+  // even when no event came before the timeout. The events may be shared
+  // with other watchers: never cast their constness away.
+  virtual bool NextShared(std::vector<EventPtr>* out,
+                          std::chrono::milliseconds timeout) = 0;
+  // NextShared, with copies of the events (for callers that keep or change
+  // them).
+  bool Next(std::vector<Event>* out, std::chrono::milliseconds timeout) {
+    std::vector<EventPtr> shared;
+    const bool open = NextShared(&shared, timeout);
+    out->reserve(out->size() + shared.size());
+    for (const EventPtr& ev : shared) out->push_back(ev->event());
+    return open;
+  }
   // The revision up to which every event has been handed out (for BOOKMARK).
   virtual uint64_t Progress() const = 0;
   virtual Status error() const = 0;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <condition_variable>
 #include <functional>
-#include <optional>
 #include <utility>
 
 namespace berth::store {
@@ -21,51 +20,51 @@ class WatcherState {
         handed_(std::min(floor, published)),
         known_(std::max(floor, published)) {}
 
-  // What this watcher sees of `e`, if anything. Kubernetes semantics: a
-  // change that moves the object into the selection is ADDED, out of it
-  // DELETED with the object as it was (what the watcher last matched), as
-  // kube-apiserver sends it. The bytes are opaque here, so that object keeps
-  // its own mod_revision, below the event's revision; the API layer
-  // re-stamps its resourceVersion.
-  std::optional<Event> Convert(const WindowEntry& e) const {
-    if (e.event.revision <= floor_) return std::nullopt;
-    if (!std::string_view(e.event.object.key).starts_with(prefix_)) {
-      return std::nullopt;
-    }
+  // What this watcher sees of `e`, if anything: `e.event` itself when it
+  // sees it unchanged. Kubernetes semantics: a change that moves the object
+  // into the selection is ADDED, out of it DELETED with the object as it
+  // was (what the watcher last matched), as kube-apiserver sends it. The
+  // bytes are opaque here, so that object keeps its own mod_revision, below
+  // the event's revision; the API layer re-stamps its resourceVersion.
+  EventPtr Convert(const SharedWindowEntry& e) const {
+    const Event& ev = e.event->event();
+    if (ev.revision <= floor_) return nullptr;
+    if (!std::string_view(ev.object.key).starts_with(prefix_)) return nullptr;
     if (!pred_) return e.event;
-    const bool now = pred_(e.event.object);
-    if (e.event.type != Event::Type::kModified) {
-      return now ? std::optional<Event>(e.event) : std::nullopt;
-    }
-    const bool before = pred_(e.prev);
-    if (!now && !before) return std::nullopt;
-    Event out = e.event;
-    if (now && !before) out.type = Event::Type::kAdded;
-    if (!now && before) {
+    const bool now = pred_(ev.object);
+    if (ev.type != Event::Type::kModified) return now ? e.event : nullptr;
+    const bool before = pred_(*e.prev);
+    if (!now && !before) return nullptr;
+    if (now && before) return e.event;
+    Event out = ev;
+    if (now) {
+      out.type = Event::Type::kAdded;
+    } else {
       out.type = Event::Type::kDeleted;
-      out.object = e.prev;
+      out.object = *e.prev;
     }
-    return out;
+    return std::make_shared<const SharedEvent>(std::move(out));
   }
 
   // Queues the events of one batch. False when the watcher is (now) closed.
-  bool Deliver(const std::vector<WindowEntry>& entries) {
+  bool Deliver(const std::vector<SharedWindowEntry>& entries) {
     std::lock_guard<std::mutex> lock(mu_);
     if (closed_) return false;
     bool pushed = false;
-    for (const WindowEntry& e : entries) {
-      std::optional<Event> ev = Convert(e);
+    for (const SharedWindowEntry& e : entries) {
+      EventPtr ev = Convert(e);
       if (!ev) continue;
       if (queue_.size() >= queue_limit_) {
-        CloseLocked(Status::Gone(
-            "watcher fell more than " + std::to_string(queue_limit_) +
-            " events behind at revision " + std::to_string(e.event.revision)));
+        CloseLocked(Status::Gone("watcher fell more than " +
+                                 std::to_string(queue_limit_) +
+                                 " events behind at revision " +
+                                 std::to_string(e.event->event().revision)));
         return false;
       }
-      queue_.push_back(std::move(*ev));
+      queue_.push_back(std::move(ev));
       pushed = true;
     }
-    known_ = std::max(known_, entries.back().event.revision);
+    known_ = std::max(known_, entries.back().event->event().revision);
     if (pushed) {
       cv_.notify_all();
       if (notify_) notify_();
@@ -77,21 +76,41 @@ class WatcherState {
   // what the client asked for, however large.
   void Preload(std::vector<Event> initial, const std::deque<WindowEntry>& w) {
     std::lock_guard<std::mutex> lock(mu_);
-    for (Event& ev : initial) queue_.push_back(std::move(ev));
+    for (Event& ev : initial) {
+      queue_.push_back(std::make_shared<const SharedEvent>(std::move(ev)));
+    }
     for (const WindowEntry& e : w) {
-      if (std::optional<Event> ev = Convert(e)) queue_.push_back(*ev);
+      // Only what Convert may take is wrapped.
+      if (e.event.revision <= floor_ ||
+          !std::string_view(e.event.object.key).starts_with(prefix_)) {
+        continue;
+      }
+      const SharedWindowEntry shared{
+          std::make_shared<const SharedEvent>(e.event), &e.prev};
+      if (EventPtr ev = Convert(shared)) queue_.push_back(std::move(ev));
     }
   }
 
-  bool Next(std::vector<Event>* out, std::chrono::milliseconds timeout) {
+  bool Next(std::vector<EventPtr>* out, std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, timeout, [&] { return closed_ || !queue_.empty(); });
-    if (closed_) return false;
-    for (Event& ev : queue_) {
-      handed_ = std::max(handed_, ev.revision);
-      out->push_back(std::move(ev));
+    if (timeout.count() > 0) {
+      cv_.wait_for(lock, timeout, [&] { return closed_ || !queue_.empty(); });
     }
-    queue_.clear();
+    if (closed_) return false;
+    // The initial state comes in key order, not revision order.
+    for (const EventPtr& ev : queue_) {
+      handed_ = std::max(handed_, ev->event().revision);
+    }
+    if (out->empty()) {
+      // The queue's buffer goes to the caller: a watcher that fell behind
+      // does not keep its peak size.
+      out->swap(queue_);
+      queue_.clear();
+    } else {
+      out->insert(out->end(), std::make_move_iterator(queue_.begin()),
+                  std::make_move_iterator(queue_.end()));
+      std::vector<EventPtr>().swap(queue_);
+    }
     return true;
   }
 
@@ -129,7 +148,7 @@ class WatcherState {
     if (closed_) return;
     closed_ = true;
     error_ = why;
-    queue_.clear();
+    std::vector<EventPtr>().swap(queue_);
     cv_.notify_all();
     if (notify_) notify_();
   }
@@ -141,7 +160,7 @@ class WatcherState {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::function<void()> notify_;
-  std::deque<Event> queue_;
+  std::vector<EventPtr> queue_;
   bool closed_ = false;
   Status error_;
   uint64_t handed_;  // highest revision handed out by Next
@@ -159,8 +178,8 @@ class WatchHandle : public Watcher {
       : hub_(std::move(hub)), id_(id), state_(std::move(state)) {}
   ~WatchHandle() override { Stop(); }
 
-  bool Next(std::vector<Event>* out,
-            std::chrono::milliseconds timeout) override {
+  bool NextShared(std::vector<EventPtr>* out,
+                  std::chrono::milliseconds timeout) override {
     return state_->Next(out, timeout);
   }
   uint64_t Progress() const override { return state_->Progress(); }
@@ -209,19 +228,28 @@ StatusOr<std::unique_ptr<Watcher>> WatchHub::Register(
 void WatchHub::Publish(const std::vector<WindowEntry>& entries) {
   std::lock_guard<std::mutex> lock(mu_);
   published_ = entries.back().event.revision;
-  for (const WindowEntry& e : entries) window_.push_back(e);
+  batch_.clear();
+  batch_.reserve(entries.size());
+  for (const WindowEntry& e : entries) {
+    batch_.push_back(SharedWindowEntry{
+        std::make_shared<const SharedEvent>(e.event), &e.prev});
+  }
+  // The window keeps its own copies, without the bytes the API layer
+  // caches on the shared events (those go once every watcher sent them).
+  window_.insert(window_.end(), entries.begin(), entries.end());
   while (window_.size() > window_events_) {
     window_start_ = window_.front().event.revision;
     window_.pop_front();
   }
   if (window_events_ == 0) window_start_ = published_;
   for (auto it = watchers_.begin(); it != watchers_.end();) {
-    if (it->second->Deliver(entries)) {
+    if (it->second->Deliver(batch_)) {
       ++it;
     } else {
       it = watchers_.erase(it);
     }
   }
+  batch_.clear();
 }
 
 void WatchHub::CloseAll(const Status& why) {

@@ -28,6 +28,15 @@ struct WindowEntry {
   Object prev;
 };
 
+// A WindowEntry as the hub fans it out: the event shared with every
+// watcher that gets it unchanged (and freed once they all have sent it;
+// the window keeps its own copy, without the API layer's encoded bytes).
+// `prev` points into the WindowEntry, which outlives the fan-out.
+struct SharedWindowEntry {
+  EventPtr event;
+  const Object* prev = nullptr;
+};
+
 class WatcherState;
 
 class WatchHub : public std::enable_shared_from_this<WatchHub> {
@@ -50,8 +59,9 @@ class WatchHub : public std::enable_shared_from_this<WatchHub> {
                                               std::vector<Event> initial);
 
   // Appends a committed batch (non-empty, in revision order) to the window,
-  // trims the window to its size, and fans the events out. A watcher whose
-  // queue overflows is closed with Gone.
+  // trims the window to its size, and fans the events out: each event is
+  // copied once into the window and once into an event all the watchers
+  // share. A watcher whose queue overflows is closed with Gone.
   void Publish(const std::vector<WindowEntry>& entries);
 
   // Closes every open watcher with `why` (store shutdown).
@@ -60,6 +70,8 @@ class WatchHub : public std::enable_shared_from_this<WatchHub> {
  private:
   friend class WatchHandle;
   void Unregister(uint64_t id);
+
+  std::vector<SharedWindowEntry> batch_;  // Publish's scratch, under mu_
 
   const size_t window_events_;
   const size_t queue_limit_;

@@ -14,10 +14,10 @@ class SelectionExitWatcher : public store::Watcher {
   explicit SelectionExitWatcher(std::unique_ptr<store::Watcher> inner)
       : inner_(std::move(inner)) {}
 
-  bool Next(std::vector<store::Event>* out,
-            std::chrono::milliseconds timeout) override {
+  bool NextShared(std::vector<store::EventPtr>* out,
+                  std::chrono::milliseconds timeout) override {
     const size_t first = out->size();
-    const bool open = inner_->Next(out, timeout);
+    const bool open = inner_->NextShared(out, timeout);
     for (size_t i = first; i < out->size(); ++i) Restamp((*out)[i]);
     return open;
   }
@@ -30,12 +30,15 @@ class SelectionExitWatcher : public store::Watcher {
 
  private:
   // A real delete's object is stamped with the deletion revision; an exit
-  // from the selection carries the older object.
-  static void Restamp(store::Event& ev) {
-    if (ev.type != store::Event::Type::kDeleted ||
-        ev.object.mod_revision == ev.revision || !ev.object.data) {
+  // from the selection carries the older object. Events are shared: a
+  // re-stamped one is a new event.
+  static void Restamp(store::EventPtr& shared) {
+    const store::Event& in = shared->event();
+    if (in.type != store::Event::Type::kDeleted ||
+        in.object.mod_revision == in.revision || !in.object.data) {
       return;
     }
+    store::Event ev = in;
     auto doc = ParseJson(*ev.object.data);
     if (!doc.ok()) return;
     Json& meta = EnsureObject(*doc, "metadata", doc->GetAllocator());
@@ -43,6 +46,7 @@ class SelectionExitWatcher : public store::Watcher {
               doc->GetAllocator());
     ev.object.data = std::make_shared<const std::string>(ToJson(*doc));
     ev.object.mod_revision = ev.revision;
+    shared = std::make_shared<const store::SharedEvent>(std::move(ev));
   }
 
   std::unique_ptr<store::Watcher> inner_;

@@ -29,6 +29,9 @@ struct Entry {
   std::function<void(const WatchEvent&)> on_event;
   std::atomic<bool> stopped{false};  // the handle is being destroyed
   bool ended = false;                // the ERROR was delivered
+  // On the ready list (guarded by State::mu): a watch is queued once until
+  // it is drained, however many batches are published meanwhile.
+  bool queued = false;
 };
 
 }  // namespace
@@ -115,6 +118,9 @@ std::unique_ptr<WatchHandle> WatchDispatcher::Add(
   entry->watcher->SetNotify([weak, id] {
     if (std::shared_ptr<State> s = weak.lock()) {
       std::lock_guard<std::mutex> lock(s->mu);
+      auto it = s->entries.find(id);
+      if (it == s->entries.end() || it->second->queued) return;
+      it->second->queued = true;
       s->ready.push_back(id);
       s->work_cv.notify_one();
     }
@@ -123,7 +129,7 @@ std::unique_ptr<WatchHandle> WatchDispatcher::Add(
 }
 
 void WatchDispatcher::Run(std::shared_ptr<State> state) {
-  std::vector<store::Event> events;
+  std::vector<store::EventPtr> events;
   std::unique_lock<std::mutex> lock(state->mu);
   while (true) {
     state->work_cv.wait(lock,
@@ -132,17 +138,22 @@ void WatchDispatcher::Run(std::shared_ptr<State> state) {
     const uint64_t id = state->ready.front();
     state->ready.pop_front();
     auto it = state->entries.find(id);
-    if (it == state->entries.end() || it->second->ended) continue;
+    if (it == state->entries.end()) continue;
+    // Before Next: events published from now on queue the watch again.
+    it->second->queued = false;
+    if (it->second->ended) continue;
     std::shared_ptr<Entry> entry = it->second;
     state->running = id;
     lock.unlock();
     events.clear();
     const bool open =
-        entry->watcher->Next(&events, std::chrono::milliseconds(0));
-    for (const auto& ev : events) {
+        entry->watcher->NextShared(&events, std::chrono::milliseconds(0));
+    for (const store::EventPtr& shared : events) {
       if (entry->stopped) break;
+      const store::Event& ev = shared->event();
       entry->on_event(WatchEvent{TypeName(ev.type), *ev.object.data});
     }
+    events.clear();
     if (!open && !entry->stopped) {
       entry->ended = true;
       entry->on_event(WatchEvent{"ERROR", entry->watcher->error().message()});

@@ -34,21 +34,30 @@ std::string WatchErrorLine(const Status& status) {
   return "{\"type\":\"ERROR\",\"object\":" + StatusBody(status) + "}\n";
 }
 
-void WatchEncoder::AppendEvents(const std::vector<store::Event>& events,
-                                std::string* out) {
-  for (const auto& ev : events) {
-    out->append("{\"type\":\"");
-    out->append(EventTypeName(ev.type));
-    out->append("\",\"object\":");
-    if (table_) {
-      out->append(
-          BuildTable(kind_, {ev.object.data}, include_, "", "", first_table_));
-      first_table_ = false;
-    } else {
-      out->append(*ev.object.data);
-    }
-    out->append("}\n");
+void WatchEncoder::AppendEvent(const store::SharedEvent& event,
+                               std::string* out) {
+  const store::Event& ev = event.event();
+  if (!table_) {
+    out->append(event.Encoded([](const store::Event& e) {
+      const std::string_view type = EventTypeName(e.type);
+      std::string line;
+      line.reserve(e.object.data->size() + type.size() + 24);
+      line.append("{\"type\":\"").append(type).append("\",\"object\":");
+      line.append(*e.object.data).append("}\n");
+      std::string chunk;
+      chunk.reserve(line.size() + 24);
+      AppendChunk(line, &chunk);
+      return chunk;
+    }));
+    return;
   }
+  std::string line = "{\"type\":\"";
+  line.append(EventTypeName(ev.type)).append("\",\"object\":");
+  line.append(
+      BuildTable(kind_, {ev.object.data}, include_, "", "", first_table_));
+  first_table_ = false;
+  line.append("}\n");
+  AppendChunk(line, out);
 }
 
 std::string WatchEncoder::BookmarkLine(uint64_t revision) const {

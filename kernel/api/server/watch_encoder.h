@@ -2,7 +2,9 @@
 // {"type":..., "object":...} per event (the object as stored, or as a
 // meta.k8s.io Table row when the client asked for as=Table, with column
 // definitions in the first one only), ERROR and BOOKMARK lines, and the
-// HTTP/1.1 chunked framing around them.
+// HTTP/1.1 chunked framing around them, one chunk per event. The plain form
+// of an event is the same for every stream, so it is encoded once per event
+// (cached on the shared store event) and copied to each stream.
 //
 // Thread safety: an encoder belongs to one stream and is used by one thread
 // at a time; the free functions are pure.
@@ -37,8 +39,8 @@ class WatchEncoder {
   WatchEncoder(const Kind& kind, bool table, IncludeObject include)
       : kind_(kind), table_(table), include_(include) {}
 
-  // Appends one line per event to `out`.
-  void AppendEvents(const std::vector<store::Event>& events, std::string* out);
+  // Appends the event's line to `out` as one chunk.
+  void AppendEvent(const store::SharedEvent& event, std::string* out);
 
   // A BOOKMARK line saying every event up to `revision` was sent.
   std::string BookmarkLine(uint64_t revision) const;

@@ -1,6 +1,7 @@
 #include "kernel/api/server/watch_fanout.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "kernel/api/server/nonblocking_connection.h"
@@ -18,9 +20,23 @@ namespace {
 
 constexpr uint64_t kWakeId = 0;
 constexpr size_t kWriteBytes = 64 * 1024;
-// Sent bytes are cut off the front of the buffer once there are this many.
-constexpr size_t kCompactBytes = 256 * 1024;
+// Events are encoded into a stream's out buffer only once it has been sent
+// in full, up to about this many bytes, so it never grows past that (plus
+// one event) and is never compacted; the rest wait as shared pointers.
+constexpr size_t kFillBytes = 64 * 1024;
+// A drained buffer keeps its capacity only up to these sizes, so a burst
+// does not leave 1,000 streams holding their peak.
+constexpr size_t kKeepOutBytes = 16 * 1024;
+constexpr size_t kKeepBacklogEvents = 64;
 constexpr auto kSweepInterval = std::chrono::milliseconds(250);
+// Quiet time after a busy spell before freed memory goes back to the OS.
+constexpr auto kTrimAfter = std::chrono::seconds(1);
+
+// What a waiting event counts towards max_pending_bytes.
+size_t EventBytes(const store::SharedEvent& ev) {
+  const store::Object& obj = ev.event().object;
+  return (obj.data ? obj.data->size() : 0) + 32;
+}
 
 }  // namespace
 
@@ -45,7 +61,17 @@ struct WatchFanout::Stream {
   Clock::time_point last_sent = Clock::now();
   std::string out;  // bytes to send; out[0, out_off) are sent
   size_t out_off = 0;
+  // Events taken from the watcher, not yet encoded: backlog[0, next) are.
+  std::vector<store::EventPtr> backlog;
+  size_t next = 0;
+  size_t backlog_bytes = 0;  // EventBytes of backlog[next, end)
+  // Set when the stream is to end: sent after the backlog, then the last
+  // chunk (an ERROR line, or empty at the timeout and at shutdown).
+  std::optional<std::string> tail;
   bool ending = false;  // the last chunk is queued: close once it is sent
+  // Set while the stream's id is on the ready list.
+  const std::shared_ptr<std::atomic<bool>> marked =
+      std::make_shared<std::atomic<bool>>(false);
 };
 
 WatchFanout::WatchFanout(Metrics* metrics, WatchFanoutOptions options)
@@ -161,7 +187,12 @@ void WatchFanout::Adopt(std::unique_ptr<WatchStreamSpec> spec) {
     return;
   }
   // Runs at once when the initial events are already queued.
-  s.watcher->SetNotify([this, id] { MarkReady(id); });
+  // One ready entry per stream until the loop pumps it, however many
+  // batches are published meanwhile: a loop that fell behind must not
+  // drain a list of millions of duplicate ids.
+  s.watcher->SetNotify([this, id, marked = s.marked] {
+    if (!marked->exchange(true)) MarkReady(id);
+  });
   Flush(s);
 }
 
@@ -175,10 +206,47 @@ void WatchFanout::Remove(uint64_t id) {
   metrics_->WatchClosed(s.resource);
   streams_.erase(it);
   --open_;
+  last_busy_ = Clock::now();
+  trim_due_ = true;
+}
+
+void WatchFanout::Fill(Stream& s) {
+  while (s.next < s.backlog.size() && s.out.size() < kFillBytes) {
+    const store::SharedEvent& ev = *s.backlog[s.next++];
+    s.backlog_bytes -= EventBytes(ev);
+    s.encoder.AppendEvent(ev, &s.out);
+  }
+  if (s.next < s.backlog.size()) return;
+  if (s.backlog.capacity() > kKeepBacklogEvents) {
+    std::vector<store::EventPtr>().swap(s.backlog);
+  } else {
+    s.backlog.clear();
+  }
+  s.next = 0;
+  if (s.tail) {
+    AppendChunk(*s.tail, &s.out);
+    s.out += kLastChunk;
+    s.tail.reset();
+    s.ending = true;
+  }
 }
 
 bool WatchFanout::Flush(Stream& s) {
-  while (s.out_off < s.out.size()) {
+  while (true) {
+    if (s.out_off == s.out.size()) {
+      s.out_off = 0;
+      if (s.out.capacity() > kKeepOutBytes) {
+        std::string().swap(s.out);
+      } else {
+        s.out.clear();
+      }
+      if (s.ending) {
+        Remove(s.id);
+        return false;
+      }
+      Fill(s);
+      if (s.out.empty()) return true;
+    }
     const size_t n = std::min(s.out.size() - s.out_off, kWriteBytes);
     const long w = s.conn.Write(s.out.data() + s.out_off, n);
     if (w < 0) {
@@ -188,43 +256,31 @@ bool WatchFanout::Flush(Stream& s) {
     if (w == 0) break;
     s.out_off += static_cast<size_t>(w);
   }
-  if (s.out_off == s.out.size()) {
-    s.out.clear();
-    s.out_off = 0;
-    if (s.ending) {
-      Remove(s.id);
-      return false;
-    }
-    return true;
-  }
-  if (s.out.size() - s.out_off > options_.max_pending_bytes) {
+  const size_t pending = s.out.size() - s.out_off + s.backlog_bytes;
+  if (pending > options_.max_pending_bytes) {
     spdlog::info("watch {}: dropping a consumer {} bytes behind", s.resource,
-                 s.out.size() - s.out_off);
+                 pending);
     Remove(s.id);
     return false;
-  }
-  if (s.out_off >= kCompactBytes) {
-    s.out.erase(0, s.out_off);
-    s.out_off = 0;
   }
   return true;
 }
 
 void WatchFanout::Pump(Stream& s) {
-  if (s.ending) return;
-  std::vector<store::Event> events;
-  const bool open = s.watcher->Next(&events, std::chrono::milliseconds(0));
-  std::string body;
-  s.encoder.AppendEvents(events, &body);
-  if (!open) body += WatchErrorLine(s.watcher->error());
-  if (!body.empty()) {
-    AppendChunk(body, &s.out);
-    s.last_sent = Clock::now();
+  if (s.ending || s.tail) return;
+  if (s.next > 0) {
+    s.backlog.erase(s.backlog.begin(),
+                    s.backlog.begin() + static_cast<std::ptrdiff_t>(s.next));
+    s.next = 0;
   }
-  if (!open) {
-    s.out += kLastChunk;
-    s.ending = true;
+  const size_t first = s.backlog.size();
+  const bool open =
+      s.watcher->NextShared(&s.backlog, std::chrono::milliseconds(0));
+  for (size_t i = first; i < s.backlog.size(); ++i) {
+    s.backlog_bytes += EventBytes(*s.backlog[i]);
   }
+  if (!open) s.tail = WatchErrorLine(s.watcher->error());
+  if (s.backlog.size() > first || !open) s.last_sent = Clock::now();
   Flush(s);
 }
 
@@ -232,12 +288,11 @@ void WatchFanout::Sweep(Clock::time_point now) {
   std::vector<uint64_t> touched;
   for (auto& [id, stream] : streams_) {
     Stream& s = *stream;
-    if (s.ending) continue;
+    if (s.ending || s.tail) continue;
     if (now >= s.deadline) {
-      s.out += kLastChunk;
-      s.ending = true;
+      s.tail.emplace();
       touched.push_back(id);
-    } else if (s.bookmarks && s.out.empty() &&
+    } else if (s.bookmarks && s.out.empty() && s.backlog.empty() &&
                now - s.last_sent >= options_.bookmark_interval) {
       AppendChunk(s.encoder.BookmarkLine(s.watcher->Progress()), &s.out);
       s.last_sent = now;
@@ -278,7 +333,7 @@ void WatchFanout::Loop() {
         continue;
       }
       // A TLS write may have waited for input too.
-      if (!s.out.empty()) Flush(s);
+      Flush(s);
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -290,14 +345,28 @@ void WatchFanout::Loop() {
     incoming.clear();
     for (uint64_t id : ready) {
       auto it = streams_.find(id);
-      if (it != streams_.end()) Pump(*it->second);
+      if (it == streams_.end()) continue;
+      // Before Pump: events published after this are marked again.
+      it->second->marked->store(false);
+      Pump(*it->second);
+    }
+    const auto now = Clock::now();
+    if (!ready.empty()) {
+      last_busy_ = now;
+      trim_due_ = true;
     }
     ready.clear();
     if (stopping_) break;
-    const auto now = Clock::now();
     if (now >= next_sweep) {
       Sweep(now);
       next_sweep = now + kSweepInterval;
+      if (trim_due_ && now - last_busy_ >= kTrimAfter) {
+        // A burst to many watchers leaves glibc holding the freed buffers
+        // (free chunks amid live ones, per-thread arenas); returning them
+        // once things are quiet brings RSS back down.
+        malloc_trim(0);
+        trim_due_ = false;
+      }
     }
   }
   // Shutting down: Add no longer queues (stopped_ is set).
@@ -313,10 +382,7 @@ void WatchFanout::Loop() {
     auto it = streams_.find(id);
     if (it == streams_.end()) continue;
     Stream& s = *it->second;
-    if (!s.ending) {
-      s.out += kLastChunk;
-      s.ending = true;
-    }
+    if (!s.ending && !s.tail) s.tail.emplace();
     // One try: what the socket does not take now is lost with it.
     if (Flush(s)) Remove(id);
   }

@@ -7,7 +7,10 @@
 // with the last chunk, notices a peer that went away, and drops a consumer
 // that does not read (more than max_pending_bytes waiting) rather than let
 // it hold up the others. Connections are closed at the end of a watch; no
-// keep-alive.
+// keep-alive. Events wait per stream as pointers to the store's shared
+// events and are encoded into a small out buffer as the socket drains it,
+// so a stream that falls behind costs pointers, not copies; after a burst
+// the loop hands freed memory back to the OS (malloc_trim).
 //
 // Thread safety: Add and open_watches are safe from any thread; Start and
 // Stop from one thread. Stop ends every stream with the last chunk (as far
@@ -48,7 +51,8 @@ struct WatchStreamSpec {
 };
 
 struct WatchFanoutOptions {
-  // A consumer with more than this many bytes unsent is disconnected.
+  // A consumer with more than this many bytes unsent (encoded or still
+  // waiting as events) is disconnected.
   size_t max_pending_bytes = 8 * 1024 * 1024;
   // An idle stream gets a BOOKMARK this often (when it asked for them).
   std::chrono::milliseconds bookmark_interval{30000};
@@ -83,9 +87,12 @@ class WatchFanout {
   void Adopt(std::unique_ptr<WatchStreamSpec> spec);
   void MarkReady(uint64_t id);
   void Wake();
-  // Pulls the stream's new events, encodes them and writes what it can.
+  // Takes the stream's new events (shared pointers) and writes what it can.
   void Pump(Stream& s);
-  // Writes pending bytes; false when the stream was closed.
+  // Encodes waiting events into the (sent) out buffer, up to a bound.
+  void Fill(Stream& s);
+  // Writes pending bytes, encoding more as the socket takes them; false
+  // when the stream was closed.
   bool Flush(Stream& s);
   void Sweep(Clock::time_point now);
   void Remove(uint64_t id);
@@ -108,6 +115,9 @@ class WatchFanout {
   // Loop thread only.
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::unique_ptr<Stream>> streams_;
+  // Memory was freed since the last malloc_trim, last at last_busy_.
+  bool trim_due_ = false;
+  Clock::time_point last_busy_;
 };
 
 }  // namespace berth::api

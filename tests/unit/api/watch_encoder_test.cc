@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+
+#include "berth/kind.h"
+#include "kernel/store/store.h"
 
 namespace berth::api {
 namespace {
@@ -20,6 +24,46 @@ TEST(WatchEncoderTest, ChunkFraming) {
   EXPECT_EQ(out.substr(0, 5), "12c\r\n");
   EXPECT_EQ(out.size(), 5u + 300u + 2u);
   EXPECT_EQ(kLastChunk, "0\r\n\r\n");
+}
+
+class ConfigMapKind : public Kind {
+ public:
+  ConfigMapKind() {
+    info_.version = "v1";
+    info_.kind = "ConfigMap";
+    info_.plural = "configmaps";
+  }
+  const KindInfo& Info() const override { return info_; }
+
+ private:
+  KindInfo info_;
+};
+
+// One chunk per event, the object as stored; its bytes are made once and
+// every stream's encoder appends the same ones.
+TEST(WatchEncoderTest, PlainEventIsEncodedOnceForAllStreams) {
+  ConfigMapKind kind;
+  store::Object obj;
+  obj.key = "/registry/configmaps/default/a";
+  obj.data = std::make_shared<const std::string>("{\"kind\":\"ConfigMap\"}");
+  const store::SharedEvent ev(
+      store::Event{store::Event::Type::kModified, obj, 7});
+  const std::string line =
+      "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"ConfigMap\"}}\n";
+  std::string expected;
+  AppendChunk(line, &expected);
+
+  WatchEncoder first(kind, false, IncludeObject::kMetadata);
+  WatchEncoder second(kind, false, IncludeObject::kMetadata);
+  std::string a = "head";
+  std::string b;
+  first.AppendEvent(ev, &a);
+  second.AppendEvent(ev, &b);
+  EXPECT_EQ(a, "head" + expected);
+  EXPECT_EQ(b, expected);
+  // Cached on the event: a later request for its bytes does not encode.
+  EXPECT_EQ(ev.Encoded([](const store::Event&) { return std::string("x"); }),
+            expected);
 }
 
 TEST(WatchEncoderTest, ErrorLineCarriesTheStatus) {

@@ -419,6 +419,73 @@ TEST(StoreTest, WatchPredicateTransitions) {
   EXPECT_EQ((*w)->Progress(), 8u);
 }
 
+// Collects shared events until `n` arrived or a few seconds passed.
+std::vector<EventPtr> NextSharedEvents(Watcher& w, size_t n) {
+  std::vector<EventPtr> out;
+  const auto deadline = std::chrono::steady_clock::now() + milliseconds(3000);
+  while (out.size() < n && std::chrono::steady_clock::now() < deadline) {
+    if (!w.NextShared(&out, milliseconds(50))) break;
+  }
+  return out;
+}
+
+// A write fanned out to many watchers is one event they all point to, not
+// a copy each; a watcher whose selector turns it into another event gets
+// its own, and the shared one is left as committed.
+TEST(StoreTest, WatchersShareOneEventAndSelectorsGetTheirOwn) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  ASSERT_TRUE(store);
+  const uint64_t from = store->CurrentRevision();
+  auto all = store->Watch("/p/", from, nullptr);
+  auto also_all = store->Watch("/p/", from, nullptr);
+  auto web = store->Watch("/p/", from, IsWeb);
+  ASSERT_TRUE(all.ok() && also_all.ok() && web.ok());
+
+  ASSERT_TRUE(Create(*store, "/p/a", "a1", {{"app", "web"}}).ok());
+  ASSERT_TRUE(Update(*store, "/p/a", "a2", {{"app", "db"}}).ok());
+
+  auto a = NextSharedEvents(**all, 2);
+  auto b = NextSharedEvents(**also_all, 2);
+  auto w = NextSharedEvents(**web, 2);
+  ASSERT_EQ(a.size(), 2u);
+  ASSERT_EQ(b.size(), 2u);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(a[0].get(), b[0].get());
+  EXPECT_EQ(a[1].get(), b[1].get());
+  EXPECT_EQ(a[0].get(), w[0].get());  // ADDED as committed
+
+  EXPECT_NE(a[1].get(), w[1].get());
+  EXPECT_EQ(w[1]->event().type, Event::Type::kDeleted);
+  EXPECT_EQ(*w[1]->event().object.data, "a1");
+  EXPECT_EQ(a[1]->event().type, Event::Type::kModified);
+  EXPECT_EQ(*a[1]->event().object.data, "a2");
+}
+
+// The API layer encodes an event once for all the streams that send it.
+TEST(StoreTest, SharedEventEncodesOnce) {
+  Object obj;
+  obj.key = "/p/a";
+  obj.data = std::make_shared<const std::string>("a1");
+  const SharedEvent ev(Event{Event::Type::kAdded, obj, 1});
+  std::atomic<int> calls{0};
+  auto encode = [&](const Event& e) {
+    ++calls;
+    return "line:" + *e.object.data;
+  };
+  std::vector<std::thread> threads;
+  std::vector<const std::string*> seen(4);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    threads.emplace_back([&, i] { seen[i] = &ev.Encoded(encode); });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(calls.load(), 1);
+  for (const std::string* s : seen) {
+    EXPECT_EQ(s, seen[0]);
+    EXPECT_EQ(*s, "line:a1");
+  }
+}
+
 TEST(StoreTest, SlowWatcherIsClosedWithGone) {
   TempDir dir;
   Options options;
