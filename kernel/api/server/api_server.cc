@@ -5,8 +5,10 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
+#include "kernel/api/server/keep_alive_connection.h"
 #include "kernel/api/server/rest_handler.h"
 
 namespace berth::api {
@@ -63,7 +65,8 @@ Status ApiServer::Start() {
     socket->bind(addr, /*reuseAddress=*/true, /*reusePort=*/false);
     socket->listen(1024);
     port_ = socket->address().port();
-    auto* params = new Poco::Net::HTTPServerParams;
+    // Reference-counted: the TCP server and the connection factory share it.
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setKeepAlive(true);
     params->setMaxKeepAliveRequests(0);  // unlimited
     params->setKeepAliveTimeout(Poco::Timespan(90, 0));
@@ -72,8 +75,11 @@ Status ApiServer::Start() {
     params->setMaxQueued(4096);
     pool_ = std::make_unique<Poco::ThreadPool>(4, ctx_.options.max_threads, 60,
                                                256 * 1024);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(&ctx_),
-                                                      *pool_, *socket, params);
+    connections_ = std::make_shared<ConnectionSet>();
+    server_ = std::make_unique<Poco::Net::TCPServer>(
+        new KeepAliveConnectionFactory(params, new Factory(&ctx_),
+                                       connections_),
+        *pool_, *socket, params);
     server_->start();
   } catch (const Poco::Exception& e) {
     return Status::Unavailable("cannot listen on " + ctx_.options.bind_address +
@@ -88,7 +94,9 @@ void ApiServer::Stop() {
   ctx_.stopping = true;
   // Watches first: their connections are no longer Poco's to close.
   fanout_->Stop();
-  server_->stopAll(true);
+  server_->stop();
+  // Ends the connections blocked in a read (HTTPServer::stopAll's job).
+  connections_->StopAll();
   pool_->joinAll();
   server_.reset();
   pool_.reset();

@@ -1,4 +1,5 @@
-// ApiServer: the Kubernetes REST API over HTTP(S) on Poco's HTTPServer.
+// ApiServer: the Kubernetes REST API over HTTP(S) on a Poco TCPServer whose
+// connections (KeepAliveConnection) run Poco's HTTP request machinery.
 // Every request goes authenticate -> route -> ResourceService; discovery,
 // OpenAPI, /version, health and /metrics are served from documents built at
 // start. Watches stream chunked JSON until their timeout or the client goes,
@@ -17,6 +18,7 @@
 
 #include "berth/status.h"
 #include "kernel/api/server/discovery.h"
+#include "kernel/api/server/keep_alive_connection.h"
 #include "kernel/api/server/metrics.h"
 #include "kernel/api/server/openapi.h"
 #include "kernel/api/server/resource_service.h"
@@ -27,7 +29,7 @@
 namespace Poco {
 class ThreadPool;
 namespace Net {
-class HTTPServer;
+class TCPServer;
 }
 }  // namespace Poco
 
@@ -73,7 +75,8 @@ class ApiServer {
   ApiContext ctx_;
   std::unique_ptr<WatchFanout> fanout_;
   std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::shared_ptr<ConnectionSet> connections_;
+  std::unique_ptr<Poco::Net::TCPServer> server_;
   int port_ = 0;
 };
 
