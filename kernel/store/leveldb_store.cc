@@ -21,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -53,6 +54,14 @@ struct OverlayEntry {
   uint64_t revision = 0;
 };
 
+std::unordered_map<std::string_view, const Object*> IndexOf(
+    const std::map<std::string, Object>& cache) {
+  std::unordered_map<std::string_view, const Object*> index;
+  index.reserve(cache.size());
+  for (const auto& [key, obj] : cache) index.emplace(key, &obj);
+  return index;
+}
+
 class LevelDbStore : public Store {
  public:
   LevelDbStore(std::unique_ptr<leveldb::DB> db, const Options& options,
@@ -60,6 +69,7 @@ class LevelDbStore : public Store {
       : db_(std::move(db)),
         sync_(options.sync),
         cache_(std::move(cache)),
+        by_key_(IndexOf(cache_)),
         committed_revision_(revision),
         assigned_revision_(revision),
         hub_(std::make_shared<WatchHub>(options.watch_window_events,
@@ -95,9 +105,9 @@ class LevelDbStore : public Store {
 
   StatusOr<Object> Get(const std::string& key) const override {
     std::shared_lock<std::shared_mutex> lock(cache_mu_);
-    auto it = cache_.find(key);
-    if (it == cache_.end()) return Status::NotFound("key not found: " + key);
-    return it->second;
+    auto it = by_key_.find(key);
+    if (it == by_key_.end()) return Status::NotFound("key not found: " + key);
+    return *it->second;
   }
 
   StatusOr<ListResult> List(const std::string& prefix, const Predicate& pred,
@@ -222,8 +232,8 @@ class LevelDbStore : public Store {
     if (pending != overlay_.end()) {
       return pending->second.object ? &*pending->second.object : nullptr;
     }
-    auto it = cache_.find(key);
-    return it == cache_.end() ? nullptr : &it->second;
+    auto it = by_key_.find(key);
+    return it == by_key_.end() ? nullptr : it->second;
   }
 
   // Takes the op's revision, hands it to the committer and waits until it is
@@ -302,9 +312,11 @@ class LevelDbStore : public Store {
     for (PendingOp* op : batch) {
       const Object& obj = op->entry.event.object;
       if (op->is_delete) {
+        by_key_.erase(obj.key);
         cache_.erase(obj.key);
       } else {
-        cache_.insert_or_assign(obj.key, obj);
+        auto [it, inserted] = cache_.insert_or_assign(obj.key, obj);
+        if (inserted) by_key_.emplace(it->first, &it->second);
       }
       auto pending = overlay_.find(obj.key);
       if (pending != overlay_.end() &&
@@ -349,6 +361,10 @@ class LevelDbStore : public Store {
 
   mutable std::shared_mutex cache_mu_;
   std::map<std::string, Object> cache_;
+  // Point lookups (Get, the write path) by hash instead of a walk down the
+  // ordered map, whose long shared key prefixes make each step a memcmp.
+  // Keys and values point into cache_'s nodes, which never move.
+  std::unordered_map<std::string_view, const Object*> by_key_;
   uint64_t committed_revision_;  // written under both locks
   uint64_t assigned_revision_;   // under write_mu_
 
