@@ -81,6 +81,7 @@ class ResourceService {
   // Answers review kinds (Kind::Review); the AlwaysAllow authorizer until
   // set. `a` must outlive the service; set before serving.
   void set_authorizer(const Authorizer* a) { authorizer_ = a; }
+  const Authorizer& authorizer() const { return *authorizer_; }
   // Admissions run in order; set before serving.
   void set_admissions(std::vector<std::shared_ptr<Admission>> a) {
     admissions_ = std::move(a);

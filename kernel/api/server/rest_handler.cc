@@ -13,6 +13,7 @@
 #include "kernel/api/codec/protobuf_codec.h"
 #include "kernel/api/codec/yaml_codec.h"
 #include "kernel/api/server/api_errors.h"
+#include "kernel/api/server/impersonation.h"
 #include "kernel/api/server/list_encoding.h"
 #include "kernel/api/server/request_info.h"
 #include "kernel/api/server/table.h"
@@ -561,9 +562,15 @@ void RestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
           authed = true;
         }
       }
+      StatusOr<UserInfo> acting = user;
+      if (authed)
+        acting = Impersonate(request, user, ctx_->service->authorizer());
       if (!authed && !ctx_->options.allow_anonymous) {
         ex.SendStatus(Status::Unauthorized("Unauthorized"));
+      } else if (!acting.ok()) {
+        ex.SendStatus(acting.status());
       } else {
+        user = std::move(acting).value();
         if (!authed) user.name = "system:anonymous";
         if (path == "/metrics") {
           ex.Send(200, ctx_->metrics->Render(),

@@ -96,6 +96,13 @@ TEST_F(KubectlTest, AuthCanIAndWhoAmI) {
   EXPECT_NE(who.out.find("admin"), std::string::npos) << who.out;
   EXPECT_NE(who.out.find("system:masters"), std::string::npos) << who.out;
   EXPECT_NE(who.out.find("system:authenticated"), std::string::npos) << who.out;
+  // Impersonation: kubectl --as/--as-group send Impersonate-* headers.
+  auto as = Kubectl("auth whoami --as=jane --as-group=devs");
+  EXPECT_OK(as);
+  EXPECT_NE(as.out.find("jane"), std::string::npos) << as.out;
+  EXPECT_NE(as.out.find("[devs system:authenticated]"), std::string::npos)
+      << as.out;
+  EXPECT_EQ(as.out.find("admin"), std::string::npos) << as.out;
   // A review is answered, never stored or listed.
   auto get = Kubectl("get selfsubjectreviews");
   EXPECT_NE(get.exit_code, 0);
