@@ -5,10 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "kernel/api/tls/user_info.h"
+
 namespace berth::api {
 namespace {
 
-constexpr char kAuthenticated[] = "system:authenticated";
 constexpr char kUnauthenticated[] = "system:unauthenticated";
 constexpr char kAnonymous[] = "system:anonymous";
 
@@ -70,11 +71,11 @@ StatusOr<UserInfo> Impersonate(const Poco::Net::HTTPServerRequest& request,
   }
   bool marked = false;
   for (const std::string& g : as.groups) {
-    marked |= g == kAuthenticated || g == kUnauthenticated;
+    marked |= g == tls::kAuthenticatedGroup || g == kUnauthenticated;
   }
   if (!marked) {
     as.groups.push_back(as.name == kAnonymous ? kUnauthenticated
-                                              : kAuthenticated);
+                                              : tls::kAuthenticatedGroup);
   }
   return as;
 }

@@ -551,27 +551,19 @@ void RestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                 "text/plain; charset=utf-8");
       }
     } else {
-      UserInfo user;
-      bool authed = false;
+      StatusOr<UserInfo> acting = Status::Unauthorized("Unauthorized");
       if (ctx_->options.tokens) {
-        auto u = tls::AuthenticateRequest(request, *ctx_->options.tokens);
-        if (u.ok()) {
-          user.name = u->name;
-          user.uid = u->uid;
-          user.groups = u->groups;
-          authed = true;
-        }
+        acting = tls::AuthenticateRequest(request, *ctx_->options.tokens);
       }
-      StatusOr<UserInfo> acting = user;
-      if (authed)
-        acting = Impersonate(request, user, ctx_->service->authorizer());
-      if (!authed && !ctx_->options.allow_anonymous) {
-        ex.SendStatus(Status::Unauthorized("Unauthorized"));
-      } else if (!acting.ok()) {
+      if (acting.ok()) {
+        acting = Impersonate(request, *acting, ctx_->service->authorizer());
+      } else if (ctx_->options.allow_anonymous) {
+        acting = UserInfo{"system:anonymous", "", {}};
+      }
+      if (!acting.ok()) {
         ex.SendStatus(acting.status());
       } else {
-        user = std::move(acting).value();
-        if (!authed) user.name = "system:anonymous";
+        const UserInfo user = std::move(acting).value();
         if (path == "/metrics") {
           ex.Send(200, ctx_->metrics->Render(),
                   "text/plain; version=0.0.4; charset=utf-8");

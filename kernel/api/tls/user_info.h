@@ -5,19 +5,16 @@
 #ifndef BERTH_KERNEL_API_TLS_USER_INFO_H_
 #define BERTH_KERNEL_API_TLS_USER_INFO_H_
 
-#include <string>
-#include <vector>
+#include "berth/admission.h"
 
 namespace berth::tls {
 
 // Every authenticated user carries this group, as in Kubernetes.
 inline constexpr char kAuthenticatedGroup[] = "system:authenticated";
 
-struct UserInfo {
-  std::string name;
-  std::string uid;  // empty for certificate users
-  std::vector<std::string> groups;
-};
+// The SDK's type, so the authenticated user reaches admission and review
+// kinds without a conversion.
+using UserInfo = ::berth::UserInfo;
 
 }  // namespace berth::tls
 
