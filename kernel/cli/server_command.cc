@@ -143,20 +143,17 @@ int RunServer(const std::vector<std::string>& args) {
   kinds.Freeze();
 
   // Store.
-  std::map<std::pair<std::string, std::string>, const Kind*> by_resource;
-  for (const Kind* k : kinds.All()) {
-    by_resource[{k->Info().group, k->Info().plural}] = k;
-  }
   store::Options store_options;
-  store_options.attrs_for_load = [&by_resource](std::string_view key,
-                                                std::string_view data) {
+  store_options.attrs_for_load = [&kinds](std::string_view key,
+                                          std::string_view data) {
     store::Attrs attrs;
-    auto it = by_resource.find(api::ResourceService::GroupResourceOfKey(key));
-    if (it == by_resource.end()) return attrs;
+    const auto [group, plural] = api::ResourceService::GroupResourceOfKey(key);
+    const Kind* kind = kinds.ByGroupResource(group, plural);
+    if (kind == nullptr) return attrs;
     JsonDoc d;
     d.Parse(data.data(), data.size());
     if (d.HasParseError()) return attrs;
-    return api::ResourceService::AttrsFor(*it->second, d);
+    return api::ResourceService::AttrsFor(*kind, d);
   };
   auto store_or = store::OpenLevelDbStore(data_dir + "/store", store_options);
   if (!store_or.ok()) return Fail(store_or.status().message());

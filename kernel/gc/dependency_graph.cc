@@ -96,11 +96,6 @@ std::optional<std::string> DependencyGraph::KeyOf(
   return it->second.key;
 }
 
-bool DependencyGraph::HasDependents(const std::string& uid) const {
-  auto it = nodes_.find(uid);
-  return it != nodes_.end() && !it->second.dependents.empty();
-}
-
 std::vector<DependentInfo> DependencyGraph::Dependents(
     const std::string& uid) const {
   std::vector<DependentInfo> out;

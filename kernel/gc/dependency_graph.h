@@ -52,7 +52,6 @@ class DependencyGraph {
   std::optional<std::string> KeyOf(const std::string& uid) const;
   // The dependents of `uid` (empty when unknown).
   std::vector<DependentInfo> Dependents(const std::string& uid) const;
-  bool HasDependents(const std::string& uid) const;
 
   // Nodes held, virtual ones included (memory check).
   size_t size() const { return nodes_.size(); }

@@ -72,9 +72,6 @@ GarbageCollector::GarbageCollector(store::Store* store,
       kinds_(kinds),
       options_(options),
       queue_(options.backoff_base, options.backoff_max) {
-  for (const Kind* k : kinds_->All()) {
-    by_resource_[{k->Info().group, k->Info().plural}] = k;
-  }
   user_.name = "system:serviceaccount:kube-system:generic-garbage-collector";
   user_.groups = {"system:masters"};
 }
@@ -145,12 +142,14 @@ void GarbageCollector::WatchLoop() {
       watcher_ = std::move(w).value();
       watcher = watcher_.get();
     }
-    std::vector<store::Event> events;
+    // Shared events: the collector reads every write in the store and
+    // keeps nothing of the event itself.
+    std::vector<store::EventPtr> events;
     bool open = true;
     while (open) {
       events.clear();
-      open = watcher->Next(&events, std::chrono::milliseconds(1000));
-      for (const auto& ev : events) Apply(ev);
+      open = watcher->NextShared(&events, std::chrono::milliseconds(1000));
+      for (const auto& ev : events) Apply(ev->event());
     }
     Status why = watcher->error();
     {
@@ -258,8 +257,8 @@ Status GarbageCollector::Process(const std::string& item) {
 }
 
 const Kind* GarbageCollector::KindOfKey(const std::string& key) const {
-  auto it = by_resource_.find(api::ResourceService::GroupResourceOfKey(key));
-  return it == by_resource_.end() ? nullptr : it->second;
+  const auto [group, plural] = api::ResourceService::GroupResourceOfKey(key);
+  return kinds_->ByGroupResource(group, plural);
 }
 
 GarbageCollector::Resolved GarbageCollector::ResolveOwner(

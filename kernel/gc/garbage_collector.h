@@ -94,8 +94,6 @@ class GarbageCollector {
   void Work();
   Status Process(const std::string& item);
   Status AttemptToDelete(const std::string& uid);
-  Status ProcessDeletingDependents(const std::string& uid, const Kind& kind,
-                                   const Ownership& latest);
   Status AttemptToOrphan(const std::string& uid);
 
   const Kind* KindOfKey(const std::string& key) const;
@@ -118,7 +116,6 @@ class GarbageCollector {
   api::ResourceService* service_;
   const KindRegistry* kinds_;
   const Options options_;
-  std::map<std::pair<std::string, std::string>, const Kind*> by_resource_;
   UserInfo user_;
 
   WorkQueue queue_;

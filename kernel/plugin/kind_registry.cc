@@ -63,11 +63,21 @@ Status KindRegistry::RemovePlugin(const std::string& plugin_name) {
 void KindRegistry::Reindex() {
   by_kind_.clear();
   by_pointer_.clear();
+  by_group_resource_.clear();
   for (const auto& [key, entry] : by_resource_) {
     const KindInfo& info = entry.kind->Info();
     by_kind_.emplace(Key{info.group, info.version, info.kind}, &entry);
     by_pointer_.emplace(entry.kind.get(), &entry);
+    // In version order, so the last version wins.
+    by_group_resource_[{info.group, info.plural}] = entry.kind.get();
   }
+}
+
+const Kind* KindRegistry::ByGroupResource(std::string_view group,
+                                          std::string_view plural) const {
+  auto it = by_group_resource_.find(
+      std::tuple<std::string_view, std::string_view>{group, plural});
+  return it == by_group_resource_.end() ? nullptr : it->second;
 }
 
 const Kind* KindRegistry::ByResource(const std::string& group,

@@ -48,6 +48,11 @@ class KindRegistry {
   // or nullptr. The pointer lives as long as the registry.
   const Kind* ByResource(const std::string& group, const std::string& version,
                          const std::string& plural) const;
+  // The kind stored under /registry/<group>/<plural>/ whatever its version
+  // (the last version when several serve the plural), or nullptr: how a
+  // store key (ResourceService::GroupResourceOfKey) finds its kind.
+  const Kind* ByGroupResource(std::string_view group,
+                              std::string_view plural) const;
   // The kind named `kind` in group/version, or nullptr.
   const Kind* ByKind(const std::string& group, const std::string& version,
                      const std::string& kind) const;
@@ -75,6 +80,8 @@ class KindRegistry {
   std::map<Key, Entry, std::less<>> by_resource_;  // (group, version, plural)
   std::map<Key, const Entry*, std::less<>> by_kind_;  // (group, version, kind)
   std::unordered_map<const Kind*, const Entry*> by_pointer_;
+  std::map<std::tuple<std::string, std::string>, const Kind*, std::less<>>
+      by_group_resource_;  // (group, plural)
 };
 
 }  // namespace berth
