@@ -142,10 +142,10 @@ class Watcher {
 struct Options {
   // Fsync each group commit. Off only for benchmarks that say so.
   bool sync = true;
-  // Watch history kept for resuming watches from an older revision; older
-  // revisions answer Gone. Compaction runs every `compaction_interval`.
+  // Watch history kept for resuming watches from an older revision: the
+  // window is compacted to this many events on every commit, and older
+  // revisions answer Gone.
   size_t watch_window_events = 100000;
-  std::chrono::seconds compaction_interval{60};
   size_t watch_queue_limit = 100000;
   // Recomputes the selector attributes of an object read back from disk at
   // Open (kinds are known to the caller, not the store).

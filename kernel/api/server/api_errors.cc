@@ -79,21 +79,4 @@ std::string StatusBody(const Status& status, const KindInfo* info,
   return ToJson(d);
 }
 
-std::string SuccessStatusBody(const KindInfo& info, const std::string& name,
-                              const std::string& uid) {
-  JsonDoc d(rapidjson::kObjectType);
-  auto& a = d.GetAllocator();
-  SetString(d, "kind", "Status", a);
-  SetString(d, "apiVersion", "v1", a);
-  SetMember(d, "metadata", Json(rapidjson::kObjectType), a);
-  SetString(d, "status", "Success", a);
-  Json details(rapidjson::kObjectType);
-  SetString(details, "name", name, a);
-  if (!info.group.empty()) SetString(details, "group", info.group, a);
-  SetString(details, "kind", info.plural, a);
-  SetString(details, "uid", uid, a);
-  SetMember(d, "details", std::move(details), a);
-  return ToJson(d);
-}
-
 }  // namespace berth::api

@@ -30,9 +30,6 @@ Status InvalidError(const KindInfo& info, const std::string& name,
 // fill `details` the way the apiserver does.
 std::string StatusBody(const Status& status, const KindInfo* info = nullptr,
                        const std::string& name = "");
-// A Success Status (DELETE of kinds that do not return the object).
-std::string SuccessStatusBody(const KindInfo& info, const std::string& name,
-                              const std::string& uid);
 
 }  // namespace berth::api
 

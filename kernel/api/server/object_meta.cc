@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <ctime>
 #include <random>
-#include <regex>
 
 #include "berth/kind.h"
+#include "kernel/api/selector/label_syntax.h"
 
 namespace berth::api {
 namespace {
@@ -27,23 +27,14 @@ bool IsDnsLabel(const std::string& s) {
   return s.front() != '-' && s.back() != '-';
 }
 
+// Label and annotation keys are qualified names; label values as selectors
+// check them.
 bool IsQualifiedName(const std::string& s) {
-  static const std::regex kName("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-  std::string name = s;
-  auto slash = s.find('/');
-  if (slash != std::string::npos) {
-    std::string prefix = s.substr(0, slash);
-    name = s.substr(slash + 1);
-    std::vector<FieldCause> ignored;
-    ValidateDnsSubdomain(prefix, "", &ignored);
-    if (!ignored.empty()) return false;
-  }
-  return !name.empty() && name.size() <= 63 && std::regex_match(name, kName);
+  return selector::LabelKeyErrors(s).empty();
 }
 
 bool IsLabelValue(const std::string& s) {
-  static const std::regex kValue("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
-  return s.size() <= 63 && std::regex_match(s, kValue);
+  return selector::LabelValueErrors(s).empty();
 }
 
 }  // namespace
@@ -75,14 +66,6 @@ std::string NowRfc3339() {
   return FormatTime(std::chrono::system_clock::now());
 }
 
-bool ParseTime(const std::string& s, std::chrono::system_clock::time_point* t) {
-  std::tm tm{};
-  const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!end) return false;
-  *t = std::chrono::system_clock::from_time_t(timegm(&tm));
-  return true;
-}
-
 std::string GenerateName(const std::string& prefix) {
   static const char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
   std::string out = prefix;
@@ -112,18 +95,6 @@ void ValidateDnsSubdomain(const std::string& value, const std::string& field,
         "alphanumeric character (e.g. 'example.com', regex used for "
         "validation is "
         "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"));
-  }
-}
-
-void ValidateDnsLabel(const std::string& value, const std::string& field,
-                      std::vector<FieldCause>* causes) {
-  if (!IsDnsLabel(value)) {
-    causes->push_back(field::Invalid(
-        field, value,
-        "a lowercase RFC 1123 label must consist of lower case alphanumeric "
-        "characters or '-', and must start and end with an alphanumeric "
-        "character (e.g. 'my-name',  or '123-abc', regex used for validation "
-        "is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"));
   }
 }
 

@@ -19,18 +19,14 @@ std::string NewUid();
 // RFC 3339 with second precision in UTC: "2026-11-21T23:30:00Z".
 std::string FormatTime(std::chrono::system_clock::time_point t);
 std::string NowRfc3339();
-// Parses FormatTime's output (and fractional seconds); nullopt on failure.
-bool ParseTime(const std::string& s, std::chrono::system_clock::time_point* t);
 
 // `prefix` + 5 random characters from Kubernetes' alphabet.
 std::string GenerateName(const std::string& prefix);
 
-// DNS-1123 subdomain / label checks with Kubernetes' messages, appended to
-// `causes` under `field`.
+// DNS-1123 subdomain check with Kubernetes' message, appended to `causes`
+// under `field`.
 void ValidateDnsSubdomain(const std::string& value, const std::string& field,
                           std::vector<FieldCause>* causes);
-void ValidateDnsLabel(const std::string& value, const std::string& field,
-                      std::vector<FieldCause>* causes);
 
 // Label keys and values, annotation size: metadata.labels / .annotations.
 void ValidateMetadataMaps(const Json& metadata,

@@ -217,7 +217,7 @@ class Router {
 
   Exchange& ex_;
   ApiContext* ctx_;
-  UserInfo user_;
+  const UserInfo& user_;  // outlives the router
 };
 
 void Router::SendObject(int code, const Kind& kind, const store::Object& o) {
@@ -400,11 +400,15 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
       if (!list.ok()) return ex_.SendStatus(list.status(), &info);
       store::ListResult deleted;
       for (const auto& o : list->items) {
-        JsonDoc obj;
-        obj.Parse(o.data->data(), o.data->size());
-        std::string n = GetString(obj, {"metadata", "name"});
-        std::string ons = GetString(obj, {"metadata", "namespace"});
-        auto r = svc.Delete(kind, ons, n, d);
+        // The store keeps name and namespace as selector fields
+        // (ResourceService::AttrsFor); no need to parse the object.
+        const auto& fields = o.attrs->fields;
+        auto field = [&fields](const char* name) {
+          auto it = fields.find(name);
+          return it == fields.end() ? std::string() : it->second;
+        };
+        auto r = svc.Delete(kind, field("metadata.namespace"),
+                            field("metadata.name"), d);
         if (r.ok()) deleted.items.push_back(std::move(r).value());
       }
       deleted.revision = svc.store().CurrentRevision();

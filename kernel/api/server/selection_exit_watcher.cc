@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "berth/json.h"
+#include "kernel/api/server/stamped_object.h"
 
 namespace berth::api {
 namespace {
@@ -41,10 +42,8 @@ class SelectionExitWatcher : public store::Watcher {
     store::Event ev = in;
     auto doc = ParseJson(*ev.object.data);
     if (!doc.ok()) return;
-    Json& meta = EnsureObject(*doc, "metadata", doc->GetAllocator());
-    SetString(meta, "resourceVersion", std::to_string(ev.revision),
-              doc->GetAllocator());
-    ev.object.data = std::make_shared<const std::string>(ToJson(*doc));
+    ev.object.data = std::make_shared<const std::string>(
+        EncodeWithRevision(*doc, doc->GetAllocator(), ev.revision));
     ev.object.mod_revision = ev.revision;
     shared = std::make_shared<const store::SharedEvent>(std::move(ev));
   }
