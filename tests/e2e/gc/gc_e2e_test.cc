@@ -44,12 +44,16 @@ class GcE2eTest : public ::testing::Test {
                        {"HOME", dir_.path() + "/home"}},
                       input);
   }
-  // jsonpath `path` of an object, or "<absent>" when kubectl cannot get it.
+  // jsonpath `path` of an object, or "<absent>" when the server says it is
+  // NotFound. Any other failure (server down, a wrong resource name) fails
+  // the test rather than passing as "gone".
   std::string Field(const std::string& object, const std::string& path,
                     const std::string& ns = "default") {
     auto r = Kubectl("-n " + ns + " get " + object + " -o jsonpath='{" + path +
                      "}'");
-    return r.exit_code == 0 ? r.out : "<absent>";
+    if (r.exit_code == 0) return r.out;
+    EXPECT_NE(r.err.find("(NotFound)"), std::string::npos) << r.err;
+    return "<absent>";
   }
   bool Exists(const std::string& object, const std::string& ns = "default") {
     return Field(object, ".metadata.name", ns) != "<absent>";
