@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/support/kubectl.h"
 #include "tests/support/process.h"
 
 namespace berth::testing {
@@ -21,9 +22,8 @@ const char kPluginDir[] = BERTH_GREETING_OUT_OF_TREE_DIR;
 class GreetingServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (RunCommand("command -v kubectl").exit_code != 0) {
-      GTEST_SKIP() << "kubectl is not installed (scripts/install-deps.sh "
-                      "explains where it comes from)";
+    if (!HaveKubectl()) {
+      GTEST_SKIP() << kNoKubectl;
     }
     ASSERT_TRUE(
         std::filesystem::exists(std::string(kPluginDir) + "/berth_greeting.so"))
@@ -47,9 +47,7 @@ class GreetingServerTest : public ::testing::Test {
   CommandResult Kubectl(const std::string& args,
                         const std::string& input = "") {
     return RunCommand("kubectl " + args,
-                      {{"KUBECONFIG", server_->kubeconfig()},
-                       {"HOME", dir_.path() + "/home"}},
-                      input);
+                      KubectlEnv(*server_, dir_.path() + "/home"), input);
   }
 
   TempDir dir_;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/kubectl.h"
 #include "tests/support/process.h"
 
 namespace berth::testing {
@@ -15,8 +16,6 @@ namespace {
 const char* const kExamples[] = {
     "wiki-hello.yaml", "wiki-private-image.yaml", "workshop-namespace.yaml",
     "workshop-probes.yaml", "workshop-volumes.yaml"};
-
-bool HaveKubectl() { return RunCommand("command -v kubectl").exit_code == 0; }
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
@@ -48,8 +47,7 @@ class CliTest : public ::testing::Test {
   }
 
   static std::map<std::string, std::string> Env() {
-    return {{"KUBECONFIG", server_->kubeconfig()},
-            {"HOME", dir_->path() + "/home"}};
+    return KubectlEnv(*server_, dir_->path() + "/home");
   }
   static CommandResult Berth(const std::string& args,
                              const std::string& input = "") {
@@ -71,10 +69,6 @@ class CliTest : public ::testing::Test {
 
 TempDir* CliTest::dir_ = nullptr;
 BerthServer* CliTest::server_ = nullptr;
-
-#define EXPECT_OK(r)          \
-  EXPECT_EQ((r).exit_code, 0) \
-      << "stdout: " << (r).out << "\nstderr: " << (r).err
 
 TEST_F(CliTest, ExamplesApplyGetReapplyAndDelete) {
   for (const char* file : kExamples) {

@@ -9,23 +9,17 @@
 #include <memory>
 #include <thread>
 
+#include "tests/support/kubectl.h"
 #include "tests/support/process.h"
 
 namespace berth::testing {
 namespace {
 
-bool HaveKubectl() { return RunCommand("command -v kubectl").exit_code == 0; }
-
-#define EXPECT_OK(r)          \
-  EXPECT_EQ((r).exit_code, 0) \
-      << "stdout: " << (r).out << "\nstderr: " << (r).err
-
 class GcE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!HaveKubectl()) {
-      GTEST_SKIP() << "kubectl is not installed (scripts/install-deps.sh "
-                      "explains where it comes from)";
+      GTEST_SKIP() << kNoKubectl;
     }
     std::filesystem::create_directories(dir_.path() + "/home");
     server_ = std::make_unique<BerthServer>(dir_.path() + "/data");
@@ -40,9 +34,7 @@ class GcE2eTest : public ::testing::Test {
   CommandResult Kubectl(const std::string& args,
                         const std::string& input = "") {
     return RunCommand("kubectl " + args,
-                      {{"KUBECONFIG", server_->kubeconfig()},
-                       {"HOME", dir_.path() + "/home"}},
-                      input);
+                      KubectlEnv(*server_, dir_.path() + "/home"), input);
   }
   // jsonpath `path` of an object, or "<absent>" when the server says it is
   // NotFound. Any other failure (server down, a wrong resource name) fails

@@ -8,12 +8,11 @@
 #include <map>
 #include <memory>
 
+#include "tests/support/kubectl.h"
 #include "tests/support/process.h"
 
 namespace berth::testing {
 namespace {
-
-bool HaveKubectl() { return RunCommand("command -v kubectl").exit_code == 0; }
 
 class KubectlTest : public ::testing::Test {
  protected:
@@ -35,14 +34,12 @@ class KubectlTest : public ::testing::Test {
   }
   void SetUp() override {
     if (!HaveKubectl()) {
-      GTEST_SKIP() << "kubectl is not installed (scripts/install-deps.sh "
-                      "explains where it comes from)";
+      GTEST_SKIP() << kNoKubectl;
     }
   }
 
   static std::map<std::string, std::string> Env() {
-    return {{"KUBECONFIG", server_->kubeconfig()},
-            {"HOME", dir_->path() + "/home"}};
+    return KubectlEnv(*server_, dir_->path() + "/home");
   }
   static CommandResult Kubectl(const std::string& args,
                                const std::string& input = "",
@@ -62,10 +59,6 @@ class KubectlTest : public ::testing::Test {
 
 TempDir* KubectlTest::dir_ = nullptr;
 BerthServer* KubectlTest::server_ = nullptr;
-
-#define EXPECT_OK(r)          \
-  EXPECT_EQ((r).exit_code, 0) \
-      << "stdout: " << (r).out << "\nstderr: " << (r).err
 
 TEST_F(KubectlTest, KubernetesServiceHoldsTheFirstServiceAddress) {
   auto svc = Kubectl("get svc kubernetes -n default");
