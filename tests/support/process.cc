@@ -71,18 +71,6 @@ CommandResult RunCommand(const std::string& command,
   return r;
 }
 
-TempDir::TempDir() {
-  std::string tmpl =
-      (std::filesystem::temp_directory_path() / "berth-test-XXXXXX").string();
-  char* p = mkdtemp(tmpl.data());
-  path_ = p ? p : "";
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-}
-
 BerthServer::BerthServer(std::string data_dir)
     : data_dir_(std::move(data_dir)), log_path_(data_dir_ + ".log") {}
 

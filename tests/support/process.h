@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 namespace berth::testing {
 
 struct CommandResult {
@@ -26,17 +28,6 @@ struct CommandResult {
 CommandResult RunCommand(const std::string& command,
                          const std::map<std::string, std::string>& env = {},
                          const std::string& input = "", int timeout_s = 120);
-
-// A fresh temporary directory, removed by the destructor.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 class BerthServer {
  public:

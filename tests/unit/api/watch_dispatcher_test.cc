@@ -12,24 +12,14 @@
 #include <vector>
 
 #include "kernel/store/store.h"
+#include "tests/support/temp_dir.h"
 
 namespace berth::api {
 namespace {
 
 using std::chrono::milliseconds;
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/berth-dispatch-test-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::berth::testing::TempDir;
 
 int ThreadCount() {
   std::ifstream in("/proc/self/status");

@@ -9,24 +9,14 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
 
 namespace berth::store {
 namespace {
 
 using std::chrono::milliseconds;
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/berth-store-test-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::berth::testing::TempDir;
 
 std::unique_ptr<Store> OpenOrDie(const std::string& dir, Options options = {}) {
   auto store = OpenLevelDbStore(dir, std::move(options));

@@ -9,18 +9,6 @@
 
 namespace berth::tls {
 
-TempDir::TempDir() {
-  char tmpl[] = "/tmp/berth_tls_test_XXXXXX";
-  const char* dir = mkdtemp(tmpl);
-  EXPECT_NE(dir, nullptr);
-  path_ = dir ? dir : "";
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-}
-
 std::string ReadOrFail(const std::string& path) {
   StatusOr<std::string> data = ReadFileToString(path);
   EXPECT_TRUE(data.ok()) << data.status().ToString();

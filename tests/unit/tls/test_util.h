@@ -9,21 +9,12 @@
 
 #include <string>
 
+#include "tests/support/temp_dir.h"
+
 namespace berth::tls {
 
-// A fresh directory under /tmp, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// A fresh directory, removed with its contents on destruction.
+using ::berth::testing::TempDir;
 
 // The file's contents; fails the current test (and returns "") if unreadable.
 std::string ReadOrFail(const std::string& path);
