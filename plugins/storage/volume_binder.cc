@@ -1,0 +1,348 @@
+#include "volume_binder.h"
+
+#include <ctime>
+#include <vector>
+
+#include "storage_fields.h"
+#include "validation.h"
+#include "volume_matching.h"
+
+namespace berth::storage {
+namespace {
+
+using core::Str;
+
+const ResourceRef kVolumes{"", "v1", "persistentvolumes"};
+const ResourceRef kClaims{"", "v1", "persistentvolumeclaims"};
+const ResourceRef kClasses{"storage.k8s.io", "v1", "storageclasses"};
+
+StatusOr<JsonDoc> Parsed(StatusOr<std::string> text) {
+  if (!text.ok()) return text.status();
+  return ParseJson(*text);
+}
+
+std::string NameOf(const Json& obj) {
+  return Str(Find(obj, {"metadata", "name"}));
+}
+std::string NamespaceOf(const Json& obj) {
+  return Str(Find(obj, {"metadata", "namespace"}));
+}
+std::string Annotation(const Json& obj, const char* key) {
+  return Str(Find(obj, {"metadata", "annotations", key}));
+}
+
+void SetAnnotation(JsonDoc& obj, const char* key, const std::string& value) {
+  auto& a = obj.GetAllocator();
+  Json& annotations =
+      EnsureObject(EnsureObject(obj, "metadata", a), "annotations", a);
+  SetString(annotations, key, value, a);
+}
+
+std::string NowRfc3339() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+bool SameMember(const Json* a, const Json* b) {
+  if (!a || !b) return a == b;
+  return *a == *b;
+}
+
+}  // namespace
+
+StatusOr<ReconcileResult> VolumeBinder::SyncClaim(const std::string& ns,
+                                                  const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return SyncClaimLocked(ns, name);
+}
+
+StatusOr<ReconcileResult> VolumeBinder::SyncClaimLocked(
+    const std::string& ns, const std::string& name) {
+  auto pvc = Parsed(client_.Get(kClaims, ns, name));
+  if (!pvc.ok()) {
+    if (pvc.status().IsNotFound()) return SyncVolumesOfClaim(ns, name);
+    return pvc.status();
+  }
+  if (Find(*pvc, {"metadata", "deletionTimestamp"})) return ReconcileResult{};
+  if (Annotation(*pvc, kBindCompletedAnnotation) == "yes") {
+    return SyncBoundClaim(*pvc);
+  }
+  return SyncUnboundClaim(*pvc);
+}
+
+StatusOr<bool> VolumeBinder::DelaysBinding(const Json& pvc) {
+  const std::string class_name = ClaimClass(pvc);
+  if (class_name.empty()) return false;
+  if (!Annotation(pvc, kSelectedNodeAnnotation).empty()) return false;
+  auto sc = Parsed(client_.Get(kClasses, "", class_name));
+  if (!sc.ok()) {
+    if (sc.status().IsNotFound()) return false;
+    return sc.status();
+  }
+  return Str(Member(*sc, "volumeBindingMode")) == "WaitForFirstConsumer";
+}
+
+StatusOr<ReconcileResult> VolumeBinder::SyncUnboundClaim(JsonDoc& pvc) {
+  const std::string volume_name = Str(Find(pvc, {"spec", "volumeName"}));
+  if (volume_name.empty()) {
+    auto delay = DelaysBinding(pvc);
+    if (!delay.ok()) return delay.status();
+    auto list = Parsed(client_.List(kVolumes, ""));
+    if (!list.ok()) return list.status();
+    std::vector<const Json*> volumes;
+    if (const Json* items = Member(*list, "items"); items && items->IsArray()) {
+      for (const auto& pv : items->GetArray()) volumes.push_back(&pv);
+    }
+    const Json* best = FindBestVolume(pvc, volumes, *delay);
+    if (!best) {
+      if (Status s = SetClaimPhase(pvc, "Pending"); !s.ok()) return s;
+      return ReconcileResult{*delay ? kWaitingResync : kPendingResync};
+    }
+    JsonDoc pv;
+    pv.CopyFrom(*best, pv.GetAllocator());
+    if (Status s = Bind(pv, pvc); !s.ok()) return s;
+    return ReconcileResult{};
+  }
+  // The user asked for a specific volume.
+  auto pv = Parsed(client_.Get(kVolumes, "", volume_name));
+  if (!pv.ok()) {
+    if (!pv.status().IsNotFound()) return pv.status();
+    if (Status s = SetClaimPhase(pvc, "Pending"); !s.ok()) return s;
+    return ReconcileResult{kPendingResync};
+  }
+  const bool claimed = Find(*pv, {"spec", "claimRef"}) != nullptr;
+  if ((!claimed && VolumeMismatch(*pv, pvc).empty()) ||
+      (claimed && IsVolumeBoundToClaim(*pv, pvc))) {
+    if (Status s = Bind(*pv, pvc); !s.ok()) return s;
+    return ReconcileResult{};
+  }
+  // Incompatible, or claimed by someone else: wait, as Kubernetes does.
+  if (Status s = SetClaimPhase(pvc, "Pending"); !s.ok()) return s;
+  return ReconcileResult{kPendingResync};
+}
+
+StatusOr<ReconcileResult> VolumeBinder::SyncBoundClaim(JsonDoc& pvc) {
+  const std::string volume_name = Str(Find(pvc, {"spec", "volumeName"}));
+  if (volume_name.empty()) {
+    if (Status s = SetClaimPhase(pvc, "Lost"); !s.ok()) return s;
+    return ReconcileResult{};
+  }
+  auto pv = Parsed(client_.Get(kVolumes, "", volume_name));
+  if (!pv.ok()) {
+    if (!pv.status().IsNotFound()) return pv.status();
+    if (Status s = SetClaimPhase(pvc, "Lost"); !s.ok()) return s;
+    return ReconcileResult{};
+  }
+  if (!Find(*pv, {"spec", "claimRef"}) || IsVolumeBoundToClaim(*pv, pvc)) {
+    if (Status s = Bind(*pv, pvc); !s.ok()) return s;
+    return ReconcileResult{};
+  }
+  // The volume belongs to another claim: this one lost it.
+  if (Status s = SetClaimPhase(pvc, "Lost"); !s.ok()) return s;
+  return ReconcileResult{};
+}
+
+Status VolumeBinder::Bind(JsonDoc& pv, JsonDoc& pvc) {
+  const std::string pv_name = NameOf(pv);
+  const std::string ns = NamespaceOf(pvc);
+  const std::string pvc_uid = Str(Find(pvc, {"metadata", "uid"}));
+  // 1. The volume points at the claim.
+  const Json* ref = Find(pv, {"spec", "claimRef"});
+  if (!IsVolumeBoundToClaim(pv, pvc) || Str(Member(*ref, "uid")).empty()) {
+    auto& a = pv.GetAllocator();
+    Json& spec = EnsureObject(pv, "spec", a);
+    const bool had_ref = Member(spec, "claimRef") != nullptr;
+    Json claim_ref(rapidjson::kObjectType);
+    SetString(claim_ref, "kind", "PersistentVolumeClaim", a);
+    SetString(claim_ref, "namespace", ns, a);
+    SetString(claim_ref, "name", NameOf(pvc), a);
+    SetString(claim_ref, "uid", pvc_uid, a);
+    SetString(claim_ref, "apiVersion", "v1", a);
+    SetString(claim_ref, "resourceVersion",
+              Str(Find(pvc, {"metadata", "resourceVersion"})), a);
+    SetMember(spec, "claimRef", std::move(claim_ref), a);
+    if (!had_ref) SetAnnotation(pv, kBoundByControllerAnnotation, "yes");
+    auto updated = Parsed(client_.Update(kVolumes, "", ToJson(pv)));
+    if (!updated.ok()) return updated.status();
+    pv = std::move(updated).value();
+  }
+  if (Str(Find(pv, {"status", "phase"})) != "Bound") {
+    if (Status s = SetVolumePhase(pv, "Bound"); !s.ok()) return s;
+  }
+  // 2. The claim points at the volume.
+  bool changed = false;
+  if (Str(Find(pvc, {"spec", "volumeName"})) != pv_name) {
+    auto& a = pvc.GetAllocator();
+    SetString(EnsureObject(pvc, "spec", a), "volumeName", pv_name, a);
+    SetAnnotation(pvc, kBoundByControllerAnnotation, "yes");
+    changed = true;
+  }
+  if (Annotation(pvc, kBindCompletedAnnotation) != "yes") {
+    SetAnnotation(pvc, kBindCompletedAnnotation, "yes");
+    changed = true;
+  }
+  if (changed) {
+    auto updated = Parsed(client_.Update(kClaims, ns, ToJson(pvc)));
+    if (!updated.ok()) return updated.status();
+    pvc = std::move(updated).value();
+  }
+  // 3. The claim's status says what it got.
+  const Json* modes = Find(pv, {"spec", "accessModes"});
+  const Json* capacity = Find(pv, {"spec", "capacity"});
+  if (Str(Find(pvc, {"status", "phase"})) == "Bound" &&
+      SameMember(Find(pvc, {"status", "accessModes"}), modes) &&
+      SameMember(Find(pvc, {"status", "capacity"}), capacity)) {
+    return {};
+  }
+  auto& a = pvc.GetAllocator();
+  Json& status = EnsureObject(pvc, "status", a);
+  SetString(status, "phase", "Bound", a);
+  if (modes) SetMember(status, "accessModes", Json(*modes, a), a);
+  if (capacity) SetMember(status, "capacity", Json(*capacity, a), a);
+  auto updated = Parsed(client_.Update(kClaims, ns, ToJson(pvc), "status"));
+  if (!updated.ok()) return updated.status();
+  pvc = std::move(updated).value();
+  return {};
+}
+
+Status VolumeBinder::SetClaimPhase(JsonDoc& pvc, const std::string& phase) {
+  if (Str(Find(pvc, {"status", "phase"})) == phase) return {};
+  auto& a = pvc.GetAllocator();
+  SetString(EnsureObject(pvc, "status", a), "phase", phase, a);
+  auto updated =
+      Parsed(client_.Update(kClaims, NamespaceOf(pvc), ToJson(pvc), "status"));
+  if (!updated.ok()) return updated.status();
+  pvc = std::move(updated).value();
+  return {};
+}
+
+Status VolumeBinder::SetVolumePhase(JsonDoc& pv, const std::string& phase,
+                                    const std::string& message) {
+  auto& a = pv.GetAllocator();
+  Json& status = EnsureObject(pv, "status", a);
+  if (Str(Member(status, "phase")) == phase &&
+      Str(Member(status, "message")) == message) {
+    return {};
+  }
+  if (Str(Member(status, "phase")) != phase) {
+    SetString(status, "lastPhaseTransitionTime", NowRfc3339(), a);
+  }
+  SetString(status, "phase", phase, a);
+  if (message.empty()) {
+    status.RemoveMember("message");
+  } else {
+    SetString(status, "message", message, a);
+  }
+  auto updated = Parsed(client_.Update(kVolumes, "", ToJson(pv), "status"));
+  if (!updated.ok()) return updated.status();
+  pv = std::move(updated).value();
+  return {};
+}
+
+StatusOr<ReconcileResult> VolumeBinder::SyncVolumesOfClaim(
+    const std::string& ns, const std::string& name) {
+  auto list = Parsed(client_.List(kVolumes, ""));
+  if (!list.ok()) return list.status();
+  const Json* items = Member(*list, "items");
+  if (!items || !items->IsArray()) return ReconcileResult{};
+  for (const auto& pv : items->GetArray()) {
+    const Json* ref = Find(pv, {"spec", "claimRef"});
+    if (!ref || Str(Member(*ref, "namespace")) != ns ||
+        Str(Member(*ref, "name")) != name) {
+      continue;
+    }
+    auto r = SyncVolumeLocked(NameOf(pv));
+    if (!r.ok()) return r.status();
+  }
+  return ReconcileResult{};
+}
+
+StatusOr<ReconcileResult> VolumeBinder::SyncVolume(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return SyncVolumeLocked(name);
+}
+
+StatusOr<ReconcileResult> VolumeBinder::SyncVolumeLocked(
+    const std::string& name) {
+  auto pv = Parsed(client_.Get(kVolumes, "", name));
+  if (!pv.ok()) {
+    if (pv.status().IsNotFound()) return ReconcileResult{};
+    return pv.status();
+  }
+  const Json* ref = Find(*pv, {"spec", "claimRef"});
+  if (!ref || !ref->IsObject() || Str(Member(*ref, "uid")).empty()) {
+    // Free, or pre-bound by the user to a claim that has not bound yet.
+    if (Status s = SetVolumePhase(*pv, "Available"); !s.ok()) return s;
+    if (Status s = SyncPendingClaims(); !s.ok()) return s;
+    return ReconcileResult{};
+  }
+  const std::string claim_ns = Str(Member(*ref, "namespace"));
+  const std::string claim_name = Str(Member(*ref, "name"));
+  auto pvc = Parsed(client_.Get(kClaims, claim_ns, claim_name));
+  if (!pvc.ok() && !pvc.status().IsNotFound()) return pvc.status();
+  if (!pvc.ok() ||
+      Str(Find(*pvc, {"metadata", "uid"})) != Str(Member(*ref, "uid"))) {
+    // The claim is gone: reclaim the volume by its policy.
+    const std::string phase = Str(Find(*pv, {"status", "phase"}));
+    if (phase == "Released" || phase == "Failed") return ReconcileResult{};
+    const std::string policy =
+        Str(Find(*pv, {"spec", "persistentVolumeReclaimPolicy"}));
+    Status s;
+    if (policy == "Delete") {
+      s = SetVolumePhase(*pv, "Failed",
+                         "error getting deleter volume plugin for volume \"" +
+                             name + "\": no deletable volume plugin matched");
+    } else if (policy == "Recycle") {
+      s = SetVolumePhase(*pv, "Failed",
+                         "No recycler plugin found for the volume!");
+    } else {
+      s = SetVolumePhase(*pv, "Released");
+    }
+    if (!s.ok()) return s;
+    return ReconcileResult{};
+  }
+  const std::string claim_volume = Str(Find(*pvc, {"spec", "volumeName"}));
+  if (claim_volume.empty()) {
+    // Binding in progress (or the claim has not seen this volume yet).
+    return SyncClaimLocked(claim_ns, claim_name);
+  }
+  if (claim_volume == name) {
+    if (Status s = SetVolumePhase(*pv, "Bound"); !s.ok()) return s;
+    return ReconcileResult{};
+  }
+  // The claim is bound to another volume: free this one. A claimRef the
+  // user wrote keeps naming the claim, without its uid.
+  Json& spec = (*pv)["spec"];
+  if (Annotation(*pv, kBoundByControllerAnnotation) == "yes") {
+    spec.RemoveMember("claimRef");
+    if (Json* annotations = Find(*pv, {"metadata", "annotations"})) {
+      annotations->RemoveMember(kBoundByControllerAnnotation);
+    }
+  } else {
+    spec["claimRef"].RemoveMember("uid");
+  }
+  auto updated = Parsed(client_.Update(kVolumes, "", ToJson(*pv)));
+  if (!updated.ok()) return updated.status();
+  if (Status s = SetVolumePhase(*updated, "Available"); !s.ok()) return s;
+  return ReconcileResult{};
+}
+
+Status VolumeBinder::SyncPendingClaims() {
+  auto list = Parsed(client_.List(kClaims, ""));
+  if (!list.ok()) return list.status();
+  const Json* items = Member(*list, "items");
+  if (!items || !items->IsArray()) return {};
+  Status first;
+  for (const auto& pvc : items->GetArray()) {
+    if (Annotation(pvc, kBindCompletedAnnotation) == "yes") continue;
+    auto r = SyncClaimLocked(NamespaceOf(pvc), NameOf(pvc));
+    if (!r.ok() && first.ok()) first = r.status();
+  }
+  return first;
+}
+
+}  // namespace berth::storage
