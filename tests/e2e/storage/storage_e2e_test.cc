@@ -1,0 +1,305 @@
+// End-to-end: the real kubectl against a real `berth server` with the
+// storage plugin — the course's PersistentVolume and claim bind, claims
+// match volumes by class and size or stay Pending, a deleted claim leaves
+// its volume Released, bad input is refused with Kubernetes' messages, and
+// `kubectl get` shows kubectl's columns.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "tests/support/kubectl.h"
+#include "tests/support/process.h"
+
+namespace berth::testing {
+namespace {
+
+class StorageTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!HaveKubectl()) return;
+    dir_ = new TempDir();
+    std::filesystem::create_directories(dir_->path() + "/home");
+    server_ = new BerthServer(dir_->path() + "/data");
+    ASSERT_TRUE(server_->Start()) << server_->log();
+  }
+  static void TearDownTestSuite() {
+    if (server_) {
+      EXPECT_EQ(server_->Stop(), 0) << server_->log();
+      delete server_;
+      server_ = nullptr;
+    }
+    delete dir_;
+    dir_ = nullptr;
+  }
+  void SetUp() override {
+    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
+  }
+
+  static CommandResult Kubectl(const std::string& args,
+                               const std::string& input = "") {
+    return RunCommand("kubectl " + args,
+                      KubectlEnv(*server_, dir_->path() + "/home"), input);
+  }
+  // Waits (kubectl wait, 30 s at most) until `object`'s status.phase is
+  // `phase`.
+  static CommandResult WaitPhase(const std::string& object,
+                                 const std::string& phase) {
+    return Kubectl("wait --for=jsonpath={.status.phase}=" + phase + " " +
+                   object + " --timeout=30s");
+  }
+  static std::string Phase(const std::string& object) {
+    return Kubectl("get " + object + " -o jsonpath={.status.phase}").out;
+  }
+
+  static TempDir* dir_;
+  static BerthServer* server_;
+};
+
+TempDir* StorageTest::dir_ = nullptr;
+BerthServer* StorageTest::server_ = nullptr;
+
+// The documents of `file` whose kind is one of `kinds`, as one YAML stream.
+std::string DocumentsOfKind(const std::string& file,
+                            const std::vector<std::string>& kinds) {
+  std::ifstream in(file);
+  std::stringstream all;
+  all << in.rdbuf();
+  std::string text = all.str();
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find("\n---", start);
+    std::string doc = text.substr(
+        start, end == std::string::npos ? std::string::npos : end - start);
+    for (const auto& kind : kinds) {
+      if (doc.find("kind: " + kind + "\n") != std::string::npos) {
+        out += "---\n" + doc + "\n";
+      }
+    }
+    if (end == std::string::npos) break;
+    start = end + 4;
+  }
+  return out;
+}
+
+TEST_F(StorageTest, DefaultStorageClassIsShownAsDefault) {
+  auto sc = Kubectl("get sc");
+  EXPECT_OK(sc);
+  EXPECT_NE(sc.out.find("NAME                 PROVISIONER                    "
+                        "RECLAIMPOLICY   VOLUMEBINDINGMODE   "
+                        "ALLOWVOLUMEEXPANSION   AGE"),
+            std::string::npos)
+      << sc.out;
+  EXPECT_NE(sc.out.find("standard (default)   kubernetes.io/no-provisioner   "
+                        "Delete          Immediate           false"),
+            std::string::npos)
+      << sc.out;
+  auto explain = Kubectl("explain pvc.spec");
+  EXPECT_OK(explain);
+  EXPECT_NE(explain.out.find("volumeName"), std::string::npos) << explain.out;
+}
+
+TEST_F(StorageTest, SquashPostgresVolumeAndClaimBindByVolumeName) {
+  const std::string docs =
+      DocumentsOfKind(ExamplesDir() + "/squash-postgres.yaml",
+                      {"PersistentVolume", "PersistentVolumeClaim"});
+  ASSERT_NE(docs.find("volumeName: postgres-pv"), std::string::npos) << docs;
+  auto applied = Kubectl("apply -f -", docs);
+  EXPECT_OK(applied);
+  EXPECT_NE(applied.out.find("persistentvolume/postgres-pv created"),
+            std::string::npos)
+      << applied.out;
+  EXPECT_OK(WaitPhase("pvc/postgres-pvc", "Bound"));
+  EXPECT_OK(WaitPhase("pv/postgres-pv", "Bound"));
+  auto get = Kubectl("get pv,pvc");
+  EXPECT_OK(get);
+  EXPECT_NE(get.out.find("NAME                           CAPACITY   ACCESS "
+                         "MODES   RECLAIM POLICY   STATUS   CLAIM            "
+                         "      STORAGECLASS   VOLUMEATTRIBUTESCLASS   REASON "
+                         "  AGE"),
+            std::string::npos)
+      << get.out;
+  EXPECT_NE(get.out.find("persistentvolume/postgres-pv   2Gi        RWX      "
+                         "      Retain           Bound    "
+                         "default/postgres-pvc   standard       <unset>"),
+            std::string::npos)
+      << get.out;
+  EXPECT_NE(get.out.find("NAME                                 STATUS   "
+                         "VOLUME        CAPACITY   ACCESS MODES   "
+                         "STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE"),
+            std::string::npos)
+      << get.out;
+  EXPECT_NE(get.out.find("persistentvolumeclaim/postgres-pvc   Bound    "
+                         "postgres-pv   2Gi        RWX            standard  "
+                         "     <unset>"),
+            std::string::npos)
+      << get.out;
+  auto wide = Kubectl("get pvc postgres-pvc -o wide");
+  EXPECT_OK(wide);
+  EXPECT_NE(wide.out.find("VOLUMEMODE"), std::string::npos) << wide.out;
+  EXPECT_NE(wide.out.find("Filesystem"), std::string::npos) << wide.out;
+  // Applying again changes nothing.
+  auto again = Kubectl("apply -f -", docs);
+  EXPECT_OK(again);
+  EXPECT_EQ(again.out.find("configured"), std::string::npos) << again.out;
+  EXPECT_EQ(Kubectl("get pvc postgres-pvc -o 'jsonpath={.metadata.annotations."
+                    "pv\\.kubernetes\\.io/bind-completed}'")
+                .out,
+            "yes");
+}
+
+TEST_F(StorageTest, ClaimsMatchByClassAndSizeOrStayPending) {
+  auto applied = Kubectl("apply -f -", R"(
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: fast}
+provisioner: kubernetes.io/no-provisioner
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: fast-1g}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  storageClassName: fast
+  hostPath: {path: /tmp/fast-1g}
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: fast-5g}
+spec:
+  capacity: {storage: 5Gi}
+  accessModes: [ReadWriteOnce]
+  storageClassName: fast
+  hostPath: {path: /tmp/fast-5g}
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: fast-10g}
+spec:
+  capacity: {storage: 10Gi}
+  accessModes: [ReadWriteOnce]
+  storageClassName: fast
+  hostPath: {path: /tmp/fast-10g}
+)");
+  EXPECT_OK(applied);
+  for (const char* pv : {"pv/fast-1g", "pv/fast-5g", "pv/fast-10g"}) {
+    EXPECT_OK(WaitPhase(pv, "Available"));
+  }
+  auto claims = Kubectl("apply -f -", R"(
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: three-gigs, namespace: default}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: fast
+  resources: {requests: {storage: 3Gi}}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: too-big, namespace: default}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: fast
+  resources: {requests: {storage: 50Gi}}
+)");
+  EXPECT_OK(claims);
+  EXPECT_OK(WaitPhase("pvc/three-gigs", "Bound"));
+  EXPECT_EQ(Kubectl("get pvc three-gigs -o jsonpath={.spec.volumeName}").out,
+            "fast-5g");
+  EXPECT_EQ(Phase("pv/fast-5g"), "Bound");
+  EXPECT_EQ(Phase("pv/fast-1g"), "Available");
+  EXPECT_EQ(Phase("pvc/too-big"), "Pending");
+  auto get = Kubectl("get pvc too-big");
+  EXPECT_OK(get);
+  EXPECT_NE(get.out.find("too-big   Pending                                   "
+                         "   fast           <unset>"),
+            std::string::npos)
+      << get.out;
+
+  // Deleting the bound claim leaves the Retain volume Released.
+  EXPECT_OK(Kubectl("delete pvc three-gigs"));
+  EXPECT_OK(WaitPhase("pv/fast-5g", "Released"));
+  auto pv = Kubectl("get pv fast-5g");
+  EXPECT_OK(pv);
+  EXPECT_NE(pv.out.find("Released   default/three-gigs   fast"),
+            std::string::npos)
+      << pv.out;
+  // Freeing it by hand, as an administrator does, makes it Available.
+  EXPECT_OK(
+      Kubectl("patch pv fast-5g --type json -p "
+              "'[{\"op\":\"remove\",\"path\":\"/spec/claimRef\"}]'"));
+  EXPECT_OK(WaitPhase("pv/fast-5g", "Available"));
+}
+
+TEST_F(StorageTest, BadInputIsRefusedWithKubernetesMessages) {
+  auto pvc = Kubectl("apply -f -", R"(
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: bad-claim, namespace: default}
+spec:
+  accessModes: [ReadWriteSometimes]
+  resources: {requests: {storage: "0"}}
+)");
+  EXPECT_NE(pvc.exit_code, 0);
+  EXPECT_NE(pvc.err.find("The PersistentVolumeClaim \"bad-claim\" is invalid"),
+            std::string::npos)
+      << pvc.err;
+  EXPECT_NE(pvc.err.find("spec.accessModes: Unsupported value: "
+                         "\"ReadWriteSometimes\": supported values: "
+                         "\"ReadOnlyMany\", \"ReadWriteMany\", "
+                         "\"ReadWriteOnce\", \"ReadWriteOncePod\""),
+            std::string::npos)
+      << pvc.err;
+  EXPECT_NE(pvc.err.find("spec.resources[storage]: Invalid value: \"0\": "
+                         "must be greater than zero"),
+            std::string::npos)
+      << pvc.err;
+
+  auto pv = Kubectl("create -f - -v=6", R"(
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: bad-volume}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  hostPath: {path: /a}
+  nfs: {server: nfs.example, path: /b}
+)");
+  EXPECT_NE(pv.exit_code, 0);
+  EXPECT_NE(pv.err.find("persistentvolumes?fieldManager=kubectl-create&"
+                        "fieldValidation=Strict 422"),
+            std::string::npos)
+      << pv.err;
+  EXPECT_NE(pv.err.find("spec.nfs: Forbidden: may not specify more than 1 "
+                        "volume type"),
+            std::string::npos)
+      << pv.err;
+
+  // A claim's spec may not change once created.
+  EXPECT_OK(Kubectl("apply -f -", R"(
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: fixed, namespace: default}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+)"));
+  auto changed = Kubectl(
+      "patch pvc fixed --type merge -p "
+      "'{\"spec\":{\"accessModes\":[\"ReadWriteMany\"]}}'");
+  EXPECT_NE(changed.exit_code, 0);
+  EXPECT_NE(changed.err.find("spec: Forbidden: spec is immutable after "
+                             "creation"),
+            std::string::npos)
+      << changed.err;
+  // Without a class it got the default one.
+  EXPECT_EQ(Kubectl("get pvc fixed -o jsonpath={.spec.storageClassName}").out,
+            "standard");
+}
+
+}  // namespace
+}  // namespace berth::testing
