@@ -48,6 +48,10 @@ class ServerHost : public Host {
                                    : spdlog::level::err;
     spdlog::log(lvl, "plugin={} {}", plugin, message);
   }
+  // Events are dropped until the kernel has an event writer.
+  void RecordEvent(const std::string&, const ObjectReference&,
+                   const std::string&, const std::string&,
+                   const std::string&) override {}
   void set_client(Client* c) { client_.set_target(c); }
 
  private:
