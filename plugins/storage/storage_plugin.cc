@@ -39,7 +39,7 @@ class StoragePlugin : public Plugin {
         !s.ok()) {
       return s;
     }
-    auto binder = std::make_shared<VolumeBinder>(host.client());
+    auto binder = std::make_shared<VolumeBinder>(host);
     if (Status s =
             registrar.AddController(std::make_shared<ClaimBinder>(binder));
         !s.ok()) {

@@ -100,6 +100,7 @@ StatusOr<ReconcileResult> VolumeBinder::SyncUnboundClaim(JsonDoc& pvc) {
     const Json* best = FindBestVolume(pvc, volumes, *delay);
     if (!best) {
       if (Status s = SetClaimPhase(pvc, "Pending"); !s.ok()) return s;
+      if (Status s = ExplainPending(pvc, *delay); !s.ok()) return s;
       return ReconcileResult{*delay ? kWaitingResync : kPendingResync};
     }
     JsonDoc pv;
@@ -115,10 +116,16 @@ StatusOr<ReconcileResult> VolumeBinder::SyncUnboundClaim(JsonDoc& pvc) {
     return ReconcileResult{kPendingResync};
   }
   const bool claimed = Find(*pv, {"spec", "claimRef"}) != nullptr;
-  if ((!claimed && VolumeMismatch(*pv, pvc).empty()) ||
+  const std::string mismatch = claimed ? "" : VolumeMismatch(*pv, pvc);
+  if ((!claimed && mismatch.empty()) ||
       (claimed && IsVolumeBoundToClaim(*pv, pvc))) {
     if (Status s = Bind(*pv, pvc); !s.ok()) return s;
     return ReconcileResult{};
+  }
+  if (!mismatch.empty()) {
+    Event(
+        pvc, "Warning", "VolumeMismatch",
+        "Cannot bind to requested volume \"" + volume_name + "\": " + mismatch);
   }
   // Incompatible, or claimed by someone else: wait, as Kubernetes does.
   if (Status s = SetClaimPhase(pvc, "Pending"); !s.ok()) return s;
@@ -128,12 +135,22 @@ StatusOr<ReconcileResult> VolumeBinder::SyncUnboundClaim(JsonDoc& pvc) {
 StatusOr<ReconcileResult> VolumeBinder::SyncBoundClaim(JsonDoc& pvc) {
   const std::string volume_name = Str(Find(pvc, {"spec", "volumeName"}));
   if (volume_name.empty()) {
+    if (Str(Find(pvc, {"status", "phase"})) != "Lost") {
+      Event(pvc, "Warning", "ClaimLost",
+            "Bound claim has lost reference to PersistentVolume. Data on the "
+            "volume is lost!");
+    }
     if (Status s = SetClaimPhase(pvc, "Lost"); !s.ok()) return s;
     return ReconcileResult{};
   }
   auto pv = Parsed(client_.Get(kVolumes, "", volume_name));
   if (!pv.ok()) {
     if (!pv.status().IsNotFound()) return pv.status();
+    if (Str(Find(pvc, {"status", "phase"})) != "Lost") {
+      Event(pvc, "Warning", "ClaimLost",
+            "Bound claim has lost its PersistentVolume. Data on the volume "
+            "is lost!");
+    }
     if (Status s = SetClaimPhase(pvc, "Lost"); !s.ok()) return s;
     return ReconcileResult{};
   }
@@ -142,6 +159,11 @@ StatusOr<ReconcileResult> VolumeBinder::SyncBoundClaim(JsonDoc& pvc) {
     return ReconcileResult{};
   }
   // The volume belongs to another claim: this one lost it.
+  if (Str(Find(pvc, {"status", "phase"})) != "Lost") {
+    Event(pvc, "Warning", "ClaimMisbound",
+          "Two claims are bound to the same volume, this one is bound "
+          "incorrectly");
+  }
   if (Status s = SetClaimPhase(pvc, "Lost"); !s.ok()) return s;
   return ReconcileResult{};
 }
@@ -293,12 +315,15 @@ StatusOr<ReconcileResult> VolumeBinder::SyncVolumeLocked(
         Str(Find(*pv, {"spec", "persistentVolumeReclaimPolicy"}));
     Status s;
     if (policy == "Delete") {
-      s = SetVolumePhase(*pv, "Failed",
-                         "error getting deleter volume plugin for volume \"" +
-                             name + "\": no deletable volume plugin matched");
+      const std::string message =
+          "error getting deleter volume plugin for volume \"" + name +
+          "\": no deletable volume plugin matched";
+      Event(*pv, "Warning", "VolumeFailedDelete", message);
+      s = SetVolumePhase(*pv, "Failed", message);
     } else if (policy == "Recycle") {
-      s = SetVolumePhase(*pv, "Failed",
-                         "No recycler plugin found for the volume!");
+      const std::string message = "No recycler plugin found for the volume!";
+      Event(*pv, "Warning", "VolumeFailedRecycle", message);
+      s = SetVolumePhase(*pv, "Failed", message);
     } else {
       s = SetVolumePhase(*pv, "Released");
     }
@@ -329,6 +354,50 @@ StatusOr<ReconcileResult> VolumeBinder::SyncVolumeLocked(
   if (!updated.ok()) return updated.status();
   if (Status s = SetVolumePhase(*updated, "Available"); !s.ok()) return s;
   return ReconcileResult{};
+}
+
+Status VolumeBinder::ExplainPending(const Json& pvc, bool delay_binding) {
+  const std::string class_name = ClaimClass(pvc);
+  if (delay_binding) {
+    Event(pvc, "Normal", "WaitForFirstConsumer",
+          "waiting for first consumer to be created before binding");
+    return {};
+  }
+  if (class_name.empty()) {
+    Event(pvc, "Normal", "FailedBinding",
+          "no persistent volumes available for this claim and no storage "
+          "class is set");
+    return {};
+  }
+  // What provisionClaim says when no volume plugin of Berth provisions.
+  auto sc = Parsed(client_.Get(kClasses, "", class_name));
+  if (!sc.ok()) {
+    if (!sc.status().IsNotFound()) return sc.status();
+    Event(pvc, "Warning", "ProvisioningFailed",
+          "storageclass.storage.k8s.io \"" + class_name + "\" not found");
+    return {};
+  }
+  const std::string provisioner = Str(Member(*sc, "provisioner"));
+  if (provisioner.rfind("kubernetes.io/", 0) == 0) {
+    Event(pvc, "Warning", "ProvisioningFailed",
+          "no volume plugin matched name: " + provisioner);
+  } else {
+    Event(pvc, "Normal", "ExternalProvisioning",
+          "Waiting for a volume to be created either by the external "
+          "provisioner '" +
+              provisioner +
+              "' or manually by the system administrator. If volume "
+              "creation is delayed, please verify that the provisioner is "
+              "running and correctly registered.");
+  }
+  return {};
+}
+
+void VolumeBinder::Event(const Json& obj, const std::string& type,
+                         const std::string& reason,
+                         const std::string& message) {
+  host_.RecordEvent("persistentvolume-controller", ReferenceTo(obj), type,
+                    reason, message);
 }
 
 Status VolumeBinder::SyncPendingClaims() {

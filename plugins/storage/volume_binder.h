@@ -9,7 +9,8 @@
 // modes). A volume whose claim is gone becomes Released (Retain) or Failed
 // (Delete/Recycle: no volume plugin here can reclaim it); a volume whose
 // claimRef is removed becomes Available again. Claims left Pending are
-// looked at again when any volume changes and every kPendingResync.
+// looked at again when any volume changes and every kPendingResync, and
+// get Kubernetes' events saying why.
 // Dynamic provisioning is not done here.
 //
 // ClaimBinder and VolumeBinderController are the two controllers (keyed by
@@ -29,6 +30,7 @@
 
 #include "berth/client.h"
 #include "berth/controller.h"
+#include "berth/host.h"
 #include "berth/json.h"
 
 namespace berth::storage {
@@ -41,8 +43,9 @@ class VolumeBinder {
   // it when its pod is scheduled.
   static constexpr std::chrono::milliseconds kWaitingResync{1000};
 
-  // `client` must outlive the binder.
-  explicit VolumeBinder(Client& client) : client_(client) {}
+  // `host` must outlive the binder; events go out as
+  // "persistentvolume-controller", as in Kubernetes.
+  explicit VolumeBinder(Host& host) : client_(host.client()), host_(host) {}
 
   // Binds or re-checks the claim `ns`/`name`. Returns how soon to look
   // again (zero: only on the next event); client errors other than NotFound
@@ -71,8 +74,14 @@ class VolumeBinder {
   // True when the claim's class delays binding until a node is chosen.
   StatusOr<bool> DelaysBinding(const Json& pvc);
   Status SyncPendingClaims();
+  // Says why `pvc` stays Pending (FailedBinding, ProvisioningFailed,
+  // ExternalProvisioning, WaitForFirstConsumer), as Kubernetes does.
+  Status ExplainPending(const Json& pvc, bool delay_binding);
+  void Event(const Json& obj, const std::string& type,
+             const std::string& reason, const std::string& message);
 
   Client& client_;
+  Host& host_;
   std::mutex mu_;
 };
 

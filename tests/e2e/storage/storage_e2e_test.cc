@@ -4,6 +4,7 @@
 // its volume Released, bad input is refused with Kubernetes' messages, and
 // `kubectl get` shows kubectl's columns.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -219,6 +220,20 @@ spec:
                          "   fast           <unset>"),
             std::string::npos)
       << get.out;
+
+  // The claim says why it waits, as kube-controller-manager does.
+  std::string described;
+  for (int i = 0; i < 50; ++i) {
+    described = Kubectl("describe pvc too-big").out;
+    if (described.find("ProvisioningFailed") != std::string::npos) break;
+    usleep(100 * 1000);
+  }
+  EXPECT_NE(described.find("Warning  ProvisioningFailed"), std::string::npos)
+      << described;
+  EXPECT_NE(described.find("persistentvolume-controller  no volume plugin "
+                           "matched name: kubernetes.io/no-provisioner"),
+            std::string::npos)
+      << described;
 
   // Deleting the bound claim leaves the Retain volume Released.
   EXPECT_OK(Kubectl("delete pvc three-gigs"));

@@ -1,6 +1,6 @@
 // An in-memory Client for the storage plugin tests: objects keyed by
 // "resource/namespace/name", Update replacing the whole object (a status
-// update too), Delete removing it.
+// update too), Delete removing it; and a Host around it that keeps events.
 #ifndef BERTH_TESTS_UNIT_STORAGE_FAKE_CLIENT_H_
 #define BERTH_TESTS_UNIT_STORAGE_FAKE_CLIENT_H_
 
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "berth/client.h"
+#include "berth/host.h"
 #include "berth/json.h"
 
 namespace berth::storage {
@@ -60,8 +61,15 @@ class FakeClient : public Client {
                                    const std::string&) override {
     return Status::Internal("unused");
   }
+  StatusOr<std::string> CreateSubresource(const ResourceRef&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&) override {
+    return Status::Internal("unused");
+  }
   Status Delete(const ResourceRef& r, const std::string& ns,
-                const std::string& name) override {
+                const std::string& name, const DeleteOptions&) override {
     if (!objects.erase(r.resource + "/" + ns + "/" + name)) {
       return Status::NotFound(name);
     }
@@ -75,6 +83,23 @@ class FakeClient : public Client {
 
   std::map<std::string, std::string> objects;
   std::vector<std::string> writes;
+};
+
+// A Host over a FakeClient that keeps the events recorded, each as
+// "Type Reason namespace/name: message".
+class FakeHost : public Host {
+ public:
+  Client& client() override { return client_; }
+  void Log(int, const std::string&, const std::string&) override {}
+  void RecordEvent(const std::string&, const ObjectReference& regarding,
+                   const std::string& type, const std::string& reason,
+                   const std::string& message) override {
+    events.push_back(type + " " + reason + " " + regarding.ns + "/" +
+                     regarding.name + ": " + message);
+  }
+
+  FakeClient client_;
+  std::vector<std::string> events;
 };
 
 }  // namespace berth::storage

@@ -2,12 +2,15 @@
 // look like after each reconcile.
 #include "volume_binder.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "fake_client.h"
 
 namespace berth::storage {
 namespace {
+
+using ::testing::ElementsAre;
 
 std::string Volume(const std::string& name, const std::string& size,
                    const std::string& cls, const std::string& policy = "Retain",
@@ -87,8 +90,9 @@ class VolumeBinderTest : public ::testing::Test {
               "yes");
   }
 
-  FakeClient client_;
-  VolumeBinder binder_{client_};
+  FakeHost host_;
+  FakeClient& client_ = host_.client_;
+  VolumeBinder binder_{host_};
 };
 
 TEST_F(VolumeBinderTest, ClaimNamingAVolumeBindsToIt) {
@@ -117,12 +121,19 @@ TEST_F(VolumeBinderTest, IncompatibleNamedVolumeLeavesClaimPending) {
   EXPECT_GT(SyncClaim("c").count(), 0);
   EXPECT_EQ(GetString(Pvc("c"), {"status", "phase"}), "Pending");
   EXPECT_FALSE(Find(Pv("named"), {"spec", "claimRef"}));
+  EXPECT_THAT(host_.events,
+              ElementsAre("Warning VolumeMismatch ns/c: Cannot bind to "
+                          "requested volume \"named\": requested PV is too "
+                          "small"));
 }
 
 TEST_F(VolumeBinderTest, ClaimGetsSmallestMatchAndWaitsWhenNone) {
   AddClaim(Claim("c", "3Gi", "fast"));
   EXPECT_GT(SyncClaim("c").count(), 0);
   EXPECT_EQ(GetString(Pvc("c"), {"status", "phase"}), "Pending");
+  EXPECT_THAT(host_.events,
+              ElementsAre("Warning ProvisioningFailed ns/c: "
+                          "storageclass.storage.k8s.io \"fast\" not found"));
   // Volumes are Available once the binder has seen them; the last one
   // seen offers itself to the waiting claim.
   AddVolume(Volume("too-small", "1Gi", "fast"));
@@ -157,6 +168,10 @@ TEST_F(VolumeBinderTest, DeletedClaimReleasesRetainAndFailsDelete) {
   EXPECT_EQ(GetString(Pv("keep"), {"status", "phase"}), "Released");
   EXPECT_EQ(GetString(Pv("keep"), {"spec", "claimRef", "name"}), "a");
   EXPECT_EQ(GetString(Pv("drop"), {"status", "phase"}), "Failed");
+  EXPECT_THAT(host_.events,
+              ElementsAre("Warning VolumeFailedDelete /drop: error getting "
+                          "deleter volume plugin for volume \"drop\": no "
+                          "deletable volume plugin matched"));
   // A new claim of the same name does not get the released volume back.
   std::string again = Claim("a", "1Gi", "fast");
   again.replace(again.find("uid-a"), 5, "uid-a2");
@@ -179,6 +194,9 @@ TEST_F(VolumeBinderTest, WaitForFirstConsumerWaitsForSelectedNode) {
   AddClaim(Claim("c", "1Gi", "local"));
   EXPECT_EQ(SyncClaim("c"), VolumeBinder::kWaitingResync);
   EXPECT_EQ(GetString(Pvc("c"), {"status", "phase"}), "Pending");
+  EXPECT_THAT(host_.events,
+              ElementsAre("Normal WaitForFirstConsumer ns/c: waiting for "
+                          "first consumer to be created before binding"));
   AddClaim(Claim("c", "1Gi", "local", "",
                  R"({"volume.kubernetes.io/selected-node":"node-1"})"));
   SyncClaim("c");
@@ -192,6 +210,9 @@ TEST_F(VolumeBinderTest, BoundClaimWhoseVolumeVanishedIsLost) {
   client_.objects.erase("persistentvolumes//v");
   SyncClaim("c");
   EXPECT_EQ(GetString(Pvc("c"), {"status", "phase"}), "Lost");
+  EXPECT_THAT(host_.events,
+              ElementsAre("Warning ClaimLost ns/c: Bound claim has lost its "
+                          "PersistentVolume. Data on the volume is lost!"));
 }
 
 }  // namespace
