@@ -15,6 +15,8 @@ using core::Str;
 const ResourceRef kVolumes{"", "v1", "persistentvolumes"};
 const ResourceRef kClaims{"", "v1", "persistentvolumeclaims"};
 const ResourceRef kClasses{"storage.k8s.io", "v1", "storageclasses"};
+const ResourceRef kPods{"", "v1", "pods"};
+const ResourceRef kNodes{"", "v1", "nodes"};
 
 StatusOr<JsonDoc> Parsed(StatusOr<std::string> text) {
   if (!text.ok()) return text.status();
@@ -74,7 +76,7 @@ StatusOr<ReconcileResult> VolumeBinder::SyncClaimLocked(
   return SyncUnboundClaim(*pvc);
 }
 
-StatusOr<bool> VolumeBinder::DelaysBinding(const Json& pvc) {
+StatusOr<bool> VolumeBinder::DelaysBinding(JsonDoc& pvc) {
   const std::string class_name = ClaimClass(pvc);
   if (class_name.empty()) return false;
   if (!Annotation(pvc, kSelectedNodeAnnotation).empty()) return false;
@@ -83,7 +85,54 @@ StatusOr<bool> VolumeBinder::DelaysBinding(const Json& pvc) {
     if (sc.status().IsNotFound()) return false;
     return sc.status();
   }
-  return Str(Member(*sc, "volumeBindingMode")) == "WaitForFirstConsumer";
+  if (Str(Member(*sc, "volumeBindingMode")) != "WaitForFirstConsumer") {
+    return false;
+  }
+  // The first consumer: a scheduled pod using the claim. Its node is
+  // written where kube-scheduler writes it, for provisioners to read too.
+  auto node = ConsumerNode(pvc);
+  if (!node.ok()) return node.status();
+  if (node->empty()) return true;
+  SetAnnotation(pvc, kSelectedNodeAnnotation, *node);
+  auto updated = Parsed(client_.Update(kClaims, NamespaceOf(pvc), ToJson(pvc)));
+  if (!updated.ok()) return updated.status();
+  pvc = std::move(updated).value();
+  return false;
+}
+
+StatusOr<std::string> VolumeBinder::ConsumerNode(const Json& pvc) {
+  auto pods = Parsed(client_.List(kPods, NamespaceOf(pvc)));
+  if (!pods.ok()) return pods.status();
+  const Json* items = Member(*pods, "items");
+  if (!items || !items->IsArray()) return std::string();
+  const std::string claim = NameOf(pvc);
+  for (const auto& pod : items->GetArray()) {
+    const std::string node = Str(Find(pod, {"spec", "nodeName"}));
+    if (node.empty() || Find(pod, {"metadata", "deletionTimestamp"})) continue;
+    const Json* volumes = Find(pod, {"spec", "volumes"});
+    if (!volumes || !volumes->IsArray()) continue;
+    for (const auto& v : volumes->GetArray()) {
+      if (Str(Find(v, {"persistentVolumeClaim", "claimName"})) == claim) {
+        return node;
+      }
+    }
+  }
+  return std::string();
+}
+
+StatusOr<JsonDoc> VolumeBinder::SelectedNode(const Json& pvc) {
+  const std::string name = Annotation(pvc, kSelectedNodeAnnotation);
+  if (name.empty()) return JsonDoc();
+  auto node = Parsed(client_.Get(kNodes, "", name));
+  if (!node.ok() && node.status().IsNotFound()) {
+    // Judge volumes by the name alone.
+    JsonDoc d;
+    d.SetObject();
+    SetString(EnsureObject(d, "metadata", d.GetAllocator()), "name", name,
+              d.GetAllocator());
+    return d;
+  }
+  return node;
 }
 
 StatusOr<ReconcileResult> VolumeBinder::SyncUnboundClaim(JsonDoc& pvc) {
@@ -97,7 +146,10 @@ StatusOr<ReconcileResult> VolumeBinder::SyncUnboundClaim(JsonDoc& pvc) {
     if (const Json* items = Member(*list, "items"); items && items->IsArray()) {
       for (const auto& pv : items->GetArray()) volumes.push_back(&pv);
     }
-    const Json* best = FindBestVolume(pvc, volumes, *delay);
+    auto node = SelectedNode(pvc);
+    if (!node.ok()) return node.status();
+    const Json* best = FindBestVolume(pvc, volumes, *delay,
+                                      node->IsObject() ? &*node : nullptr);
     if (!best) {
       if (Status s = SetClaimPhase(pvc, "Pending"); !s.ok()) return s;
       if (Status s = ExplainPending(pvc, *delay); !s.ok()) return s;
@@ -195,6 +247,7 @@ Status VolumeBinder::Bind(JsonDoc& pv, JsonDoc& pvc) {
   if (Str(Find(pv, {"status", "phase"})) != "Bound") {
     if (Status s = SetVolumePhase(pv, "Bound"); !s.ok()) return s;
   }
+  explained_.erase(Str(Find(pvc, {"metadata", "uid"})));
   // 2. The claim points at the volume.
   bool changed = false;
   if (Str(Find(pvc, {"spec", "volumeName"})) != pv_name) {
@@ -359,38 +412,56 @@ StatusOr<ReconcileResult> VolumeBinder::SyncVolumeLocked(
 Status VolumeBinder::ExplainPending(const Json& pvc, bool delay_binding) {
   const std::string class_name = ClaimClass(pvc);
   if (delay_binding) {
-    Event(pvc, "Normal", "WaitForFirstConsumer",
-          "waiting for first consumer to be created before binding");
+    ExplainOnce(pvc, "Normal", "WaitForFirstConsumer",
+                "waiting for first consumer to be created before binding");
     return {};
   }
   if (class_name.empty()) {
-    Event(pvc, "Normal", "FailedBinding",
-          "no persistent volumes available for this claim and no storage "
-          "class is set");
+    ExplainOnce(pvc, "Normal", "FailedBinding",
+                "no persistent volumes available for this claim and no storage "
+                "class is set");
     return {};
   }
   // What provisionClaim says when no volume plugin of Berth provisions.
   auto sc = Parsed(client_.Get(kClasses, "", class_name));
   if (!sc.ok()) {
     if (!sc.status().IsNotFound()) return sc.status();
-    Event(pvc, "Warning", "ProvisioningFailed",
-          "storageclass.storage.k8s.io \"" + class_name + "\" not found");
+    ExplainOnce(pvc, "Warning", "ProvisioningFailed",
+                "storageclass.storage.k8s.io \"" + class_name + "\" not found");
     return {};
   }
   const std::string provisioner = Str(Member(*sc, "provisioner"));
   if (provisioner.rfind("kubernetes.io/", 0) == 0) {
-    Event(pvc, "Warning", "ProvisioningFailed",
-          "no volume plugin matched name: " + provisioner);
+    ExplainOnce(pvc, "Warning", "ProvisioningFailed",
+                "no volume plugin matched name: " + provisioner);
   } else {
-    Event(pvc, "Normal", "ExternalProvisioning",
-          "Waiting for a volume to be created either by the external "
-          "provisioner '" +
-              provisioner +
-              "' or manually by the system administrator. If volume "
-              "creation is delayed, please verify that the provisioner is "
-              "running and correctly registered.");
+    ExplainOnce(
+        pvc, "Normal", "ExternalProvisioning",
+        "Waiting for a volume to be created either by the external "
+        "provisioner '" +
+            provisioner +
+            "' or manually by the system administrator. If volume "
+            "creation is delayed, please verify that the provisioner is "
+            "running and correctly registered.");
   }
   return {};
+}
+
+void VolumeBinder::ExplainOnce(const Json& pvc, const std::string& type,
+                               const std::string& reason,
+                               const std::string& message) {
+  const auto now = std::chrono::steady_clock::now();
+  // Claims deleted while Pending leave entries behind; drop the stale ones
+  // now and then.
+  if (explained_.size() > 1024) {
+    std::erase_if(explained_, [&](const auto& e) {
+      return now - e.second.second >= kPendingResync;
+    });
+  }
+  auto& last = explained_[Str(Find(pvc, {"metadata", "uid"}))];
+  if (last.first == reason && now - last.second < kPendingResync) return;
+  last = {reason, now};
+  Event(pvc, type, reason, message);
 }
 
 void VolumeBinder::Event(const Json& obj, const std::string& type,

@@ -3,8 +3,9 @@
 // volume is free and compatible; a claim without one gets the best
 // Available volume (see volume_matching.h); a claim whose StorageClass is
 // WaitForFirstConsumer waits until it carries the
-// volume.kubernetes.io/selected-node annotation. Binding writes the
-// volume's claimRef and phase Bound, then the claim's volumeName,
+// volume.kubernetes.io/selected-node annotation or a scheduled pod uses it,
+// and then only takes a volume whose nodeAffinity admits that node. Binding
+// writes the volume's claimRef and phase Bound, then the claim's volumeName,
 // pv.kubernetes.io/bind-completed and status (Bound, capacity, access
 // modes). A volume whose claim is gone becomes Released (Retain) or Failed
 // (Delete/Recycle: no volume plugin here can reclaim it); a volume whose
@@ -24,9 +25,11 @@
 #define BERTH_PLUGINS_STORAGE_VOLUME_BINDER_H_
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "berth/client.h"
 #include "berth/controller.h"
@@ -71,8 +74,15 @@ class VolumeBinder {
   Status SetClaimPhase(JsonDoc& pvc, const std::string& phase);
   Status SetVolumePhase(JsonDoc& pv, const std::string& phase,
                         const std::string& message = "");
-  // True when the claim's class delays binding until a node is chosen.
-  StatusOr<bool> DelaysBinding(const Json& pvc);
+  // True when the claim's class delays binding until a node is chosen and
+  // none is: no selected-node annotation and no scheduled pod using the
+  // claim (whose node is then written into the annotation).
+  StatusOr<bool> DelaysBinding(JsonDoc& pvc);
+  // The node of a scheduled, not terminating pod using `pvc`, or "".
+  StatusOr<std::string> ConsumerNode(const Json& pvc);
+  // The Node named by the selected-node annotation (only its name when it
+  // does not exist); a null document when the claim has none.
+  StatusOr<JsonDoc> SelectedNode(const Json& pvc);
   Status SyncPendingClaims();
   // Says why `pvc` stays Pending (FailedBinding, ProvisioningFailed,
   // ExternalProvisioning, WaitForFirstConsumer), as Kubernetes does.
@@ -80,8 +90,18 @@ class VolumeBinder {
   void Event(const Json& obj, const std::string& type,
              const std::string& reason, const std::string& message);
 
+  // Records a Pending claim's event unless the same one was recorded for
+  // it less than kPendingResync ago (WaitForFirstConsumer claims are looked
+  // at every second).
+  void ExplainOnce(const Json& pvc, const std::string& type,
+                   const std::string& reason, const std::string& message);
+
   Client& client_;
   Host& host_;
+  // Claim uid -> the last explaining reason and when it was recorded.
+  std::map<std::string,
+           std::pair<std::string, std::chrono::steady_clock::time_point>>
+      explained_;
   std::mutex mu_;
 };
 

@@ -1,8 +1,10 @@
 #include "volume_matching.h"
 
 #include <algorithm>
+#include <exception>
 #include <map>
 #include <optional>
+#include <string>
 
 #include "storage_fields.h"
 #include "validation.h"
@@ -58,9 +60,79 @@ bool IsVolumeBoundToClaim(const Json& pv, const Json& pvc) {
   return uid.empty() || uid == Str(Find(pvc, {"metadata", "uid"}));
 }
 
+namespace {
+
+bool RequirementMatches(const Json& req, const std::string* value) {
+  const std::string op = Str(Member(req, "operator"));
+  const Json* values = Member(req, "values");
+  auto in_values = [&] {
+    if (!value || !values || !values->IsArray()) return false;
+    for (const auto& v : values->GetArray()) {
+      if (Str(&v) == *value) return true;
+    }
+    return false;
+  };
+  if (op == "In") return in_values();
+  if (op == "NotIn") return !in_values();
+  if (op == "Exists") return value != nullptr;
+  if (op == "DoesNotExist") return value == nullptr;
+  if (op == "Gt" || op == "Lt") {
+    if (!value || !values || !values->IsArray() || values->Size() != 1) {
+      return false;
+    }
+    try {
+      const long long have = std::stoll(*value);
+      const long long bound = std::stoll(Str(&(*values)[0]));
+      return op == "Gt" ? have > bound : have < bound;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+  return false;
+}
+
+bool TermMatches(const Json& term, const Json& node) {
+  const Json* labels = Find(node, {"metadata", "labels"});
+  bool any = false;
+  if (const Json* exprs = Member(term, "matchExpressions");
+      exprs && exprs->IsArray()) {
+    for (const auto& e : exprs->GetArray()) {
+      any = true;
+      const Json* v = labels && labels->IsObject()
+                          ? Member(*labels, Str(Member(e, "key")))
+                          : nullptr;
+      std::string value = v ? Str(v) : "";
+      if (!RequirementMatches(e, v ? &value : nullptr)) return false;
+    }
+  }
+  if (const Json* fields = Member(term, "matchFields");
+      fields && fields->IsArray()) {
+    for (const auto& f : fields->GetArray()) {
+      any = true;
+      std::string name = Str(Find(node, {"metadata", "name"}));
+      const bool known = Str(Member(f, "key")) == "metadata.name";
+      if (!RequirementMatches(f, known ? &name : nullptr)) return false;
+    }
+  }
+  // An empty term matches nothing, as in Kubernetes.
+  return any;
+}
+
+}  // namespace
+
+bool VolumeNodeAffinityMatches(const Json& pv, const Json& node) {
+  const Json* terms =
+      Find(pv, {"spec", "nodeAffinity", "required", "nodeSelectorTerms"});
+  if (!terms || !terms->IsArray()) return true;
+  for (const auto& term : terms->GetArray()) {
+    if (TermMatches(term, node)) return true;
+  }
+  return false;
+}
+
 const Json* FindBestVolume(const Json& pvc,
                            const std::vector<const Json*>& volumes,
-                           bool delay_binding) {
+                           bool delay_binding, const Json* node) {
   const long double requested = RequestedSize(pvc).value_or(0);
   const std::string claim_class = ClaimClass(pvc);
   const Json* selector = Find(pvc, {"spec", "selector"});
@@ -74,6 +146,7 @@ const Json* FindBestVolume(const Json& pvc,
     if (VolumeModeOf(*pv) != VolumeModeOf(pvc)) continue;
     if (Find(*pv, {"metadata", "deletionTimestamp"})) continue;
     if (!HasAllModes(*pv, pvc)) continue;
+    if (node && !VolumeNodeAffinityMatches(*pv, *node)) continue;
     if (IsVolumeBoundToClaim(*pv, pvc)) return pv;
     if (delay_binding) continue;
     if (Str(Find(*pv, {"status", "phase"})) != "Available") continue;

@@ -29,10 +29,18 @@ bool IsVolumeBoundToClaim(const Json& pv, const Json& pvc);
 
 // The volume `pvc` should bind to, or nullptr. A volume already pre-bound
 // to the claim wins; with `delay_binding` (WaitForFirstConsumer and no
-// node chosen yet) only such a pre-bound volume is returned.
+// node chosen yet) only such a pre-bound volume is returned. With `node`
+// (the Node chosen for the claim's first consumer), volumes whose
+// spec.nodeAffinity does not admit it are skipped.
 const Json* FindBestVolume(const Json& pvc,
                            const std::vector<const Json*>& volumes,
-                           bool delay_binding);
+                           bool delay_binding, const Json* node = nullptr);
+
+// True when the Node `node` satisfies the volume's
+// spec.nodeAffinity.required (a NodeSelector: terms ORed, their
+// matchExpressions on labels and matchFields on metadata.name ANDed); true
+// when the volume has none.
+bool VolumeNodeAffinityMatches(const Json& pv, const Json& node);
 
 }  // namespace berth::storage
 

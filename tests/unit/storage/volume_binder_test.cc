@@ -203,6 +203,39 @@ TEST_F(VolumeBinderTest, WaitForFirstConsumerWaitsForSelectedNode) {
   ExpectBound("v", "c", "1Gi");
 }
 
+TEST_F(VolumeBinderTest, WaitForFirstConsumerBindsOnceAPodIsScheduled) {
+  client_.objects["storageclasses//local"] =
+      R"({"metadata":{"name":"local"},"provisioner":"kubernetes.io/no-provisioner",)"
+      R"("volumeBindingMode":"WaitForFirstConsumer"})";
+  // The smaller volume lives on node-2 only; the pod lands on node-1.
+  std::string pinned =
+      Volume("on-node-2", "1Gi", "local", "Retain", "Available");
+  pinned.replace(pinned.find(R"("hostPath")"), 0,
+                 R"("nodeAffinity":{"required":{"nodeSelectorTerms":[{)"
+                 R"("matchExpressions":[{"key":"kubernetes.io/hostname",)"
+                 R"("operator":"In","values":["node-2"]}]}]}},)");
+  AddVolume(pinned);
+  AddVolume(Volume("anywhere", "5Gi", "local", "Retain", "Available"));
+  client_.objects["nodes//node-1"] =
+      R"({"metadata":{"name":"node-1","labels":{"kubernetes.io/hostname":"node-1"}}})";
+  AddClaim(Claim("data", "1Gi", "local"));
+  const std::string pod =
+      R"({"metadata":{"name":"db-0","namespace":"ns"},"spec":{)"
+      R"("volumes":[{"name":"d","persistentVolumeClaim":{"claimName":"data"}}],)"
+      R"("containers":[{"name":"c","image":"i"}]}})";
+  client_.objects["pods/ns/db-0"] = pod;
+  // Not scheduled yet: the claim waits.
+  EXPECT_EQ(SyncClaim("data"), VolumeBinder::kWaitingResync);
+  JsonDoc scheduled = ParseJson(pod).value();
+  SetString(scheduled["spec"], "nodeName", "node-1", scheduled.GetAllocator());
+  client_.objects["pods/ns/db-0"] = ToJson(scheduled);
+  EXPECT_EQ(SyncClaim("data").count(), 0);
+  ExpectBound("anywhere", "data", "5Gi");
+  EXPECT_EQ(GetString(Pvc("data"), {"metadata", "annotations",
+                                    "volume.kubernetes.io/selected-node"}),
+            "node-1");
+}
+
 TEST_F(VolumeBinderTest, BoundClaimWhoseVolumeVanishedIsLost) {
   AddVolume(Volume("v", "1Gi", "fast"));
   AddClaim(Claim("c", "1Gi", "fast", R"(,"volumeName":"v")"));

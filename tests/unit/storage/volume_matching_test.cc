@@ -100,6 +100,25 @@ TEST(FindBestVolume, WaitForFirstConsumerTakesOnlyAPreBoundVolume) {
   EXPECT_EQ(Pick(volumes, Claim("1Gi", R"(["ReadWriteOnce"])")), "mine");
 }
 
+TEST(VolumeNodeAffinityMatches, TermsOrExpressionsAnd) {
+  JsonDoc pv = Parse(R"({"spec":{"nodeAffinity":{"required":{
+    "nodeSelectorTerms":[
+      {"matchExpressions":[{"key":"zone","operator":"In","values":["a"]},
+                           {"key":"disk","operator":"Exists"}]},
+      {"matchFields":[{"key":"metadata.name","operator":"In",
+                       "values":["special"]}]}]}}}})");
+  EXPECT_TRUE(VolumeNodeAffinityMatches(
+      pv,
+      Parse(
+          R"({"metadata":{"name":"n","labels":{"zone":"a","disk":"ssd"}}})")));
+  EXPECT_FALSE(VolumeNodeAffinityMatches(
+      pv, Parse(R"({"metadata":{"name":"n","labels":{"zone":"a"}}})")));
+  EXPECT_TRUE(VolumeNodeAffinityMatches(
+      pv, Parse(R"({"metadata":{"name":"special"}})")));
+  EXPECT_TRUE(VolumeNodeAffinityMatches(Parse(R"({"spec":{}})"),
+                                        Parse(R"({"metadata":{"name":"n"}})")));
+}
+
 TEST(VolumeMismatch, SaysWhyANamedVolumeCannotServe) {
   JsonDoc pv = Parse(Volume("v", "2Gi", R"(["ReadWriteMany"])"));
   EXPECT_EQ(VolumeMismatch(pv, Parse(Claim("2Gi", R"(["ReadWriteMany"])"))),
