@@ -1,11 +1,12 @@
 // Registration of the storage plugin: PersistentVolume,
-// PersistentVolumeClaim and StorageClass, the DefaultStorageClass
-// admission and the static volume binder. The logic lives in the
-// berth_storage_kinds library.
+// PersistentVolumeClaim and StorageClass, the DefaultStorageClass and
+// StorageObjectInUseProtection admissions and the static volume binder. The
+// logic lives in the berth_storage_kinds library.
 #include <memory>
 
 #include "berth/plugin.h"
 #include "default_storage_class.h"
+#include "in_use_protection.h"
 #include "persistent_volume_claim_kind.h"
 #include "persistent_volume_kind.h"
 #include "storage_class_kind.h"
@@ -36,6 +37,10 @@ class StoragePlugin : public Plugin {
     }
     if (Status s = registrar.AddAdmission(
             std::make_shared<DefaultStorageClass>(&host.client()));
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = registrar.AddAdmission(std::make_shared<InUseProtection>());
         !s.ok()) {
       return s;
     }

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <vector>
 
+#include "in_use_protection.h"
 #include "storage_fields.h"
 #include "validation.h"
 #include "volume_matching.h"
@@ -69,7 +70,9 @@ StatusOr<ReconcileResult> VolumeBinder::SyncClaimLocked(
     if (pvc.status().IsNotFound()) return SyncVolumesOfClaim(ns, name);
     return pvc.status();
   }
-  if (Find(*pvc, {"metadata", "deletionTimestamp"})) return ReconcileResult{};
+  if (Find(*pvc, {"metadata", "deletionTimestamp"})) {
+    return FinishClaimDeletion(*pvc);
+  }
   if (Annotation(*pvc, kBindCompletedAnnotation) == "yes") {
     return SyncBoundClaim(*pvc);
   }
@@ -318,6 +321,32 @@ Status VolumeBinder::SetVolumePhase(JsonDoc& pv, const std::string& phase,
   return {};
 }
 
+StatusOr<ReconcileResult> VolumeBinder::FinishClaimDeletion(JsonDoc& pvc) {
+  if (!HasFinalizer(pvc, kPvcProtectionFinalizer)) return ReconcileResult{};
+  auto pods = Parsed(client_.List(kPods, NamespaceOf(pvc)));
+  if (!pods.ok()) return pods.status();
+  const std::string claim = NameOf(pvc);
+  if (const Json* items = Member(*pods, "items"); items && items->IsArray()) {
+    for (const auto& pod : items->GetArray()) {
+      const std::string phase = Str(Find(pod, {"status", "phase"}));
+      if (phase == "Succeeded" || phase == "Failed") continue;
+      const Json* volumes = Find(pod, {"spec", "volumes"});
+      if (!volumes || !volumes->IsArray()) continue;
+      for (const auto& v : volumes->GetArray()) {
+        if (Str(Find(v, {"persistentVolumeClaim", "claimName"})) == claim) {
+          return ReconcileResult{kInUseRecheck};
+        }
+      }
+    }
+  }
+  RemoveFinalizer(pvc, kPvcProtectionFinalizer);
+  auto updated = client_.Update(kClaims, NamespaceOf(pvc), ToJson(pvc));
+  if (!updated.ok() && !updated.status().IsNotFound()) {
+    return updated.status();
+  }
+  return SyncVolumesOfClaim(NamespaceOf(pvc), claim);
+}
+
 StatusOr<ReconcileResult> VolumeBinder::SyncVolumesOfClaim(
     const std::string& ns, const std::string& name) {
   auto list = Parsed(client_.List(kVolumes, ""));
@@ -347,6 +376,17 @@ StatusOr<ReconcileResult> VolumeBinder::SyncVolumeLocked(
   if (!pv.ok()) {
     if (pv.status().IsNotFound()) return ReconcileResult{};
     return pv.status();
+  }
+  if (Find(*pv, {"metadata", "deletionTimestamp"}) &&
+      HasFinalizer(*pv, kPvProtectionFinalizer) &&
+      Str(Find(*pv, {"status", "phase"})) != "Bound") {
+    // Deleted and no longer bound: let the deletion finish.
+    RemoveFinalizer(*pv, kPvProtectionFinalizer);
+    auto updated = client_.Update(kVolumes, "", ToJson(*pv));
+    if (!updated.ok() && !updated.status().IsNotFound()) {
+      return updated.status();
+    }
+    return ReconcileResult{};
   }
   const Json* ref = Find(*pv, {"spec", "claimRef"});
   if (!ref || !ref->IsObject() || Str(Member(*ref, "uid")).empty()) {

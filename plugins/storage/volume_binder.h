@@ -9,10 +9,11 @@
 // pv.kubernetes.io/bind-completed and status (Bound, capacity, access
 // modes). A volume whose claim is gone becomes Released (Retain) or Failed
 // (Delete/Recycle: no volume plugin here can reclaim it); a volume whose
-// claimRef is removed becomes Available again. Claims left Pending are
-// looked at again when any volume changes and every kPendingResync, and
-// get Kubernetes' events saying why.
-// Dynamic provisioning is not done here.
+// claimRef is removed becomes Available again. The in-use protection
+// finalizers (in_use_protection.h) come off a deleted claim once no pod
+// uses it and off a deleted volume once it is not Bound. Claims left Pending
+// are looked at again when any volume changes and every kPendingResync, and get
+// Kubernetes' events saying why. Dynamic provisioning is not done here.
 //
 // ClaimBinder and VolumeBinderController are the two controllers (keyed by
 // claim and by volume) that drive one VolumeBinder.
@@ -45,6 +46,8 @@ class VolumeBinder {
   // A WaitForFirstConsumer claim is looked at more often: nothing else wakes
   // it when its pod is scheduled.
   static constexpr std::chrono::milliseconds kWaitingResync{1000};
+  // How soon a deleted claim still used by a pod is looked at again.
+  static constexpr std::chrono::milliseconds kInUseRecheck{2000};
 
   // `host` must outlive the binder; events go out as
   // "persistentvolume-controller", as in Kubernetes.
@@ -63,6 +66,9 @@ class VolumeBinder {
   StatusOr<ReconcileResult> SyncClaimLocked(const std::string& ns,
                                             const std::string& name);
   StatusOr<ReconcileResult> SyncVolumeLocked(const std::string& name);
+  // A deleted claim: drops kubernetes.io/pvc-protection once no running
+  // pod uses it, then looks at the volumes it held.
+  StatusOr<ReconcileResult> FinishClaimDeletion(JsonDoc& pvc);
   // After claim `ns`/`name` was deleted: the volumes it held.
   StatusOr<ReconcileResult> SyncVolumesOfClaim(const std::string& ns,
                                                const std::string& name);

@@ -250,6 +250,49 @@ spec:
   EXPECT_OK(WaitPhase("pv/fast-5g", "Available"));
 }
 
+TEST_F(StorageTest, ClaimInUseByAPodStaysTerminatingUntilThePodGoes) {
+  EXPECT_OK(Kubectl("apply -f -", R"(
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: guarded}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  storageClassName: standard
+  hostPath: {path: /tmp/guarded}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: guarded, namespace: default}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+  volumeName: guarded
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: guarded-user, namespace: default}
+spec:
+  containers: [{name: c, image: busybox}]
+  volumes: [{name: d, persistentVolumeClaim: {claimName: guarded}}]
+)"));
+  EXPECT_OK(WaitPhase("pvc/guarded", "Bound"));
+  EXPECT_EQ(Kubectl("get pvc guarded -o jsonpath={.metadata.finalizers}").out,
+            R"(["kubernetes.io/pvc-protection"])");
+  EXPECT_OK(Kubectl("delete pvc guarded --wait=false"));
+  auto get = Kubectl("get pvc guarded");
+  EXPECT_OK(get);
+  EXPECT_NE(get.out.find("guarded   Terminating   guarded"), std::string::npos)
+      << get.out;
+  // A bound volume is protected the same way.
+  EXPECT_OK(Kubectl("delete pv guarded --wait=false"));
+  EXPECT_NE(Kubectl("get pv guarded").out.find("Terminating"),
+            std::string::npos);
+  EXPECT_OK(Kubectl("delete pod guarded-user --grace-period=0 --force"));
+  EXPECT_OK(Kubectl("wait --for=delete pvc/guarded --timeout=30s"));
+  EXPECT_OK(Kubectl("wait --for=delete pv/guarded --timeout=30s"));
+}
+
 TEST_F(StorageTest, BadInputIsRefusedWithKubernetesMessages) {
   auto pvc = Kubectl("apply -f -", R"(
 apiVersion: v1

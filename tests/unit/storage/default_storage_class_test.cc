@@ -1,9 +1,11 @@
-// DefaultStorageClass: a claim created without a class gets the default.
+// The storage admissions: a claim created without a class gets the
+// default one; new claims and volumes get the in-use protection finalizers.
 #include "default_storage_class.h"
 
 #include <gtest/gtest.h>
 
 #include "fake_client.h"
+#include "in_use_protection.h"
 
 namespace berth::storage {
 namespace {
@@ -61,6 +63,29 @@ TEST(DefaultStorageClass, LeavesANamedOrEmptyClassAndUpdatesAlone) {
             "slow");
   EXPECT_EQ(Admitted(client, kClaim, AdmissionRequest::Operation::kUpdate),
             "<unset>");
+}
+
+TEST(InUseProtection, FinalizesNewClaimsAndVolumesOnly) {
+  InUseProtection admission;
+  auto admit = [&](const std::string& resource, const std::string& group,
+                   AdmissionRequest::Operation op) {
+    AdmissionRequest req;
+    req.operation = op;
+    req.resource = {group, "v1", resource};
+    JsonDoc doc = ParseJson(R"({"metadata":{"name":"x"}})").value();
+    EXPECT_TRUE(admission.Admit(req, doc, doc.GetAllocator()).ok());
+    const Json* f = Find(doc, {"metadata", "finalizers"});
+    return f ? ToJson(*f) : std::string("<none>");
+  };
+  const auto create = AdmissionRequest::Operation::kCreate;
+  EXPECT_EQ(admit("persistentvolumeclaims", "", create),
+            R"(["kubernetes.io/pvc-protection"])");
+  EXPECT_EQ(admit("persistentvolumes", "", create),
+            R"(["kubernetes.io/pv-protection"])");
+  EXPECT_EQ(
+      admit("persistentvolumeclaims", "", AdmissionRequest::Operation::kUpdate),
+      "<none>");
+  EXPECT_EQ(admit("storageclasses", "storage.k8s.io", create), "<none>");
 }
 
 }  // namespace

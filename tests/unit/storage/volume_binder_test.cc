@@ -236,6 +236,56 @@ TEST_F(VolumeBinderTest, WaitForFirstConsumerBindsOnceAPodIsScheduled) {
             "node-1");
 }
 
+TEST_F(VolumeBinderTest, DeletedClaimWaitsForItsPodThenReleasesVolume) {
+  AddVolume(Volume("v", "1Gi", "fast"));
+  AddClaim(Claim("c", "1Gi", "fast", R"(,"volumeName":"v")"));
+  SyncClaim("c");
+  // Deleted while a pod uses it: the finalizer holds it.
+  JsonDoc pvc = Pvc("c");
+  auto& a = pvc.GetAllocator();
+  SetString(pvc["metadata"], "deletionTimestamp", "2024-03-01T12:00:00Z", a);
+  Json finalizers(rapidjson::kArrayType);
+  finalizers.PushBack(Json("kubernetes.io/pvc-protection", a), a);
+  SetMember(pvc["metadata"], "finalizers", std::move(finalizers), a);
+  client_.objects["persistentvolumeclaims/ns/c"] = ToJson(pvc);
+  client_.objects["pods/ns/p"] =
+      R"({"metadata":{"name":"p","namespace":"ns"},"spec":{"volumes":[)"
+      R"({"name":"d","persistentVolumeClaim":{"claimName":"c"}}]},)"
+      R"("status":{"phase":"Running"}})";
+  EXPECT_EQ(SyncClaim("c"), VolumeBinder::kInUseRecheck);
+  EXPECT_EQ(ToJson(*Find(Pvc("c"), {"metadata", "finalizers"})),
+            R"(["kubernetes.io/pvc-protection"])");
+  // Once the pod is gone the finalizer comes off (the API then deletes the
+  // claim) and the volume is Released.
+  client_.objects.erase("pods/ns/p");
+  SyncClaim("c");
+  EXPECT_EQ(ToJson(*Find(Pvc("c"), {"metadata", "finalizers"})), "[]");
+  client_.objects.erase("persistentvolumeclaims/ns/c");
+  SyncClaim("c");
+  EXPECT_EQ(GetString(Pv("v"), {"status", "phase"}), "Released");
+}
+
+TEST_F(VolumeBinderTest, DeletedVolumeKeepsItsFinalizerWhileBound) {
+  AddVolume(Volume("v", "1Gi", "fast"));
+  AddClaim(Claim("c", "1Gi", "fast", R"(,"volumeName":"v")"));
+  SyncClaim("c");
+  JsonDoc pv = Pv("v");
+  auto& a = pv.GetAllocator();
+  SetString(pv["metadata"], "deletionTimestamp", "2024-03-01T12:00:00Z", a);
+  Json finalizers(rapidjson::kArrayType);
+  finalizers.PushBack(Json("kubernetes.io/pv-protection", a), a);
+  SetMember(pv["metadata"], "finalizers", std::move(finalizers), a);
+  client_.objects["persistentvolumes//v"] = ToJson(pv);
+  SyncVolume("v");
+  EXPECT_EQ(ToJson(*Find(Pv("v"), {"metadata", "finalizers"})),
+            R"(["kubernetes.io/pv-protection"])");
+  client_.objects.erase("persistentvolumeclaims/ns/c");
+  SyncVolume("v");  // Released
+  SyncVolume("v");  // and let go
+  EXPECT_EQ(GetString(Pv("v"), {"status", "phase"}), "Released");
+  EXPECT_EQ(ToJson(*Find(Pv("v"), {"metadata", "finalizers"})), "[]");
+}
+
 TEST_F(VolumeBinderTest, BoundClaimWhoseVolumeVanishedIsLost) {
   AddVolume(Volume("v", "1Gi", "fast"));
   AddClaim(Claim("c", "1Gi", "fast", R"(,"volumeName":"v")"));
