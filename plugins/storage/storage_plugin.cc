@@ -1,10 +1,12 @@
 // Registration of the storage plugin: PersistentVolume,
-// PersistentVolumeClaim and StorageClass, the DefaultStorageClass and
-// StorageObjectInUseProtection admissions and the static volume binder. The
+// PersistentVolumeClaim and StorageClass, the DefaultStorageClass,
+// StorageObjectInUseProtection and PersistentVolumeClaimResize admissions
+// and the static volume binder. The
 // logic lives in the berth_storage_kinds library.
 #include <memory>
 
 #include "berth/plugin.h"
+#include "claim_resize.h"
 #include "default_storage_class.h"
 #include "in_use_protection.h"
 #include "persistent_volume_claim_kind.h"
@@ -41,6 +43,11 @@ class StoragePlugin : public Plugin {
       return s;
     }
     if (Status s = registrar.AddAdmission(std::make_shared<InUseProtection>());
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = registrar.AddAdmission(
+            std::make_shared<ClaimResize>(&host.client()));
         !s.ok()) {
       return s;
     }

@@ -1,9 +1,11 @@
 // The storage admissions: a claim created without a class gets the
-// default one; new claims and volumes get the in-use protection finalizers.
+// default one; new claims and volumes get the in-use protection finalizers;
+// a claim grows only when bound and its class allows expansion.
 #include "default_storage_class.h"
 
 #include <gtest/gtest.h>
 
+#include "claim_resize.h"
 #include "fake_client.h"
 #include "in_use_protection.h"
 
@@ -86,6 +88,44 @@ TEST(InUseProtection, FinalizesNewClaimsAndVolumesOnly) {
       admit("persistentvolumeclaims", "", AdmissionRequest::Operation::kUpdate),
       "<none>");
   EXPECT_EQ(admit("storageclasses", "storage.k8s.io", create), "<none>");
+}
+
+TEST(ClaimResize, GrowsOnlyBoundClaimsOfExpandableClasses) {
+  FakeClient client;
+  client.objects["storageclasses//rigid"] =
+      R"({"metadata":{"name":"rigid"},"provisioner":"x.io/p"})";
+  client.objects["storageclasses//elastic"] =
+      R"({"metadata":{"name":"elastic"},"provisioner":"x.io/p",)"
+      R"("allowVolumeExpansion":true})";
+  ClaimResize admission(&client);
+  auto resize = [&](const std::string& cls, const std::string& phase,
+                    const std::string& to) {
+    const std::string old_text =
+        R"({"metadata":{"name":"c"},"spec":{"storageClassName":")" + cls +
+        R"(","resources":{"requests":{"storage":"1Gi"}}},)"
+        R"("status":{"phase":")" +
+        phase + R"("}})";
+    JsonDoc old = ParseJson(old_text).value();
+    JsonDoc now = ParseJson(old_text).value();
+    now["spec"]["resources"]["requests"]["storage"].SetString(
+        to.c_str(), now.GetAllocator());
+    AdmissionRequest req;
+    req.operation = AdmissionRequest::Operation::kUpdate;
+    req.resource = {"", "v1", "persistentvolumeclaims"};
+    req.name = "c";
+    req.old_object = &old;
+    Status s = admission.Admit(req, now, now.GetAllocator());
+    return s.ok() ? std::string("ok") : s.message();
+  };
+  EXPECT_EQ(resize("elastic", "Bound", "2Gi"), "ok");
+  EXPECT_EQ(resize("rigid", "Bound", "1Gi"), "ok");
+  EXPECT_EQ(resize("rigid", "Bound", "2Gi"),
+            "persistentvolumeclaims \"c\" is forbidden: only dynamically "
+            "provisioned pvc can be resized and the storageclass that "
+            "provisions the pvc must support resize");
+  EXPECT_EQ(resize("elastic", "Pending", "2Gi"),
+            "persistentvolumeclaims \"c\" is forbidden: Only bound persistent "
+            "volume claims can be expanded");
 }
 
 }  // namespace
