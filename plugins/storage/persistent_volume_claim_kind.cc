@@ -206,7 +206,7 @@ void PersistentVolumeClaimKind::Cells(const Json& obj,
   if (!volume.empty()) {
     modes = AccessModesString(Find(obj, {"status", "accessModes"}));
     if (const Json* q = Find(obj, {"status", "capacity", "storage"})) {
-      capacity = q->IsString() ? Str(q) : ToJson(*q);
+      capacity = core::CanonicalQuantity(q->IsString() ? Str(q) : ToJson(*q));
     } else {
       capacity = "0";
     }

@@ -277,7 +277,7 @@ void PersistentVolumeKind::Cells(const Json& obj,
   }
   std::string size = "0";
   if (const Json* q = Find(obj, {"spec", "capacity", "storage"})) {
-    size = q->IsString() ? Str(q) : ToJson(*q);
+    size = core::CanonicalQuantity(q->IsString() ? Str(q) : ToJson(*q));
   }
   std::string phase = Str(Find(obj, {"status", "phase"}));
   if (Find(obj, {"metadata", "deletionTimestamp"})) phase = "Terminating";

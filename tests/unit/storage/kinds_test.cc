@@ -127,6 +127,8 @@ TEST(PersistentVolumeKind, ColumnsAsKubectlShowsThem) {
   EXPECT_THAT(ColumnNames(kind, 1), ElementsAre("VolumeMode"));
   JsonDoc pv = Defaulted(kind, kPostgresPv);
   pv["status"]["phase"].SetString("Bound");
+  // Printed as resource.Quantity.String() prints it.
+  pv["spec"]["capacity"]["storage"].SetString("2048Mi");
   auto& a = pv.GetAllocator();
   Json ref(rapidjson::kObjectType);
   SetString(ref, "namespace", "default", a);
