@@ -34,6 +34,9 @@ StorageClassKind::StorageClassKind() {
   info_.singular = "storageclass";
   info_.namespaced = false;
   info_.short_names = {"sc"};
+  // v1beta1 (removed in Kubernetes 1.22, still in course manifests) has the
+  // same fields: the kernel converts by setting apiVersion.
+  info_.also_served_versions = {"v1beta1"};
   info_.schema_name = "io.k8s.api.storage.v1.StorageClass";
   schemas_ = StorageSchemasJson(info_.schema_name);
 }

@@ -1,7 +1,7 @@
 // StorageClassKind: the storage.k8s.io/v1 StorageClass resource (cluster
-// scoped, short name sc) — defaulting (reclaimPolicy Delete,
-// volumeBindingMode Immediate), Kubernetes' validation (a provisioner that
-// is a qualified name, supported policies and modes, provisioner,
+// scoped, short name sc; also served as v1beta1) — defaulting (reclaimPolicy
+// Delete, volumeBindingMode Immediate), Kubernetes' validation (a provisioner
+// that is a qualified name, supported policies and modes, provisioner,
 // parameters, reclaimPolicy and volumeBindingMode immutable) and kubectl's
 // columns, the default class shown as "name (default)".
 //

@@ -359,5 +359,54 @@ spec:
             "standard");
 }
 
+// Last: it adds a second, newer default class.
+TEST_F(StorageTest, WorkshopStorageAppliesWithItsV1beta1StorageClass) {
+  const std::string file = ExamplesDir() + "/workshop-storage.yaml";
+  // The StatefulSet is the workloads plugin's; without it, the rest.
+  const bool statefulsets = Kubectl("api-resources --api-group=apps -o name")
+                                .out.find("statefulsets") != std::string::npos;
+  const std::string docs =
+      statefulsets ? ""
+                   : DocumentsOfKind(file, {"StorageClass",
+                                            "PersistentVolumeClaim", "Pod"});
+  auto applied =
+      statefulsets ? Kubectl("apply -f " + file) : Kubectl("apply -f -", docs);
+  EXPECT_OK(applied);
+  EXPECT_NE(applied.out.find(
+                "storageclass.storage.k8s.io/portworx-replicated created"),
+            std::string::npos)
+      << applied.out;
+  auto again =
+      statefulsets ? Kubectl("apply -f " + file) : Kubectl("apply -f -", docs);
+  EXPECT_OK(again);
+  EXPECT_EQ(again.out.find("configured"), std::string::npos) << again.out;
+  // Served in both versions; the newest default class is the claim's.
+  EXPECT_OK(
+      Kubectl("get storageclasses.v1beta1.storage.k8s.io "
+              "portworx-replicated"));
+  auto sc = Kubectl("get sc");
+  EXPECT_NE(sc.out.find("portworx-replicated (default)   "
+                        "kubernetes.io/portworx-volume   Delete          "
+                        "Immediate"),
+            std::string::npos)
+      << sc.out;
+  EXPECT_EQ(
+      Kubectl("get pvc my-claim -o jsonpath={.spec.storageClassName}").out,
+      "portworx-replicated");
+  // No provisioner for it here: the claim waits and says why.
+  std::string described;
+  for (int i = 0; i < 50; ++i) {
+    described = Kubectl("describe pvc my-claim").out;
+    if (described.find("ProvisioningFailed") != std::string::npos) break;
+    usleep(100 * 1000);
+  }
+  EXPECT_NE(described.find("no volume plugin matched name: "
+                           "kubernetes.io/portworx-volume"),
+            std::string::npos)
+      << described;
+  EXPECT_EQ(Phase("pvc/my-claim"), "Pending");
+  EXPECT_OK(Kubectl("delete sc portworx-replicated"));
+}
+
 }  // namespace
 }  // namespace berth::testing

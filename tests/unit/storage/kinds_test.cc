@@ -241,6 +241,7 @@ TEST(StorageClassKind, DefaultsValidatesAndPrintsDefault) {
   StorageClassKind kind;
   EXPECT_EQ(kind.Info().group, "storage.k8s.io");
   EXPECT_THAT(kind.Info().short_names, ElementsAre("sc"));
+  EXPECT_THAT(kind.Info().also_served_versions, ElementsAre("v1beta1"));
   EXPECT_FALSE(kind.Info().namespaced);
   EXPECT_THAT(ColumnNames(kind, 0),
               ElementsAre("Name", "Provisioner", "ReclaimPolicy",
