@@ -43,12 +43,45 @@ constexpr const char* kSources[] = {"hostPath",
 
 bool IsAbsolute(const std::string& p) { return !p.empty() && p[0] == '/'; }
 
+// validatePathNoBacksteps: no ".." element.
+bool HasBackstep(const std::string& p) {
+  size_t start = 0;
+  while (start <= p.size()) {
+    size_t end = p.find('/', start);
+    if (end == std::string::npos) end = p.size();
+    if (p.compare(start, end - start, "..") == 0 && end - start == 2) {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+// path.Clean(p) == "/": absolute, and every element "", "." or "..".
+bool IsRoot(const std::string& p) {
+  if (p.empty() || p[0] != '/') return false;
+  size_t start = 1;
+  while (start <= p.size()) {
+    size_t end = p.find('/', start);
+    if (end == std::string::npos) end = p.size();
+    const std::string element = p.substr(start, end - start);
+    if (!element.empty() && element != "." && element != "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 // The checks Kubernetes makes of the sources Berth users write by hand.
 void ValidateSource(const std::string& source, const Json& v,
                     const std::string& path, std::vector<FieldCause>& causes) {
   if (source == "hostPath") {
     const std::string p = Str(Member(v, "path"));
-    if (p.empty()) causes.push_back(field::Required(path + ".path"));
+    if (p.empty()) {
+      causes.push_back(field::Required(path + ".path"));
+    } else if (HasBackstep(p)) {
+      causes.push_back(
+          field::Invalid(path + ".path", p, "must not contain '..'"));
+    }
     const std::string type = Str(Member(v, "type"));
     static const std::vector<std::string> kTypes = {
         "",     "BlockDevice",  "CharDevice", "Directory", "DirectoryOrCreate",
@@ -71,6 +104,7 @@ void ValidateSource(const std::string& source, const Json& v,
     if (Str(Member(v, "path")).empty()) {
       causes.push_back(field::Required(path + ".path"));
     }
+    // Checked by the caller, which sees spec.nodeAffinity.
   } else if (source == "csi") {
     if (Str(Member(v, "driver")).empty()) {
       causes.push_back(field::Required(path + ".driver"));
@@ -177,12 +211,23 @@ std::vector<FieldCause> PersistentVolumeKind::Validate(const Json& obj,
     ValidateSource(sources[i], spec[sources[i].c_str()], path, causes);
   }
 
+  if (!sources.empty() && sources[0] == "local" &&
+      !Find(spec, {"nodeAffinity", "required"})) {
+    causes.push_back(field::Required("spec.nodeAffinity",
+                                     "Local volume requires node affinity"));
+  }
   const std::string policy = Str(Member(spec, "persistentVolumeReclaimPolicy"));
   if (!policy.empty() && policy != "Delete" && policy != "Recycle" &&
       policy != "Retain") {
     causes.push_back(field::NotSupported("spec.persistentVolumeReclaimPolicy",
                                          policy,
                                          {"Delete", "Recycle", "Retain"}));
+  }
+  if (policy == "Recycle" && !sources.empty() && sources[0] == "hostPath" &&
+      IsRoot(Str(Find(spec, {"hostPath", "path"})))) {
+    causes.push_back(
+        field::Forbidden("spec.persistentVolumeReclaimPolicy",
+                         "may not be 'recycle' for a hostPath mount of '/'"));
   }
   const std::string class_name = Str(Member(spec, "storageClassName"));
   if (!class_name.empty()) {

@@ -107,6 +107,32 @@ TEST(PersistentVolumeKind, RefusesWhatKubernetesRefuses) {
                           "spec: Required value: must specify a volume type"));
 }
 
+TEST(PersistentVolumeKind, HostPathAndLocalRules) {
+  PersistentVolumeKind kind;
+  auto causes = [&](const std::string& spec) {
+    JsonDoc pv = Defaulted(kind, R"({"metadata":{"name":"v"},"spec":{)"
+                                 R"("capacity":{"storage":"1Gi"},)"
+                                 R"("accessModes":["ReadWriteOnce"],)" +
+                                     spec + "}}");
+    return Describe(kind.Validate(pv, nullptr));
+  };
+  EXPECT_THAT(causes(R"("hostPath":{"path":"/data/../etc"})"),
+              ElementsAre("spec.hostPath.path: Invalid value: "
+                          "\"/data/../etc\": must not contain '..'"));
+  EXPECT_THAT(causes(R"("hostPath":{"path":"/data/..x"})"), IsEmpty());
+  EXPECT_THAT(causes(R"("hostPath":{"path":"/"},)"
+                     R"("persistentVolumeReclaimPolicy":"Recycle")"),
+              ElementsAre("spec.persistentVolumeReclaimPolicy: Forbidden: "
+                          "may not be 'recycle' for a hostPath mount of '/'"));
+  EXPECT_THAT(causes(R"("local":{"path":"/mnt/disk"})"),
+              ElementsAre("spec.nodeAffinity: Required value: Local volume "
+                          "requires node affinity"));
+  EXPECT_THAT(causes(R"("local":{"path":"/mnt/disk"},"nodeAffinity":{)"
+                     R"("required":{"nodeSelectorTerms":[{"matchExpressions":[)"
+                     R"({"key":"k","operator":"Exists"}]}]}})"),
+              IsEmpty());
+}
+
 TEST(PersistentVolumeKind, SourceIsImmutable) {
   PersistentVolumeKind kind;
   JsonDoc old = Defaulted(kind, kPostgresPv);
