@@ -14,13 +14,16 @@ SharedInformer& InformerFactory::For(const ResourceRef& r) {
   auto& slot = informers_[key];
   if (!slot) {
     slot = std::make_unique<SharedInformer>(client_, r, options_);
-    slot->Start();
+    // After Stop the client may be going away: an informer asked for then
+    // stays empty rather than start a thread that would use it.
+    if (!stopped_) slot->Start();
   }
   return *slot;
 }
 
 void InformerFactory::Stop() {
   std::lock_guard<std::mutex> lock(mu_);
+  stopped_ = true;
   for (auto& [key, informer] : informers_) informer->Stop();
 }
 

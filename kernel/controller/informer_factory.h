@@ -2,8 +2,9 @@
 // resource, created and started on first request and shared by every
 // caller after that.
 //
-// Thread safety: For may be called from any thread; Stop from one thread
-// at exit, after which For must not be called.
+// Thread safety: For and Stop may be called from any thread. After Stop,
+// For still answers (a plugin shutting down may ask) but with an informer
+// that is never started and stays empty.
 #ifndef BERTH_KERNEL_CONTROLLER_INFORMER_FACTORY_H_
 #define BERTH_KERNEL_CONTROLLER_INFORMER_FACTORY_H_
 
@@ -24,7 +25,8 @@ class InformerFactory {
                            SharedInformer::Options options = {});
   ~InformerFactory();
 
-  // The started informer of `r`; the factory owns it until it is destroyed.
+  // The started informer of `r` (not started after Stop); the factory owns
+  // it until it is destroyed.
   SharedInformer& For(const ResourceRef& r);
 
   // Stops every informer (joins their threads). Idempotent.
@@ -35,6 +37,7 @@ class InformerFactory {
   const SharedInformer::Options options_;
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<SharedInformer>> informers_;
+  bool stopped_ = false;
 };
 
 }  // namespace berth

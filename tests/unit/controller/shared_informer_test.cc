@@ -207,6 +207,12 @@ TEST(InformerFactoryTest, OneInformerPerResourceShared) {
   EXPECT_NE(&a, &pods);
   EXPECT_TRUE(WaitUntil([&] { return a.HasSynced(); }));
   factory.Stop();
+  // Asked for after Stop: answered, but it never lists.
+  const int lists = client.list_calls();
+  SharedInformer& late = factory.For({"", "v1", "secrets"});
+  EXPECT_FALSE(late.HasSynced());
+  EXPECT_EQ(late.list_count(), 0u);
+  EXPECT_EQ(client.list_calls(), lists);
 }
 
 }  // namespace
