@@ -104,7 +104,8 @@ void ValidateSource(const std::string& source, const Json& v,
     if (Str(Member(v, "path")).empty()) {
       causes.push_back(field::Required(path + ".path"));
     }
-    // Checked by the caller, which sees spec.nodeAffinity.
+    // The node affinity a local volume needs is checked in Validate,
+    // which sees the whole spec.
   } else if (source == "csi") {
     if (Str(Member(v, "driver")).empty()) {
       causes.push_back(field::Required(path + ".driver"));

@@ -85,11 +85,29 @@ class FakeClient : public Client {
   std::vector<std::string> writes;
 };
 
+// An informer that never holds anything: the binder reads through the
+// client.
+class EmptyInformer : public Informer {
+ public:
+  bool HasSynced() const override { return true; }
+  StatusOr<CachedObject> Get(const std::string&,
+                             const std::string& name) const override {
+    return Status::NotFound(name);
+  }
+  StatusOr<std::vector<CachedObject>> List(const std::string&,
+                                           const std::string&) const override {
+    return std::vector<CachedObject>{};
+  }
+  uint64_t AddHandlers(InformerHandlers) override { return 0; }
+  void RemoveHandlers(uint64_t) override {}
+};
+
 // A Host over a FakeClient that keeps the events recorded, each as
 // "Type Reason namespace/name: message".
 class FakeHost : public Host {
  public:
   Client& client() override { return client_; }
+  Informer& InformerFor(const ResourceRef&) override { return informer_; }
   void Log(int, const std::string&, const std::string&) override {}
   void RecordEvent(const std::string&, const ObjectReference& regarding,
                    const std::string& type, const std::string& reason,
@@ -99,6 +117,7 @@ class FakeHost : public Host {
   }
 
   FakeClient client_;
+  EmptyInformer informer_;
   std::vector<std::string> events;
 };
 
