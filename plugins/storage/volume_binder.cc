@@ -392,7 +392,7 @@ StatusOr<ReconcileResult> VolumeBinder::SyncVolumeLocked(
   if (!ref || !ref->IsObject() || Str(Member(*ref, "uid")).empty()) {
     // Free, or pre-bound by the user to a claim that has not bound yet.
     if (Status s = SetVolumePhase(*pv, "Available"); !s.ok()) return s;
-    if (Status s = SyncPendingClaims(); !s.ok()) return s;
+    if (Status s = SyncPendingClaims(*pv); !s.ok()) return s;
     return ReconcileResult{};
   }
   const std::string claim_ns = Str(Member(*ref, "namespace"));
@@ -511,14 +511,21 @@ void VolumeBinder::Event(const Json& obj, const std::string& type,
                     reason, message);
 }
 
-Status VolumeBinder::SyncPendingClaims() {
+Status VolumeBinder::SyncPendingClaims(const Json& pv) {
   auto list = Parsed(client_.List(kClaims, ""));
   if (!list.ok()) return list.status();
   const Json* items = Member(*list, "items");
   if (!items || !items->IsArray()) return {};
+  const std::string pv_name = NameOf(pv);
   Status first;
   for (const auto& pvc : items->GetArray()) {
     if (Annotation(pvc, kBindCompletedAnnotation) == "yes") continue;
+    // Only claims this volume could serve: a volume offered to every
+    // waiting claim would cost a list of all volumes per claim.
+    const std::string wanted = Str(Find(pvc, {"spec", "volumeName"}));
+    if (wanted.empty() ? !VolumeMismatch(pv, pvc).empty() : wanted != pv_name) {
+      continue;
+    }
     auto r = SyncClaimLocked(NamespaceOf(pvc), NameOf(pvc));
     if (!r.ok() && first.ok()) first = r.status();
   }

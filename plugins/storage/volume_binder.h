@@ -89,7 +89,8 @@ class VolumeBinder {
   // The Node named by the selected-node annotation (only its name when it
   // does not exist); a null document when the claim has none.
   StatusOr<JsonDoc> SelectedNode(const Json& pvc);
-  Status SyncPendingClaims();
+  // Syncs the unbound claims that `pv` (now Available) could serve.
+  Status SyncPendingClaims(const Json& pv);
   // Says why `pvc` stays Pending (FailedBinding, ProvisioningFailed,
   // ExternalProvisioning, WaitForFirstConsumer), as Kubernetes does.
   Status ExplainPending(const Json& pvc, bool delay_binding);
