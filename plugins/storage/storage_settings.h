@@ -20,9 +20,9 @@ struct StorageSettings {
   std::string default_class_binding_mode = "Immediate";
 };
 
-// Parses the plugin's settings JSON ("{}" gives the defaults). Unknown keys
-// and values of the wrong type are InvalidArgument-style BadRequest errors
-// naming the key.
+// Parses the plugin's settings JSON ("{}" gives the defaults). Unknown keys,
+// values of the wrong type and an unknown binding mode are BadRequest
+// errors naming the key.
 StatusOr<StorageSettings> ParseStorageSettings(const std::string& json);
 
 // The StorageClass object (JSON) the settings ask for, marked default.

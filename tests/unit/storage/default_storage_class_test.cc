@@ -8,6 +8,7 @@
 #include "claim_resize.h"
 #include "fake_client.h"
 #include "in_use_protection.h"
+#include "storage_settings.h"
 
 namespace berth::storage {
 namespace {
@@ -126,6 +127,27 @@ TEST(ClaimResize, GrowsOnlyBoundClaimsOfExpandableClasses) {
   EXPECT_EQ(resize("elastic", "Pending", "2Gi"),
             "persistentvolumeclaims \"c\" is forbidden: Only bound persistent "
             "volume claims can be expanded");
+}
+
+TEST(StorageSettings, DefaultsOverridesAndMistakes) {
+  auto defaults = ParseStorageSettings("{}");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(DefaultClassObject(*defaults),
+            R"({"apiVersion":"storage.k8s.io/v1","kind":"StorageClass",)"
+            R"("metadata":{"name":"standard","annotations":{)"
+            R"("storageclass.kubernetes.io/is-default-class":"true"}},)"
+            R"("provisioner":"kubernetes.io/no-provisioner",)"
+            R"("reclaimPolicy":"Delete","volumeBindingMode":"Immediate"})");
+  auto local = ParseStorageSettings(
+      R"({"defaultClassName":"local","defaultClassBindingMode":"WaitForFirstConsumer"})");
+  ASSERT_TRUE(local.ok());
+  EXPECT_EQ(local->default_class_name, "local");
+  EXPECT_EQ(local->default_class_binding_mode, "WaitForFirstConsumer");
+  EXPECT_EQ(ParseStorageSettings(R"({"defaultClass":"x"})").status().message(),
+            "unknown setting defaultClass");
+  EXPECT_FALSE(ParseStorageSettings(R"({"defaultClassName":3})").ok());
+  EXPECT_FALSE(
+      ParseStorageSettings(R"({"defaultClassBindingMode":"Later"})").ok());
 }
 
 }  // namespace
