@@ -6,6 +6,7 @@
 #include "config_map_kind.h"
 #include "endpoints_kind.h"
 #include "event_kind.h"
+#include "lease_kind.h"
 #include "namespace_controller.h"
 #include "namespace_kind.h"
 #include "namespace_lifecycle.h"
@@ -41,6 +42,7 @@ class CorePlugin : public Plugin {
         std::make_shared<EventKind>(),
         std::make_shared<NodeKind>(),
         std::make_shared<EndpointsKind>(),
+        std::make_shared<LeaseKind>(),
     };
     for (const auto& kind : kinds) {
       if (Status s = registrar.AddKind(kind); !s.ok()) return s;
