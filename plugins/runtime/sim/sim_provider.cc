@@ -160,6 +160,14 @@ Status SimProvider::RegisterNode(NodeState& node) {
       // Someone wrote it in between; the full path reads it again.
       if (Status s = PostNodeStatus(node); !s.ok()) return s;
     }
+    // A new node has no Lease yet (a stale one from a node of the same name
+    // is renewed instead).
+    auto lease = client_.Create(
+        kLeases, kNodeLeaseNamespace,
+        BuildLeaseJson(node.spec.name, Text(Find(*doc, {"metadata", "uid"})),
+                       now));
+    if (lease.ok()) return Status::Ok();
+    if (!lease.status().IsAlreadyExists()) return lease.status();
   } else if (created.status().IsAlreadyExists()) {
     if (Status s = PostNodeStatus(node); !s.ok()) return s;
   } else {
