@@ -22,6 +22,15 @@ StatusOr<JsonDoc> Decode(const std::string& text, const std::string& what) {
   return doc;
 }
 
+bool HasNoExecuteTaint(const Json& node) {
+  const Json* taints = Find(node, {"spec", "taints"});
+  if (!taints || !taints->IsArray()) return false;
+  for (const auto& t : taints->GetArray()) {
+    if (Str(Member(t, "effect")) == "NoExecute") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 NodeLifecycleController::NodeLifecycleController(Host& host,
@@ -90,7 +99,11 @@ StatusOr<ReconcileResult> NodeLifecycleController::Reconcile(
   // Lease wake nothing here.
   std::chrono::milliseconds recheck =
       health.silent ? settings_.monitor_period : health.recheck_after;
-  if (!ready) recheck = std::min(recheck, settings_.monitor_period);
+  // Pods bound to a node with NoExecute taints (a user's, or not Ready)
+  // are only seen here: look every monitor period.
+  if (!ready || HasNoExecuteTaint(*node)) {
+    recheck = std::min(recheck, settings_.monitor_period);
+  }
   if (*eviction_due > std::chrono::milliseconds::zero()) {
     recheck = std::min(recheck, *eviction_due);
   }
@@ -100,12 +113,7 @@ StatusOr<ReconcileResult> NodeLifecycleController::Reconcile(
 StatusOr<std::chrono::milliseconds> NodeLifecycleController::SyncPods(
     const Json& node, bool ready, TimePoint now) {
   const Json* taints = Find(node, {"spec", "taints"});
-  bool no_execute = false;
-  if (taints && taints->IsArray()) {
-    for (const auto& t : taints->GetArray()) {
-      no_execute |= Str(Member(t, "effect")) == "NoExecute";
-    }
-  }
+  const bool no_execute = HasNoExecuteTaint(node);
   std::chrono::milliseconds next_due{0};
   if (ready && !no_execute) return next_due;
 

@@ -7,10 +7,11 @@
 // NoExecute taints they do not tolerate are deleted at once, and those
 // tolerating them for tolerationSeconds are deleted when that runs out.
 //
-// Leases are not watched: a healthy node is requeued for the end of its
-// grace period, an unhealthy one every monitor period, so a renewal is seen
-// in time and a recovery within one period (sooner when the kubelet posts
-// Ready status, which wakes the node's key).
+// Leases and pods are not watched: a healthy node is requeued for the end
+// of its grace period, one that is not Ready or has NoExecute taints every
+// monitor period, so a renewal is seen in time, a recovery within one period
+// (sooner when the kubelet posts Ready status, which wakes the node's key),
+// and a pod bound to a tainted node is evicted within one period.
 //
 // Thread safety: Reconcile may run concurrently for different nodes; it
 // keeps no state between calls.

@@ -213,5 +213,26 @@ TEST_F(NodesE2eTest, SilentNodeIsTaintedEvictedAndComesBack) {
   EXPECT_FALSE(Gone("pod long"));
 }
 
+TEST_F(NodesE2eTest, NoExecuteTaintEvictsPodsThatDoNotTolerateIt) {
+  CreatePod("plain", "sim-0");
+  CreatePod("tolerant", "sim-0",
+            "  tolerations: [{key: dedicated, operator: Exists,"
+            " effect: NoExecute}]\n");
+  for (const char* pod : {"plain", "tolerant"}) {
+    ASSERT_TRUE(Eventually([&] {
+      return Jsonpath(std::string("pod ") + pod, ".status.phase") == "Running";
+    })) << pod;
+  }
+  EXPECT_OK(Kubectl("taint node sim-0 dedicated=db:NoExecute"));
+  EXPECT_TRUE(Eventually([&] { return Gone("pod plain"); }));
+  EXPECT_FALSE(Gone("pod tolerant"));
+  // A pod bound to the tainted node later goes too.
+  CreatePod("late", "sim-0");
+  EXPECT_TRUE(Eventually([&] { return Gone("pod late"); }));
+  EXPECT_FALSE(Gone("pod tolerant"));
+  EXPECT_THAT(Kubectl("get node sim-0").out,
+              MatchesRegex("(.|\n)*sim-0 +Ready(.|\n)*"));
+}
+
 }  // namespace
 }  // namespace berth::testing
