@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "berth/events.h"
 #include "berth/json.h"
 #include "node_health.h"
 #include "taint_eviction.h"
@@ -14,7 +15,6 @@ const ResourceRef kNodes{"", "v1", "nodes"};
 const ResourceRef kPods{"", "v1", "pods"};
 const ResourceRef kLeases{"coordination.k8s.io", "v1", "leases"};
 constexpr const char* kNodeLeaseNamespace = "kube-node-lease";
-constexpr const char* kPluginName = "core";
 
 StatusOr<JsonDoc> Decode(const std::string& text, const std::string& what) {
   auto doc = ParseJson(text);
@@ -72,9 +72,11 @@ StatusOr<ReconcileResult> NodeLifecycleController::Reconcile(
       return updated.status();
     }
     if (was_ready == "True") {
-      host_.Log(kLogInfo, kPluginName,
-                "node " + req.name +
-                    " stopped posting status; conditions set Unknown");
+      ObjectReference ref = ReferenceTo(*node);
+      ref.api_version = "v1";
+      ref.kind = "Node";
+      host_.RecordEvent("node-controller", ref, "Normal", "NodeNotReady",
+                        "Node " + req.name + " status is now: NodeNotReady");
     }
     auto next = Decode(*updated, "node " + req.name);
     if (!next.ok()) return next.status();
@@ -133,9 +135,12 @@ StatusOr<std::chrono::milliseconds> NodeLifecycleController::SyncPods(
     if (no_execute) {
       EvictionDecision d = DecideEviction(pod, taints, now);
       if (d.action == EvictionDecision::Action::kEvictNow) {
-        host_.Log(kLogInfo, kPluginName,
-                  "TaintManagerEviction: deleting pod " + ns + "/" + pod_name +
-                      " on node " + name);
+        ObjectReference ref = ReferenceTo(pod);
+        ref.api_version = "v1";
+        ref.kind = "Pod";
+        host_.RecordEvent("taint-eviction-controller", ref, "Normal",
+                          "TaintManagerEviction",
+                          "Marking for deletion Pod " + ns + "/" + pod_name);
         Status s = client_.Delete(kPods, ns, pod_name);
         if (!s.ok() && !s.IsNotFound()) return s;
         continue;

@@ -198,6 +198,21 @@ TEST_F(NodesE2eTest, SilentNodeIsTaintedEvictedAndComesBack) {
                      ".status.conditions[?(@.type==\"Ready\")].status"),
             "True");
 
+  // The events Kubernetes records for both.
+  EXPECT_TRUE(Eventually([&] {
+    return Kubectl(
+               "get events -A --field-selector reason=NodeNotReady "
+               "-o jsonpath='{.items[*].message}'")
+               .out.find("Node sim-2 status is now: NodeNotReady") !=
+           std::string::npos;
+  })) << Kubectl("get events -A").out;
+  EXPECT_TRUE(Eventually([&] {
+    return Kubectl(
+               "get events --field-selector reason=TaintManagerEviction "
+               "-o jsonpath='{.items[*].message}'")
+               .out == "Marking for deletion Pod default/short";
+  })) << Kubectl("get events -A").out;
+
   EXPECT_OK(Kubectl("annotate node sim-2 sim.berth.io/heartbeat-"));
   EXPECT_TRUE(Eventually([&] {
     return Jsonpath("node sim-2",
