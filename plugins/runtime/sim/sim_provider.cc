@@ -170,6 +170,7 @@ Status SimProvider::RegisterNode(NodeState& node) {
     if (!lease.status().IsAlreadyExists()) return lease.status();
   } else if (created.status().IsAlreadyExists()) {
     if (Status s = PostNodeStatus(node); !s.ok()) return s;
+    if (node.paused.load()) return Status::Ok();
   } else {
     return created.status();
   }
@@ -183,6 +184,12 @@ Status SimProvider::PostNodeStatus(NodeState& node) {
     if (!got.ok()) return got.status();
     auto doc = ParseJson(*got);
     if (!doc.ok()) return doc.status();
+    // Silenced before a restart: stays silent.
+    if (Text(Find(*doc, {"metadata", "annotations", kHeartbeatAnnotation})) ==
+        "false") {
+      node.paused = true;
+      return Status::Ok();
+    }
     auto& a = doc->GetAllocator();
     const Json* old = Member(*doc, "status");
     Json status =
