@@ -247,4 +247,46 @@ Json BuildFinishedStatus(const Json& pod, int exit_code, TimePoint now,
   return status;
 }
 
+Json BuildRestartedStatus(const Json& pod, int exit_code, TimePoint now,
+                          JsonAlloc& a) {
+  const std::string stamp = FormatTime(now);
+  const Json* old = Member(pod, "status");
+  Json status = old ? Json(*old, a) : Json(rapidjson::kObjectType);
+  Json* list = Member(status, "containerStatuses");
+  if (!list || !list->IsArray()) return status;
+  for (auto& s : list->GetArray()) {
+    const std::string name = Text(Member(s, "name"));
+    const std::string began = Text(Find(s, {"state", "running", "startedAt"}));
+    Json terminated(rapidjson::kObjectType);
+    SetMember(terminated, "exitCode", Json(exit_code), a);
+    SetString(terminated, "reason", "Error", a);
+    SetString(terminated, "startedAt", began.empty() ? stamp : began, a);
+    SetString(terminated, "finishedAt", stamp, a);
+    SetString(terminated, "containerID", ContainerId(pod, name), a);
+    Json last(rapidjson::kObjectType);
+    SetMember(last, "terminated", std::move(terminated), a);
+    SetMember(s, "lastState", std::move(last), a);
+    Json running(rapidjson::kObjectType);
+    SetString(running, "startedAt", stamp, a);
+    Json state(rapidjson::kObjectType);
+    SetMember(state, "running", std::move(running), a);
+    SetMember(s, "state", std::move(state), a);
+    SetMember(s, "restartCount", Json(GetInt(s, {"restartCount"}) + 1), a);
+  }
+  return status;
+}
+
+std::optional<TimePoint> LastContainerStart(const Json& pod) {
+  std::optional<TimePoint> latest;
+  if (const Json* list = Find(pod, {"status", "containerStatuses"});
+      list && list->IsArray()) {
+    for (const auto& s : list->GetArray()) {
+      auto t = ParseTime(Text(Find(s, {"state", "running", "startedAt"})));
+      if (t && (!latest || *t > *latest)) latest = t;
+    }
+  }
+  if (latest) return latest;
+  return ParseTime(Text(Find(pod, {"status", "startTime"})));
+}
+
 }  // namespace berth::sim

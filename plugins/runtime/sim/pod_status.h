@@ -9,6 +9,7 @@
 #define BERTH_PLUGINS_RUNTIME_SIM_POD_STATUS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "berth/json.h"
@@ -44,6 +45,18 @@ Json BuildRunningStatus(const Json& pod, const PodPlacement& placement,
 // and the containers' start times.
 Json BuildFinishedStatus(const Json& pod, int exit_code, TimePoint now,
                          JsonAlloc& a);
+
+// The status of a restartPolicy OnFailure pod whose containers exited with
+// `exit_code` (non-zero) at `now` and were started again at once: still
+// Running, each container running since `now` with its restartCount one
+// higher and the exit in lastState.terminated. (Kubelet's crash-loop
+// back-off is not simulated.)
+Json BuildRestartedStatus(const Json& pod, int exit_code, TimePoint now,
+                          JsonAlloc& a);
+
+// When the pod's containers last started: the newest running startedAt of
+// its containerStatuses, else status.startTime; nullopt when neither.
+std::optional<TimePoint> LastContainerStart(const Json& pod);
 
 }  // namespace berth::sim
 

@@ -415,7 +415,7 @@ StatusOr<std::chrono::milliseconds> SimProvider::SyncPod(
     }
   }
   if (!RunsToCompletion(*doc)) return kDone;
-  auto start = ParseTime(Text(Find(*doc, {"status", "startTime"})));
+  auto start = LastContainerStart(*doc);
   const auto due = start.value_or(now) + std::chrono::seconds(PodRunSeconds(
                                              *doc, settings_.pod_run_seconds));
   // Just started: finish on a later pass, from the stored object.
@@ -426,8 +426,18 @@ StatusOr<std::chrono::milliseconds> SimProvider::SyncPod(
   if (now < due) {
     return std::chrono::ceil<std::chrono::milliseconds>(due - now);
   }
-  if (Status s = write(BuildFinishedStatus(*doc, PodExitCode(*doc), now, a));
-      !s.ok()) {
+  const int exit_code = PodExitCode(*doc);
+  if (exit_code != 0 &&
+      Text(Find(*doc, {"spec", "restartPolicy"})) == "OnFailure") {
+    if (Status s = write(BuildRestartedStatus(*doc, exit_code, now, a));
+        !s.ok()) {
+      return s;
+    }
+    return std::max(std::chrono::milliseconds(1),
+                    std::chrono::milliseconds(
+                        PodRunSeconds(*doc, settings_.pod_run_seconds) * 1000));
+  }
+  if (Status s = write(BuildFinishedStatus(*doc, exit_code, now, a)); !s.ok()) {
     return s;
   }
   ReleaseIp(*node, uid);

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -149,6 +150,18 @@ TEST_F(NodesE2eTest, RunToCompletionPodsFinish) {
   EXPECT_TRUE(Eventually([&] {
     return Jsonpath("pod bad", ".status.phase") == "Failed";
   })) << Kubectl("get pod bad -o yaml").out;
+  CreatePod("retry", "sim-0", "  restartPolicy: OnFailure\n",
+            "{sim.berth.io/exit-code: \"1\"}");
+  EXPECT_TRUE(Eventually([&] {
+    return std::atoi(Jsonpath("pod retry",
+                              ".status.containerStatuses[0].restartCount")
+                         .c_str()) >= 2;
+  })) << Kubectl("get pod retry -o yaml").out;
+  EXPECT_EQ(Jsonpath("pod retry", ".status.phase"), "Running");
+  EXPECT_EQ(Jsonpath("pod retry",
+                     ".status.containerStatuses[0].lastState"
+                     ".terminated.exitCode"),
+            "1");
   auto pods = Kubectl("get pods");
   EXPECT_THAT(pods.out, MatchesRegex("(.|\n)*bad +0/1 +Error +0 (.|\n)*"));
   EXPECT_THAT(pods.out, MatchesRegex("(.|\n)*ok +0/1 +Completed +0 (.|\n)*"));

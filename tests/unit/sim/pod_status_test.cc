@@ -137,6 +137,31 @@ TEST(PodStatus, AnnotationsSteerRunTimeAndExitCode) {
       RunsToCompletion(Parse(R"({"spec":{"restartPolicy":"OnFailure"}})")));
 }
 
+TEST(PodStatus, OnFailurePodRestartsItsContainers) {
+  JsonDoc pod = Parse(kPod);
+  auto& a = pod.GetAllocator();
+  SetMember(pod, "status",
+            BuildRunningStatus(pod, {"172.16.0.2", "10.128.0.2"},
+                               At("2026-01-01T00:00:05Z"), a),
+            a);
+  EXPECT_EQ(LastContainerStart(pod), At("2026-01-01T00:00:05Z"));
+  Json s = BuildRestartedStatus(pod, 2, At("2026-01-01T00:00:06Z"), a);
+  EXPECT_EQ(GetString(s, {"phase"}), "Running");
+  const Json& app = s["containerStatuses"][0];
+  EXPECT_EQ(GetInt(app, {"restartCount"}), 1);
+  EXPECT_EQ(GetString(app, {"state", "running", "startedAt"}),
+            "2026-01-01T00:00:06Z");
+  EXPECT_EQ(GetInt(app, {"lastState", "terminated", "exitCode"}), 2);
+  EXPECT_EQ(GetString(app, {"lastState", "terminated", "startedAt"}),
+            "2026-01-01T00:00:05Z");
+  SetMember(pod, "status", std::move(s), a);
+  EXPECT_EQ(LastContainerStart(pod), At("2026-01-01T00:00:06Z"));
+  EXPECT_EQ(GetInt(BuildRestartedStatus(pod, 2, At("2026-01-01T00:00:07Z"),
+                                        a)["containerStatuses"][0],
+                   {"restartCount"}),
+            2);
+}
+
 TEST(Timestamps, RoundTrip) {
   TimePoint t = At("2026-01-01T00:00:05.250000Z");
   EXPECT_EQ(FormatMicroTime(t), "2026-01-01T00:00:05.250000Z");
