@@ -1,6 +1,7 @@
 #include "node_lifecycle_controller.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "berth/events.h"
 #include "berth/json.h"
