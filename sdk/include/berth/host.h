@@ -5,11 +5,15 @@
 #ifndef BERTH_SDK_HOST_H_
 #define BERTH_SDK_HOST_H_
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "berth/client.h"
 
 namespace berth {
+
+class SchedulerPlugin;
 
 class Host {
  public:
@@ -19,6 +23,12 @@ class Host {
   // Logs one line at info/warn/error level, tagged with the plugin name.
   virtual void Log(int level, const std::string& plugin,
                    const std::string& message) = 0;
+  // Every scheduler plugin the loaded plugins registered, in load order; the
+  // kernel only brokers them to the scheduler runtime. Complete once all
+  // plugins are registered (call it from Plugin::Start, not Register).
+  virtual std::vector<std::shared_ptr<SchedulerPlugin>> SchedulerPlugins() {
+    return {};
+  }
 };
 
 constexpr int kLogDebug = 0;
