@@ -48,10 +48,18 @@ class ServerHost : public Host {
                                    : spdlog::level::err;
     spdlog::log(lvl, "plugin={} {}", plugin, message);
   }
+  std::vector<std::shared_ptr<SchedulerPlugin>> SchedulerPlugins() override {
+    return plugins_ ? plugins_->SchedulerPlugins()
+                    : std::vector<std::shared_ptr<SchedulerPlugin>>{};
+  }
   void set_client(Client* c) { client_.set_target(c); }
+  // The manager whose scheduler plugins are brokered; set once loading is
+  // over, before any plugin's Start.
+  void set_plugins(const PluginManager* plugins) { plugins_ = plugins; }
 
  private:
   DeferredClient client_;
+  const PluginManager* plugins_ = nullptr;
 };
 
 std::string ExeDir() {
@@ -141,6 +149,7 @@ int RunServer(const std::vector<std::string>& args) {
   PluginManager plugins(host, kinds);
   if (Status s = plugins.LoadAll(config); !s.ok()) return Fail(s.message());
   kinds.Freeze();
+  host.set_plugins(&plugins);
 
   // Store.
   store::Options store_options;
