@@ -31,11 +31,19 @@ StatusOr<std::shared_ptr<SchedulerPlugin>> NodeResourcesFit::New(
       plugin->resources_.clear();
       for (const auto& r : rs->GetArray()) {
         plugin->resources_.push_back(
-            {GetString(r, {"name"}), GetInt(r, {"weight"}, 1)});
+            MakeScored(GetString(r, {"name"}), GetInt(r, {"weight"}, 1)));
       }
     }
   }
   return std::shared_ptr<SchedulerPlugin>(plugin);
+}
+
+NodeResourcesFit::Scored NodeResourcesFit::MakeScored(std::string name,
+                                                      int64_t weight) {
+  Scored::Field field = name == "cpu"      ? Scored::Field::kCpu
+                        : name == "memory" ? Scored::Field::kMemory
+                                           : Scored::Field::kOther;
+  return {std::move(name), weight, field};
 }
 
 SchedulingStatus NodeResourcesFit::Filter(const CycleState&, const PodInfo& pod,
@@ -77,15 +85,26 @@ SchedulingStatus NodeResourcesFit::Filter(const CycleState&, const PodInfo& pod,
 SchedulingStatus NodeResourcesFit::Score(const CycleState&, const PodInfo& pod,
                                          const NodeInfo& node, int64_t& score) {
   int64_t total = 0, weights = 0;
-  for (const auto& [name, weight] : resources_) {
-    int64_t capacity = ResourceAmount(node.allocatable, name);
+  for (const Scored& r : resources_) {
+    int64_t capacity, requested;
     // Scoring counts cpu and memory with the non-zero defaults, so that
     // pods without requests still spread.
-    bool non_zero = name == "cpu" || name == "memory";
-    int64_t requested =
-        ResourceAmount(non_zero ? node.non_zero_requested : node.requested,
-                       name) +
-        ResourceAmount(non_zero ? pod.non_zero_requests : pod.requests, name);
+    switch (r.field) {
+      case Scored::Field::kCpu:
+        capacity = node.allocatable.milli_cpu;
+        requested =
+            node.non_zero_requested.milli_cpu + pod.non_zero_requests.milli_cpu;
+        break;
+      case Scored::Field::kMemory:
+        capacity = node.allocatable.memory;
+        requested =
+            node.non_zero_requested.memory + pod.non_zero_requests.memory;
+        break;
+      default:
+        capacity = ResourceAmount(node.allocatable, r.name);
+        requested = ResourceAmount(node.requested, r.name) +
+                    ResourceAmount(pod.requests, r.name);
+    }
     int64_t s = 0;
     if (capacity > 0 && requested <= capacity) {
       s = most_allocated_ ? requested * kMaxNodeScore / capacity
@@ -93,8 +112,8 @@ SchedulingStatus NodeResourcesFit::Score(const CycleState&, const PodInfo& pod,
     } else if (capacity > 0 && most_allocated_) {
       s = kMaxNodeScore;
     }
-    total += s * weight;
-    weights += weight;
+    total += s * r.weight;
+    weights += r.weight;
   }
   score = weights == 0 ? 0 : total / weights;
   return {};

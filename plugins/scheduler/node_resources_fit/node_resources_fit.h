@@ -16,7 +16,7 @@
 
 namespace berth::scheduler {
 
-// A resource's requested and allocatable amounts on a node, with the pod.
+// The amount of resource `name` in `r` (0 when absent).
 int64_t ResourceAmount(const Resources& r, const std::string& name);
 
 class NodeResourcesFit : public SchedulerPlugin {
@@ -37,9 +37,18 @@ class NodeResourcesFit : public SchedulerPlugin {
                          const NodeInfo& node, int64_t& score) override;
 
  private:
+  // A scored resource: cpu and memory are read from their fields, others
+  // looked up by name.
+  struct Scored {
+    std::string name;
+    int64_t weight;
+    enum class Field { kCpu, kMemory, kOther } field;
+  };
+  static Scored MakeScored(std::string name, int64_t weight);
+
   bool most_allocated_ = false;
-  std::vector<std::pair<std::string, int64_t>> resources_ = {{"cpu", 1},
-                                                             {"memory", 1}};
+  std::vector<Scored> resources_ = {MakeScored("cpu", 1),
+                                    MakeScored("memory", 1)};
 };
 
 }  // namespace berth::scheduler

@@ -311,11 +311,13 @@ void Scheduler::ScheduleOne(QueuedPod qp) {
     }
     std::vector<int64_t> total(feasible.size(), 0);
     std::vector<NodeScore> scores(feasible.size());
+    for (size_t n = 0; n < feasible.size(); ++n) {
+      scores[n].name = feasible[n]->name;
+    }
     for (size_t i = 0; i < profile.score.size(); ++i) {
       if (skip_score[i]) continue;
       const auto& scorer = profile.score[i];
       for (size_t n = 0; n < feasible.size(); ++n) {
-        scores[n].name = feasible[n]->name;
         scorer.plugin->Score(*state, pod, *feasible[n], scores[n].score);
       }
       scorer.plugin->NormalizeScore(*state, pod, scores);

@@ -72,13 +72,18 @@ void SchedulerCache::AddToNodeLocked(std::shared_ptr<const PodInfo> pod) {
     e = std::make_unique<NodeEntry>();
     e->info.name = pod->node_name;
   }
+  if (pod->HasAffinity()) ++affinity_pods_;
+  if (!pod->required_anti_affinity.empty()) ++anti_affinity_pods_;
   AddPod(std::move(pod), e->info);
 }
 
 void SchedulerCache::RemoveFromNodeLocked(const PodInfo& pod) {
   auto it = nodes_.find(pod.node_name);
   if (it == nodes_.end()) return;
-  berth::scheduler::RemovePod(pod, it->second->info);
+  if (berth::scheduler::RemovePod(pod, it->second->info)) {
+    if (pod.HasAffinity()) --affinity_pods_;
+    if (!pod.required_anti_affinity.empty()) --anti_affinity_pods_;
+  }
   if (!it->second->in_api && it->second->info.pods.empty()) {
     nodes_.erase(it);
   }
@@ -180,6 +185,7 @@ std::map<std::string, std::string> SchedulerCache::NamespaceLabelsLocked(
 std::vector<const NodeInfo*> SchedulerCache::NodesWithAffinityPodsLocked()
     const {
   std::vector<const NodeInfo*> out;
+  if (affinity_pods_ == 0) return out;
   for (const NodeInfo* n : list_) {
     if (!n->pods_with_affinity.empty()) out.push_back(n);
   }
@@ -189,6 +195,7 @@ std::vector<const NodeInfo*> SchedulerCache::NodesWithAffinityPodsLocked()
 std::vector<const NodeInfo*>
 SchedulerCache::NodesWithRequiredAntiAffinityPodsLocked() const {
   std::vector<const NodeInfo*> out;
+  if (anti_affinity_pods_ == 0) return out;
   for (const NodeInfo* n : list_) {
     if (!n->pods_with_required_anti_affinity.empty()) out.push_back(n);
   }

@@ -92,6 +92,10 @@ class SchedulerCache {
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<NodeEntry>> nodes_;
   std::vector<const NodeInfo*> list_;
+  // Pods with (anti-)affinity / required anti-affinity anywhere: when none,
+  // the walks over every node for them are skipped.
+  size_t affinity_pods_ = 0;
+  size_t anti_affinity_pods_ = 0;
   std::unordered_map<std::string, PodState> pods_;
   std::map<std::string, std::map<std::string, std::string>> namespaces_;
 };
