@@ -20,7 +20,8 @@ class DefaultBinder : public SchedulerPlugin {
     return std::shared_ptr<SchedulerPlugin>(
         std::make_shared<DefaultBinder>(&handle.client()));
   }
-  // Error with the API's message when the write fails (the pod is gone, or
+  // Posts a v1 Binding to pods/binding. Unresolvable when the pod is gone
+  // (NotFound), Error with the API's message otherwise (e.g. Conflict:
   // already bound elsewhere).
   SchedulingStatus Bind(CycleState& state, const PodInfo& pod,
                         const std::string& node) override;

@@ -14,7 +14,6 @@ constexpr const char* kPlugin = "scheduler";
 const ResourceRef kPods{"", "v1", "pods"};
 const ResourceRef kNodes{"", "v1", "nodes"};
 const ResourceRef kNamespaces{"", "v1", "namespaces"};
-const ResourceRef kEvents{"", "v1", "events"};
 
 std::string Now() {
   std::time_t t = std::time(nullptr);
@@ -405,7 +404,8 @@ void Scheduler::BindingCycle(std::shared_ptr<Binding> b) {
                                                : result.reasons()[0];
     host_.Log(kLogInfo, kPlugin, "binding " + key + " to " + node + ": " + why);
     // A pod deleted meanwhile is not retried; its DELETED event removes it.
-    if (why.find("not found") == std::string::npos) {
+    if (result.code() !=
+        SchedulingStatus::Code::kUnschedulableAndUnresolvable) {
       queue_.AddOrUpdate(b->qp.pod);
       RecordEvent(pod, "Warning", "FailedScheduling",
                   "Binding rejected: " + why, b->profile->scheduler_name);
@@ -474,44 +474,14 @@ void Scheduler::RecordEvent(const PodInfo& pod, const std::string& type,
                             const std::string& message,
                             const std::string& reporter) {
   if (!options_.record_events) return;
-  PodInfo copy = pod;
-  reporter_->Submit([this, copy, type, reason, message, reporter] {
-    JsonDoc ev(rapidjson::kObjectType);
-    auto& a = ev.GetAllocator();
-    char suffix[24];
-    std::snprintf(
-        suffix, sizeof(suffix), ".%llx",
-        static_cast<unsigned long long>(
-            std::chrono::system_clock::now().time_since_epoch().count()));
-    Json meta(rapidjson::kObjectType);
-    meta.AddMember("name", Str(copy.name + suffix, a), a);
-    meta.AddMember("namespace", Str(copy.ns, a), a);
-    Json involved(rapidjson::kObjectType);
-    involved.AddMember("apiVersion", "v1", a);
-    involved.AddMember("kind", "Pod", a);
-    involved.AddMember("namespace", Str(copy.ns, a), a);
-    involved.AddMember("name", Str(copy.name, a), a);
-    involved.AddMember("uid", Str(copy.uid, a), a);
-    Json source(rapidjson::kObjectType);
-    source.AddMember("component", Str(reporter, a), a);
-    const std::string now = Now();
-    ev.AddMember("apiVersion", "v1", a);
-    ev.AddMember("kind", "Event", a);
-    ev.AddMember("metadata", meta, a);
-    ev.AddMember("involvedObject", involved, a);
-    ev.AddMember("reason", Str(reason, a), a);
-    ev.AddMember("message", Str(message, a), a);
-    ev.AddMember("type", Str(type, a), a);
-    ev.AddMember("source", source, a);
-    ev.AddMember("reportingComponent", Str(reporter, a), a);
-    ev.AddMember("firstTimestamp", Str(now, a), a);
-    ev.AddMember("lastTimestamp", Str(now, a), a);
-    ev.AddMember("count", 1, a);
-    auto r = host_.client().Create(kEvents, copy.ns, ToJson(ev));
-    if (!r.ok()) {
-      host_.Log(kLogDebug, kPlugin, "event: " + r.status().message());
-    }
-  });
+  ObjectReference ref;
+  ref.api_version = "v1";
+  ref.kind = "Pod";
+  ref.ns = pod.ns;
+  ref.name = pod.name;
+  ref.uid = pod.uid;
+  ref.resource_version = pod.resource_version;
+  host_.RecordEvent(reporter, ref, type, reason, message);
 }
 
 }  // namespace berth::scheduler

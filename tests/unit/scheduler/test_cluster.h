@@ -56,8 +56,15 @@ class NullClient : public Client {
                                    const std::string&) override {
     return Status::Unavailable("test");
   }
-  Status Delete(const ResourceRef&, const std::string&,
-                const std::string&) override {
+  Status Delete(const ResourceRef&, const std::string&, const std::string&,
+                const DeleteOptions&) override {
+    return Status::Unavailable("test");
+  }
+  StatusOr<std::string> CreateSubresource(const ResourceRef&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&) override {
     return Status::Unavailable("test");
   }
   StatusOr<std::unique_ptr<WatchHandle>> Watch(
