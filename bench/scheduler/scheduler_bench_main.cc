@@ -190,12 +190,16 @@ int Run(const cli::Flags& flags) {
                        std::chrono::seconds(30));
   std::vector<Clock::time_point> times = counter.BindTimes();
   counter.Stop();
-  (*server)->Stop();
   if (!all) {
     std::cerr << "measured pods: " << counter.bound() - init_pods << "/"
-              << measure_pods << " bound\n";
+              << measure_pods << " seen bound; the unbound ones:\n";
+    auto unbound = admin->Request(
+        "GET", "/api/v1/namespaces/sched-1/pods?fieldSelector=spec.nodeName%3D");
+    if (unbound.ok()) std::cerr << unbound->body.substr(0, 4000) << "\n";
+    (*server)->Stop();
     return 1;
   }
+  (*server)->Stop();
   const double total_s =
       std::chrono::duration<double>(times.back() - start).count();
   // kube-scheduler's SchedulingThroughput samples pods bound per second.

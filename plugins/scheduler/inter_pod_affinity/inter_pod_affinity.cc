@@ -1,6 +1,8 @@
 #include "inter_pod_affinity.h"
 
+#include <algorithm>
 #include <map>
+#include <string_view>
 #include <utility>
 
 #include "berth/json.h"
@@ -12,8 +14,71 @@ namespace {
 constexpr const char* kPreFilterKey = "PreFilterInterPodAffinity";
 constexpr const char* kPreScoreKey = "PreScoreInterPodAffinity";
 
-using TopologyPair = std::pair<std::string, std::string>;
-using TopologyCounts = std::map<TopologyPair, int64_t>;
+// Matching pods per topology key and value, built by Add and then Seal
+// (sorted and merged), read by Get and AnyPositiveOn. Values are views into
+// node labels, which the scheduling cycle holds unchanged (the cache is
+// locked) for as long as PreFilter's state is read; flat sorted vectors
+// spare a string copy and an allocation per counted pod, which dominate
+// with thousands of pods carrying (anti-)affinity.
+class TopologyCounts {
+ public:
+  void Add(const std::string& key, std::string_view value) {
+    KeyCounts* k = nullptr;
+    for (auto& existing : keys_) {
+      if (existing.key == key) k = &existing;
+    }
+    if (!k) {
+      keys_.push_back({key, {}});
+      k = &keys_.back();
+    }
+    k->values.push_back({value, 1});
+  }
+  // Sorts and merges duplicate values; call once, after the last Add.
+  void Seal() {
+    for (auto& k : keys_) {
+      std::sort(k.values.begin(), k.values.end());
+      size_t out = 0;
+      for (size_t i = 0; i < k.values.size(); ++i) {
+        if (out > 0 && k.values[out - 1].first == k.values[i].first) {
+          k.values[out - 1].second += k.values[i].second;
+        } else {
+          k.values[out++] = k.values[i];
+        }
+      }
+      k.values.resize(out);
+    }
+  }
+  int64_t Get(const std::string& key, std::string_view value) const {
+    for (const auto& k : keys_) {
+      if (k.key == key) return Find(k, value);
+    }
+    return 0;
+  }
+  bool empty() const { return keys_.empty(); }
+  // Whether the node's value of any counted key has a positive count.
+  bool AnyPositiveOn(const NodeInfo& node) const {
+    for (const auto& k : keys_) {
+      auto label = node.labels.find(k.key);
+      if (label != node.labels.end() && Find(k, label->second) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  struct KeyCounts {
+    std::string key;
+    std::vector<std::pair<std::string_view, int64_t>> values;
+  };
+  static int64_t Find(const KeyCounts& k, std::string_view value) {
+    auto it = std::lower_bound(
+        k.values.begin(), k.values.end(), value,
+        [](const auto& e, std::string_view v) { return e.first < v; });
+    return it != k.values.end() && it->first == value ? it->second : 0;
+  }
+  std::vector<KeyCounts> keys_;
+};
 
 struct PreFilterState : StateData {
   TopologyCounts existing_anti_affinity;
@@ -26,10 +91,27 @@ struct PreScoreState : StateData {
   std::map<std::string, std::map<std::string, int64_t>> scores;
 };
 
-// Caches namespace labels for one cycle: the same few namespaces recur.
+// Caches namespace labels for one cycle: the same few namespaces recur,
+// and most terms list namespaces rather than select them.
 class NamespaceLabels {
  public:
   explicit NamespaceLabels(SchedulerHandle* h) : handle_(h) {}
+  // TermMatchesPod, fetching the pod's namespace labels only when the term
+  // has a namespace selector its list did not already satisfy.
+  bool Matches(const PodAffinityTerm& term, const PodInfo& pod) {
+    if (!term.namespace_selector) {
+      if (!term.has_label_selector) return false;
+      bool listed = false;
+      for (const auto& ns : term.namespaces) {
+        if (ns == pod.ns) {
+          listed = true;
+          break;
+        }
+      }
+      return listed && term.label_selector.Matches(pod.labels);
+    }
+    return TermMatchesPod(term, pod, Of(pod.ns));
+  }
   const std::map<std::string, std::string>& Of(const std::string& ns) {
     auto it = cache_.find(ns);
     if (it != cache_.end()) return it->second;
@@ -45,10 +127,10 @@ class NamespaceLabels {
 };
 
 bool MatchesAll(const std::vector<PodAffinityTerm>& terms, const PodInfo& pod,
-                const std::map<std::string, std::string>& ns_labels) {
+                NamespaceLabels& ns) {
   if (terms.empty()) return false;
   for (const auto& t : terms) {
-    if (!TermMatchesPod(t, pod, ns_labels)) return false;
+    if (!ns.Matches(t, pod)) return false;
   }
   return true;
 }
@@ -79,14 +161,13 @@ SchedulingStatus InterPodAffinity::PreFilter(CycleState& state,
                                              const PodInfo& pod) {
   auto s = std::make_shared<PreFilterState>();
   NamespaceLabels ns(handle_);
-  const auto& pod_ns_labels = ns.Of(pod.ns);
   // Existing pods whose required anti-affinity selects the incoming pod.
   for (const NodeInfo* node : handle_->NodesWithRequiredAntiAffinityPods()) {
     for (const auto& existing : node->pods_with_required_anti_affinity) {
       for (const auto& term : existing->required_anti_affinity) {
-        if (!TermMatchesPod(term, pod, pod_ns_labels)) continue;
+        if (!ns.Matches(term, pod)) continue;
         if (const std::string* v = Label(*node, term.topology_key)) {
-          s->existing_anti_affinity[{term.topology_key, *v}]++;
+          s->existing_anti_affinity.Add(term.topology_key, *v);
         }
       }
     }
@@ -94,23 +175,25 @@ SchedulingStatus InterPodAffinity::PreFilter(CycleState& state,
   if (!pod.required_affinity.empty() || !pod.required_anti_affinity.empty()) {
     for (const NodeInfo* node : handle_->Nodes()) {
       for (const auto& existing : node->pods) {
-        const auto& labels = ns.Of(existing->ns);
-        if (MatchesAll(pod.required_affinity, *existing, labels)) {
+        if (MatchesAll(pod.required_affinity, *existing, ns)) {
           for (const auto& term : pod.required_affinity) {
             if (const std::string* v = Label(*node, term.topology_key)) {
-              s->affinity[{term.topology_key, *v}]++;
+              s->affinity.Add(term.topology_key, *v);
             }
           }
         }
         for (const auto& term : pod.required_anti_affinity) {
-          if (!TermMatchesPod(term, *existing, labels)) continue;
+          if (!ns.Matches(term, *existing)) continue;
           if (const std::string* v = Label(*node, term.topology_key)) {
-            s->anti_affinity[{term.topology_key, *v}]++;
+            s->anti_affinity.Add(term.topology_key, *v);
           }
         }
       }
     }
   }
+  s->existing_anti_affinity.Seal();
+  s->affinity.Seal();
+  s->anti_affinity.Seal();
   if (s->existing_anti_affinity.empty() && pod.required_affinity.empty() &&
       pod.required_anti_affinity.empty()) {
     return SchedulingStatus::Skip();
@@ -133,33 +216,23 @@ SchedulingStatus InterPodAffinity::Filter(const CycleState& state,
       if (!v) {
         return SchedulingStatus::Unresolvable(kAffinityReason);
       }
-      auto it = s->affinity.find({term.topology_key, *v});
-      if (it == s->affinity.end() || it->second <= 0) pods_exist = false;
+      if (s->affinity.Get(term.topology_key, *v) <= 0) pods_exist = false;
     }
     if (!pods_exist) {
-      std::map<std::string, std::string> own_ns_labels =
-          handle_ ? handle_->NamespaceLabels(pod.ns)
-                  : std::map<std::string, std::string>{};
-      if (!s->affinity.empty() ||
-          !MatchesAll(pod.required_affinity, pod, own_ns_labels)) {
+      NamespaceLabels ns(handle_);
+      if (!s->affinity.empty() || !MatchesAll(pod.required_affinity, pod, ns)) {
         return SchedulingStatus::Unresolvable(kAffinityReason);
       }
     }
   }
   for (const auto& term : pod.required_anti_affinity) {
     const std::string* v = Label(node, term.topology_key);
-    if (!v) continue;
-    auto it = s->anti_affinity.find({term.topology_key, *v});
-    if (it != s->anti_affinity.end() && it->second > 0) {
+    if (v && s->anti_affinity.Get(term.topology_key, *v) > 0) {
       return SchedulingStatus::Unschedulable(kAntiAffinityReason);
     }
   }
-  for (const auto& [pair, count] : s->existing_anti_affinity) {
-    if (count <= 0) continue;
-    const std::string* v = Label(node, pair.first);
-    if (v && *v == pair.second) {
-      return SchedulingStatus::Unschedulable(kExistingAntiAffinityReason);
-    }
+  if (s->existing_anti_affinity.AnyPositiveOn(node)) {
+    return SchedulingStatus::Unschedulable(kExistingAntiAffinityReason);
   }
   return {};
 }
@@ -174,7 +247,6 @@ SchedulingStatus InterPodAffinity::PreScore(
   if (with_pods.empty()) return SchedulingStatus::Skip();
   auto s = std::make_shared<PreScoreState>();
   NamespaceLabels ns(handle_);
-  const auto& pod_ns_labels = ns.Of(pod.ns);
   auto add = [&](const NodeInfo& node, const std::string& key, int64_t w) {
     if (w == 0) return;
     if (const std::string* v = Label(node, key)) s->scores[key][*v] += w;
@@ -182,29 +254,28 @@ SchedulingStatus InterPodAffinity::PreScore(
   for (const NodeInfo* node : with_pods) {
     const auto& pods = has_preferred ? node->pods : node->pods_with_affinity;
     for (const auto& existing : pods) {
-      const auto& labels = ns.Of(existing->ns);
       for (const auto& w : pod.preferred_affinity) {
-        if (TermMatchesPod(w.term, *existing, labels)) {
+        if (ns.Matches(w.term, *existing)) {
           add(*node, w.term.topology_key, w.weight);
         }
       }
       for (const auto& w : pod.preferred_anti_affinity) {
-        if (TermMatchesPod(w.term, *existing, labels)) {
+        if (ns.Matches(w.term, *existing)) {
           add(*node, w.term.topology_key, -w.weight);
         }
       }
       for (const auto& t : existing->required_affinity) {
-        if (TermMatchesPod(t, pod, pod_ns_labels)) {
+        if (ns.Matches(t, pod)) {
           add(*node, t.topology_key, hard_pod_affinity_weight_);
         }
       }
       for (const auto& w : existing->preferred_affinity) {
-        if (TermMatchesPod(w.term, pod, pod_ns_labels)) {
+        if (ns.Matches(w.term, pod)) {
           add(*node, w.term.topology_key, w.weight);
         }
       }
       for (const auto& w : existing->preferred_anti_affinity) {
-        if (TermMatchesPod(w.term, pod, pod_ns_labels)) {
+        if (ns.Matches(w.term, pod)) {
           add(*node, w.term.topology_key, -w.weight);
         }
       }
