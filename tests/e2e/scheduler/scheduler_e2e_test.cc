@@ -180,6 +180,8 @@ TEST_F(SchedulerTest, RequiredAntiAffinityOnHostnameSpreadsPods) {
 
 TEST_F(SchedulerTest, UnschedulablePodExplainsItselfAndFitsOnceANodeIsAdded) {
   AddNode("late-small", "late", "1");
+  // Room enough, but not selected by the pod's nodeSelector.
+  AddNode("late-elsewhere", "elsewhere", "8");
   AddPod("late-pod", "late", "3");
   std::string d = WaitForDescribe("late-pod", "FailedScheduling");
   EXPECT_NE(d.find("FailedScheduling"), std::string::npos) << d;
