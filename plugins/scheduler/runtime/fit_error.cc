@@ -8,6 +8,8 @@ namespace berth::scheduler {
 std::string FitErrorMessage(
     size_t num_nodes, const std::map<std::string, SchedulingStatus>& rejections,
     const SchedulingStatus& pre_filter) {
+  // kube-scheduler's ErrNoNodesAvailable.
+  if (num_nodes == 0) return "no nodes available to schedule pods";
   std::map<std::string, size_t> histogram;
   if (!pre_filter.ok()) {
     for (const auto& r : pre_filter.reasons()) histogram[r] += num_nodes;

@@ -16,7 +16,8 @@ namespace berth::scheduler {
 
 // `rejections` maps node name to the status that rejected it; `num_nodes` is
 // every node in the snapshot. A PreFilter rejection (`pre_filter` not ok)
-// counts its reasons once per node.
+// counts its reasons once per node. With no nodes at all the message is
+// "no nodes available to schedule pods".
 std::string FitErrorMessage(
     size_t num_nodes, const std::map<std::string, SchedulingStatus>& rejections,
     const SchedulingStatus& pre_filter = {});

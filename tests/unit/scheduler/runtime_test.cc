@@ -164,7 +164,7 @@ TEST(FitErrorTest, CountsReasonsAndSortsThemAsKubeScheduler) {
             "0/3 nodes are available: 1 Insufficient memory, 1 node(s) had "
             "untolerated taint {node-role.kubernetes.io/control-plane: }, 2 "
             "Insufficient cpu.");
-  EXPECT_EQ(FitErrorMessage(0, {}), "0/0 nodes are available.");
+  EXPECT_EQ(FitErrorMessage(0, {}), "no nodes available to schedule pods");
 }
 
 TEST(NodeSamplingTest, MatchesKubeSchedulerNumFeasibleNodesToFind) {
