@@ -3,8 +3,16 @@
 #include <memory>
 
 #include "berth/plugin.h"
+#include "cron_job_controller.h"
+#include "cron_job_kind.h"
+#include "daemon_set_controller.h"
+#include "daemon_set_kind.h"
 #include "deployment_kind.h"
+#include "job_controller.h"
+#include "job_kind.h"
 #include "replica_set_kind.h"
+#include "stateful_set_controller.h"
+#include "stateful_set_kind.h"
 
 namespace berth::workloads {
 namespace {
@@ -17,11 +25,24 @@ class WorkloadsPlugin : public Plugin {
   Status Register(Host& host, const std::string& settings_json,
                   Registrar& registrar) override {
     const std::shared_ptr<Kind> kinds[] = {
-        std::make_shared<DeploymentKind>(),
-        std::make_shared<ReplicaSetKind>(),
+        std::make_shared<DeploymentKind>(), std::make_shared<ReplicaSetKind>(),
+        std::make_shared<DaemonSetKind>(),  std::make_shared<StatefulSetKind>(),
+        std::make_shared<JobKind>(),        std::make_shared<CronJobKind>(),
     };
     for (const auto& kind : kinds) {
       if (Status s = registrar.AddKind(kind); !s.ok()) return s;
+    }
+    Client& client = host.client();
+    auto daemon_sets = std::make_shared<DaemonSetController>(client);
+    const std::shared_ptr<Controller> controllers[] = {
+        daemon_sets,
+        std::make_shared<DaemonSetNodeWatcher>(daemon_sets),
+        std::make_shared<StatefulSetController>(client),
+        std::make_shared<JobController>(client),
+        std::make_shared<CronJobController>(client),
+    };
+    for (const auto& controller : controllers) {
+      if (Status s = registrar.AddController(controller); !s.ok()) return s;
     }
     return {};
   }

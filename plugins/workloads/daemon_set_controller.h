@@ -1,0 +1,72 @@
+// DaemonSetController: keeps one pod of each DaemonSet on every eligible
+// node (DaemonPlacement decides which), pinned there by node affinity for
+// the scheduler to bind; deletes pods from nodes that stopped being
+// eligible, failed pods (to replace them) and duplicates; replaces pods of
+// an old template with RollingUpdate (at most maxUnavailable nodes without
+// an available pod at once) or leaves them to the user with OnDelete; and
+// writes the status counters. Nodes are watched by DaemonSetNodeWatcher,
+// which resyncs every DaemonSet when a node is added or changes.
+//
+// Thread safety: Reconcile and Sync may run concurrently; a per-DaemonSet
+// lock serializes the syncs of one DaemonSet.
+#ifndef BERTH_PLUGINS_WORKLOADS_DAEMON_SET_CONTROLLER_H_
+#define BERTH_PLUGINS_WORKLOADS_DAEMON_SET_CONTROLLER_H_
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "berth/client.h"
+#include "berth/controller.h"
+#include "keyed_mutex.h"
+
+namespace berth::workloads {
+
+class DaemonSetController : public Controller {
+ public:
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+  // `client` must outlive the controller.
+  explicit DaemonSetController(Client& client, Clock clock = nullptr);
+
+  std::string Name() const override { return "daemonset"; }
+  ResourceRef Primary() const override;
+  std::vector<ResourceRef> Owns() const override;
+  // Client errors other than NotFound are returned for retry.
+  StatusOr<ReconcileResult> Reconcile(const ReconcileRequest& req) override;
+
+  // Syncs every DaemonSet in the cluster (after a node change). Returns
+  // the first error after trying them all.
+  Status SyncAll();
+
+ private:
+  StatusOr<ReconcileResult> Sync(const ReconcileRequest& req);
+
+  Client& client_;
+  Clock clock_;
+  KeyedMutex locks_;
+};
+
+// DaemonSetNodeWatcher: a controller over Nodes whose reconcile resyncs all
+// DaemonSets, so a node added, relabelled or (un)tainted gains or loses its
+// daemon pods.
+class DaemonSetNodeWatcher : public Controller {
+ public:
+  explicit DaemonSetNodeWatcher(std::shared_ptr<DaemonSetController> ds)
+      : ds_(std::move(ds)) {}
+  std::string Name() const override { return "daemonset-nodes"; }
+  ResourceRef Primary() const override { return {"", "v1", "nodes"}; }
+  StatusOr<ReconcileResult> Reconcile(const ReconcileRequest&) override {
+    if (Status s = ds_->SyncAll(); !s.ok()) return s;
+    return ReconcileResult{};
+  }
+
+ private:
+  std::shared_ptr<DaemonSetController> ds_;
+};
+
+}  // namespace berth::workloads
+
+#endif  // BERTH_PLUGINS_WORKLOADS_DAEMON_SET_CONTROLLER_H_
