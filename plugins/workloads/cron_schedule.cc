@@ -12,6 +12,7 @@ namespace {
 struct Bounds {
   int min, max;
   const char* const* names;  // indexed from `min`, or nullptr
+  int name_count;
 };
 
 constexpr const char* kMonthNames[] = {"jan", "feb", "mar", "apr",
@@ -19,8 +20,9 @@ constexpr const char* kMonthNames[] = {"jan", "feb", "mar", "apr",
                                        "sep", "oct", "nov", "dec"};
 constexpr const char* kDayNames[] = {"sun", "mon", "tue", "wed",
                                      "thu", "fri", "sat"};
-constexpr Bounds kMinute{0, 59, nullptr}, kHour{0, 23, nullptr},
-    kDom{1, 31, nullptr}, kMonth{1, 12, kMonthNames}, kDow{0, 6, kDayNames};
+constexpr Bounds kMinute{0, 59, nullptr, 0}, kHour{0, 23, nullptr, 0},
+    kDom{1, 31, nullptr, 0}, kMonth{1, 12, kMonthNames, 12},
+    kDow{0, 6, kDayNames, 7};
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -46,7 +48,7 @@ std::vector<std::string> Split(std::string_view s, char sep) {
 StatusOr<int> ParseValue(const std::string& expr, const Bounds& b) {
   if (b.names) {
     const std::string low = Lower(expr);
-    for (int i = 0; i <= b.max - b.min; ++i) {
+    for (int i = 0; i < b.name_count; ++i) {
       if (low == b.names[i]) return b.min + i;
     }
   }

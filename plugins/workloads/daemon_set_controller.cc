@@ -103,10 +103,10 @@ StatusOr<ReconcileResult> DaemonSetController::Sync(
   const Json* tmpl = Find(ds, {"spec", "template"});
   if (!tmpl) return ReconcileResult{};
   const Json* collisions = Find(ds, {"status", "collisionCount"});
-  const std::string hash = PodTemplateHash(
-      *tmpl, collisions && collisions->IsInt64()
-                 ? std::optional<int64_t>(collisions->GetInt64())
-                 : std::nullopt);
+  // Hashed with the collision count always (0 until set), so the
+  // revision does not change when the status first records the count.
+  const std::string hash =
+      PodTemplateHash(*tmpl, GetInt(*got, {"status", "collisionCount"}));
 
   auto nodes = ListObjects(client_, kNodes, "");
   if (!nodes.ok()) return nodes.status();

@@ -33,7 +33,9 @@ const Json* At(const Json& obj, const std::string& dotted) {
   while (cur && start <= dotted.size()) {
     size_t dot = dotted.find('.', start);
     if (dot == std::string::npos) dot = dotted.size();
-    cur = Member(*cur, std::string_view(dotted).substr(start, dot - start));
+    // A std::string, not a string_view into `dotted`: Member looks keys up
+    // as NUL-terminated strings.
+    cur = Member(*cur, dotted.substr(start, dot - start));
     start = dot + 1;
   }
   return cur;

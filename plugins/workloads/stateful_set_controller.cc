@@ -142,12 +142,11 @@ StatusOr<ReconcileResult> StatefulSetController::Reconcile(
   auto selector_text = SelectorString(Find(set, {"spec", "selector"}));
   if (!tmpl || !selector_text.ok()) return ReconcileResult{};
   const Json* collisions = Find(set, {"status", "collisionCount"});
+  // Hashed with the collision count always (0 until set), so the
+  // revision does not change when the status first records the count.
   const std::string update_revision =
       req.name + "-" +
-      PodTemplateHash(*tmpl,
-                      collisions && collisions->IsInt64()
-                          ? std::optional<int64_t>(collisions->GetInt64())
-                          : std::nullopt);
+      PodTemplateHash(*tmpl, GetInt(*got, {"status", "collisionCount"}));
   std::string current_revision =
       GetString(set, {"status", "currentRevision"}, update_revision);
 
