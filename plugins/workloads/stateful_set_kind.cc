@@ -11,6 +11,33 @@ namespace berth::workloads {
 using core::AppendCell;
 using core::Str;
 
+namespace {
+
+void AddClaimVolumes(Json& obj, JsonAlloc& a) {
+  const Json* claims = Find(obj, {"spec", "volumeClaimTemplates"});
+  Json* pod_spec = Find(obj, {"spec", "template", "spec"});
+  if (!claims || !claims->IsArray() || !pod_spec || !pod_spec->IsObject()) {
+    return;
+  }
+  Json volumes(rapidjson::kArrayType);
+  for (const auto& claim : claims->GetArray()) {
+    const std::string name = GetString(claim, {"metadata", "name"});
+    Json source(rapidjson::kObjectType);
+    SetString(source, "claimName", name, a);
+    Json volume(rapidjson::kObjectType);
+    SetString(volume, "name", name, a);
+    SetMember(volume, "persistentVolumeClaim", std::move(source), a);
+    volumes.PushBack(std::move(volume), a);
+  }
+  if (Json* existing = Member(*pod_spec, "volumes");
+      existing && existing->IsArray()) {
+    for (auto& v : existing->GetArray()) volumes.PushBack(Json(v, a), a);
+  }
+  SetMember(*pod_spec, "volumes", std::move(volumes), a);
+}
+
+}  // namespace
+
 StatefulSetKind::StatefulSetKind() {
   info_.group = "apps";
   info_.version = "v1";
@@ -92,8 +119,13 @@ std::vector<FieldCause> StatefulSetKind::Validate(const Json& obj,
           {"Retain", "Delete"}));
     }
   }
-  ValidateSelectorAndTemplate(obj, old, "spec", "statefulset", {"Always"}, true,
-                              causes);
+  // The template is checked as the pods will be made: each claim template
+  // is a volume that its containers may mount.
+  JsonDoc with_claims;
+  with_claims.CopyFrom(obj, with_claims.GetAllocator());
+  AddClaimVolumes(with_claims, with_claims.GetAllocator());
+  ValidateSelectorAndTemplate(with_claims, old, "spec", "statefulset",
+                              {"Always"}, true, causes);
   if (old) {
     // Kubernetes lets an update touch only these spec fields.
     const Json* new_spec = Member(obj, "spec");

@@ -159,6 +159,28 @@ TEST(StatefulSetKind, ValidationAndForbiddenUpdates) {
                   "other than 'replicas'")));
 }
 
+TEST(StatefulSetKind, ContainersMayMountClaimTemplates) {
+  StatefulSetKind kind;
+  JsonDoc sts = Defaulted(
+      kind,
+      R"({"metadata":{"name":"db"},"spec":{"serviceName":"db",)"
+      R"("selector":{"matchLabels":{"app":"db"}},)"
+      R"("template":{"metadata":{"labels":{"app":"db"}},"spec":{"containers":)"
+      R"([{"name":"pg","image":"postgres","volumeMounts":[{"name":"data","mountPath":"/d"}]}]}},)"
+      R"("volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{}}]}})");
+  EXPECT_TRUE(kind.Validate(sts, nullptr).empty())
+      << ::testing::PrintToString(Describe(kind.Validate(sts, nullptr)));
+  JsonDoc no_claim = Defaulted(
+      kind,
+      R"({"metadata":{"name":"db"},"spec":{"serviceName":"db",)"
+      R"("selector":{"matchLabels":{"app":"db"}},)"
+      R"("template":{"metadata":{"labels":{"app":"db"}},"spec":{"containers":)"
+      R"([{"name":"pg","image":"postgres","volumeMounts":[{"name":"data","mountPath":"/d"}]}]}}}})");
+  EXPECT_THAT(Describe(kind.Validate(no_claim, nullptr)),
+              ElementsAre("spec.template.spec.containers[0].volumeMounts[0]."
+                          "name: Not found: \"data\""));
+}
+
 TEST(StatefulSetKind, ColumnsAndCells) {
   StatefulSetKind kind;
   EXPECT_THAT(ColumnNames(kind, 0), ElementsAre("Name", "Ready", "Age"));
