@@ -3,7 +3,9 @@
 #include <memory>
 
 #include "berth/plugin.h"
+#include "deployment_controller.h"
 #include "deployment_kind.h"
+#include "replica_set_controller.h"
 #include "replica_set_kind.h"
 
 namespace berth::workloads {
@@ -22,6 +24,13 @@ class WorkloadsPlugin : public Plugin {
     };
     for (const auto& kind : kinds) {
       if (Status s = registrar.AddKind(kind); !s.ok()) return s;
+    }
+    const std::shared_ptr<Controller> controllers[] = {
+        std::make_shared<DeploymentController>(host),
+        std::make_shared<ReplicaSetController>(host),
+    };
+    for (const auto& controller : controllers) {
+      if (Status s = registrar.AddController(controller); !s.ok()) return s;
     }
     return {};
   }
