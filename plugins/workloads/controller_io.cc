@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "owned_objects.h"
+
 namespace berth::workloads {
 
 StatusOr<JsonDoc> GetObject(Client& client, const ResourceRef& r,
@@ -58,6 +60,15 @@ Status WriteStatus(Client& client, const ResourceRef& r, const std::string& ns,
     return patched.status();
   }
   return {};
+}
+
+void SetControllerRef(Json& obj, const Json& owner, JsonAlloc& a) {
+  Json& meta = EnsureObject(obj, "metadata", a);
+  Json refs(rapidjson::kArrayType);
+  refs.PushBack(ControllerRef(owner, GetString(owner, {"apiVersion"}),
+                              GetString(owner, {"kind"}), a),
+                a);
+  SetMember(meta, "ownerReferences", std::move(refs), a);
 }
 
 int64_t ScaledValue(const Json* value, int64_t total, bool round_up,

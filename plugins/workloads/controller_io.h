@@ -43,6 +43,10 @@ Status WriteStatus(Client& client, const ResourceRef& r, const std::string& ns,
                    const std::string& name, const Json* old_status,
                    const Json& status);
 
+// Sets metadata.ownerReferences of `obj` to the one controller reference
+// to `owner` (a whole object, read for apiVersion, kind, name and uid).
+void SetControllerRef(Json& obj, const Json& owner, JsonAlloc& alloc);
+
 // An IntOrString (3 or "25%") as a count of `total`, percentages rounded up
 // or down as asked; `fallback` when absent or malformed.
 int64_t ScaledValue(const Json* value, int64_t total, bool round_up,

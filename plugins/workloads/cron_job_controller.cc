@@ -6,8 +6,7 @@
 #include "age.h"
 #include "controller_io.h"
 #include "cron_schedule.h"
-#include "owner_refs.h"
-#include "timestamps.h"
+#include "owned_objects.h"
 #include "validation.h"
 
 namespace berth::workloads {
@@ -84,10 +83,17 @@ std::string ScheduledJobName(const std::string& cron_job, TimePoint t) {
   return cron_job + "-" + std::to_string(minutes);
 }
 
-CronJobController::CronJobController(Client& client, Clock clock)
-    : client_(client), clock_(clock ? std::move(clock) : [] {
-        return std::chrono::system_clock::now();
-      }) {}
+CronJobController::CronJobController(Host& host, Clock clock)
+    : host_(host),
+      client_(host.client()),
+      clock_(clock ? std::move(clock)
+                   : [] { return std::chrono::system_clock::now(); }) {}
+
+void CronJobController::Event(const Json& obj, const char* type,
+                              const char* reason, const std::string& message) {
+  host_.RecordEvent("cronjob-controller", ReferenceTo(obj), type, reason,
+                    message);
+}
 
 ResourceRef CronJobController::Primary() const { return kCronJobs; }
 std::vector<ResourceRef> CronJobController::Owns() const { return {kJobs}; }
@@ -125,6 +131,20 @@ StatusOr<ReconcileResult> CronJobController::Reconcile(
     }
   }
 
+  // Jobs the last status listed as active that have finished since.
+  if (const Json* was = Find(cj, {"status", "active"}); was && was->IsArray()) {
+    for (const auto& ref : was->GetArray()) {
+      const std::string name = Str(Member(ref, "name"));
+      for (const auto* list : {&succeeded, &failed}) {
+        for (const Json* job : *list) {
+          if (GetString(*job, {"metadata", "name"}) != name) continue;
+          Event(cj, "Normal", "SawCompletedJob",
+                "Saw completed job: " + name + ", status: " + Finished(*job));
+        }
+      }
+    }
+  }
+
   // History limits: the oldest finished jobs go first.
   auto prune = [&](std::vector<const Json*>& list,
                    const char* limit_field) -> Status {
@@ -138,9 +158,11 @@ StatusOr<ReconcileResult> CronJobController::Reconcile(
     });
     const size_t extra = list.size() - static_cast<size_t>(limit);
     for (size_t i = 0; i < extra; ++i) {
-      Status s = client_.Delete(kJobs, req.ns,
-                                GetString(*list[i], {"metadata", "name"}));
+      const std::string name = GetString(*list[i], {"metadata", "name"});
+      Status s = client_.Delete(kJobs, req.ns, name);
       if (!s.ok() && !s.IsNotFound()) return s;
+      if (s.ok())
+        Event(cj, "Normal", "SuccessfulDelete", "Deleted job " + name);
     }
     return {};
   };
@@ -206,6 +228,9 @@ StatusOr<ReconcileResult> CronJobController::Reconcile(
 
   const std::string policy = GetString(cj, {"spec", "concurrencyPolicy"});
   if (policy == "Forbid" && !active.empty()) {
+    Event(cj, "Normal", "JobAlreadyActive",
+          "Not starting job because prior execution is running and "
+          "concurrency policy is Forbid");
     // Skipped, not missed: the run happens when the active job finishes,
     // if still within the starting deadline.
     if (Status s = write_status(); !s.ok()) return s;
@@ -213,9 +238,11 @@ StatusOr<ReconcileResult> CronJobController::Reconcile(
   }
   if (policy == "Replace") {
     for (const Json* job : active) {
-      Status s =
-          client_.Delete(kJobs, req.ns, GetString(*job, {"metadata", "name"}));
+      const std::string name = GetString(*job, {"metadata", "name"});
+      Status s = client_.Delete(kJobs, req.ns, name);
       if (!s.ok() && !s.IsNotFound()) return s;
+      if (s.ok())
+        Event(cj, "Normal", "SuccessfulDelete", "Deleted job " + name);
     }
     active.clear();
   }
@@ -227,6 +254,8 @@ StatusOr<ReconcileResult> CronJobController::Reconcile(
     if (parsed.ok()) {
       created_job = std::move(parsed).value();
       active.push_back(&created_job);
+      Event(cj, "Normal", "SuccessfulCreate",
+            "Created job " + GetString(created_job, {"metadata", "name"}));
     }
   } else if (!created.status().IsAlreadyExists()) {
     return created.status();

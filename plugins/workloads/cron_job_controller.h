@@ -21,6 +21,7 @@
 
 #include "berth/client.h"
 #include "berth/controller.h"
+#include "berth/host.h"
 
 namespace berth::workloads {
 
@@ -28,9 +29,9 @@ class CronJobController : public Controller {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
-  // `client` must outlive the controller; `clock` defaults to the system
-  // clock (tests inject one).
-  explicit CronJobController(Client& client, Clock clock = nullptr);
+  // `host` must outlive the controller; pods and events go through it.
+  // `clock` defaults to the system clock (tests inject one).
+  explicit CronJobController(Host& host, Clock clock = nullptr);
 
   std::string Name() const override { return "cronjob"; }
   ResourceRef Primary() const override;
@@ -41,6 +42,11 @@ class CronJobController : public Controller {
   StatusOr<ReconcileResult> Reconcile(const ReconcileRequest& req) override;
 
  private:
+  // Records a Normal or Warning event about `obj`.
+  void Event(const Json& obj, const char* type, const char* reason,
+             const std::string& message);
+
+  Host& host_;
   Client& client_;
   Clock clock_;
 };

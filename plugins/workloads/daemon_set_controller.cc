@@ -7,7 +7,7 @@
 #include "controller_io.h"
 #include "daemon_placement.h"
 #include "label_selector.h"
-#include "owner_refs.h"
+#include "owned_objects.h"
 #include "pod_state.h"
 #include "pod_template_hash.h"
 #include "validation.h"
@@ -59,10 +59,18 @@ std::string CreationTime(const Json* pod) {
 
 }  // namespace
 
-DaemonSetController::DaemonSetController(Client& client, Clock clock)
-    : client_(client), clock_(clock ? std::move(clock) : [] {
-        return std::chrono::system_clock::now();
-      }) {}
+DaemonSetController::DaemonSetController(Host& host, Clock clock)
+    : host_(host),
+      client_(host.client()),
+      clock_(clock ? std::move(clock)
+                   : [] { return std::chrono::system_clock::now(); }) {}
+
+void DaemonSetController::Event(const Json& obj, const char* type,
+                                const char* reason,
+                                const std::string& message) {
+  host_.RecordEvent("daemonset-controller", ReferenceTo(obj), type, reason,
+                    message);
+}
 
 ResourceRef DaemonSetController::Primary() const { return kDaemonSets; }
 std::vector<ResourceRef> DaemonSetController::Owns() const { return {kPods}; }
@@ -225,11 +233,16 @@ StatusOr<ReconcileResult> DaemonSetController::Sync(
     JsonDoc pod = NewDaemonPod(ds, node, hash);
     auto created = client_.Create(kPods, req.ns, ToJson(pod));
     if (!created.ok()) return created.status();
+    if (auto doc = ParseJson(*created); doc.ok()) {
+      Event(ds, "Normal", "SuccessfulCreate",
+            "Created pod: " + GetString(*doc, {"metadata", "name"}));
+    }
   }
   for (const Json* pod : to_delete) {
-    Status s =
-        client_.Delete(kPods, req.ns, GetString(*pod, {"metadata", "name"}));
+    const std::string name = GetString(*pod, {"metadata", "name"});
+    Status s = client_.Delete(kPods, req.ns, name);
     if (!s.ok() && !s.IsNotFound()) return s;
+    if (s.ok()) Event(ds, "Normal", "SuccessfulDelete", "Deleted pod: " + name);
   }
 
   JsonDoc status(rapidjson::kObjectType);

@@ -20,6 +20,7 @@
 
 #include "berth/client.h"
 #include "berth/controller.h"
+#include "berth/host.h"
 #include "keyed_mutex.h"
 
 namespace berth::workloads {
@@ -28,8 +29,9 @@ class DaemonSetController : public Controller {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
-  // `client` must outlive the controller.
-  explicit DaemonSetController(Client& client, Clock clock = nullptr);
+  // `host` must outlive the controller; pods and events go through it.
+  // `clock` defaults to the system clock (tests inject one).
+  explicit DaemonSetController(Host& host, Clock clock = nullptr);
 
   std::string Name() const override { return "daemonset"; }
   ResourceRef Primary() const override;
@@ -44,6 +46,11 @@ class DaemonSetController : public Controller {
  private:
   StatusOr<ReconcileResult> Sync(const ReconcileRequest& req);
 
+  // Records a Normal or Warning event about `obj`.
+  void Event(const Json& obj, const char* type, const char* reason,
+             const std::string& message);
+
+  Host& host_;
   Client& client_;
   Clock clock_;
   KeyedMutex locks_;

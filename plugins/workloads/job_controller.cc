@@ -6,9 +6,8 @@
 #include "age.h"
 #include "controller_io.h"
 #include "label_selector.h"
-#include "owner_refs.h"
+#include "owned_objects.h"
 #include "pod_state.h"
-#include "timestamps.h"
 #include "validation.h"
 
 namespace berth::workloads {
@@ -95,10 +94,16 @@ JsonDoc NewJobPod(const Json& job, int64_t index) {
 
 }  // namespace
 
-JobController::JobController(Client& client, Clock clock)
-    : client_(client), clock_(clock ? std::move(clock) : [] {
-        return std::chrono::system_clock::now();
-      }) {}
+JobController::JobController(Host& host, Clock clock)
+    : host_(host),
+      client_(host.client()),
+      clock_(clock ? std::move(clock)
+                   : [] { return std::chrono::system_clock::now(); }) {}
+
+void JobController::Event(const Json& obj, const char* type, const char* reason,
+                          const std::string& message) {
+  host_.RecordEvent("job-controller", ReferenceTo(obj), type, reason, message);
+}
 
 ResourceRef JobController::Primary() const { return kJobs; }
 std::vector<ResourceRef> JobController::Owns() const { return {kPods}; }
@@ -277,23 +282,29 @@ StatusOr<ReconcileResult> JobController::Reconcile(
   }
 
   for (const Json* pod : to_delete) {
-    Status s =
-        client_.Delete(kPods, req.ns, GetString(*pod, {"metadata", "name"}));
+    const std::string name = GetString(*pod, {"metadata", "name"});
+    Status s = client_.Delete(kPods, req.ns, name);
     if (!s.ok() && !s.IsNotFound()) return s;
+    if (s.ok())
+      Event(job, "Normal", "SuccessfulDelete", "Deleted pod: " + name);
   }
+  // Non-indexed pods have no index (-1).
+  create_indexes.insert(create_indexes.begin(), static_cast<size_t>(to_create),
+                        -1);
   int64_t created = 0;
-  for (int64_t i = 0; i < to_create; ++i) {
-    JsonDoc pod = NewJobPod(job, -1);
-    auto r = client_.Create(kPods, req.ns, ToJson(pod));
-    if (!r.ok()) return r.status();
-    ++created;
-  }
   for (int64_t index : create_indexes) {
     JsonDoc pod = NewJobPod(job, index);
     auto r = client_.Create(kPods, req.ns, ToJson(pod));
     if (!r.ok()) return r.status();
     ++created;
+    if (auto doc = ParseJson(*r); doc.ok()) {
+      Event(job, "Normal", "SuccessfulCreate",
+            "Created pod: " + GetString(*doc, {"metadata", "name"}));
+    }
   }
+  // Reaching here the job was not finished before this pass.
+  if (succeeded_all) Event(job, "Normal", "Completed", "Job completed");
+  if (fail_reason) Event(job, "Warning", fail_reason, fail_message);
 
   const int64_t active_now =
       static_cast<int64_t>(active.size() - to_delete.size()) + created;

@@ -20,6 +20,7 @@
 
 #include "berth/client.h"
 #include "berth/controller.h"
+#include "berth/host.h"
 
 namespace berth::workloads {
 
@@ -27,9 +28,9 @@ class JobController : public Controller {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
-  // `client` must outlive the controller; `clock` defaults to the system
-  // clock (tests inject one).
-  explicit JobController(Client& client, Clock clock = nullptr);
+  // `host` must outlive the controller; pods and events go through it.
+  // `clock` defaults to the system clock (tests inject one).
+  explicit JobController(Host& host, Clock clock = nullptr);
 
   std::string Name() const override { return "job"; }
   ResourceRef Primary() const override;
@@ -38,6 +39,11 @@ class JobController : public Controller {
   StatusOr<ReconcileResult> Reconcile(const ReconcileRequest& req) override;
 
  private:
+  // Records a Normal or Warning event about `obj`.
+  void Event(const Json& obj, const char* type, const char* reason,
+             const std::string& message);
+
+  Host& host_;
   Client& client_;
   Clock clock_;
 };

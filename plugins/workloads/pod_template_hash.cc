@@ -47,6 +47,28 @@ void WriteSorted(const Json& v, std::string& out) {
   }
 }
 
+// Go compares typed structs, where `"creationTimestamp": null`,
+// `"resources": {}` and an absent member are the same zero value; JSON
+// keeps them apart. Dropping nulls and empty objects and lists (deepest
+// first) makes templates that Kubernetes calls equal compare equal.
+bool DropZeroValues(Json& v) {
+  if (v.IsObject()) {
+    for (auto it = v.MemberBegin(); it != v.MemberEnd();) {
+      if (DropZeroValues(it->value)) {
+        it = v.EraseMember(it);
+      } else {
+        ++it;
+      }
+    }
+    return v.MemberCount() == 0;
+  }
+  if (v.IsArray()) {
+    for (auto& item : v.GetArray()) DropZeroValues(item);
+    return v.Empty();
+  }
+  return v.IsNull();
+}
+
 void StripHash(Json& t) {
   if (Json* labels = Find(t, {"metadata", "labels"});
       labels && labels->IsObject()) {
@@ -67,8 +89,11 @@ std::string SafeEncodeString(std::string_view s) {
 std::string PodTemplateHash(const Json& pod_template,
                             std::optional<int64_t> collision_count) {
   uint32_t h = 2166136261u;
+  JsonDoc normalized;
+  normalized.CopyFrom(pod_template, normalized.GetAllocator());
+  DropZeroValues(normalized);
   std::string canonical;
-  WriteSorted(pod_template, canonical);
+  WriteSorted(normalized, canonical);
   Fnv(h, canonical);
   if (collision_count) {
     const uint32_t c = static_cast<uint32_t>(*collision_count);
@@ -87,6 +112,8 @@ bool EqualIgnoreHash(const Json& a, const Json& b) {
   y.CopyFrom(b, y.GetAllocator());
   StripHash(x);
   StripHash(y);
+  DropZeroValues(x);
+  DropZeroValues(y);
   return x == y;
 }
 

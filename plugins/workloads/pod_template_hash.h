@@ -22,13 +22,15 @@ inline constexpr char kPodTemplateHashLabel[] = "pod-template-hash";
 std::string SafeEncodeString(std::string_view s);
 
 // controller.ComputeHash: FNV-32a over the template (as JSON with object
-// keys sorted, so member order does not matter) and, when present, the
+// keys sorted and null or empty members dropped, so neither member order
+// nor zero-value spelling matters) and, when present, the
 // collision count's 4 little-endian bytes; the decimal value safe-encoded.
 std::string PodTemplateHash(const Json& pod_template,
                             std::optional<int64_t> collision_count);
 
 // EqualIgnoreHash: the two templates are equal once the pod-template-hash
-// label is removed from both.
+// label is removed from both, null and empty members counting as absent
+// (as Go's DeepEqual sees zero values).
 bool EqualIgnoreHash(const Json& a, const Json& b);
 
 }  // namespace berth::workloads

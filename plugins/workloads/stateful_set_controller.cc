@@ -2,7 +2,7 @@
 
 #include "controller_io.h"
 #include "label_selector.h"
-#include "owner_refs.h"
+#include "owned_objects.h"
 #include "pod_state.h"
 #include "pod_template_hash.h"
 #include "stateful_set_plan.h"
@@ -79,10 +79,18 @@ JsonDoc NewStatefulPod(const Json& set, int64_t ordinal,
   return pod;
 }
 
-StatefulSetController::StatefulSetController(Client& client, Clock clock)
-    : client_(client), clock_(clock ? std::move(clock) : [] {
-        return std::chrono::system_clock::now();
-      }) {}
+StatefulSetController::StatefulSetController(Host& host, Clock clock)
+    : host_(host),
+      client_(host.client()),
+      clock_(clock ? std::move(clock)
+                   : [] { return std::chrono::system_clock::now(); }) {}
+
+void StatefulSetController::Event(const Json& obj, const char* type,
+                                  const char* reason,
+                                  const std::string& message) {
+  host_.RecordEvent("statefulset-controller", ReferenceTo(obj), type, reason,
+                    message);
+}
 
 ResourceRef StatefulSetController::Primary() const { return kStatefulSets; }
 std::vector<ResourceRef> StatefulSetController::Owns() const { return {kPods}; }
@@ -120,6 +128,12 @@ Status StatefulSetController::EnsureClaims(const Json& set, int64_t ordinal) {
       SetMember(pvc, "spec", Json(*spec, a), a);
     }
     auto created = client_.Create(kPersistentVolumeClaims, ns, ToJson(pvc));
+    if (created.ok()) {
+      Event(set, "Normal", "SuccessfulCreate",
+            "create Claim " + ClaimName(claim, pod) + " Pod " + pod +
+                " in StatefulSet " + GetString(set, {"metadata", "name"}) +
+                " success");
+    }
     if (created.ok() || created.status().IsAlreadyExists()) continue;
     // No storage plugin: the server does not serve the resource.
     if (created.status().IsNotFound()) return {};
@@ -189,6 +203,11 @@ StatusOr<ReconcileResult> StatefulSetController::Reconcile(
   for (int64_t ordinal : plan.remove) {
     Status s = client_.Delete(kPods, req.ns, PodName(set, ordinal));
     if (!s.ok() && !s.IsNotFound()) return s;
+    if (s.ok()) {
+      Event(set, "Normal", "SuccessfulDelete",
+            "delete Pod " + PodName(set, ordinal) + " in StatefulSet " +
+                req.name + " successful");
+    }
   }
   for (int64_t ordinal : plan.create) {
     if (Status s = EnsureClaims(set, ordinal); !s.ok()) return s;
@@ -196,6 +215,11 @@ StatusOr<ReconcileResult> StatefulSetController::Reconcile(
     auto created = client_.Create(kPods, req.ns, ToJson(pod));
     if (!created.ok() && !created.status().IsAlreadyExists()) {
       return created.status();
+    }
+    if (created.ok()) {
+      Event(set, "Normal", "SuccessfulCreate",
+            "create Pod " + PodName(set, ordinal) + " in StatefulSet " +
+                req.name + " successful");
     }
     ++replicas;
     ++updated;

@@ -18,6 +18,7 @@
 
 #include "berth/client.h"
 #include "berth/controller.h"
+#include "berth/host.h"
 #include "berth/json.h"
 
 namespace berth::workloads {
@@ -26,8 +27,9 @@ class StatefulSetController : public Controller {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
-  // `client` must outlive the controller.
-  explicit StatefulSetController(Client& client, Clock clock = nullptr);
+  // `host` must outlive the controller; pods and events go through it.
+  // `clock` defaults to the system clock (tests inject one).
+  explicit StatefulSetController(Host& host, Clock clock = nullptr);
 
   std::string Name() const override { return "statefulset"; }
   ResourceRef Primary() const override;
@@ -40,6 +42,11 @@ class StatefulSetController : public Controller {
  private:
   Status EnsureClaims(const Json& set, int64_t ordinal);
 
+  // Records a Normal or Warning event about `obj`.
+  void Event(const Json& obj, const char* type, const char* reason,
+             const std::string& message);
+
+  Host& host_;
   Client& client_;
   Clock clock_;
 };

@@ -7,9 +7,11 @@
 #include "cron_job_kind.h"
 #include "daemon_set_controller.h"
 #include "daemon_set_kind.h"
+#include "deployment_controller.h"
 #include "deployment_kind.h"
 #include "job_controller.h"
 #include "job_kind.h"
+#include "replica_set_controller.h"
 #include "replica_set_kind.h"
 #include "stateful_set_controller.h"
 #include "stateful_set_kind.h"
@@ -32,14 +34,15 @@ class WorkloadsPlugin : public Plugin {
     for (const auto& kind : kinds) {
       if (Status s = registrar.AddKind(kind); !s.ok()) return s;
     }
-    Client& client = host.client();
-    auto daemon_sets = std::make_shared<DaemonSetController>(client);
+    auto daemon_sets = std::make_shared<DaemonSetController>(host);
     const std::shared_ptr<Controller> controllers[] = {
+        std::make_shared<DeploymentController>(host),
+        std::make_shared<ReplicaSetController>(host),
         daemon_sets,
         std::make_shared<DaemonSetNodeWatcher>(daemon_sets),
-        std::make_shared<StatefulSetController>(client),
-        std::make_shared<JobController>(client),
-        std::make_shared<CronJobController>(client),
+        std::make_shared<StatefulSetController>(host),
+        std::make_shared<JobController>(host),
+        std::make_shared<CronJobController>(host),
     };
     for (const auto& controller : controllers) {
       if (Status s = registrar.AddController(controller); !s.ok()) return s;

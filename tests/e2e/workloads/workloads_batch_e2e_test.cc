@@ -19,7 +19,7 @@
 namespace berth::testing {
 namespace {
 
-class WorkloadsE2eTest : public ::testing::Test {
+class WorkloadKindsE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!HaveKubectl()) return;
@@ -97,8 +97,8 @@ class WorkloadsE2eTest : public ::testing::Test {
   static BerthServer* server_;
 };
 
-TempDir* WorkloadsE2eTest::dir_ = nullptr;
-BerthServer* WorkloadsE2eTest::server_ = nullptr;
+TempDir* WorkloadKindsE2eTest::dir_ = nullptr;
+BerthServer* WorkloadKindsE2eTest::server_ = nullptr;
 
 constexpr char kDaemonSet[] = R"(apiVersion: apps/v1
 kind: DaemonSet
@@ -124,7 +124,7 @@ constexpr char kPinnedNodes[] =
     "requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]."
     "matchFields[0].values[0]}{\"\\n\"}{end}'";
 
-TEST_F(WorkloadsE2eTest,
+TEST_F(WorkloadKindsE2eTest,
        DaemonSetCoversNodesAndLeavesTaintedOneUnlessTolerated) {
   for (const char* n : {"node-1", "node-2", "node-3"}) AddNode(n);
   AddNode("node-4",
@@ -203,7 +203,7 @@ spec:
           storage: 1Gi
 )";
 
-TEST_F(WorkloadsE2eTest, StatefulSetCreatesOrdinalsInOrder) {
+TEST_F(WorkloadKindsE2eTest, StatefulSetCreatesOrdinalsInOrder) {
   EXPECT_OK(Apply(kStatefulSet));
   const std::string names =
       "get pods -l app=db -o jsonpath='{.items[*].metadata.name}'";
@@ -246,7 +246,7 @@ TEST_F(WorkloadsE2eTest, StatefulSetCreatesOrdinalsInOrder) {
   EXPECT_EQ(Words(out), (std::vector<std::string>{"db-0", "db-1"}));
 }
 
-TEST_F(WorkloadsE2eTest, JobRunsToCompletion) {
+TEST_F(WorkloadKindsE2eTest, JobRunsToCompletion) {
   EXPECT_OK(Apply(R"(apiVersion: batch/v1
 kind: Job
 metadata:
@@ -283,7 +283,7 @@ spec:
   EXPECT_NE(get.out.find("Complete   2/2"), std::string::npos) << get.out;
 }
 
-TEST_F(WorkloadsE2eTest, CronJobFires) {
+TEST_F(WorkloadKindsE2eTest, CronJobFires) {
   EXPECT_OK(Apply(R"(apiVersion: batch/v1
 kind: CronJob
 metadata:

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "age.h"
-#include "timestamps.h"
+#include "owned_objects.h"
 
 namespace berth::workloads {
 namespace {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "berth/client.h"
+#include "berth/host.h"
 #include "berth/json.h"
 
 namespace berth::workloads {
@@ -91,12 +92,19 @@ class FakeClient : public Client {
     return it->second;
   }
   Status Delete(const ResourceRef& r, const std::string& ns,
-                const std::string& name) override {
+                const std::string& name, const DeleteOptions&) override {
     auto it = objects.find(Key(r, ns, name));
     if (it == objects.end()) return Status::NotFound(name);
     objects.erase(it);
     deleted.push_back(Key(r, ns, name));
     return Status::Ok();
+  }
+  StatusOr<std::string> CreateSubresource(const ResourceRef&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&) override {
+    return Status::Internal("unused");
   }
   StatusOr<std::unique_ptr<WatchHandle>> Watch(
       const ResourceRef&, const std::string&, const std::string&,
@@ -167,6 +175,23 @@ class FakeClient : public Client {
     }
   }
   int serial_ = 0;
+};
+
+// A Host over a FakeClient that keeps the events recorded, as
+// "Type Reason: message".
+class FakeHost : public Host {
+ public:
+  Client& client() override { return fake; }
+  void Log(int, const std::string&, const std::string&) override {}
+  void RecordEvent(const std::string&, const ObjectReference& regarding,
+                   const std::string& type, const std::string& reason,
+                   const std::string& message) override {
+    events.push_back(regarding.kind + " " + type + " " + reason + ": " +
+                     message);
+  }
+
+  FakeClient fake;
+  std::vector<std::string> events;
 };
 
 inline constexpr char kRunningReady[] =

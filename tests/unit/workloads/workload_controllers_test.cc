@@ -76,13 +76,14 @@ std::vector<std::string> PodNodes(FakeClient& client) {
 }
 
 TEST(DaemonSetController, OnePodPerNodeSkippingTaintedOnes) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   DaemonSetKind kind;
   for (const char* n : {"n1", "n2", "n3"}) AddNode(client, n);
   AddNode(client, "n4",
           R"([{"key":"dedicated","value":"db","effect":"NoSchedule"}])");
   Store(client, kind, "default", kDaemonSet);
-  DaemonSetController c(client);
+  DaemonSetController c(host);
   Reconcile(c, "default", "agent");
   EXPECT_THAT(PodNodes(client), ElementsAre("\"n1\"", "\"n2\"", "\"n3\""));
   JsonDoc pod =
@@ -111,12 +112,13 @@ TEST(DaemonSetController, OnePodPerNodeSkippingTaintedOnes) {
 }
 
 TEST(DaemonSetController, NodeGoneOrTaintedNoExecuteLosesItsPod) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   DaemonSetKind kind;
   AddNode(client, "n1");
   AddNode(client, "n2");
   Store(client, kind, "default", kDaemonSet);
-  DaemonSetController c(client);
+  DaemonSetController c(host);
   Reconcile(c, "default", "agent");
   ASSERT_THAT(client.Names("pods", "default"), SizeIs(2));
   AddNode(client, "n2", R"([{"key":"evict","effect":"NoExecute"}])");
@@ -128,11 +130,12 @@ TEST(DaemonSetController, NodeGoneOrTaintedNoExecuteLosesItsPod) {
 }
 
 TEST(DaemonSetController, RollingUpdateReplacesAtMostMaxUnavailable) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   DaemonSetKind kind;
   for (const char* n : {"n1", "n2", "n3"}) AddNode(client, n);
   Store(client, kind, "default", kDaemonSet);
-  DaemonSetController c(client);
+  DaemonSetController c(host);
   Reconcile(c, "default", "agent");
   for (const auto& name : client.Names("pods", "default")) {
     client.SetPodStatus("default", name, kRunningReady);
@@ -161,14 +164,20 @@ constexpr char kStatefulSet[] =
     R"(["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]}})";
 
 TEST(StatefulSetController, CreatesOrdinalsInOrderWithClaims) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   StatefulSetKind kind;
   Store(client, kind, "default", kStatefulSet);
-  StatefulSetController c(client);
+  StatefulSetController c(host);
   Reconcile(c, "default", "web");
   EXPECT_THAT(client.Names("pods", "default"), ElementsAre("web-0"));
   EXPECT_THAT(client.Names("persistentvolumeclaims", "default"),
               ElementsAre("data-web-0"));
+  EXPECT_THAT(host.events,
+              ElementsAre("StatefulSet Normal SuccessfulCreate: create Claim "
+                          "data-web-0 Pod web-0 in StatefulSet web success",
+                          "StatefulSet Normal SuccessfulCreate: create Pod "
+                          "web-0 in StatefulSet web successful"));
   // Waits for web-0 to be Running and Ready.
   Reconcile(c, "default", "web");
   EXPECT_THAT(client.Names("pods", "default"), ElementsAre("web-0"));
@@ -215,11 +224,12 @@ TEST(StatefulSetController, CreatesOrdinalsInOrderWithClaims) {
 }
 
 TEST(StatefulSetController, WorksWithoutAStoragePlugin) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   client.unserved.insert("persistentvolumeclaims");
   StatefulSetKind kind;
   Store(client, kind, "default", kStatefulSet);
-  StatefulSetController c(client);
+  StatefulSetController c(host);
   Reconcile(c, "default", "web");
   EXPECT_THAT(client.Names("pods", "default"), ElementsAre("web-0"));
 }
@@ -241,11 +251,12 @@ std::string Condition(const Json& job, const char* type) {
 }
 
 TEST(JobController, RunsToCompletionWithParallelism) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   JobKind kind;
   Store(client, kind, "default", kJob);
   TimePoint now = At("2026-11-22T03:00:00Z");
-  JobController c(client, [&] { return now; });
+  JobController c(host, [&] { return now; });
   Reconcile(c, "default", "pi");
   auto pods = client.Names("pods", "default");
   ASSERT_THAT(pods, SizeIs(2));
@@ -270,6 +281,10 @@ TEST(JobController, RunsToCompletionWithParallelism) {
   Reconcile(c, "default", "pi");
   job = client.Object("jobs/default/pi");
   EXPECT_EQ(Condition(job, "Complete"), "CompletionsReached");
+  EXPECT_EQ(host.events.back(), "Job Normal Completed: Job completed");
+  EXPECT_THAT(host.events,
+              ::testing::Contains(::testing::StartsWith(
+                  "Job Normal SuccessfulCreate: Created pod: pi-")));
   EXPECT_EQ(Condition(job, "SuccessCriteriaMet"), "CompletionsReached");
   EXPECT_EQ(GetInt(job, {"status", "succeeded"}), 3);
   EXPECT_EQ(GetString(job, {"status", "completionTime"}),
@@ -278,10 +293,11 @@ TEST(JobController, RunsToCompletionWithParallelism) {
 }
 
 TEST(JobController, FailsAfterBackoffLimit) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   JobKind kind;
   Store(client, kind, "default", kJob);
-  JobController c(client);
+  JobController c(host);
   Reconcile(c, "default", "pi");
   for (const auto& name : client.Names("pods", "default")) {
     client.SetPodStatus("default", name, R"({"phase":"Failed"})");
@@ -289,11 +305,15 @@ TEST(JobController, FailsAfterBackoffLimit) {
   Reconcile(c, "default", "pi");
   JsonDoc job = client.Object("jobs/default/pi");
   EXPECT_EQ(Condition(job, "Failed"), "BackoffLimitExceeded");
+  EXPECT_EQ(host.events.back(),
+            "Job Warning BackoffLimitExceeded: Job has reached the specified "
+            "backoff limit");
   EXPECT_EQ(GetInt(job, {"status", "failed"}), 2);
 }
 
 TEST(JobController, DeadlineAndTimeToLive) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   JobKind kind;
   Store(
       client, kind, "default",
@@ -301,7 +321,7 @@ TEST(JobController, DeadlineAndTimeToLive) {
       R"("ttlSecondsAfterFinished":60,"template":{"spec":{"restartPolicy":"Never",)"
       R"("containers":[{"name":"s","image":"busybox"}]}}}})");
   TimePoint now = At("2026-11-22T03:00:00Z");
-  JobController c(client, [&] { return now; });
+  JobController c(host, [&] { return now; });
   auto r = c.Reconcile({"default", "slow"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->requeue_after, std::chrono::milliseconds(30010));
@@ -320,14 +340,15 @@ TEST(JobController, DeadlineAndTimeToLive) {
 }
 
 TEST(JobController, IndexedJobGivesEachPodItsIndex) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   JobKind kind;
   Store(
       client, kind, "default",
       R"({"metadata":{"name":"idx"},"spec":{"completions":3,"parallelism":3,)"
       R"("completionMode":"Indexed","template":{"spec":{"restartPolicy":"Never",)"
       R"("containers":[{"name":"s","image":"busybox"}]}}}})");
-  JobController c(client);
+  JobController c(host);
   Reconcile(c, "default", "idx");
   std::vector<std::string> indexes;
   for (const auto& name : client.Names("pods", "default")) {
@@ -348,11 +369,12 @@ constexpr char kCronJob[] =
     R"({"restartPolicy":"OnFailure","containers":[{"name":"c","image":"busybox"}]}}}}}})";
 
 TEST(CronJobController, CreatesTheJobOfEachScheduledMinute) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   CronJobKind kind;
   Store(client, kind, "default", kCronJob);
   TimePoint now = At("2026-11-22T03:00:40Z");
-  CronJobController c(client, [&] { return now; });
+  CronJobController c(host, [&] { return now; });
   auto r = c.Reconcile({"default", "hello"});
   ASSERT_TRUE(r.ok());
   EXPECT_THAT(client.Names("jobs", "default"), IsEmpty());
@@ -365,6 +387,8 @@ TEST(CronJobController, CreatesTheJobOfEachScheduledMinute) {
       ScheduledJobName("hello", At("2026-11-22T03:01:00Z"));
   EXPECT_EQ(name, "hello-29921941");
   EXPECT_THAT(client.Names("jobs", "default"), ElementsAre(name));
+  EXPECT_THAT(host.events, ElementsAre("CronJob Normal SuccessfulCreate: "
+                                       "Created job hello-29921941"));
   JsonDoc job = client.Object("jobs/default/" + name);
   EXPECT_EQ(GetString(job, {"metadata", "annotations",
                             "batch.kubernetes.io/cronjob-scheduled-timestamp"}),
@@ -380,14 +404,15 @@ TEST(CronJobController, CreatesTheJobOfEachScheduledMinute) {
 }
 
 TEST(CronJobController, ForbidSkipsWhileAJobRunsAndReplaceDeletesIt) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   CronJobKind kind;
   JsonDoc forbid = Parse(kCronJob);
   SetString(forbid["spec"], "concurrencyPolicy", "Forbid",
             forbid.GetAllocator());
   Store(client, kind, "default", ToJson(forbid));
   TimePoint now = At("2026-11-22T03:01:01Z");
-  CronJobController c(client, [&] { return now; });
+  CronJobController c(host, [&] { return now; });
   Reconcile(c, "default", "hello");
   ASSERT_THAT(client.Names("jobs", "default"), SizeIs(1));
   now = At("2026-11-22T03:02:01Z");
@@ -404,11 +429,12 @@ TEST(CronJobController, ForbidSkipsWhileAJobRunsAndReplaceDeletesIt) {
 }
 
 TEST(CronJobController, KeepsHistoryLimitsAndHonoursSuspend) {
-  FakeClient client;
+  FakeHost host;
+  FakeClient& client = host.fake;
   CronJobKind kind;
   Store(client, kind, "default", kCronJob);
   TimePoint now = At("2026-11-22T03:01:01Z");
-  CronJobController c(client, [&] { return now; });
+  CronJobController c(host, [&] { return now; });
   for (int minute = 1; minute <= 5; ++minute) {
     now = At("2026-11-22T03:0" + std::to_string(minute) + ":01Z");
     Reconcile(c, "default", "hello");
@@ -424,6 +450,14 @@ TEST(CronJobController, KeepsHistoryLimitsAndHonoursSuspend) {
   }
   Reconcile(c, "default", "hello");
   EXPECT_THAT(client.Names("jobs", "default"), SizeIs(3));
+  EXPECT_THAT(
+      host.events,
+      ::testing::Contains("CronJob Normal SawCompletedJob: Saw completed job: "
+                          "hello-29921941, status: Complete"));
+  EXPECT_THAT(
+      host.events,
+      ::testing::Contains(
+          "CronJob Normal SuccessfulDelete: Deleted job hello-29921941"));
 
   JsonDoc cj = client.Object("cronjobs/default/hello");
   SetMember(cj["spec"], "suspend", Json(true), cj.GetAllocator());

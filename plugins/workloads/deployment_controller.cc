@@ -1,0 +1,30 @@
+#include "deployment_controller.h"
+
+#include <chrono>
+
+#include "deployment_sync.h"
+#include "validation.h"
+
+namespace berth::workloads {
+
+StatusOr<ReconcileResult> DeploymentController::Reconcile(
+    const ReconcileRequest& req) {
+  auto got = host_.client().Get(Primary(), req.ns, req.name);
+  if (!got.ok()) {
+    if (got.status().IsNotFound()) return ReconcileResult{};
+    return got.status();
+  }
+  auto doc = ParseJson(*got);
+  if (!doc.ok()) return doc.status();
+  EventSink events = [this](const Json& d, const std::string& reason,
+                            const std::string& message) {
+    host_.Log(kLogDebug, "workloads",
+              "deployment " + core::Str(Find(d, {"metadata", "name"})) + ": " +
+                  reason + ": " + message);
+  };
+  DeploymentSync sync(host_.client(), std::move(*doc),
+                      std::chrono::system_clock::now(), std::move(events));
+  return sync.Run();
+}
+
+}  // namespace berth::workloads
