@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "age.h"
 #include "controller_io.h"
@@ -112,13 +113,26 @@ StatusOr<ReconcileResult> CronJobController::Reconcile(
 
   auto jobs = ListObjects(client_, kJobs, req.ns);
   if (!jobs.ok()) return jobs.status();
+  // Only jobs this controller started count as active (status.active), as
+  // in Kubernetes: a job made by hand from the cron job
+  // (`kubectl create job --from=cronjob/...`) is owned but not tracked.
+  std::set<std::string> was_active;
+  if (const Json* was = Find(cj, {"status", "active"}); was && was->IsArray()) {
+    for (const auto& ref : was->GetArray()) {
+      was_active.insert(Str(Member(ref, "uid")));
+    }
+  }
   std::vector<const Json*> active, succeeded, failed;
   std::optional<TimePoint> last_successful;
   for (const auto& job : (*jobs)["items"].GetArray()) {
     if (ControllerUid(job) != uid) continue;
+    const bool tracked =
+        was_active.count(GetString(job, {"metadata", "uid"})) > 0;
     const std::string finished = Finished(job);
     if (finished.empty()) {
-      if (!Find(job, {"metadata", "deletionTimestamp"})) active.push_back(&job);
+      if (tracked && !Find(job, {"metadata", "deletionTimestamp"})) {
+        active.push_back(&job);
+      }
     } else if (finished == "Complete") {
       succeeded.push_back(&job);
       if (auto t = core::ParseTimestamp(
@@ -132,16 +146,12 @@ StatusOr<ReconcileResult> CronJobController::Reconcile(
   }
 
   // Jobs the last status listed as active that have finished since.
-  if (const Json* was = Find(cj, {"status", "active"}); was && was->IsArray()) {
-    for (const auto& ref : was->GetArray()) {
-      const std::string name = Str(Member(ref, "name"));
-      for (const auto* list : {&succeeded, &failed}) {
-        for (const Json* job : *list) {
-          if (GetString(*job, {"metadata", "name"}) != name) continue;
-          Event(cj, "Normal", "SawCompletedJob",
-                "Saw completed job: " + name + ", status: " + Finished(*job));
-        }
-      }
+  for (const auto* list : {&succeeded, &failed}) {
+    for (const Json* job : *list) {
+      if (!was_active.count(GetString(*job, {"metadata", "uid"}))) continue;
+      Event(cj, "Normal", "SawCompletedJob",
+            "Saw completed job: " + GetString(*job, {"metadata", "name"}) +
+                ", condition: " + Finished(*job));
     }
   }
 

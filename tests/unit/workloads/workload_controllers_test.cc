@@ -428,6 +428,28 @@ TEST(CronJobController, ForbidSkipsWhileAJobRunsAndReplaceDeletesIt) {
       ElementsAre(ScheduledJobName("hello", At("2026-11-22T03:02:00Z"))));
 }
 
+TEST(CronJobController, JobMadeByHandFromItIsNotActive) {
+  FakeHost host;
+  FakeClient& client = host.fake;
+  CronJobKind kind;
+  JsonDoc forbid = Parse(kCronJob);
+  SetString(forbid["spec"], "concurrencyPolicy", "Forbid",
+            forbid.GetAllocator());
+  Store(client, kind, "default", ToJson(forbid));
+  // What `kubectl create job manual --from=cronjob/hello` makes.
+  client.Put(
+      "jobs", "default",
+      R"({"metadata":{"name":"manual","uid":"uid-manual",)"
+      R"("ownerReferences":[{"apiVersion":"batch/v1","kind":"CronJob",)"
+      R"("name":"hello","uid":"uid-hello","controller":true}]},"spec":{}})");
+  TimePoint now = At("2026-11-22T03:01:01Z");
+  CronJobController c(host, [&] { return now; });
+  Reconcile(c, "default", "hello");
+  EXPECT_THAT(client.Names("jobs", "default"), SizeIs(2));
+  JsonDoc cj = client.Object("cronjobs/default/hello");
+  EXPECT_EQ(Find(cj, {"status", "active"})->Size(), 1u);
+}
+
 TEST(CronJobController, KeepsHistoryLimitsAndHonoursSuspend) {
   FakeHost host;
   FakeClient& client = host.fake;
@@ -453,7 +475,7 @@ TEST(CronJobController, KeepsHistoryLimitsAndHonoursSuspend) {
   EXPECT_THAT(
       host.events,
       ::testing::Contains("CronJob Normal SawCompletedJob: Saw completed job: "
-                          "hello-29921941, status: Complete"));
+                          "hello-29921941, condition: Complete"));
   EXPECT_THAT(
       host.events,
       ::testing::Contains(
