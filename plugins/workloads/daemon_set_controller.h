@@ -5,7 +5,7 @@
 // an old template with RollingUpdate (at most maxUnavailable nodes without
 // an available pod at once) or leaves them to the user with OnDelete; and
 // writes the status counters. Nodes are watched by DaemonSetNodeWatcher,
-// which resyncs every DaemonSet when a node is added or changes.
+// which calls SyncAll when a node is added, removed or changes placement.
 //
 // Thread safety: Reconcile and Sync may run concurrently; a per-DaemonSet
 // lock serializes the syncs of one DaemonSet.
@@ -54,24 +54,6 @@ class DaemonSetController : public Controller {
   Client& client_;
   Clock clock_;
   KeyedMutex locks_;
-};
-
-// DaemonSetNodeWatcher: a controller over Nodes whose reconcile resyncs all
-// DaemonSets, so a node added, relabelled or (un)tainted gains or loses its
-// daemon pods.
-class DaemonSetNodeWatcher : public Controller {
- public:
-  explicit DaemonSetNodeWatcher(std::shared_ptr<DaemonSetController> ds)
-      : ds_(std::move(ds)) {}
-  std::string Name() const override { return "daemonset-nodes"; }
-  ResourceRef Primary() const override { return {"", "v1", "nodes"}; }
-  StatusOr<ReconcileResult> Reconcile(const ReconcileRequest&) override {
-    if (Status s = ds_->SyncAll(); !s.ok()) return s;
-    return ReconcileResult{};
-  }
-
- private:
-  std::shared_ptr<DaemonSetController> ds_;
 };
 
 }  // namespace berth::workloads

@@ -7,6 +7,7 @@
 #include "cron_job_kind.h"
 #include "daemon_set_controller.h"
 #include "daemon_set_kind.h"
+#include "daemon_set_node_watcher.h"
 #include "deployment_controller.h"
 #include "deployment_kind.h"
 #include "job_controller.h"
@@ -39,7 +40,7 @@ class WorkloadsPlugin : public Plugin {
         std::make_shared<DeploymentController>(host),
         std::make_shared<ReplicaSetController>(host),
         daemon_sets,
-        std::make_shared<DaemonSetNodeWatcher>(daemon_sets),
+        std::make_shared<DaemonSetNodeWatcher>(host.client(), daemon_sets),
         std::make_shared<StatefulSetController>(host),
         std::make_shared<JobController>(host),
         std::make_shared<CronJobController>(host),

@@ -9,6 +9,7 @@
 #include "cron_job_kind.h"
 #include "daemon_set_controller.h"
 #include "daemon_set_kind.h"
+#include "daemon_set_node_watcher.h"
 #include "fake_client.h"
 #include "job_controller.h"
 #include "job_kind.h"
@@ -123,10 +124,36 @@ TEST(DaemonSetController, NodeGoneOrTaintedNoExecuteLosesItsPod) {
   ASSERT_THAT(client.Names("pods", "default"), SizeIs(2));
   AddNode(client, "n2", R"([{"key":"evict","effect":"NoExecute"}])");
   AddNode(client, "n3");
-  DaemonSetNodeWatcher watcher(
-      std::shared_ptr<DaemonSetController>(&c, [](DaemonSetController*) {}));
+  DaemonSetNodeWatcher watcher(client, std::shared_ptr<DaemonSetController>(
+                                           &c, [](DaemonSetController*) {}));
   ASSERT_TRUE(watcher.Reconcile({"", "n3"}).ok());
   EXPECT_THAT(PodNodes(client), ElementsAre("\"n1\"", "\"n3\""));
+}
+
+TEST(DaemonSetNodeWatcher, ResyncsOnlyWhenPlacementInputsChange) {
+  FakeHost host;
+  FakeClient& client = host.fake;
+  DaemonSetKind kind;
+  AddNode(client, "n1");
+  Store(client, kind, "default", kDaemonSet);
+  auto c = std::make_shared<DaemonSetController>(host);
+  DaemonSetNodeWatcher watcher(client, c);
+  ASSERT_TRUE(watcher.Reconcile({"", "n1"}).ok());
+  ASSERT_THAT(client.Names("pods", "default"), SizeIs(1));
+  // A status-only write (a heartbeat) does not resync: the pod removed
+  // behind the controller's back stays gone until the DaemonSet's own
+  // reconcile.
+  client.objects.erase("pods/default/" + client.Names("pods", "default")[0]);
+  client.Put("nodes", "",
+             R"({"metadata":{"name":"n1","labels":{}},"spec":{"taints":[]},)"
+             R"("status":{"conditions":[{"type":"Ready","status":"True"}]}})");
+  ASSERT_TRUE(watcher.Reconcile({"", "n1"}).ok());
+  EXPECT_THAT(client.Names("pods", "default"), IsEmpty());
+  // A new label does.
+  client.Put("nodes", "",
+             R"({"metadata":{"name":"n1","labels":{"zone":"a"}},"spec":{}})");
+  ASSERT_TRUE(watcher.Reconcile({"", "n1"}).ok());
+  EXPECT_THAT(client.Names("pods", "default"), SizeIs(1));
 }
 
 TEST(DaemonSetController, RollingUpdateReplacesAtMostMaxUnavailable) {
