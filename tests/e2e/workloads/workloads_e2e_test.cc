@@ -33,6 +33,9 @@ std::string Now() {
   return buf;
 }
 
+// Pods with this label are left Pending, for tests of stuck rollouts.
+constexpr char kNoKubeletLabel[] = "e2e-no-kubelet";
+
 // Plays the kubelet: every pod still Pending becomes Running and Ready.
 class FakeKubelet {
  public:
@@ -53,6 +56,7 @@ class FakeKubelet {
         for (const auto& pod : items->GetArray()) {
           if (GetString(pod, {"status", "phase"}) != "Pending") continue;
           if (Find(pod, {"metadata", "deletionTimestamp"})) continue;
+          if (Find(pod, {"metadata", "labels", kNoKubeletLabel})) continue;
           const std::string now = Now();
           api_.Request("PATCH",
                        "/api/v1/namespaces/" +
@@ -433,6 +437,91 @@ TEST_F(WorkloadsE2eTest, ValidationMessagesAsKubernetes) {
                              "immutable"),
             std::string::npos)
       << patched.err;
+}
+
+TEST_F(WorkloadsE2eTest, RecreateNeverMixesTemplatesAndHistoryIsLimited) {
+  EXPECT_OK(Kubectl("apply -f -",
+                    "apiVersion: apps/v1\nkind: Deployment\n"
+                    "metadata: {name: db}\n"
+                    "spec:\n  replicas: 3\n  revisionHistoryLimit: 1\n"
+                    "  strategy: {type: Recreate}\n"
+                    "  selector: {matchLabels: {app: db}}\n"
+                    "  template:\n    metadata: {labels: {app: db}}\n"
+                    "    spec: {containers: [{name: db, image: "
+                    "postgres:15}]}\n"));
+  RolledOut("db");
+  std::atomic<bool> stop{false};
+  std::atomic<int> mixed{0}, samples{0};
+  std::thread sampler([&] {
+    ApiClient api(server_->url(), server_->data_dir());
+    while (!stop) {
+      auto pods =
+          ParseJson(api.Request("GET", "/api/v1/namespaces/" + ns_ +
+                                           "/pods?labelSelector=app%3Ddb")
+                        .body);
+      if (pods.ok() && Member(*pods, "items")) {
+        std::set<std::string> images;
+        for (const auto& p : (*Member(*pods, "items")).GetArray()) {
+          const Json* cs = Find(p, {"spec", "containers"});
+          if (cs && cs->IsArray() && !cs->Empty()) {
+            images.insert(GetString((*cs)[0], {"image"}));
+          }
+        }
+        if (images.size() > 1) ++mixed;
+        ++samples;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  EXPECT_OK(Kubectl("set image deployment/db db=postgres:16"));
+  RolledOut("db");
+  stop = true;
+  sampler.join();
+  EXPECT_GT(samples, 5);
+  EXPECT_EQ(mixed, 0);
+  EXPECT_EQ(Field("pods", ".items[*].spec.containers[0].image"),
+            "postgres:16 postgres:16 postgres:16");
+
+  // A third template: with revisionHistoryLimit 1 only one old
+  // ReplicaSet (revision 2) is kept once the rollout completes.
+  EXPECT_OK(Kubectl("set image deployment/db db=postgres:17"));
+  RolledOut("db");
+  EXPECT_TRUE(Eventually([&] {
+    auto rs = Kubectl("get rs -o name");
+    return std::count(rs.out.begin(), rs.out.end(), '\n') == 2;
+  }));
+  const std::string revisions =
+      Field("rs",
+            "range .items[*]}{.metadata.annotations.deployment\\."
+            "kubernetes\\.io/revision}:{.spec.replicas} {end");
+  EXPECT_NE(revisions.find("2:0 "), std::string::npos) << revisions;
+  EXPECT_NE(revisions.find("3:3 "), std::string::npos) << revisions;
+}
+
+TEST_F(WorkloadsE2eTest, StuckRolloutExceedsItsProgressDeadline) {
+  // The fake kubelet leaves these pods Pending, so nothing becomes ready.
+  EXPECT_OK(Kubectl("apply -f -",
+                    std::string("apiVersion: apps/v1\nkind: Deployment\n"
+                                "metadata: {name: stuck}\n"
+                                "spec:\n  progressDeadlineSeconds: 2\n"
+                                "  selector: {matchLabels: {app: stuck}}\n"
+                                "  template:\n    metadata: {labels: {app: "
+                                "stuck, ") +
+                        kNoKubeletLabel +
+                        ": \"yes\"}}\n"
+                        "    spec: {containers: [{name: c, image: "
+                        "nginx}]}\n"));
+  auto status =
+      Kubectl("rollout status deployment/stuck --timeout=60s", "", 90);
+  EXPECT_NE(status.exit_code, 0);
+  EXPECT_NE(status.err.find("deployment \"stuck\" exceeded its progress "
+                            "deadline"),
+            std::string::npos)
+      << status.out << status.err;
+  EXPECT_EQ(Field("deploy/stuck",
+                  ".status.conditions[?(@.type==\"Progressing\")].reason}"
+                  " {.status.conditions[?(@.type==\"Available\")].reason"),
+            "ProgressDeadlineExceeded MinimumReplicasUnavailable");
 }
 
 }  // namespace
