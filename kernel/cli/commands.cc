@@ -21,6 +21,9 @@ class ListingHost : public Host {
  public:
   Client& client() override { return client_; }
   void Log(int, const std::string&, const std::string&) override {}
+  void RecordEvent(const std::string&, const ObjectReference&,
+                   const std::string&, const std::string&,
+                   const std::string&) override {}
 
  private:
   DeferredClient client_;

@@ -54,9 +54,17 @@ class DeferredClient : public Client {
     return target_->MergePatch(r, ns, name, patch, subresource);
   }
   Status Delete(const ResourceRef& r, const std::string& ns,
-                const std::string& name) override {
+                const std::string& name, const DeleteOptions& opts) override {
     if (!target_) return NotReady();
-    return target_->Delete(r, ns, name);
+    return target_->Delete(r, ns, name, opts);
+  }
+  StatusOr<std::string> CreateSubresource(const ResourceRef& r,
+                                          const std::string& ns,
+                                          const std::string& name,
+                                          const std::string& subresource,
+                                          const std::string& body) override {
+    if (!target_) return NotReady();
+    return target_->CreateSubresource(r, ns, name, subresource, body);
   }
   StatusOr<std::unique_ptr<WatchHandle>> Watch(
       const ResourceRef& r, const std::string& ns,

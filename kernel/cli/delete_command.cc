@@ -23,7 +23,10 @@ struct Target {
 };
 
 bool DeleteOne(CliConnection& c, const Target& t) {
-  Status s = c.client->Delete(t.resource->ref, t.ns, t.name);
+  // kubectl's default: dependents are deleted in the background.
+  DeleteOptions opts;
+  opts.propagation_policy = "Background";
+  Status s = c.client->Delete(t.resource->ref, t.ns, t.name, opts);
   if (!s.ok()) {
     std::cerr << (t.source.empty() ? ServerErrorLine(s)
                                    : ServerErrorLine(s, "deleting", t.source))

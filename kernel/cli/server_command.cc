@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 
 #include "kernel/api/server/api_server.h"
 #include "kernel/api/server/in_process_client.h"
@@ -24,6 +25,7 @@
 #include "kernel/cli/deferred_client.h"
 #include "kernel/cli/flags.h"
 #include "kernel/controller/controller_manager.h"
+#include "kernel/events/event_recorder.h"
 #include "kernel/gc/garbage_collector.h"
 #include "kernel/plugin/kind_registry.h"
 #include "kernel/plugin/plugin_config.h"
@@ -48,10 +50,24 @@ class ServerHost : public Host {
                                    : spdlog::level::err;
     spdlog::log(lvl, "plugin={} {}", plugin, message);
   }
+  void RecordEvent(const std::string& component,
+                   const ObjectReference& regarding, const std::string& type,
+                   const std::string& reason,
+                   const std::string& message) override {
+    if (events_) {
+      events_->Record({component, regarding, type, reason, message});
+    }
+  }
   void set_client(Client* c) { client_.set_target(c); }
+  // Stops the event writer; called once no plugin runs any more, before
+  // the client it writes through goes away.
+  void StopEvents() { events_.reset(); }
 
  private:
   DeferredClient client_;
+  // Until Start, writes fail in the DeferredClient and are dropped.
+  std::unique_ptr<events::EventRecorder> events_ =
+      std::make_unique<events::EventRecorder>(&client_);
 };
 
 std::string ExeDir() {
@@ -168,6 +184,11 @@ int RunServer(const std::vector<std::string>& args) {
   service.set_admissions(plugins.Admissions());
   api::InProcessClient client(&kinds, &service);
   host.set_client(&client);
+  // On an early return the event writer stops before `client` goes away.
+  struct EventsStopper {
+    ServerHost& host;
+    ~EventsStopper() { host.StopEvents(); }
+  } events_stopper{host};
   store::Store* store_ptr = store.get();
   metrics.set_gauge_source([store_ptr] {
     return "# HELP berth_store_revision The store's current revision.\n"
@@ -252,6 +273,7 @@ int RunServer(const std::vector<std::string>& args) {
   controllers.Stop();
   server.Stop();
   plugins.Shutdown();
+  host.StopEvents();
   store.reset();
   return 0;
 }

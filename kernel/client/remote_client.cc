@@ -154,11 +154,36 @@ StatusOr<std::string> RemoteClient::MergePatch(const ResourceRef& r,
 }
 
 Status RemoteClient::Delete(const ResourceRef& r, const std::string& ns,
-                            const std::string& name) {
-  std::string path = ResourcePath(r, ns, name);
-  AddQuery(&path, "propagationPolicy", "Background");
-  auto reply = transport_->Call(ApiRequest::Bodiless("DELETE", path));
+                            const std::string& name,
+                            const DeleteOptions& opts) {
+  JsonDoc body(rapidjson::kObjectType);
+  auto& a = body.GetAllocator();
+  SetString(body, "kind", "DeleteOptions", a);
+  SetString(body, "apiVersion", "v1", a);
+  if (!opts.propagation_policy.empty()) {
+    SetString(body, "propagationPolicy", opts.propagation_policy, a);
+  }
+  if (!opts.precondition_uid.empty() ||
+      !opts.precondition_resource_version.empty()) {
+    Json& pre = EnsureObject(body, "preconditions", a);
+    if (!opts.precondition_uid.empty()) {
+      SetString(pre, "uid", opts.precondition_uid, a);
+    }
+    if (!opts.precondition_resource_version.empty()) {
+      SetString(pre, "resourceVersion", opts.precondition_resource_version, a);
+    }
+  }
+  auto reply = transport_->Call(ApiRequest::WithBody(
+      "DELETE", ResourcePath(r, ns, name), "application/json", ToJson(body)));
   return reply.ok() ? Status::Ok() : reply.status();
+}
+
+StatusOr<std::string> RemoteClient::CreateSubresource(
+    const ResourceRef& r, const std::string& ns, const std::string& name,
+    const std::string& subresource, const std::string& body) {
+  return transport_->Call(
+      ApiRequest::WithBody("POST", ResourcePath(r, ns, name, subresource),
+                           "application/json", body));
 }
 
 StatusOr<std::unique_ptr<WatchHandle>> RemoteClient::Watch(

@@ -52,8 +52,14 @@ class RemoteClient : public Client {
                                    const std::string& name,
                                    const std::string& patch,
                                    const std::string& subresource) override;
+  // Sends the options as a metav1.DeleteOptions body.
   Status Delete(const ResourceRef& r, const std::string& ns,
-                const std::string& name) override;
+                const std::string& name, const DeleteOptions& opts) override;
+  StatusOr<std::string> CreateSubresource(const ResourceRef& r,
+                                          const std::string& ns,
+                                          const std::string& name,
+                                          const std::string& subresource,
+                                          const std::string& body) override;
   // Returns once the server accepted the watch (its reply headers came), so
   // an unknown resource or a bad request fails here rather than as an event.
   StatusOr<std::unique_ptr<WatchHandle>> Watch(

@@ -150,6 +150,50 @@ std::vector<FieldCause> PodKind::Validate(const Json& obj,
   return causes;
 }
 
+std::vector<ActionSubresource> PodKind::ActionSubresources() const {
+  return {{"binding", "Binding", "v1"}, {"eviction", "Eviction", "policy/v1"}};
+}
+
+StatusOr<SubresourceOutcome> PodKind::ApplySubresource(
+    const std::string& subresource, const Json& body, Json& obj,
+    JsonAlloc& alloc) const {
+  if (subresource == "eviction") return SubresourceOutcome::kDelete;
+  if (subresource != "binding") {
+    return Status::NotFound("the server could not find the requested resource");
+  }
+  const std::string name = Str(Find(obj, {"metadata", "name"}));
+  // ValidatePodBinding's checks, with its wording.
+  std::vector<FieldCause> causes;
+  const std::string target_kind = Str(Find(body, {"target", "kind"}));
+  if (!target_kind.empty() && target_kind != "Node") {
+    causes.push_back(
+        field::NotSupported("target.kind", target_kind, {"Node", "<empty>"}));
+  }
+  const std::string node = Str(Find(body, {"target", "name"}));
+  if (node.empty()) causes.push_back(field::Required("target.name"));
+  if (!causes.empty()) {
+    std::string msg = "Binding \"" + name + "\" is invalid: ";
+    for (size_t i = 0; i < causes.size(); ++i) {
+      msg += (i ? ", " : "") + causes[i].field + ": " + causes[i].message;
+    }
+    return Status::Invalid(msg, std::move(causes));
+  }
+  // The binding storage's setPodHostAndAnnotations.
+  const std::string prefix =
+      "Operation cannot be fulfilled on pods/binding \"" + name + "\": ";
+  if (Find(obj, {"metadata", "deletionTimestamp"})) {
+    return Status::Conflict(prefix + "pod " + name +
+                            " is being deleted, cannot be assigned to a host");
+  }
+  const std::string bound = Str(Find(obj, {"spec", "nodeName"}));
+  if (!bound.empty()) {
+    return Status::Conflict(prefix + "pod " + name +
+                            " is already assigned to node \"" + bound + "\"");
+  }
+  SetString(EnsureObject(obj, "spec", alloc), "nodeName", node, alloc);
+  return SubresourceOutcome::kUpdate;
+}
+
 std::vector<PrinterColumn> PodKind::Columns() const {
   return {
       NameColumn(),

@@ -1,6 +1,7 @@
 // PodKind: the core/v1 Pod resource — defaulting (SetDefaults_Pod plus the
 // priority admission's fields), validation (PodSpec checks and the pod
-// update rule), kubectl's pod columns, field selectors and merge keys.
+// update rule), kubectl's pod columns, field selectors and merge keys, and
+// the pods/binding and pods/eviction action subresources.
 //
 // Thread safety: immutable after construction; all methods may be called
 // concurrently.
@@ -29,6 +30,13 @@ class PodKind : public Kind {
       const Json& obj) const override;
   std::optional<std::string> MergeKey(const std::string& path) const override;
   std::string OpenApiSchemas() const override { return schemas_; }
+  std::vector<ActionSubresource> ActionSubresources() const override;
+  // "binding": sets spec.nodeName from the Binding's target.name (Conflict
+  // when the pod is bound already or terminating, Invalid for a bad
+  // target). "eviction": deletes the pod (no disruption budgets yet).
+  StatusOr<SubresourceOutcome> ApplySubresource(
+      const std::string& subresource, const Json& body, Json& obj,
+      JsonAlloc& alloc) const override;
 
  private:
   KindInfo info_;

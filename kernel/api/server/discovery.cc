@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <utility>
 
 #include "berth/json.h"
 
@@ -24,6 +25,14 @@ Json Gvk(const std::string& g, const std::string& v, const std::string& k,
 }
 
 const std::vector<std::string> kSubresourceVerbs = {"get", "patch", "update"};
+const std::vector<std::string> kActionVerbs = {"create"};
+
+// "policy/v1" -> {"policy", "v1"}; "v1" -> {"", "v1"}.
+std::pair<std::string, std::string> SplitGroupVersion(const std::string& gv) {
+  size_t slash = gv.find('/');
+  if (slash == std::string::npos) return {"", gv};
+  return {gv.substr(0, slash), gv.substr(slash + 1)};
+}
 
 }  // namespace
 
@@ -123,6 +132,14 @@ std::string Discovery::BuildAggregated(bool core,
           SetString(s, "subresource", "scale", a);
           SetMember(s, "responseKind", Gvk("autoscaling", "v1", "Scale", a), a);
           SetMember(s, "verbs", StringArray(kSubresourceVerbs, a), a);
+          subs.PushBack(s, a);
+        }
+        for (const auto& action : k->ActionSubresources()) {
+          auto [g, v] = SplitGroupVersion(action.request_group_version);
+          Json s(rapidjson::kObjectType);
+          SetString(s, "subresource", action.name, a);
+          SetMember(s, "responseKind", Gvk(g, v, action.request_kind, a), a);
+          SetMember(s, "verbs", StringArray(kActionVerbs, a), a);
           subs.PushBack(s, a);
         }
         if (!subs.Empty()) SetMember(r, "subresources", std::move(subs), a);
@@ -233,8 +250,9 @@ std::string Discovery::BuildResourceList(const std::string& group,
       SetMember(r, "categories", StringArray(info.categories, a), a);
     }
     resources.PushBack(r, a);
-    auto sub = [&](const char* name, const std::string& g2,
-                   const std::string& v2, const std::string& kind) {
+    auto sub = [&](const std::string& name, const std::string& g2,
+                   const std::string& v2, const std::string& kind,
+                   const std::vector<std::string>& verbs = kSubresourceVerbs) {
       Json s(rapidjson::kObjectType);
       SetString(s, "name", info.plural + "/" + name, a);
       SetString(s, "singularName", "", a);
@@ -244,11 +262,21 @@ std::string Discovery::BuildResourceList(const std::string& group,
         SetString(s, "version", v2, a);
       }
       SetString(s, "kind", kind, a);
-      SetMember(s, "verbs", StringArray(kSubresourceVerbs, a), a);
+      SetMember(s, "verbs", StringArray(verbs, a), a);
       resources.PushBack(s, a);
     };
     if (info.status_subresource) sub("status", "", "", info.kind);
     if (info.scale_subresource) sub("scale", "autoscaling", "v1", "Scale");
+    for (const auto& action : k->ActionSubresources()) {
+      auto [g, v] = SplitGroupVersion(action.request_group_version);
+      // The legacy list names the group only when it differs from the
+      // resource's, as the apiserver does for pods/eviction.
+      if (g == info.group) {
+        g.clear();
+        v.clear();
+      }
+      sub(action.name, g, v, action.request_kind, kActionVerbs);
+    }
   }
   SetMember(d, "resources", std::move(resources), a);
   return ToJson(d);

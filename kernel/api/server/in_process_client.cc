@@ -97,13 +97,26 @@ StatusOr<std::string> InProcessClient::MergePatch(
 }
 
 Status InProcessClient::Delete(const ResourceRef& r, const std::string& ns,
-                               const std::string& name) {
+                               const std::string& name,
+                               const berth::DeleteOptions& opts) {
   auto k = Find(r);
   if (!k.ok()) return k.status();
   DeleteOptions d;
   d.user = write_options_.user;
+  d.propagation_policy = opts.propagation_policy;
+  d.precondition_uid = opts.precondition_uid;
+  d.precondition_resource_version = opts.precondition_resource_version;
   auto o = service_->Delete(**k, ns, name, d);
   return o.ok() ? Status() : o.status();
+}
+
+StatusOr<std::string> InProcessClient::CreateSubresource(
+    const ResourceRef& r, const std::string& ns, const std::string& name,
+    const std::string& subresource, const std::string& body) {
+  auto k = Find(r);
+  if (!k.ok()) return k.status();
+  return service_->PostSubresource(**k, ns, name, subresource, body,
+                                   write_options_);
 }
 
 StatusOr<std::unique_ptr<WatchHandle>> InProcessClient::Watch(

@@ -37,7 +37,13 @@ class InProcessClient : public Client {
                                    const std::string& patch,
                                    const std::string& subresource) override;
   Status Delete(const ResourceRef& r, const std::string& ns,
-                const std::string& name) override;
+                const std::string& name,
+                const berth::DeleteOptions& opts) override;
+  StatusOr<std::string> CreateSubresource(const ResourceRef& r,
+                                          const std::string& ns,
+                                          const std::string& name,
+                                          const std::string& subresource,
+                                          const std::string& body) override;
   StatusOr<std::unique_ptr<WatchHandle>> Watch(
       const ResourceRef& r, const std::string& ns,
       const std::string& resource_version,

@@ -136,6 +136,21 @@ class ResourceService {
   StatusOr<store::Object> Delete(const Kind& kind, const std::string& ns,
                                  const std::string& name,
                                  const DeleteOptions& opts);
+  // POST of an action subresource the kind declares
+  // (Kind::ActionSubresources, e.g. pods/binding): parses `body` as the
+  // request object, runs Kind::ApplySubresource on the stored object inside
+  // the update loop (so it is re-run on a lost compare-and-swap) and writes
+  // the result (kUpdate: with the kind's defaulting, validation and
+  // admission, the update rule judging the object as the hook left it) or
+  // deletes the object with its uid as precondition (kDelete). Returns the
+  // metav1.Status Success body the apiserver answers with. NotFound for an
+  // undeclared subresource or a missing object; BadRequest for a body that
+  // is not the declared request kind; the hook's Status as it is.
+  StatusOr<std::string> PostSubresource(const Kind& kind, const std::string& ns,
+                                        const std::string& name,
+                                        const std::string& subresource,
+                                        std::string_view body,
+                                        const WriteOptions& opts);
   // Watch from `resource_version` ("" or "0": current state first).
   StatusOr<std::unique_ptr<store::Watcher>> Watch(
       const Kind& kind, const std::string& ns, const ListOptions& opts,
@@ -157,12 +172,17 @@ class ResourceService {
   // The read-modify-write loop every update goes through. `applied`: the
   // mutator is a server-side apply and has set managedFields itself;
   // otherwise the write is recorded as an Update of opts.field_manager.
+  // `kind_mutated`: the mutator is the kind's own action subresource hook;
+  // its change to status is kept and the update rule (Kind::Validate's
+  // `old`) is not applied to it, as the apiserver's binding storage writes
+  // without the pod update strategy.
   StatusOr<WriteResult> UpdateLoop(const Kind& kind, const std::string& ns,
                                    const std::string& name,
                                    const std::string& subresource,
                                    const Mutator& mutate,
                                    const WriteOptions& opts,
-                                   bool applied = false);
+                                   bool applied = false,
+                                   bool kind_mutated = false);
   StatusOr<store::Predicate> MakePredicate(const Kind& kind,
                                            const ListOptions& opts) const;
   Status RunAdmission(const Kind& kind, AdmissionRequest::Operation op,

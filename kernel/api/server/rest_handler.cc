@@ -311,10 +311,21 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
   const std::string& method = ex_.req().getMethod();
   const std::string& ns = ri.namespace_;
   const std::string& sub = ri.subresource;
-  if (!sub.empty() && !((sub == "status" && info.status_subresource) ||
-                        (sub == "scale" && info.scale_subresource))) {
+  bool action = false;
+  for (const auto& a : kind.ActionSubresources()) {
+    if (!sub.empty() && a.name == sub) action = true;
+  }
+  if (!sub.empty() && !action &&
+      !((sub == "status" && info.status_subresource) ||
+        (sub == "scale" && info.scale_subresource))) {
     ex_.SendStatus(
         Status::NotFound("the server could not find the requested resource"));
+    return;
+  }
+  // An action subresource (pods/binding) is served for create only.
+  if (action && (method != "POST" || ri.name.empty())) {
+    ex_.SendStatus(Status::MethodNotAllowed(
+        "the server does not allow this method on the requested resource"));
     return;
   }
   // Review kinds answer a create and nothing else, as in Kubernetes.
@@ -428,6 +439,15 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
   auto body = ex_.ReadBody();
   if (!body.ok()) return ex_.SendStatus(body.status());
   if (method == "POST") {
+    if (action) {
+      // The request object may come as YAML or protobuf like any other.
+      auto request = DecodeObject(content_type, *body);
+      if (!request.ok()) return ex_.SendStatus(request.status(), &info);
+      auto r =
+          svc.PostSubresource(kind, ns, ri.name, sub, ToJson(*request), *wo);
+      if (!r.ok()) return ex_.SendStatus(r.status(), &info, ri.name);
+      return ex_.Send(201, *r);
+    }
     if (!ri.name.empty()) {
       return ex_.SendStatus(Status::MethodNotAllowed(
           "the server does not allow this method on the requested resource"));

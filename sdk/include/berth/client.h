@@ -41,6 +41,20 @@ class WatchHandle {
   virtual ~WatchHandle() = default;
 };
 
+// What DELETE is asked to do beyond removing the object
+// (metav1.DeleteOptions).
+struct DeleteOptions {
+  // "" keeps the kind's default (Background, or the GC finalizer the object
+  // already carries), else "Background", "Foreground" or "Orphan".
+  std::string propagation_policy;
+  // When set, the delete fails with Conflict (Kubernetes' "Precondition
+  // failed: UID in precondition: ..." message) unless the object still has
+  // this uid / resourceVersion: a controller deleting what it saw, not a
+  // namesake created since.
+  std::string precondition_uid;
+  std::string precondition_resource_version;
+};
+
 // A resource the server serves, as discovery lists it.
 struct ServedResource {
   ResourceRef ref;
@@ -78,9 +92,18 @@ class Client {
   virtual StatusOr<std::string> MergePatch(
       const ResourceRef& r, const std::string& ns, const std::string& name,
       const std::string& patch, const std::string& subresource = "") = 0;
-  // Deletes (background propagation). NotFound when absent.
+  // Deletes with `opts` (see DeleteOptions). NotFound when absent,
+  // Conflict when a precondition fails, Invalid for an unknown policy.
   virtual Status Delete(const ResourceRef& r, const std::string& ns,
-                        const std::string& name) = 0;
+                        const std::string& name,
+                        const DeleteOptions& opts = {}) = 0;
+  // POSTs `body` (JSON) to an action subresource of an object,
+  // .../NAME/SUBRESOURCE: "binding" (a core/v1 Binding) or "eviction" (a
+  // policy/v1 Eviction) of a pod. Returns the reply body (a metav1.Status
+  // on success); the kind's error (NotFound, Conflict...) on failure.
+  virtual StatusOr<std::string> CreateSubresource(
+      const ResourceRef& r, const std::string& ns, const std::string& name,
+      const std::string& subresource, const std::string& body) = 0;
   // Watches from `resource_version` ("" or "0": synthetic ADDED events for
   // current state first). The callback runs on a kernel thread, one event at
   // a time per watch; it must not block for long.

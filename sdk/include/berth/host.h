@@ -1,4 +1,5 @@
-// Host: the kernel services a plugin may use — the API client and settings.
+// Host: the kernel services a plugin may use — the API client, events and
+// logging.
 // The Host outlives every plugin instance; plugins keep the reference.
 //
 // Thread safety: all methods are safe to call from any thread.
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "berth/client.h"
+#include "berth/events.h"
 
 namespace berth {
 
@@ -19,6 +21,17 @@ class Host {
   // Logs one line at info/warn/error level, tagged with the plugin name.
   virtual void Log(int level, const std::string& plugin,
                    const std::string& message) = 0;
+  // Records a core/v1 Event about `regarding`, reported by `component`
+  // ("default-scheduler", "deployment-controller"). `type` is "Normal" or
+  // "Warning"; `reason` a short CamelCase word ("Scheduled"); `message`
+  // for humans. Never blocks and never fails the caller: the event is
+  // queued and written later, repeats within ten minutes only count up, and
+  // when the queue is full the event is dropped (events are best effort,
+  // as in client-go).
+  virtual void RecordEvent(const std::string& component,
+                           const ObjectReference& regarding,
+                           const std::string& type, const std::string& reason,
+                           const std::string& message) = 0;
 };
 
 constexpr int kLogDebug = 0;

@@ -100,6 +100,22 @@ enum class DeleteAction {
                   // whose spec.finalizers still hold it)
 };
 
+// An action subresource: a POST to .../NAME/<name> whose body is a
+// request object (not the object itself), as pods/binding and pods/eviction
+// are in the apiserver. The kernel serves it and lists it in discovery with
+// the verb "create"; the kind decides what the request does.
+struct ActionSubresource {
+  std::string name;                   // "binding"
+  std::string request_kind;           // "Binding"
+  std::string request_group_version;  // "v1" or "policy/v1"
+};
+
+// What an action subresource does to its object.
+enum class SubresourceOutcome {
+  kUpdate,  // write the object as the hook mutated it
+  kDelete,  // delete the object (with its uid as precondition)
+};
+
 class Kind {
  public:
   virtual ~Kind() = default;
@@ -167,6 +183,25 @@ class Kind {
   // References to "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" and the
   // other meta types are served by the kernel. Empty: a permissive schema.
   virtual std::string OpenApiSchemas() const { return ""; }
+
+  // Action subresources this kind serves; none by default.
+  virtual std::vector<ActionSubresource> ActionSubresources() const {
+    return {};
+  }
+  // Applies the request `body` of action subresource `subresource` to the
+  // stored object `obj` (mutable; `alloc` owns its memory). Called inside
+  // the store's compare-and-swap loop, so possibly more than once for one
+  // request, each time with the freshly read object: it must depend only on
+  // its arguments. kUpdate writes `obj` through the kind's defaulting and
+  // validation (an update validation that sees the change the hook made,
+  // as the apiserver's binding storage bypasses the pod update rule);
+  // kDelete deletes the object. A failure is returned to the client as is.
+  virtual StatusOr<SubresourceOutcome> ApplySubresource(
+      const std::string& subresource, const Json& body, Json& obj,
+      JsonAlloc& alloc) const {
+    return Status::MethodNotAllowed(
+        "the server does not allow this method on the requested resource");
+  }
 
   // Review kinds (Info().stored == false): fills the answer (usually
   // `status`) into the created object `obj` for the requesting `user`,

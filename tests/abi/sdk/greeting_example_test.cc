@@ -49,8 +49,15 @@ class OneObjectClient : public Client {
     patches.push_back({ns, name, patch, subresource});
     return stored;
   }
-  Status Delete(const ResourceRef&, const std::string&,
-                const std::string&) override {
+  Status Delete(const ResourceRef&, const std::string&, const std::string&,
+                const DeleteOptions&) override {
+    return Status::Unavailable("test");
+  }
+  StatusOr<std::string> CreateSubresource(const ResourceRef&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&) override {
     return Status::Unavailable("test");
   }
   StatusOr<std::unique_ptr<WatchHandle>> Watch(
@@ -64,6 +71,9 @@ class TestHost : public Host {
  public:
   Client& client() override { return client_; }
   void Log(int, const std::string&, const std::string&) override {}
+  void RecordEvent(const std::string&, const ObjectReference&,
+                   const std::string&, const std::string&,
+                   const std::string&) override {}
   OneObjectClient client_;
 };
 

@@ -99,8 +99,15 @@ class FakeClient : public Client {
                                    const std::string&) override {
     return Status::Unavailable("not faked");
   }
-  Status Delete(const ResourceRef&, const std::string&,
-                const std::string&) override {
+  Status Delete(const ResourceRef&, const std::string&, const std::string&,
+                const DeleteOptions&) override {
+    return Status::Unavailable("not faked");
+  }
+  StatusOr<std::string> CreateSubresource(const ResourceRef&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&) override {
     return Status::Unavailable("not faked");
   }
 

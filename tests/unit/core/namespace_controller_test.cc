@@ -50,8 +50,15 @@ class FakeClient : public Client {
     return Status::Internal("unused");
   }
   // Namespaces with finalizers are only marked; everything else goes.
+  StatusOr<std::string> CreateSubresource(const ResourceRef&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&) override {
+    return Status::Internal("not faked");
+  }
   Status Delete(const ResourceRef& r, const std::string& ns,
-                const std::string& name) override {
+                const std::string& name, const DeleteOptions&) override {
     const std::string key = r.resource + "/" + ns + "/" + name;
     auto it = objects.find(key);
     if (it == objects.end()) return Status::NotFound(name);

@@ -234,8 +234,15 @@ class ListingClient : public Client {
                                    const std::string&) override {
     return Status::Internal("");
   }
-  Status Delete(const ResourceRef&, const std::string&,
-                const std::string&) override {
+  Status Delete(const ResourceRef&, const std::string&, const std::string&,
+                const DeleteOptions&) override {
+    return Status::Internal("");
+  }
+  StatusOr<std::string> CreateSubresource(const ResourceRef&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&) override {
     return Status::Internal("");
   }
   StatusOr<std::unique_ptr<WatchHandle>> Watch(

@@ -53,8 +53,15 @@ class UnavailableClient : public Client {
                                    const std::string&) override {
     return Status::Unavailable("test");
   }
-  Status Delete(const ResourceRef&, const std::string&,
-                const std::string&) override {
+  Status Delete(const ResourceRef&, const std::string&, const std::string&,
+                const DeleteOptions&) override {
+    return Status::Unavailable("test");
+  }
+  StatusOr<std::string> CreateSubresource(const ResourceRef&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&) override {
     return Status::Unavailable("test");
   }
   StatusOr<std::unique_ptr<WatchHandle>> Watch(
@@ -72,6 +79,9 @@ class RecordingHost : public Host {
            const std::string& message) override {
     lines.push_back(plugin + ": " + message);
   }
+  void RecordEvent(const std::string&, const ObjectReference&,
+                   const std::string&, const std::string&,
+                   const std::string&) override {}
   std::vector<std::string> lines;
 
  private:
