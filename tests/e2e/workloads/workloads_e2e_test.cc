@@ -232,6 +232,25 @@ TEST_F(WorkloadsE2eTest, CreateDeploymentDefaultsColumnsAndDescribe) {
   EXPECT_NE(describe.out.find("Progressing    True    NewReplicaSetAvailable"),
             std::string::npos)
       << describe.out;
+
+  // The controllers' events, as kubectl describe lists them (the recorder
+  // writes them in the background).
+  EXPECT_TRUE(Eventually([&] {
+    return Kubectl("describe deployment web")
+               .out.find("Normal  ScalingReplicaSet  ") != std::string::npos;
+  }));
+  describe = Kubectl("describe deployment web");
+  EXPECT_NE(describe.out.find("deployment-controller  Scaled up replica set "
+                              "web-" +
+                              hash + " from 0 to 2"),
+            std::string::npos)
+      << describe.out;
+  EXPECT_TRUE(Eventually([&] {
+    auto rs = Kubectl("describe rs web-" + hash);
+    return rs.out.find("replicaset-controller  Created pod: web-" + hash +
+                       "-") != std::string::npos &&
+           rs.out.find("Normal  SuccessfulCreate") != std::string::npos;
+  }));
 }
 
 // The course's rolling update: 5 replicas, maxSurge 1, maxUnavailable 0,

@@ -73,10 +73,16 @@ std::string ReplicaSet(const std::string& hash, const char* tmpl, int replicas,
   return ToJson(rs);
 }
 
+// Runs one pass at `now`; scaling events land in `events` when given.
 StatusOr<ReconcileResult> Sync(FakeApi& api,
-                               std::chrono::system_clock::time_point now) {
+                               std::chrono::system_clock::time_point now,
+                               std::vector<std::string>* events = nullptr) {
   auto d = ParseJson(*api.Get({"apps", "v1", "deployments"}, "default", "web"));
-  return DeploymentSync(api, std::move(*d), now, nullptr).Run();
+  EventSink sink = [events](const Json&, const std::string& reason,
+                            const std::string& message) {
+    if (events) events->push_back(reason + ": " + message);
+  };
+  return DeploymentSync(api, std::move(*d), now, sink).Run();
 }
 
 int64_t Replicas(FakeApi& api, const std::string& rs) {
@@ -100,6 +106,12 @@ TEST(ReplicaSetController, CreatesPodsFromTheTemplateThenRemovesTheCheapest) {
   EXPECT_EQ(
       GetInt(api.Object("replicasets/default/web-h1"), {"status", "replicas"}),
       3);
+  ASSERT_EQ(api.events.size(), 3u);
+  EXPECT_EQ(
+      api.events[0],
+      "replicaset-controller ReplicaSet/web-h1 Normal SuccessfulCreate: "
+      "Created pod: " +
+          api.Keys("pods")[0].substr(std::string("pods/default/").size()));
 
   // Two pods run and are ready; the third never started. Scaling to 1
   // removes the pending pod first, then the one ready for less time.
@@ -123,6 +135,10 @@ TEST(ReplicaSetController, CreatesPodsFromTheTemplateThenRemovesTheCheapest) {
   api.objects["replicasets/default/web-h1"] = ToJson(scaled);
   ASSERT_TRUE(controller.Reconcile({"default", "web-h1"}).ok());
   EXPECT_EQ(api.Keys("pods"), std::vector<std::string>{keys[0]});
+  EXPECT_EQ(api.events.back(),
+            "replicaset-controller ReplicaSet/web-h1 Normal SuccessfulDelete: "
+            "Deleted pod: " +
+                keys[1].substr(std::string("pods/default/").size()));
   JsonDoc status = api.Object("replicasets/default/web-h1");
   EXPECT_EQ(GetInt(status, {"status", "replicas"}), 1);
   EXPECT_EQ(GetInt(status, {"status", "readyReplicas"}), 1);
@@ -133,7 +149,8 @@ TEST(ReplicaSetController, CreatesPodsFromTheTemplateThenRemovesTheCheapest) {
 TEST(DeploymentSync, FirstPassCreatesTheReplicaSetWithRevisionOne) {
   FakeApi api;
   api.Put("deployments", Deployment(R"({"replicas":4})", kTemplateA));
-  ASSERT_TRUE(Sync(api, At(0)).ok());
+  std::vector<std::string> events;
+  ASSERT_TRUE(Sync(api, At(0), &events).ok());
   auto keys = api.Keys("replicasets");
   ASSERT_EQ(keys.size(), 1u);
   JsonDoc rs = api.Object(keys[0]);
@@ -144,6 +161,9 @@ TEST(DeploymentSync, FirstPassCreatesTheReplicaSetWithRevisionOne) {
       GetString(rs, {"spec", "selector", "matchLabels", "pod-template-hash"}),
       hash);
   EXPECT_EQ(GetInt(rs, {"spec", "replicas"}), 4);
+  EXPECT_EQ(events, std::vector<std::string>{"ScalingReplicaSet: Scaled up "
+                                             "replica set web-" +
+                                             hash + " from 0 to 4"});
   EXPECT_EQ(Revision(rs), 1);
   EXPECT_EQ(IntAnnotation(rs, kMaxReplicasAnnotation), 5);
   JsonDoc d = api.Object("deployments/default/web");
@@ -214,7 +234,11 @@ TEST(DeploymentSync, RollingUpdateStepsWithinSurge) {
            rs.GetAllocator()),
       rs.GetAllocator());
   api.objects["replicasets/default/" + new_rs] = ToJson(rs);
-  ASSERT_TRUE(Sync(api, At(2)).ok());
+  std::vector<std::string> events;
+  ASSERT_TRUE(Sync(api, At(2), &events).ok());
+  EXPECT_EQ(events, std::vector<std::string>{"ScalingReplicaSet: Scaled down "
+                                             "replica set web-old from 5 to "
+                                             "4"});
   EXPECT_EQ(Replicas(api, "web-old"), 4);
   EXPECT_EQ(Replicas(api, new_rs), 1);
   JsonDoc d = api.Object("deployments/default/web");

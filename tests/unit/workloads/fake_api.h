@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "berth/events.h"
 #include "berth/host.h"
 #include "berth/json.h"
 
@@ -21,6 +22,13 @@ class FakeApi : public Client, public Host {
  public:
   Client& client() override { return *this; }
   void Log(int, const std::string&, const std::string&) override {}
+  void RecordEvent(const std::string& component,
+                   const ObjectReference& regarding, const std::string& type,
+                   const std::string& reason,
+                   const std::string& message) override {
+    events.push_back(component + " " + regarding.kind + "/" + regarding.name +
+                     " " + type + " " + reason + ": " + message);
+  }
 
   std::vector<ServedResource> ServerResources() override { return {}; }
   StatusOr<std::string> Get(const ResourceRef& r, const std::string& ns,
@@ -93,10 +101,17 @@ class FakeApi : public Client, public Host {
     return Status::Internal("unused");
   }
   Status Delete(const ResourceRef& r, const std::string& ns,
-                const std::string& name) override {
+                const std::string& name, const DeleteOptions&) override {
     if (!objects.erase(Key(r, ns, name))) return Status::NotFound(name);
     deleted.push_back(Key(r, ns, name));
     return Status::Ok();
+  }
+  StatusOr<std::string> CreateSubresource(const ResourceRef&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&,
+                                          const std::string&) override {
+    return Status::Internal("unused");
   }
   StatusOr<std::unique_ptr<WatchHandle>> Watch(
       const ResourceRef&, const std::string&, const std::string&,
@@ -130,6 +145,8 @@ class FakeApi : public Client, public Host {
 
   std::map<std::string, std::string> objects;
   std::vector<std::string> created, deleted;
+  // "component Kind/name type reason: message" per recorded event.
+  std::vector<std::string> events;
 
  private:
   static std::string Key(const ResourceRef& r, const std::string& ns,
