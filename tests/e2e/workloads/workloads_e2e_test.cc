@@ -543,5 +543,35 @@ TEST_F(WorkloadsE2eTest, StuckRolloutExceedsItsProgressDeadline) {
             "ProgressDeadlineExceeded MinimumReplicasUnavailable");
 }
 
+TEST_F(WorkloadsE2eTest, StandaloneReplicaSetScalesAndAdoptsOrphans) {
+  // A bare pod that the ReplicaSet's selector matches is adopted, not
+  // duplicated.
+  EXPECT_OK(Kubectl("run lone --image=nginx --labels=app=front"));
+  EXPECT_OK(Kubectl("apply -f -",
+                    "apiVersion: apps/v1\nkind: ReplicaSet\n"
+                    "metadata: {name: front}\n"
+                    "spec:\n  replicas: 2\n"
+                    "  selector: {matchLabels: {app: front}}\n"
+                    "  template:\n    metadata: {labels: {app: front}}\n"
+                    "    spec: {containers: [{name: c, image: nginx}]}\n"));
+  EXPECT_TRUE(Eventually(
+      [&] { return Field("rs/front", ".status.readyReplicas") == "2"; }));
+  EXPECT_EQ(Pods("app=front").size(), 2u);
+  EXPECT_EQ(Field("pod/lone", ".metadata.ownerReferences[0].name"), "front");
+
+  auto scaled = Kubectl("scale rs/front --replicas=4");
+  EXPECT_OK(scaled);
+  EXPECT_EQ(scaled.out, "replicaset.apps/front scaled\n");
+  EXPECT_TRUE(Eventually(
+      [&] { return Field("rs/front", ".status.readyReplicas") == "4"; }));
+  auto get = Kubectl("get rs front");
+  EXPECT_NE(get.out.find("NAME    DESIRED   CURRENT   READY   AGE\nfront   4 "
+                         "        4         4       "),
+            std::string::npos)
+      << get.out;
+  EXPECT_OK(Kubectl("delete rs front"));
+  EXPECT_TRUE(Eventually([&] { return Pods("app=front").empty(); }));
+}
+
 }  // namespace
 }  // namespace berth::testing
