@@ -26,7 +26,11 @@ StatusOr<ReconcileResult> DeploymentController::Reconcile(
   };
   DeploymentSync sync(host_.client(), std::move(*doc),
                       std::chrono::system_clock::now(), std::move(events));
-  return sync.Run();
+  auto result = sync.Run();
+  // The Deployment or one of its ReplicaSets went away mid-pass; its
+  // deletion event brings the next pass.
+  if (!result.ok() && result.status().IsNotFound()) return ReconcileResult{};
+  return result;
 }
 
 }  // namespace berth::workloads
