@@ -23,14 +23,28 @@ Status KindRegistry::Add(std::shared_ptr<Kind> kind,
                            info.kind + "\" (" + info.ApiVersion() +
                            ") needs a kind, a version and a plural");
   }
-  KeyView resource_key{info.group, info.version, info.plural};
-  KeyView kind_key{info.group, info.version, info.kind};
+  // The kind's own version and every version it is also served under
+  // must be free, in this kind's names and in every other kind's.
+  std::vector<std::string> versions = {info.version};
+  for (const auto& v : info.also_served_versions) {
+    if (v.empty() || v == info.version) {
+      return Status::Invalid("plugin \"" + plugin_name + "\": kind " +
+                             Describe(info) + " lists an empty or its own " +
+                             "version in also_served_versions");
+    }
+    versions.push_back(v);
+  }
   const Entry* taken = nullptr;
-  if (auto it = by_kind_.find(kind_key); it != by_kind_.end()) {
-    taken = it->second;
-  } else if (auto it = by_resource_.find(resource_key);
-             it != by_resource_.end()) {
-    taken = &it->second;
+  for (const auto& v : versions) {
+    if (taken) break;
+    if (auto it = by_kind_.find(KeyView{info.group, v, info.kind});
+        it != by_kind_.end()) {
+      taken = it->second;
+    } else if (auto it = by_served_resource_.find(
+                   KeyView{info.group, v, info.plural});
+               it != by_served_resource_.end()) {
+      taken = it->second;
+    }
   }
   if (taken) {
     const KindInfo& other = taken->kind->Info();
@@ -62,11 +76,17 @@ Status KindRegistry::RemovePlugin(const std::string& plugin_name) {
 
 void KindRegistry::Reindex() {
   by_kind_.clear();
+  by_served_resource_.clear();
   by_pointer_.clear();
   by_group_resource_.clear();
   for (const auto& [key, entry] : by_resource_) {
     const KindInfo& info = entry.kind->Info();
     by_kind_.emplace(Key{info.group, info.version, info.kind}, &entry);
+    by_served_resource_.emplace(key, &entry);
+    for (const auto& v : info.also_served_versions) {
+      by_kind_.emplace(Key{info.group, v, info.kind}, &entry);
+      by_served_resource_.emplace(Key{info.group, v, info.plural}, &entry);
+    }
     by_pointer_.emplace(entry.kind.get(), &entry);
     // In version order, so the last version wins.
     by_group_resource_[{info.group, info.plural}] = entry.kind.get();
@@ -83,8 +103,8 @@ const Kind* KindRegistry::ByGroupResource(std::string_view group,
 const Kind* KindRegistry::ByResource(const std::string& group,
                                      const std::string& version,
                                      const std::string& plural) const {
-  auto it = by_resource_.find(KeyView{group, version, plural});
-  return it == by_resource_.end() ? nullptr : it->second.kind.get();
+  auto it = by_served_resource_.find(KeyView{group, version, plural});
+  return it == by_served_resource_.end() ? nullptr : it->second->kind.get();
 }
 
 const Kind* KindRegistry::ByKind(const std::string& group,

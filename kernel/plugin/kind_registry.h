@@ -45,7 +45,8 @@ class KindRegistry {
   void Freeze() { frozen_ = true; }
 
   // The kind served at /apis/<group>/<version>/<plural> (group "" for core),
-  // or nullptr. The pointer lives as long as the registry.
+  // in its own version or one of its also_served_versions, or nullptr. The
+  // pointer lives as long as the registry.
   const Kind* ByResource(const std::string& group, const std::string& version,
                          const std::string& plural) const;
   // The kind stored under /registry/<group>/<plural>/ whatever its version
@@ -53,7 +54,8 @@ class KindRegistry {
   // store key (ResourceService::GroupResourceOfKey) finds its kind.
   const Kind* ByGroupResource(std::string_view group,
                               std::string_view plural) const;
-  // The kind named `kind` in group/version, or nullptr.
+  // The kind named `kind` in group/version (its own or one it is also
+  // served in), or nullptr.
   const Kind* ByKind(const std::string& group, const std::string& version,
                      const std::string& kind) const;
   // Every kind, ordered by group, version, plural.
@@ -78,7 +80,10 @@ class KindRegistry {
 
   bool frozen_ = false;
   std::map<Key, Entry, std::less<>> by_resource_;  // (group, version, plural)
-  std::map<Key, const Entry*, std::less<>> by_kind_;  // (group, version, kind)
+  // (group, version, kind) and (group, version, plural) over every served
+  // version.
+  std::map<Key, const Entry*, std::less<>> by_kind_;
+  std::map<Key, const Entry*, std::less<>> by_served_resource_;
   std::unordered_map<const Kind*, const Entry*> by_pointer_;
   std::map<std::tuple<std::string, std::string>, const Kind*, std::less<>>
       by_group_resource_;  // (group, plural)

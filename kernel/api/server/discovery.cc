@@ -41,6 +41,9 @@ Discovery::Discovery(std::vector<const Kind*> kinds) {
     const KindInfo& info = k->Info();
     if (!groups_.count(info.group)) group_order_.push_back(info.group);
     groups_[info.group][info.version].push_back(k);
+    for (const auto& v : info.also_served_versions) {
+      groups_[info.group][v].push_back(k);
+    }
   }
   core_v2_ = BuildAggregated(true, "v2");
   core_v2beta1_ = BuildAggregated(true, "v2beta1");
@@ -107,8 +110,8 @@ std::string Discovery::BuildAggregated(bool core,
         const KindInfo& info = k->Info();
         Json r(rapidjson::kObjectType);
         SetString(r, "resource", info.plural, a);
-        SetMember(r, "responseKind",
-                  Gvk(info.group, info.version, info.kind, a), a);
+        SetMember(r, "responseKind", Gvk(info.group, it->first, info.kind, a),
+                  a);
         SetString(r, "scope", info.namespaced ? "Namespaced" : "Cluster", a);
         SetString(r, "singularResource", info.singular, a);
         SetMember(r, "verbs", StringArray(info.verbs, a), a);
@@ -122,8 +125,8 @@ std::string Discovery::BuildAggregated(bool core,
         if (info.status_subresource) {
           Json s(rapidjson::kObjectType);
           SetString(s, "subresource", "status", a);
-          SetMember(s, "responseKind",
-                    Gvk(info.group, info.version, info.kind, a), a);
+          SetMember(s, "responseKind", Gvk(info.group, it->first, info.kind, a),
+                    a);
           SetMember(s, "verbs", StringArray(kSubresourceVerbs, a), a);
           subs.PushBack(s, a);
         }
@@ -175,7 +178,8 @@ std::string Discovery::ApiVersions(const std::string& server_address) const {
 namespace {
 
 Json GroupJson(const std::string& group,
-               const std::map<std::string, std::vector<const Kind*>>& versions,
+               const std::map<std::string, std::vector<const Kind*>,
+                              VersionPriorityLess>& versions,
                JsonAlloc& a) {
   Json g(rapidjson::kObjectType);
   SetString(g, "name", group, a);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "berth/kind.h"
+#include "kernel/api/server/version_priority.h"
 
 namespace berth::api {
 
@@ -51,8 +52,11 @@ class Discovery {
 
   // group -> version -> kinds, groups in registration order of first sight.
   std::vector<std::string> group_order_;
-  std::map<std::string, std::map<std::string, std::vector<const Kind*>>>
-      groups_;
+  // group -> version (in priority order, preferred last) -> kinds served
+  // in it, in their own version or one they are also served in.
+  using Versions =
+      std::map<std::string, std::vector<const Kind*>, VersionPriorityLess>;
+  std::map<std::string, Versions> groups_;
   // The encoded documents.
   std::string core_v2_, core_v2beta1_, groups_v2_, groups_v2beta1_;
   std::string group_list_;

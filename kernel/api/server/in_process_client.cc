@@ -1,6 +1,7 @@
 #include "kernel/api/server/in_process_client.h"
 
 #include "kernel/api/server/list_encoding.h"
+#include "kernel/api/server/version_conversion.h"
 
 namespace berth::api {
 
@@ -12,6 +13,12 @@ InProcessClient::InProcessClient(const KindRegistry* kinds,
   // Plugins' writes are recorded in managedFields under this manager, as
   // kube-controller-manager's are under its own name.
   write_options_.field_manager = "berth";
+}
+
+WriteOptions InProcessClient::OptionsFor(const ResourceRef& r) const {
+  WriteOptions o = write_options_;
+  o.version = r.version;
+  return o;
 }
 
 StatusOr<const Kind*> InProcessClient::Find(const ResourceRef& r) const {
@@ -40,7 +47,7 @@ StatusOr<std::string> InProcessClient::Get(const ResourceRef& r,
   if (!k.ok()) return k.status();
   auto o = service_->Get(**k, ns, name);
   if (!o.ok()) return o.status();
-  return *o->data;
+  return *ConvertOut(**k, r.version, o->data);
 }
 
 StatusOr<std::string> InProcessClient::List(const ResourceRef& r,
@@ -53,7 +60,7 @@ StatusOr<std::string> InProcessClient::List(const ResourceRef& r,
   lo.field_selector = opts.field_selector;
   auto list = service_->List(**k, ns, lo);
   if (!list.ok()) return list.status();
-  return EncodeList((*k)->Info(), *list);
+  return EncodeList(**k, *list, r.version);
 }
 
 StatusOr<std::string> InProcessClient::Create(const ResourceRef& r,
@@ -64,9 +71,9 @@ StatusOr<std::string> InProcessClient::Create(const ResourceRef& r,
   JsonDoc d;
   d.Parse(object.data(), object.size());
   if (d.HasParseError()) return Status::BadRequest("invalid JSON object");
-  auto w = service_->Create(**k, ns, std::move(d), write_options_);
+  auto w = service_->Create(**k, ns, std::move(d), OptionsFor(r));
   if (!w.ok()) return w.status();
-  return *w->object.data;
+  return *ConvertOut(**k, r.version, w->object.data);
 }
 
 StatusOr<std::string> InProcessClient::Update(const ResourceRef& r,
@@ -79,10 +86,10 @@ StatusOr<std::string> InProcessClient::Update(const ResourceRef& r,
   d.Parse(object.data(), object.size());
   if (d.HasParseError()) return Status::BadRequest("invalid JSON object");
   std::string name = GetString(d, {"metadata", "name"});
-  auto w = service_->Update(**k, ns, name, subresource, std::move(d),
-                            write_options_);
+  auto w =
+      service_->Update(**k, ns, name, subresource, std::move(d), OptionsFor(r));
   if (!w.ok()) return w.status();
-  return *w->object.data;
+  return *ConvertOut(**k, r.version, w->object.data);
 }
 
 StatusOr<std::string> InProcessClient::MergePatch(
@@ -91,9 +98,9 @@ StatusOr<std::string> InProcessClient::MergePatch(
   auto k = Find(r);
   if (!k.ok()) return k.status();
   auto w = service_->Patch(**k, ns, name, subresource, PatchType::kMerge, patch,
-                           write_options_);
+                           OptionsFor(r));
   if (!w.ok()) return w.status();
-  return *w->object.data;
+  return *ConvertOut(**k, r.version, w->object.data);
 }
 
 Status InProcessClient::Delete(const ResourceRef& r, const std::string& ns,
@@ -127,6 +134,13 @@ StatusOr<std::unique_ptr<WatchHandle>> InProcessClient::Watch(
   if (!k.ok()) return k.status();
   auto w = service_->Watch(**k, ns, {}, resource_version);
   if (!w.ok()) return w.status();
+  if (IsOtherVersion((*k)->Info(), r.version)) {
+    on_event = [kind = *k, version = r.version,
+                inner = std::move(on_event)](const WatchEvent& e) {
+      auto data = std::make_shared<const std::string>(e.object);
+      inner({e.type, *ConvertOut(*kind, version, std::move(data))});
+    };
+  }
   return dispatcher_.Add(std::move(w).value(), std::move(on_event));
 }
 

@@ -1,6 +1,8 @@
 // InProcessClient: berth::Client for plugins running inside `berth server`:
 // calls go straight through the ResourceService (the same defaulting,
-// validation and admission as REST requests), with no HTTP in between.
+// validation and admission as REST requests), with no HTTP in between. A
+// ResourceRef in another version the kind is served in is converted as a
+// REST request in that version is.
 //
 // Thread safety: every method is safe to call concurrently. Watch callbacks
 // run on one delivery thread shared by all of the client's watches
@@ -51,6 +53,9 @@ class InProcessClient : public Client {
 
  private:
   StatusOr<const Kind*> Find(const ResourceRef& r) const;
+  // The write options for a request in r.version (which may be one the kind
+  // is also served in: bodies are converted in, results out).
+  WriteOptions OptionsFor(const ResourceRef& r) const;
 
   const KindRegistry* kinds_;
   ResourceService* service_;

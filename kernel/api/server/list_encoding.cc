@@ -1,5 +1,7 @@
 #include "kernel/api/server/list_encoding.h"
 
+#include "kernel/api/server/version_conversion.h"
+
 namespace berth::api {
 
 std::string EncodeList(const KindInfo& info, const store::ListResult& list) {
@@ -20,6 +22,18 @@ std::string EncodeList(const KindInfo& info, const store::ListResult& list) {
   }
   out += "]}";
   return out;
+}
+
+std::string EncodeList(const Kind& kind, const store::ListResult& list,
+                       const std::string& version) {
+  if (!IsOtherVersion(kind.Info(), version)) {
+    return EncodeList(kind.Info(), list);
+  }
+  KindInfo served = kind.Info();
+  served.version = version;
+  store::ListResult converted = list;
+  for (auto& o : converted.items) o.data = ConvertOut(kind, version, o.data);
+  return EncodeList(served, converted);
 }
 
 }  // namespace berth::api

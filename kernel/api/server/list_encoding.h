@@ -15,6 +15,10 @@ namespace berth::api {
 
 // The `<Kind>List` body with the list's revision and continue token.
 std::string EncodeList(const KindInfo& info, const store::ListResult& list);
+// The same in `version`, one of the kind's also_served_versions (every item
+// converted, see version_conversion.h), or in the kind's own for "".
+std::string EncodeList(const Kind& kind, const store::ListResult& list,
+                       const std::string& version);
 
 }  // namespace berth::api
 

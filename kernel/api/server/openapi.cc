@@ -19,6 +19,19 @@ std::string SchemaNameOf(const KindInfo& info) {
          "." + info.version + "." + info.kind;
 }
 
+// The schema of `info` served in `version`, one of its
+// also_served_versions: "io.k8s.api.apps.v1.Deployment" becomes
+// "io.k8s.api.apps.v1beta2.Deployment", as Kubernetes names its versions'
+// schemas.
+std::string SchemaNameIn(const KindInfo& info, const std::string& version) {
+  std::string name = SchemaNameOf(info);
+  const std::string own = "." + info.version + ".";
+  size_t at = name.rfind(own);
+  if (at == std::string::npos) return name + "." + version;
+  return name.substr(0, at) + "." + version + "." +
+         name.substr(at + own.size());
+}
+
 std::string GvPath(const KindInfo& info) {
   return info.group.empty() ? "api/" + info.version
                             : "apis/" + info.group + "/" + info.version;
@@ -167,10 +180,13 @@ std::string HexHash(const std::string& s) {
 OpenApi::OpenApi(std::vector<const Kind*> kinds) {
   auto& a = schemas_.GetAllocator();
   schemas_.Parse(MetaSchemasJson());
-  std::map<std::string, std::vector<const Kind*>> by_gv;
+  // Per group-version document, the kinds served in it, each described in
+  // that version (a copy of its KindInfo with the version and schema name
+  // of that version).
+  std::map<std::string, std::vector<KindInfo>> by_gv;
   for (const Kind* k : kinds) {
     const KindInfo& info = k->Info();
-    by_gv[GvPath(info)].push_back(k);
+    by_gv[GvPath(info)].push_back(info);
     std::string text = k->OpenApiSchemas();
     JsonDoc parsed;
     if (!text.empty()) parsed.Parse(text.data(), text.size());
@@ -201,6 +217,20 @@ OpenApi::OpenApi(std::vector<const Kind*> kinds) {
       gvks.PushBack(Gvk(info, a), a);
       SetMember(*root, "x-kubernetes-group-version-kind", std::move(gvks), a);
     }
+    // Another served version has the same fields (conversion maps any
+    // difference): the same schema under that version's name and GVK, so
+    // that kubectl finds the kind it validates and patches.
+    for (const auto& v : info.also_served_versions) {
+      KindInfo served = info;
+      served.version = v;
+      served.schema_name = SchemaNameIn(info, v);
+      Json alias(*Member(schemas_, name), a);
+      Json gvks(rapidjson::kArrayType);
+      gvks.PushBack(Gvk(served, a), a);
+      SetMember(alias, "x-kubernetes-group-version-kind", std::move(gvks), a);
+      SetMember(schemas_, served.schema_name, std::move(alias), a);
+      by_gv[GvPath(served)].push_back(std::move(served));
+    }
   }
 
   JsonDoc root_doc(rapidjson::kObjectType);
@@ -218,8 +248,7 @@ OpenApi::OpenApi(std::vector<const Kind*> kinds) {
         "io.k8s.apimachinery.pkg.apis.meta.v1.Patch",
         "io.k8s.apimachinery.pkg.apis.meta.v1.Status",
         "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions"};
-    for (const Kind* k : gv_kinds) {
-      const KindInfo& info = k->Info();
+    for (const KindInfo& info : gv_kinds) {
       std::string schema = SchemaNameOf(info);
       wanted.insert(schema);
       std::string base = "/" + gv +

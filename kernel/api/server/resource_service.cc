@@ -12,6 +12,7 @@
 #include "kernel/api/server/selection.h"
 #include "kernel/api/server/selection_exit_watcher.h"
 #include "kernel/api/server/stamped_object.h"
+#include "kernel/api/server/version_conversion.h"
 
 namespace berth::api {
 namespace {
@@ -85,7 +86,8 @@ apply::WriteContext FieldContext(const Kind& kind,
                                  const WriteOptions& opts) {
   apply::WriteContext ctx;
   ctx.manager = opts.field_manager;
-  ctx.api_version = kind.Info().ApiVersion();
+  // managedFields name the version the client wrote in, as in Kubernetes.
+  ctx.api_version = ApiVersionOf(kind.Info(), opts.version);
   ctx.subresource = subresource;
   ctx.status_subresource = kind.Info().status_subresource;
   ctx.merge_key = [&kind](const std::string& path) {
@@ -324,6 +326,7 @@ StatusOr<WriteResult> ResourceService::CreateObject(const Kind& kind,
   auto& a = obj.GetAllocator();
   if (!obj.IsObject())
     return Status::BadRequest("the object is not a JSON object");
+  if (Status s = ConvertIn(kind, opts.version, obj, a); !s.ok()) return s;
   if (Status s = CheckTypeMeta(kind, obj, a); !s.ok()) return s;
   WriteResult result;
   if (Status s = CheckFields(kind, obj, opts.validation, &result.warnings);
@@ -612,6 +615,10 @@ StatusOr<WriteResult> ResourceService::Update(
     return InvalidError(kind.Info(), name,
                         {field::Required("metadata.name", "name is required")});
   }
+  if (Status s = ConvertIn(kind, opts.version, obj, obj.GetAllocator());
+      !s.ok()) {
+    return s;
+  }
   return UpdateLoop(
       kind, ns, name, subresource,
       [&](const Json&) -> StatusOr<JsonDoc> { return Copy(obj); }, opts);
@@ -649,15 +656,29 @@ StatusOr<WriteResult> ResourceService::Patch(
     return UpdateLoop(
         kind, ns, name, subresource,
         [&](const Json& old) -> StatusOr<JsonDoc> {
-          return apply::ApplyConfig(old, config, fields, opts.force);
+          // The configuration is merged in the client's version.
+          JsonDoc served = Copy(old);
+          ConvertOut(kind, opts.version, served, served.GetAllocator());
+          auto next = apply::ApplyConfig(served, config, fields, opts.force);
+          if (!next.ok()) return next;
+          if (Status s =
+                  ConvertIn(kind, opts.version, *next, next->GetAllocator());
+              !s.ok()) {
+            return s;
+          }
+          return next;
         },
         opts, /*applied=*/true);
   }
   return UpdateLoop(
       kind, ns, name, subresource,
       [&](const Json& old) -> StatusOr<JsonDoc> {
+        // The patch applies to the object as the client sees it.
         JsonDoc target = Copy(old);
+        ConvertOut(kind, opts.version, target, target.GetAllocator());
         Status s = ApplyPatch(kind, type, *patch, target);
+        if (!s.ok()) return s;
+        s = ConvertIn(kind, opts.version, target, target.GetAllocator());
         if (!s.ok()) return s;
         return target;
       },

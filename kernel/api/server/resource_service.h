@@ -37,6 +37,10 @@ struct WriteOptions {
   FieldValidation validation = FieldValidation::kIgnore;
   bool force = false;  // server-side apply
   UserInfo user;
+  // The version the client wrote the body or patch in: "" or the kind's
+  // own, or one of its also_served_versions (converted in; see
+  // version_conversion.h). The result is always in the kind's own version.
+  std::string version;
 };
 
 struct ListOptions {

@@ -17,6 +17,7 @@
 #include "kernel/api/server/list_encoding.h"
 #include "kernel/api/server/request_info.h"
 #include "kernel/api/server/table.h"
+#include "kernel/api/server/version_conversion.h"
 #include "kernel/api/server/watch_encoder.h"
 #include "kernel/api/server/watch_fanout.h"
 #include "kernel/api/tls/authn.h"
@@ -218,6 +219,9 @@ class Router {
   Exchange& ex_;
   ApiContext* ctx_;
   const UserInfo& user_;  // outlives the router
+  // The version the request names when it is one the kind is also served
+  // in, else "": replies are converted to it (version_conversion.h).
+  std::string version_;
 };
 
 void Router::SendObject(int code, const Kind& kind, const store::Object& o) {
@@ -226,7 +230,7 @@ void Router::SendObject(int code, const Kind& kind, const store::Object& o) {
              BuildTable(kind, {o.data}, IncludeObject::kMetadata, "", ""));
     return;
   }
-  ex_.Send(code, *o.data);
+  ex_.Send(code, *ConvertOut(kind, version_, o.data));
 }
 
 void Router::Discovery(const RequestInfo& ri) {
@@ -311,6 +315,7 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
   const std::string& method = ex_.req().getMethod();
   const std::string& ns = ri.namespace_;
   const std::string& sub = ri.subresource;
+  if (IsOtherVersion(info, ri.version)) version_ = ri.version;
   bool action = false;
   for (const auto& a : kind.ActionSubresources()) {
     if (!sub.empty() && a.name == sub) action = true;
@@ -359,7 +364,7 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
                         std::to_string(list->revision), list->continue_token));
       return;
     }
-    ex_.Send(200, EncodeList(info, *list));
+    ex_.Send(200, EncodeList(kind, *list, version_));
     return;
   }
   if (method == "GET") {
@@ -423,15 +428,16 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
         if (r.ok()) deleted.items.push_back(std::move(r).value());
       }
       deleted.revision = svc.store().CurrentRevision();
-      return ex_.Send(200, EncodeList(info, deleted));
+      return ex_.Send(200, EncodeList(kind, deleted, version_));
     }
     auto o = svc.Delete(kind, ns, ri.name, d);
     if (!o.ok()) return ex_.SendStatus(o.status(), &info, ri.name);
-    return ex_.Send(200, *o->data);
+    return ex_.Send(200, *ConvertOut(kind, version_, o->data));
   }
   auto wo = ParseWriteOptions(q);
   if (!wo.ok()) return ex_.SendStatus(wo.status(), &info);
   wo->user = user_;
+  wo->version = version_;
   const bool manager_requested = !wo->field_manager.empty();
   if (!manager_requested) {
     wo->field_manager = ManagerFromUserAgent(ex_.req().get("User-Agent", ""));
@@ -537,6 +543,7 @@ void Router::Watch(const RequestInfo& ri, const Kind& kind, const Query& q) {
   spec.response_head = head.str();
   spec.watcher = std::move(watcher).value();
   spec.kind = &kind;
+  spec.version = version_;
   spec.table = WantsTable(ex_.req().get("Accept", ""));
   spec.include = ParseIncludeObject(q.Get("includeObject"));
   spec.bookmarks = q.Flag("allowWatchBookmarks");

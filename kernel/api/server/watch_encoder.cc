@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "kernel/api/server/api_errors.h"
+#include "kernel/api/server/version_conversion.h"
 
 namespace berth::api {
 namespace {
@@ -37,6 +38,13 @@ std::string WatchErrorLine(const Status& status) {
 void WatchEncoder::AppendEvent(const store::SharedEvent& event,
                                std::string* out) {
   const store::Event& ev = event.event();
+  if (!table_ && !version_.empty()) {
+    std::string line = "{\"type\":\"";
+    line.append(EventTypeName(ev.type)).append("\",\"object\":");
+    line.append(*ConvertOut(kind_, version_, ev.object.data)).append("}\n");
+    AppendChunk(line, out);
+    return;
+  }
   if (!table_) {
     out->append(event.Encoded([](const store::Event& e) {
       const std::string_view type = EventTypeName(e.type);
@@ -63,7 +71,7 @@ void WatchEncoder::AppendEvent(const store::SharedEvent& event,
 std::string WatchEncoder::BookmarkLine(uint64_t revision) const {
   const KindInfo& info = kind_.Info();
   return "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"" + info.kind +
-         "\",\"apiVersion\":\"" + info.ApiVersion() +
+         "\",\"apiVersion\":\"" + ApiVersionOf(info, version_) +
          "\",\"metadata\":{\"resourceVersion\":\"" + std::to_string(revision) +
          "\"}}}\n";
 }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "berth/kind.h"
@@ -36,8 +37,14 @@ std::string WatchErrorLine(const Status& status);
 class WatchEncoder {
  public:
   // `kind` must outlive the encoder (kinds live as long as the server).
-  WatchEncoder(const Kind& kind, bool table, IncludeObject include)
-      : kind_(kind), table_(table), include_(include) {}
+  // `version`: "" or one of the kind's also_served_versions, which the
+  // stream's objects are converted to (then encoded for this stream only).
+  WatchEncoder(const Kind& kind, bool table, IncludeObject include,
+               std::string version = "")
+      : kind_(kind),
+        table_(table),
+        include_(include),
+        version_(std::move(version)) {}
 
   // Appends the event's line to `out` as one chunk.
   void AppendEvent(const store::SharedEvent& event, std::string* out);
@@ -49,6 +56,7 @@ class WatchEncoder {
   const Kind& kind_;
   const bool table_;
   const IncludeObject include_;
+  const std::string version_;
   bool first_table_ = true;
 };
 

@@ -45,7 +45,7 @@ struct WatchFanout::Stream {
       : id(id),
         conn(std::move(conn)),
         watcher(std::move(spec.watcher)),
-        encoder(*spec.kind, spec.table, spec.include),
+        encoder(*spec.kind, spec.table, spec.include, spec.version),
         resource(spec.kind->Info().plural),
         bookmarks(spec.bookmarks),
         deadline(spec.deadline),

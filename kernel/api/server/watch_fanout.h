@@ -44,6 +44,7 @@ struct WatchStreamSpec {
   std::string response_head;       // status line and headers, not yet sent
   std::unique_ptr<store::Watcher> watcher;
   const Kind* kind = nullptr;  // outlives the server
+  std::string version;         // "" or another version the kind is served in
   bool table = false;          // Accept asked for as=Table
   IncludeObject include = IncludeObject::kMetadata;
   bool bookmarks = false;                          // allowWatchBookmarks

@@ -44,6 +44,13 @@ struct KindInfo {
   bool scale_subresource = false;
   // Schema name in OpenAPI components, e.g. "io.k8s.api.core.v1.Pod".
   std::string schema_name;
+  // Other versions of `group` the kind is also served under ({"v1beta2"}
+  // for a Deployment that manifests written for apps/v1beta2 still reach).
+  // Objects are stored and handed to every other hook in `version`; the
+  // kernel converts requests in those versions on the way in
+  // (Kind::ConvertFromVersion) and replies and watch events on the way out
+  // (Kind::ConvertToVersion). Discovery prefers `version`.
+  std::vector<std::string> also_served_versions;
 
   std::string ApiVersion() const {
     return group.empty() ? version : group + "/" + version;
@@ -202,6 +209,17 @@ class Kind {
     return Status::MethodNotAllowed(
         "the server does not allow this method on the requested resource");
   }
+
+  // Conversion for KindInfo::also_served_versions. ConvertFromVersion
+  // turns `obj`, written in `version` (one of also_served_versions), into
+  // the kind's own version; ConvertToVersion does the reverse. The kernel
+  // sets apiVersion itself; the hooks change only the fields that differ
+  // between the versions. The defaults change nothing (the versions have
+  // the same fields).
+  virtual void ConvertFromVersion(const std::string& version, Json& obj,
+                                  JsonAlloc& alloc) const {}
+  virtual void ConvertToVersion(const std::string& version, Json& obj,
+                                JsonAlloc& alloc) const {}
 
   // Review kinds (Info().stored == false): fills the answer (usually
   // `status`) into the created object `obj` for the requesting `user`,

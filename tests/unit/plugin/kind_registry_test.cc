@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace berth {
 namespace {
@@ -17,6 +19,9 @@ class FakeKind : public Kind {
     info_.plural = std::move(plural);
   }
   const KindInfo& Info() const override { return info_; }
+  void set_also_served_versions(std::vector<std::string> v) {
+    info_.also_served_versions = std::move(v);
+  }
 
  private:
   KindInfo info_;
@@ -26,6 +31,68 @@ std::shared_ptr<Kind> MakeKind(std::string group, std::string version,
                                std::string kind, std::string plural) {
   return std::make_shared<FakeKind>(std::move(group), std::move(version),
                                     std::move(kind), std::move(plural));
+}
+
+std::shared_ptr<Kind> MakeMultiVersionKind(std::string group, std::string kind,
+                                           std::string plural,
+                                           std::vector<std::string> also) {
+  auto k = std::make_shared<FakeKind>(std::move(group), "v1", std::move(kind),
+                                      std::move(plural));
+  k->set_also_served_versions(std::move(also));
+  return k;
+}
+
+TEST(KindRegistryTest, KindIsFoundInEveryVersionItIsServedIn) {
+  KindRegistry registry;
+  ASSERT_TRUE(registry
+                  .Add(MakeMultiVersionKind("apps", "Deployment", "deployments",
+                                            {"v1beta2", "v1beta1"}),
+                       "wl")
+                  .ok());
+  registry.Freeze();
+  const Kind* v1 = registry.ByResource("apps", "v1", "deployments");
+  ASSERT_NE(v1, nullptr);
+  EXPECT_EQ(registry.ByResource("apps", "v1beta2", "deployments"), v1);
+  EXPECT_EQ(registry.ByResource("apps", "v1beta1", "deployments"), v1);
+  EXPECT_EQ(registry.ByKind("apps", "v1beta2", "Deployment"), v1);
+  EXPECT_EQ(registry.ByResource("apps", "v1alpha1", "deployments"), nullptr);
+  // One kind, listed once.
+  EXPECT_EQ(registry.All().size(), 1u);
+}
+
+TEST(KindRegistryTest, ExtraVersionTakenByAnotherKindIsRefused) {
+  KindRegistry registry;
+  ASSERT_TRUE(
+      registry
+          .Add(MakeKind("apps", "v1beta2", "Deployment", "deployments"), "old")
+          .ok());
+  Status s = registry.Add(
+      MakeMultiVersionKind("apps", "Deployment", "deployments", {"v1beta2"}),
+      "wl");
+  EXPECT_EQ(s.code(), Status::Code::kAlreadyExists) << s.ToString();
+  EXPECT_NE(s.message().find("\"old\""), std::string::npos) << s.message();
+
+  KindRegistry reverse;
+  ASSERT_TRUE(reverse
+                  .Add(MakeMultiVersionKind("apps", "Deployment", "deployments",
+                                            {"v1beta2"}),
+                       "wl")
+                  .ok());
+  EXPECT_EQ(
+      reverse
+          .Add(MakeKind("apps", "v1beta2", "Deployment", "deployments"), "old")
+          .code(),
+      Status::Code::kAlreadyExists);
+}
+
+TEST(KindRegistryTest, OwnVersionInAlsoServedVersionsIsInvalid) {
+  KindRegistry registry;
+  EXPECT_EQ(registry
+                .Add(MakeMultiVersionKind("apps", "Deployment", "deployments",
+                                          {"v1"}),
+                     "wl")
+                .code(),
+            Status::Code::kInvalid);
 }
 
 TEST(KindRegistryTest, LooksUpByResourceAndKind) {
