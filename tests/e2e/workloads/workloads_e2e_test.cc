@@ -256,14 +256,7 @@ TEST_F(WorkloadsE2eTest, CreateDeploymentDefaultsColumnsAndDescribe) {
 // The course's rolling update: 5 replicas, maxSurge 1, maxUnavailable 0,
 // minReadySeconds 5. A sampler polls throughout `set image`.
 TEST_F(WorkloadsE2eTest, SetImageRollsOutWithinSurgeAndAvailability) {
-  const std::string manifest = ExamplesDir() + "/wiki-web-deploy.yaml";
-  std::string path = manifest;
-  if (!std::filesystem::exists(path)) {
-    path = SourceDir() + "/../shared/examples/wiki-web-deploy.yaml";
-  }
-  if (!std::filesystem::exists(path)) {
-    path = "/work/shared/examples/wiki-web-deploy.yaml";
-  }
+  const std::string path = ExamplesDir() + "/wiki-web-deploy.yaml";
   ASSERT_TRUE(std::filesystem::exists(path)) << path;
   EXPECT_OK(Kubectl("apply -f " + path));
   RolledOut("web-deploy");
@@ -574,6 +567,41 @@ TEST_F(WorkloadsE2eTest, StandaloneReplicaSetScalesAndAdoptsOrphans) {
       << get.out;
   EXPECT_OK(Kubectl("delete rs front"));
   EXPECT_TRUE(Eventually([&] { return Pods("app=front").empty(); }));
+}
+
+// The course's postgres manifest is written against apps/v1beta2. Only its
+// Deployment document is applied here: the PV and PVC kinds come from the
+// storage plugin.
+TEST_F(WorkloadsE2eTest, AppsV1beta2DeploymentApplies) {
+  const std::string path = ExamplesDir() + "/squash-postgres.yaml";
+  ASSERT_TRUE(std::filesystem::exists(path)) << path;
+  std::ifstream in(path);
+  std::string all((std::istreambuf_iterator<char>(in)),
+                  std::istreambuf_iterator<char>());
+  std::string deployment;
+  size_t start = 0;
+  while (start <= all.size()) {
+    size_t end = all.find("\n---", start);
+    if (end == std::string::npos) end = all.size();
+    const std::string doc = all.substr(start, end - start);
+    if (doc.find("kind: Deployment") != std::string::npos) deployment = doc;
+    start = end + 4;
+  }
+  ASSERT_NE(deployment.find("apiVersion: apps/v1beta2"), std::string::npos);
+  auto applied = Kubectl("apply -f -", deployment);
+  EXPECT_OK(applied);
+  EXPECT_EQ(applied.out, "deployment.apps/postgres created\n");
+  RolledOut("postgres");
+  EXPECT_EQ(Field("deployments.v1beta2.apps/postgres",
+                  ".apiVersion} {.spec.strategy.type} {.status."
+                  "availableReplicas"),
+            "apps/v1beta2 RollingUpdate 1");
+  EXPECT_EQ(Field("deploy/postgres", ".apiVersion"), "apps/v1");
+  EXPECT_EQ(Pods("app=postgres-container").size(), 1u);
+  // Re-applying the same manifest changes nothing.
+  auto again = Kubectl("apply -f -", deployment);
+  EXPECT_OK(again);
+  EXPECT_EQ(again.out, "deployment.apps/postgres unchanged\n");
 }
 
 }  // namespace
