@@ -2,8 +2,8 @@
 
 #include <chrono>
 
+#include "berth/events.h"
 #include "deployment_sync.h"
-#include "validation.h"
 
 namespace berth::workloads {
 
@@ -18,13 +18,19 @@ StatusOr<ReconcileResult> DeploymentController::Reconcile(
   if (!doc.ok()) return doc.status();
   EventSink events = [this](const Json& d, const std::string& reason,
                             const std::string& message) {
-    host_.Log(kLogDebug, "workloads",
-              "deployment " + core::Str(Find(d, {"metadata", "name"})) + ": " +
-                  reason + ": " + message);
+    ObjectReference regarding = ReferenceTo(d);
+    regarding.api_version = "apps/v1";
+    regarding.kind = "Deployment";
+    host_.RecordEvent("deployment-controller", regarding, "Normal", reason,
+                      message);
   };
   DeploymentSync sync(host_.client(), std::move(*doc),
                       std::chrono::system_clock::now(), std::move(events));
-  return sync.Run();
+  auto result = sync.Run();
+  // The Deployment or one of its ReplicaSets went away mid-pass; its
+  // deletion event brings the next pass.
+  if (!result.ok() && result.status().IsNotFound()) return ReconcileResult{};
+  return result;
 }
 
 }  // namespace berth::workloads

@@ -27,7 +27,8 @@ class DeploymentController : public Controller {
   std::vector<ResourceRef> Owns() const override {
     return {{"apps", "v1", "replicasets"}};
   }
-  // Client errors other than NotFound are returned for retry.
+  // Client errors other than NotFound are returned for retry (a NotFound
+  // means something vanished mid-pass; its event triggers the next one).
   StatusOr<ReconcileResult> Reconcile(const ReconcileRequest& req) override;
 
  private:

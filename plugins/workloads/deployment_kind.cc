@@ -99,6 +99,8 @@ DeploymentKind::DeploymentKind() {
   info_.categories = {"all"};
   info_.status_subresource = true;
   info_.scale_subresource = true;
+  // apps/v1beta2 (older manifests) has the same fields: no conversion.
+  info_.also_served_versions = {"v1beta2"};
   info_.schema_name = "io.k8s.api.apps.v1.Deployment";
   schemas_ = AppsSchemasJson();
 }

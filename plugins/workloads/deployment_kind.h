@@ -1,4 +1,5 @@
-// DeploymentKind: the apps/v1 Deployment resource — defaults (replicas 1,
+// DeploymentKind: the apps/v1 Deployment resource (also served as
+// apps/v1beta2, which has the same fields) — defaults (replicas 1,
 // RollingUpdate 25%/25%, revisionHistoryLimit 10, progressDeadlineSeconds
 // 600, the pod template's), validation with Kubernetes' messages (selector
 // and template, strategy, fenceposts, deadlines, immutable selector),

@@ -25,9 +25,9 @@
 
 namespace berth::workloads {
 
-// Called for each ReplicaSet scaled: the Deployment, then "Normal",
-// "ScalingReplicaSet" and the message ("Scaled up replica set web-5d8f9
-// from 0 to 3").
+// Called for each ReplicaSet scaled: the Deployment, the reason
+// ("ScalingReplicaSet") and the message ("Scaled up replica set web-5d8f9
+// from 0 to 3"); the controller records them as Normal events.
 using EventSink =
     std::function<void(const Json& deployment, const std::string& reason,
                        const std::string& message)>;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "berth/events.h"
 #include "label_selector.h"
 #include "owned_objects.h"
 #include "pod_state.h"
@@ -14,6 +15,14 @@ namespace {
 using core::Str;
 
 const ResourceRef kPods{"", "v1", "pods"};
+constexpr char kComponent[] = "replicaset-controller";
+
+ObjectReference Regarding(const Json& rs) {
+  ObjectReference r = ReferenceTo(rs);
+  r.api_version = "apps/v1";
+  r.kind = "ReplicaSet";
+  return r;
+}
 
 // A pod made from the ReplicaSet's template, as
 // controller.GetPodFromTemplate builds it.
@@ -111,11 +120,19 @@ StatusOr<ReconcileResult> ReplicaSetController::Reconcile(
       for (int64_t i = 0; i < n; ++i) {
         auto made = client.Create(kPods, req.ns, pod);
         if (!made.ok()) {
+          host_.RecordEvent(kComponent, Regarding(rs), "Warning",
+                            "FailedCreate",
+                            "Error creating: " + made.status().message());
           // The namespace going away is not worth retrying for.
           if (made.status().IsNotFound()) break;
           return made.status();
         }
         ++created;
+        if (auto doc = ParseJson(*made); doc.ok()) {
+          host_.RecordEvent(
+              kComponent, Regarding(rs), "Normal", "SuccessfulCreate",
+              "Created pod: " + Str(Find(*doc, {"metadata", "name"})));
+        }
       }
     } else if (diff > 0) {
       std::stable_sort(
@@ -123,9 +140,17 @@ StatusOr<ReconcileResult> ReplicaSetController::Reconcile(
           [](const Json* a, const Json* b) { return DeletesFirst(*a, *b); });
       const int64_t n = std::min<int64_t>(diff, kBurstReplicas);
       for (int64_t i = 0; i < n; ++i) {
-        Status s = client.Delete(kPods, req.ns,
-                                 Str(Find(*active[i], {"metadata", "name"})));
-        if (!s.ok() && !s.IsNotFound()) return s;
+        const std::string name = Str(Find(*active[i], {"metadata", "name"}));
+        Status s = client.Delete(kPods, req.ns, name);
+        if (!s.ok() && !s.IsNotFound()) {
+          host_.RecordEvent(kComponent, Regarding(rs), "Warning",
+                            "FailedDelete", "Error deleting: " + s.message());
+          return s;
+        }
+        if (s.ok()) {
+          host_.RecordEvent(kComponent, Regarding(rs), "Normal",
+                            "SuccessfulDelete", "Deleted pod: " + name);
+        }
       }
       active.erase(active.begin(), active.begin() + n);
     }

@@ -18,6 +18,8 @@ ReplicaSetKind::ReplicaSetKind() {
   info_.categories = {"all"};
   info_.status_subresource = true;
   info_.scale_subresource = true;
+  // apps/v1beta2 (older manifests) has the same fields: no conversion.
+  info_.also_served_versions = {"v1beta2"};
   info_.schema_name = "io.k8s.api.apps.v1.ReplicaSet";
   schemas_ = AppsSchemasJson();
 }

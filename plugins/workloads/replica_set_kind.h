@@ -1,4 +1,5 @@
-// ReplicaSetKind: the apps/v1 ReplicaSet resource — defaults (replicas 1,
+// ReplicaSetKind: the apps/v1 ReplicaSet resource (also served as
+// apps/v1beta2, which has the same fields) — defaults (replicas 1,
 // the pod template's), validation (selector, template, immutable
 // selector), status and scale subresources, kubectl's columns (DESIRED
 // CURRENT READY AGE; wide CONTAINERS IMAGES SELECTOR), merge keys and the

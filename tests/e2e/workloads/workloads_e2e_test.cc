@@ -33,6 +33,9 @@ std::string Now() {
   return buf;
 }
 
+// Pods with this label are left Pending, for tests of stuck rollouts.
+constexpr char kNoKubeletLabel[] = "e2e-no-kubelet";
+
 // Plays the kubelet: every pod still Pending becomes Running and Ready.
 class FakeKubelet {
  public:
@@ -53,6 +56,7 @@ class FakeKubelet {
         for (const auto& pod : items->GetArray()) {
           if (GetString(pod, {"status", "phase"}) != "Pending") continue;
           if (Find(pod, {"metadata", "deletionTimestamp"})) continue;
+          if (Find(pod, {"metadata", "labels", kNoKubeletLabel})) continue;
           const std::string now = Now();
           api_.Request("PATCH",
                        "/api/v1/namespaces/" +
@@ -228,19 +232,31 @@ TEST_F(WorkloadsE2eTest, CreateDeploymentDefaultsColumnsAndDescribe) {
   EXPECT_NE(describe.out.find("Progressing    True    NewReplicaSetAvailable"),
             std::string::npos)
       << describe.out;
+
+  // The controllers' events, as kubectl describe lists them (the recorder
+  // writes them in the background).
+  EXPECT_TRUE(Eventually([&] {
+    return Kubectl("describe deployment web")
+               .out.find("Normal  ScalingReplicaSet  ") != std::string::npos;
+  }));
+  describe = Kubectl("describe deployment web");
+  EXPECT_NE(describe.out.find("deployment-controller  Scaled up replica set "
+                              "web-" +
+                              hash + " from 0 to 2"),
+            std::string::npos)
+      << describe.out;
+  EXPECT_TRUE(Eventually([&] {
+    auto rs = Kubectl("describe rs web-" + hash);
+    return rs.out.find("replicaset-controller  Created pod: web-" + hash +
+                       "-") != std::string::npos &&
+           rs.out.find("Normal  SuccessfulCreate") != std::string::npos;
+  }));
 }
 
 // The course's rolling update: 5 replicas, maxSurge 1, maxUnavailable 0,
 // minReadySeconds 5. A sampler polls throughout `set image`.
 TEST_F(WorkloadsE2eTest, SetImageRollsOutWithinSurgeAndAvailability) {
-  const std::string manifest = ExamplesDir() + "/wiki-web-deploy.yaml";
-  std::string path = manifest;
-  if (!std::filesystem::exists(path)) {
-    path = SourceDir() + "/../shared/examples/wiki-web-deploy.yaml";
-  }
-  if (!std::filesystem::exists(path)) {
-    path = "/work/shared/examples/wiki-web-deploy.yaml";
-  }
+  const std::string path = ExamplesDir() + "/wiki-web-deploy.yaml";
   ASSERT_TRUE(std::filesystem::exists(path)) << path;
   EXPECT_OK(Kubectl("apply -f " + path));
   RolledOut("web-deploy");
@@ -399,11 +415,14 @@ TEST_F(WorkloadsE2eTest, DeleteCascadesUnlessOrphaned) {
   }));
 
   EXPECT_OK(Kubectl("delete deployment keep --cascade=orphan"));
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  // The garbage collector strips the owner reference; the pods stay.
+  EXPECT_TRUE(Eventually([&] {
+    return Field("rs -l app=keep", ".items[0].metadata.ownerReferences")
+        .empty();
+  }));
   EXPECT_EQ(Pods("app=keep").size(), 2u);
   auto rs = Kubectl("get rs -l app=keep -o name");
   EXPECT_EQ(std::count(rs.out.begin(), rs.out.end(), '\n'), 1) << rs.out;
-  EXPECT_EQ(Field("rs -l app=keep", ".items[0].metadata.ownerReferences"), "");
 }
 
 TEST_F(WorkloadsE2eTest, ValidationMessagesAsKubernetes) {
@@ -433,6 +452,156 @@ TEST_F(WorkloadsE2eTest, ValidationMessagesAsKubernetes) {
                              "immutable"),
             std::string::npos)
       << patched.err;
+}
+
+TEST_F(WorkloadsE2eTest, RecreateNeverMixesTemplatesAndHistoryIsLimited) {
+  EXPECT_OK(Kubectl("apply -f -",
+                    "apiVersion: apps/v1\nkind: Deployment\n"
+                    "metadata: {name: db}\n"
+                    "spec:\n  replicas: 3\n  revisionHistoryLimit: 1\n"
+                    "  strategy: {type: Recreate}\n"
+                    "  selector: {matchLabels: {app: db}}\n"
+                    "  template:\n    metadata: {labels: {app: db}}\n"
+                    "    spec: {containers: [{name: db, image: "
+                    "postgres:15}]}\n"));
+  RolledOut("db");
+  std::atomic<bool> stop{false};
+  std::atomic<int> mixed{0}, samples{0};
+  std::thread sampler([&] {
+    ApiClient api(server_->url(), server_->data_dir());
+    while (!stop) {
+      auto pods =
+          ParseJson(api.Request("GET", "/api/v1/namespaces/" + ns_ +
+                                           "/pods?labelSelector=app%3Ddb")
+                        .body);
+      if (pods.ok() && Member(*pods, "items")) {
+        std::set<std::string> images;
+        for (const auto& p : (*Member(*pods, "items")).GetArray()) {
+          const Json* cs = Find(p, {"spec", "containers"});
+          if (cs && cs->IsArray() && !cs->Empty()) {
+            images.insert(GetString((*cs)[0], {"image"}));
+          }
+        }
+        if (images.size() > 1) ++mixed;
+        ++samples;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  EXPECT_OK(Kubectl("set image deployment/db db=postgres:16"));
+  RolledOut("db");
+  stop = true;
+  sampler.join();
+  EXPECT_GT(samples, 5);
+  EXPECT_EQ(mixed, 0);
+  EXPECT_EQ(Field("pods", ".items[*].spec.containers[0].image"),
+            "postgres:16 postgres:16 postgres:16");
+
+  // A third template: with revisionHistoryLimit 1 only one old
+  // ReplicaSet (revision 2) is kept once the rollout completes.
+  EXPECT_OK(Kubectl("set image deployment/db db=postgres:17"));
+  RolledOut("db");
+  EXPECT_TRUE(Eventually([&] {
+    auto rs = Kubectl("get rs -o name");
+    return std::count(rs.out.begin(), rs.out.end(), '\n') == 2;
+  }));
+  const std::string revisions =
+      Field("rs",
+            "range .items[*]}{.metadata.annotations.deployment\\."
+            "kubernetes\\.io/revision}:{.spec.replicas} {end");
+  EXPECT_NE(revisions.find("2:0 "), std::string::npos) << revisions;
+  EXPECT_NE(revisions.find("3:3 "), std::string::npos) << revisions;
+}
+
+TEST_F(WorkloadsE2eTest, StuckRolloutExceedsItsProgressDeadline) {
+  // The fake kubelet leaves these pods Pending, so nothing becomes ready.
+  EXPECT_OK(Kubectl("apply -f -",
+                    std::string("apiVersion: apps/v1\nkind: Deployment\n"
+                                "metadata: {name: stuck}\n"
+                                "spec:\n  progressDeadlineSeconds: 2\n"
+                                "  selector: {matchLabels: {app: stuck}}\n"
+                                "  template:\n    metadata: {labels: {app: "
+                                "stuck, ") +
+                        kNoKubeletLabel +
+                        ": \"yes\"}}\n"
+                        "    spec: {containers: [{name: c, image: "
+                        "nginx}]}\n"));
+  auto status =
+      Kubectl("rollout status deployment/stuck --timeout=60s", "", 90);
+  EXPECT_NE(status.exit_code, 0);
+  EXPECT_NE(status.err.find("deployment \"stuck\" exceeded its progress "
+                            "deadline"),
+            std::string::npos)
+      << status.out << status.err;
+  EXPECT_EQ(Field("deploy/stuck",
+                  ".status.conditions[?(@.type==\"Progressing\")].reason}"
+                  " {.status.conditions[?(@.type==\"Available\")].reason"),
+            "ProgressDeadlineExceeded MinimumReplicasUnavailable");
+}
+
+TEST_F(WorkloadsE2eTest, StandaloneReplicaSetScalesAndAdoptsOrphans) {
+  // A bare pod that the ReplicaSet's selector matches is adopted, not
+  // duplicated.
+  EXPECT_OK(Kubectl("run lone --image=nginx --labels=app=front"));
+  EXPECT_OK(Kubectl("apply -f -",
+                    "apiVersion: apps/v1\nkind: ReplicaSet\n"
+                    "metadata: {name: front}\n"
+                    "spec:\n  replicas: 2\n"
+                    "  selector: {matchLabels: {app: front}}\n"
+                    "  template:\n    metadata: {labels: {app: front}}\n"
+                    "    spec: {containers: [{name: c, image: nginx}]}\n"));
+  EXPECT_TRUE(Eventually(
+      [&] { return Field("rs/front", ".status.readyReplicas") == "2"; }));
+  EXPECT_EQ(Pods("app=front").size(), 2u);
+  EXPECT_EQ(Field("pod/lone", ".metadata.ownerReferences[0].name"), "front");
+
+  auto scaled = Kubectl("scale rs/front --replicas=4");
+  EXPECT_OK(scaled);
+  EXPECT_EQ(scaled.out, "replicaset.apps/front scaled\n");
+  EXPECT_TRUE(Eventually(
+      [&] { return Field("rs/front", ".status.readyReplicas") == "4"; }));
+  auto get = Kubectl("get rs front");
+  EXPECT_NE(get.out.find("NAME    DESIRED   CURRENT   READY   AGE\nfront   4 "
+                         "        4         4       "),
+            std::string::npos)
+      << get.out;
+  EXPECT_OK(Kubectl("delete rs front"));
+  EXPECT_TRUE(Eventually([&] { return Pods("app=front").empty(); }));
+}
+
+// The course's postgres manifest is written against apps/v1beta2. Only its
+// Deployment document is applied here: the PV and PVC kinds come from the
+// storage plugin.
+TEST_F(WorkloadsE2eTest, AppsV1beta2DeploymentApplies) {
+  const std::string path = ExamplesDir() + "/squash-postgres.yaml";
+  ASSERT_TRUE(std::filesystem::exists(path)) << path;
+  std::ifstream in(path);
+  std::string all((std::istreambuf_iterator<char>(in)),
+                  std::istreambuf_iterator<char>());
+  std::string deployment;
+  size_t start = 0;
+  while (start <= all.size()) {
+    size_t end = all.find("\n---", start);
+    if (end == std::string::npos) end = all.size();
+    const std::string doc = all.substr(start, end - start);
+    if (doc.find("kind: Deployment") != std::string::npos) deployment = doc;
+    start = end + 4;
+  }
+  ASSERT_NE(deployment.find("apiVersion: apps/v1beta2"), std::string::npos);
+  auto applied = Kubectl("apply -f -", deployment);
+  EXPECT_OK(applied);
+  EXPECT_EQ(applied.out, "deployment.apps/postgres created\n");
+  RolledOut("postgres");
+  EXPECT_EQ(Field("deployments.v1beta2.apps/postgres",
+                  ".apiVersion} {.spec.strategy.type} {.status."
+                  "availableReplicas"),
+            "apps/v1beta2 RollingUpdate 1");
+  EXPECT_EQ(Field("deploy/postgres", ".apiVersion"), "apps/v1");
+  EXPECT_EQ(Pods("app=postgres-container").size(), 1u);
+  // Re-applying the same manifest changes nothing.
+  auto again = Kubectl("apply -f -", deployment);
+  EXPECT_OK(again);
+  EXPECT_EQ(again.out, "deployment.apps/postgres unchanged\n");
 }
 
 }  // namespace

@@ -107,11 +107,12 @@ TEST(PluginConfigTest, MissingFileIsNotFound) {
             "/nonexistent/berth.yaml: cannot read the file");
 }
 
-TEST(PluginConfigTest, ShippedDefaultConfigLoadsCoreThenAuth) {
+TEST(PluginConfigTest, ShippedDefaultConfigLoadsCoreAuthThenWorkloads) {
   auto config =
       LoadPluginConfig(std::string(BERTH_SOURCE_DIR) + "/conf/berth.yaml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
-  ASSERT_EQ(config->plugins.size(), 2u);
+  ASSERT_EQ(config->plugins.size(), 3u);
+  EXPECT_EQ(config->plugins[2].name, "workloads");
   EXPECT_EQ(config->plugins[1].name, "auth");
   EXPECT_EQ(config->plugins[0].name, "core");
   EXPECT_EQ(config->plugins[0].settings_json,
