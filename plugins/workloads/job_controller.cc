@@ -44,6 +44,27 @@ void AddCondition(Json& conditions, const char* type, const char* reason,
   conditions.PushBack(std::move(c), a);
 }
 
+// Sets the Suspended condition to `status`, adding it when absent; a
+// change of status moves lastTransitionTime.
+void SetSuspended(Json& conditions, bool suspended, const std::string& now,
+                  JsonAlloc& a) {
+  const char* status = suspended ? "True" : "False";
+  for (auto& c : conditions.GetArray()) {
+    if (Str(Member(c, "type")) != "Suspended") continue;
+    if (Str(Member(c, "status")) == status) return;
+    SetString(c, "status", status, a);
+    SetString(c, "reason", suspended ? "JobSuspended" : "JobResumed", a);
+    SetString(c, "message", suspended ? "Job suspended" : "Job resumed", a);
+    SetString(c, "lastProbeTime", now, a);
+    SetString(c, "lastTransitionTime", now, a);
+    return;
+  }
+  if (suspended) {
+    AddCondition(conditions, "Suspended", "JobSuspended", "Job suspended", now,
+                 a);
+  }
+}
+
 int64_t Restarts(const Json& pod) {
   int64_t n = 0;
   const Json* statuses = Find(pod, {"status", "containerStatuses"});
@@ -143,7 +164,11 @@ StatusOr<ReconcileResult> JobController::Reconcile(
     if (!finished) finished = now;
     const TimePoint expires = *finished + std::chrono::seconds(ttl->GetInt64());
     if (expires <= now) {
-      Status s = client_.Delete(kJobs, req.ns, req.name);
+      // Foreground, as the TTL-after-finished controller deletes: the job
+      // stays visible until its pods are gone.
+      DeleteOptions foreground;
+      foreground.propagation_policy = "Foreground";
+      Status s = client_.Delete(kJobs, req.ns, req.name, foreground);
       if (!s.ok() && !s.IsNotFound()) return s;
       return ReconcileResult{};
     }
@@ -198,6 +223,7 @@ StatusOr<ReconcileResult> JobController::Reconcile(
   if (const Json* c = Member(status, "conditions"); c && c->IsArray()) {
     conditions.CopyFrom(*c, a);
   }
+  SetSuspended(conditions, suspended, now_text, a);
   std::string start = GetString(status, {"startTime"});
   if (start.empty() && !suspended) {
     start = now_text;
@@ -216,7 +242,8 @@ StatusOr<ReconcileResult> JobController::Reconcile(
       fail_message = "Job has reached the specified backoff limit";
     } else if (const Json* deadline =
                    Find(job, {"spec", "activeDeadlineSeconds"});
-               deadline && deadline->IsInt64() && !start.empty()) {
+               deadline && deadline->IsInt64() && !start.empty() &&
+               !suspended) {
       auto started = core::ParseTimestamp(start);
       if (started &&
           *started + std::chrono::seconds(deadline->GetInt64()) <= now) {
@@ -244,6 +271,8 @@ StatusOr<ReconcileResult> JobController::Reconcile(
     AddCondition(conditions, "Failed", fail_reason, fail_message, now_text, a);
   } else if (suspended) {
     to_delete = active;
+    // A suspended job's active deadline starts again when it resumes.
+    status.RemoveMember("startTime");
   } else {
     int64_t want = parallelism;
     if (has_completions) want = std::min(want, completions - succeeded);

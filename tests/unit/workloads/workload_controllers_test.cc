@@ -366,6 +366,34 @@ TEST(JobController, DeadlineAndTimeToLive) {
   EXPECT_THAT(client.Names("jobs", "default"), IsEmpty());
 }
 
+TEST(JobController, SuspendRemovesPodsAndResumeStartsAgain) {
+  FakeHost host;
+  FakeClient& client = host.fake;
+  JobKind kind;
+  Store(client, kind, "default", kJob);
+  TimePoint now = At("2026-11-22T03:00:00Z");
+  JobController c(host, [&] { return now; });
+  Reconcile(c, "default", "pi");
+  ASSERT_THAT(client.Names("pods", "default"), SizeIs(2));
+  JsonDoc job = client.Object("jobs/default/pi");
+  SetMember(job["spec"], "suspend", Json(true), job.GetAllocator());
+  client.Put("jobs", "default", ToJson(job));
+  Reconcile(c, "default", "pi");
+  EXPECT_THAT(client.Names("pods", "default"), IsEmpty());
+  job = client.Object("jobs/default/pi");
+  EXPECT_EQ(Condition(job, "Suspended"), "JobSuspended");
+  EXPECT_EQ(Find(job, {"status", "startTime"}), nullptr);
+
+  SetMember(job["spec"], "suspend", Json(false), job.GetAllocator());
+  client.Put("jobs", "default", ToJson(job));
+  now = At("2026-11-22T03:05:00Z");
+  Reconcile(c, "default", "pi");
+  EXPECT_THAT(client.Names("pods", "default"), SizeIs(2));
+  job = client.Object("jobs/default/pi");
+  EXPECT_EQ(Condition(job, "Suspended"), "JobResumed");
+  EXPECT_EQ(GetString(job, {"status", "startTime"}), "2026-11-22T03:05:00Z");
+}
+
 TEST(JobController, IndexedJobGivesEachPodItsIndex) {
   FakeHost host;
   FakeClient& client = host.fake;
