@@ -107,7 +107,7 @@ TEST(PluginConfigTest, MissingFileIsNotFound) {
             "/nonexistent/berth.yaml: cannot read the file");
 }
 
-TEST(PluginConfigTest, ShippedDefaultConfigLoadsCoreAuthWorkloadsAndScheduler) {
+TEST(PluginConfigTest, ShippedConfigLoadsItsPlugins) {
   auto config =
       LoadPluginConfig(std::string(BERTH_SOURCE_DIR) + "/conf/berth.yaml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
