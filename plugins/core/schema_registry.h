@@ -39,7 +39,7 @@ struct SchemaType {
   // Non-empty for scalar types (Quantity, IntOrString): the JSON type.
   std::string_view scalar = "";
   std::string_view format = "";
-  // The API group of `kind` ("" for core, "storage.k8s.io"...).
+  // The API group of `kind` ("" is the core group).
   std::string_view group = "";
 };
 

@@ -107,22 +107,19 @@ TEST(PluginConfigTest, MissingFileIsNotFound) {
             "/nonexistent/berth.yaml: cannot read the file");
 }
 
-TEST(PluginConfigTest, ShippedDefaultConfigLoadsCoreThenAuth) {
+TEST(PluginConfigTest, ShippedConfigLoadsItsPlugins) {
   auto config =
       LoadPluginConfig(std::string(BERTH_SOURCE_DIR) + "/conf/berth.yaml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
-  ASSERT_GE(config->plugins.size(), 3u);
+  ASSERT_EQ(config->plugins.size(), 5u);
   EXPECT_EQ(config->plugins[1].name, "auth");
-  // Storage after core: its kinds print with core's helpers and its
-  // claims live in core's namespaces.
-  bool storage = false;
-  for (size_t i = 1; i < config->plugins.size(); ++i) {
-    if (config->plugins[i].name != "storage") continue;
-    storage = true;
-    EXPECT_EQ(config->plugins[i].settings_json,
-              R"({"defaultClassName":"standard"})");
-  }
-  EXPECT_TRUE(storage);
+  EXPECT_EQ(config->plugins[2].name, "storage");
+  EXPECT_EQ(config->plugins[2].settings_json,
+            R"({"defaultClassName":"standard"})");
+  EXPECT_EQ(config->plugins[3].name, "workloads");
+  EXPECT_EQ(config->plugins[4].name, "scheduler");
+  EXPECT_EQ(config->plugins[4].settings_json,
+            R"({"percentageOfNodesToScore":0})");
   EXPECT_EQ(config->plugins[0].name, "core");
   EXPECT_EQ(config->plugins[0].settings_json,
             R"({"serviceClusterIPRange":"10.96.0.0/12",)"
