@@ -5,6 +5,7 @@
 
 #include "age.h"
 #include "fake_client.h"
+#include "kernel/controller/informer_factory.h"
 #include "test_util.h"
 
 namespace berth::core {
@@ -17,6 +18,9 @@ using ::testing::ElementsAre;
 class FakeHost : public Host {
  public:
   Client& client() override { return client_; }
+  Informer& InformerFor(const ResourceRef& r) override {
+    return informers_.For(r);
+  }
   void Log(int, const std::string&, const std::string&) override {}
   void RecordEvent(const std::string& component,
                    const ObjectReference& regarding, const std::string& type,
@@ -28,6 +32,7 @@ class FakeHost : public Host {
 
   FakeClient client_;
   std::vector<std::string> events;
+  InformerFactory informers_{client_};
 };
 
 constexpr const char* kNode = R"({"apiVersion":"v1","kind":"Node",

@@ -15,12 +15,16 @@
 #include "berth/events.h"
 #include "berth/host.h"
 #include "berth/json.h"
+#include "kernel/controller/informer_factory.h"
 
 namespace berth::workloads {
 
 class FakeApi : public Client, public Host {
  public:
   Client& client() override { return *this; }
+  Informer& InformerFor(const ResourceRef& r) override {
+    return informers_.For(r);
+  }
   void Log(int, const std::string&, const std::string&) override {}
   void RecordEvent(const std::string& component,
                    const ObjectReference& regarding, const std::string& type,
@@ -149,6 +153,7 @@ class FakeApi : public Client, public Host {
   std::vector<std::string> events;
 
  private:
+  InformerFactory informers_{*this};
   static std::string Key(const ResourceRef& r, const std::string& ns,
                          const std::string& name) {
     return r.resource + "/" + ns + "/" + name;

@@ -16,6 +16,7 @@
 #include "berth/client.h"
 #include "berth/host.h"
 #include "berth/json.h"
+#include "kernel/controller/informer_factory.h"
 
 namespace berth::workloads {
 
@@ -182,6 +183,9 @@ class FakeClient : public Client {
 class FakeHost : public Host {
  public:
   Client& client() override { return fake; }
+  Informer& InformerFor(const ResourceRef& r) override {
+    return informers_.For(r);
+  }
   void Log(int, const std::string&, const std::string&) override {}
   void RecordEvent(const std::string&, const ObjectReference& regarding,
                    const std::string& type, const std::string& reason,
@@ -192,6 +196,9 @@ class FakeHost : public Host {
 
   FakeClient fake;
   std::vector<std::string> events;
+
+ private:
+  InformerFactory informers_{fake};
 };
 
 inline constexpr char kRunningReady[] =
