@@ -379,7 +379,15 @@ TEST_F(StorageTest, WorkshopStorageAppliesWithItsV1beta1StorageClass) {
   auto again =
       statefulsets ? Kubectl("apply -f " + file) : Kubectl("apply -f -", docs);
   EXPECT_OK(again);
-  EXPECT_EQ(again.out.find("configured"), std::string::npos) << again.out;
+  // The storage objects are unchanged (the StatefulSet is the workloads
+  // plugin's to judge).
+  EXPECT_NE(again.out.find(
+                "storageclass.storage.k8s.io/portworx-replicated unchanged"),
+            std::string::npos)
+      << again.out;
+  EXPECT_NE(again.out.find("persistentvolumeclaim/my-claim unchanged"),
+            std::string::npos)
+      << again.out;
   // Served in both versions; the newest default class is the claim's.
   EXPECT_OK(
       Kubectl("get storageclasses.v1beta1.storage.k8s.io "
@@ -405,6 +413,19 @@ TEST_F(StorageTest, WorkshopStorageAppliesWithItsV1beta1StorageClass) {
             std::string::npos)
       << described;
   EXPECT_EQ(Phase("pvc/my-claim"), "Pending");
+  if (statefulsets) {
+    // The StatefulSet's claim from its volumeClaimTemplates is defaulted
+    // the same way.
+    std::string cls;
+    for (int i = 0; i < 100 && cls.empty(); ++i) {
+      cls = Kubectl(
+                "get pvc postgres-postgres-0 -o "
+                "jsonpath={.spec.storageClassName}")
+                .out;
+      if (cls.empty()) usleep(100 * 1000);
+    }
+    EXPECT_EQ(cls, "portworx-replicated");
+  }
   EXPECT_OK(Kubectl("delete sc portworx-replicated"));
 }
 
