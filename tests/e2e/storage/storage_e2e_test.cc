@@ -1,5 +1,6 @@
 // End-to-end: the real kubectl against a real `berth server` with the
-// storage plugin — the course's PersistentVolume and claim bind, claims
+// storage plugin — the course's squash-postgres.yaml and
+// workshop-storage.yaml apply unchanged and their claims bind or wait, claims
 // match volumes by class and size or stay Pending, a deleted claim leaves
 // its volume Released, bad input is refused with Kubernetes' messages, and
 // `kubectl get` shows kubectl's columns.
@@ -104,11 +105,10 @@ TEST_F(StorageTest, DefaultStorageClassIsShownAsDefault) {
 }
 
 TEST_F(StorageTest, SquashPostgresVolumeAndClaimBindByVolumeName) {
-  const std::string docs =
-      DocumentsOfKind(ExamplesDir() + "/squash-postgres.yaml",
-                      {"PersistentVolume", "PersistentVolumeClaim"});
-  ASSERT_NE(docs.find("volumeName: postgres-pv"), std::string::npos) << docs;
-  auto applied = Kubectl("apply -f -", docs);
+  // The whole file, unchanged: with its apps/v1beta2 Deployment using the
+  // claim.
+  const std::string file = ExamplesDir() + "/squash-postgres.yaml";
+  auto applied = Kubectl("apply -f " + file);
   EXPECT_OK(applied);
   EXPECT_NE(applied.out.find("persistentvolume/postgres-pv created"),
             std::string::npos)
@@ -143,9 +143,18 @@ TEST_F(StorageTest, SquashPostgresVolumeAndClaimBindByVolumeName) {
   EXPECT_NE(wide.out.find("VOLUMEMODE"), std::string::npos) << wide.out;
   EXPECT_NE(wide.out.find("Filesystem"), std::string::npos) << wide.out;
   // Applying again changes nothing.
-  auto again = Kubectl("apply -f -", docs);
+  auto again = Kubectl("apply -f " + file);
   EXPECT_OK(again);
   EXPECT_EQ(again.out.find("configured"), std::string::npos) << again.out;
+  // The Deployment's pod is the claim's user.
+  std::string described;
+  for (int i = 0; i < 100; ++i) {
+    described = Kubectl("describe pvc postgres-pvc").out;
+    if (described.find("Used By:       postgres-") != std::string::npos) break;
+    usleep(100 * 1000);
+  }
+  EXPECT_NE(described.find("Used By:       postgres-"), std::string::npos)
+      << described;
   EXPECT_EQ(Kubectl("get pvc postgres-pvc -o 'jsonpath={.metadata.annotations."
                     "pv\\.kubernetes\\.io/bind-completed}'")
                 .out,
