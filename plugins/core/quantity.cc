@@ -1,6 +1,7 @@
 #include "quantity.h"
 
 #include <cmath>
+#include <iterator>
 #include <string>
 
 namespace berth::core {
@@ -93,6 +94,36 @@ std::optional<long double> QuantityValue(const Json& v) {
   }
   if (v.IsNumber()) return static_cast<long double>(v.GetDouble());
   return std::nullopt;
+}
+
+std::string CanonicalQuantity(std::string_view text) {
+  const std::string written(text);
+  auto value = ParseQuantity(text);
+  if (!value || text.find_first_of("eE") != std::string_view::npos) {
+    return written;
+  }
+  long double v = *value;
+  // Whole numbers that fit: beyond that the text is the better record.
+  if (v != std::floor(v) || std::fabs(v) > 9.2e18L) return written;
+  long long n = static_cast<long long>(v);
+  const bool binary = text.size() >= 2 && text.back() == 'i';
+  if (binary && (n >= 1024 || n <= -1024)) {
+    static constexpr const char* kBinary[] = {"",   "Ki", "Mi", "Gi",
+                                              "Ti", "Pi", "Ei"};
+    size_t i = 0;
+    while (i + 1 < std::size(kBinary) && n % 1024 == 0) {
+      n /= 1024;
+      ++i;
+    }
+    return std::to_string(n) + kBinary[i];
+  }
+  static constexpr const char* kDecimal[] = {"", "k", "M", "G", "T", "P", "E"};
+  size_t i = 0;
+  while (n != 0 && i + 1 < std::size(kDecimal) && n % 1000 == 0) {
+    n /= 1000;
+    ++i;
+  }
+  return std::to_string(n) + kDecimal[i];
 }
 
 }  // namespace berth::core

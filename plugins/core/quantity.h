@@ -6,6 +6,7 @@
 #define BERTH_PLUGINS_CORE_QUANTITY_H_
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "berth/json.h"
@@ -24,6 +25,14 @@ std::optional<long double> ParseQuantity(std::string_view text);
 // The same for a JSON value: quantities may be written as strings or
 // numbers. nullopt for anything else.
 std::optional<long double> QuantityValue(const Json& v);
+
+// resource.Quantity.String() for a whole number of base units (bytes,
+// pods): the largest binary ("Ki".."Ei", for text written with a binary
+// suffix and values of at least 1024) or decimal ("k".."E") suffix that
+// keeps the number whole — "2048Mi" is "2Gi", "1000M" is "1G", "1536Mi"
+// stays "1536Mi". Text that is not a quantity, not whole, or written with
+// an exponent is returned as written.
+std::string CanonicalQuantity(std::string_view text);
 
 }  // namespace berth::core
 

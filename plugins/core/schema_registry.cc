@@ -208,14 +208,20 @@ std::string SchemaName(std::string_view n) {
 }
 
 std::string SchemaClosureJson(const std::vector<std::string>& roots) {
-  const auto& registry = Registry();
+  return SchemaClosureJson(roots, {});
+}
+
+std::string SchemaClosureJson(const std::vector<std::string>& roots,
+                              const std::vector<SchemaType>& extra) {
+  std::map<std::string, const SchemaType*> types = Registry();
+  for (const auto& t : extra) types[SchemaName(t.name)] = &t;
   std::set<std::string> seen;
   std::vector<std::string> todo(roots.begin(), roots.end());
   while (!todo.empty()) {
     std::string name = todo.back();
     todo.pop_back();
-    auto it = registry.find(name);
-    if (it == registry.end() || !seen.insert(name).second) continue;
+    auto it = types.find(name);
+    if (it == types.end() || !seen.insert(name).second) continue;
     for (const auto& p : it->second->props) {
       std::string_view ref = RefOf(p.type);
       if (!ref.empty()) todo.push_back(SchemaName(ref));
@@ -226,7 +232,7 @@ std::string SchemaClosureJson(const std::vector<std::string>& roots) {
   w.StartObject();
   for (const auto& name : seen) {
     Key(w, name);
-    WriteType(w, *registry.at(name));
+    WriteType(w, *types.at(name));
   }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());

@@ -60,6 +60,13 @@ void AddClusterSchemas(std::vector<SchemaType>& out);
 // referenced but not included.
 std::string SchemaClosureJson(const std::vector<std::string>& roots);
 
+// The same for a plugin of another area: `extra` types (full names, or
+// short names taken as core/v1) are looked up before this registry, so a
+// kind outside plugins/core (PersistentVolume, StorageClass...) reuses the
+// core/v1 types it references. `extra` must outlive the call only.
+std::string SchemaClosureJson(const std::vector<std::string>& roots,
+                              const std::vector<SchemaType>& extra);
+
 // The pod template family (io.k8s.api.core.v1.PodTemplateSpec, PodSpec and
 // everything below), for kinds embedding a pod template.
 std::string PodTemplateSchemasJson();

@@ -64,6 +64,22 @@ TEST(Validation, Dns1123AndConfigKeys) {
   EXPECT_FALSE(IsValidLabelValue("-x").empty());
 }
 
+TEST(Quantity, CanonicalLikeQuantityString) {
+  EXPECT_EQ(CanonicalQuantity("2Gi"), "2Gi");
+  EXPECT_EQ(CanonicalQuantity("2048Mi"), "2Gi");
+  EXPECT_EQ(CanonicalQuantity("1536Mi"), "1536Mi");
+  EXPECT_EQ(CanonicalQuantity("0.5Gi"), "512Mi");
+  EXPECT_EQ(CanonicalQuantity("0.5Ki"), "512");
+  EXPECT_EQ(CanonicalQuantity("1000M"), "1G");
+  EXPECT_EQ(CanonicalQuantity("5000000000"), "5G");
+  EXPECT_EQ(CanonicalQuantity("1500M"), "1500M");
+  EXPECT_EQ(CanonicalQuantity("0"), "0");
+  // Not whole, exponents, nonsense: as written.
+  EXPECT_EQ(CanonicalQuantity("250m"), "250m");
+  EXPECT_EQ(CanonicalQuantity("1e3"), "1e3");
+  EXPECT_EQ(CanonicalQuantity("lots"), "lots");
+}
+
 TEST(Quantity, ParsesSuffixes) {
   EXPECT_DOUBLE_EQ(double(*ParseQuantity("250m")), 0.25);
   EXPECT_DOUBLE_EQ(double(*ParseQuantity("64Mi")), 64.0 * 1024 * 1024);

@@ -111,11 +111,14 @@ TEST(PluginConfigTest, ShippedConfigLoadsItsPlugins) {
   auto config =
       LoadPluginConfig(std::string(BERTH_SOURCE_DIR) + "/conf/berth.yaml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
-  ASSERT_EQ(config->plugins.size(), 4u);
+  ASSERT_EQ(config->plugins.size(), 5u);
   EXPECT_EQ(config->plugins[1].name, "auth");
-  EXPECT_EQ(config->plugins[2].name, "workloads");
-  EXPECT_EQ(config->plugins[3].name, "scheduler");
-  EXPECT_EQ(config->plugins[3].settings_json,
+  EXPECT_EQ(config->plugins[2].name, "storage");
+  EXPECT_EQ(config->plugins[2].settings_json,
+            R"({"defaultClassName":"standard"})");
+  EXPECT_EQ(config->plugins[3].name, "workloads");
+  EXPECT_EQ(config->plugins[4].name, "scheduler");
+  EXPECT_EQ(config->plugins[4].settings_json,
             R"({"percentageOfNodesToScore":0})");
   EXPECT_EQ(config->plugins[0].name, "core");
   EXPECT_EQ(config->plugins[0].settings_json,
