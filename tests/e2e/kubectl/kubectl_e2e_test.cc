@@ -118,7 +118,8 @@ TEST_F(KubectlTest, DefaultNamespacesExist) {
 TEST_F(KubectlTest, ExamplesApplyTwiceAndDelete) {
   for (const char* file :
        {"wiki-hello.yaml", "wiki-private-image.yaml", "workshop-namespace.yaml",
-        "workshop-probes.yaml", "workshop-volumes.yaml"}) {
+        "workshop-probes.yaml", "workshop-volumes.yaml", "wiki-web-deploy.yaml",
+        "course-nginx-deployment.yaml", "squash-postgres.yaml"}) {
     std::string path = ExamplesDir() + "/" + file;
     auto first = Kubectl("apply -f " + path);
     EXPECT_OK(first) << file;
@@ -142,7 +143,8 @@ TEST_F(KubectlTest, ExamplesApplyTwiceAndDelete) {
   EXPECT_NE(svc.out.find("CLUSTER-IP"), std::string::npos) << svc.out;
   for (const char* file :
        {"wiki-hello.yaml", "wiki-private-image.yaml", "workshop-namespace.yaml",
-        "workshop-probes.yaml", "workshop-volumes.yaml"}) {
+        "workshop-probes.yaml", "workshop-volumes.yaml", "wiki-web-deploy.yaml",
+        "course-nginx-deployment.yaml", "squash-postgres.yaml"}) {
     auto d = Kubectl("delete -f " + ExamplesDir() + "/" + file);
     EXPECT_OK(d) << file;
     EXPECT_NE(d.out.find("deleted"), std::string::npos) << d.out;
