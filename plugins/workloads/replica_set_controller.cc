@@ -48,6 +48,16 @@ std::string PodFromTemplate(const Json& rs) {
   return ToJson(pod);
 }
 
+// The create failed because the namespace is gone (NotFound) or being
+// deleted (NamespaceLifecycle's Forbidden "... because it is being
+// terminated").
+bool NamespaceGoing(const Status& s) {
+  return s.IsNotFound() ||
+         (s.code() == Status::Code::kForbidden &&
+          s.message().find("because it is being terminated") !=
+              std::string::npos);
+}
+
 // True when every template label is on the pod (fullyLabeledReplicas).
 bool FullyLabeled(const Json& pod, const Json* template_labels) {
   if (!template_labels || !template_labels->IsObject()) return true;
@@ -120,11 +130,12 @@ StatusOr<ReconcileResult> ReplicaSetController::Reconcile(
       for (int64_t i = 0; i < n; ++i) {
         auto made = client.Create(kPods, req.ns, pod);
         if (!made.ok()) {
+          // A namespace that is gone or being deleted takes the ReplicaSet
+          // with it: nothing to retry, nothing to report (as Kubernetes).
+          if (NamespaceGoing(made.status())) break;
           host_.RecordEvent(kComponent, Regarding(rs), "Warning",
                             "FailedCreate",
                             "Error creating: " + made.status().message());
-          // The namespace going away is not worth retrying for.
-          if (made.status().IsNotFound()) break;
           return made.status();
         }
         ++created;

@@ -146,6 +146,24 @@ TEST(ReplicaSetController, CreatesPodsFromTheTemplateThenRemovesTheCheapest) {
   EXPECT_EQ(GetInt(status, {"status", "observedGeneration"}), 1);
 }
 
+TEST(ReplicaSetController, ANamespaceBeingDeletedIsNotRetried) {
+  FakeApi api;
+  api.Put("replicasets", ReplicaSet("h1", kTemplateA, 2, "{}", 2, 2, 1));
+  api.create_error = Status::Forbidden(
+      "pods \"web-h1-x\" is forbidden: unable to create new content in "
+      "namespace default because it is being terminated");
+  ReplicaSetController controller(api);
+  EXPECT_TRUE(controller.Reconcile({"default", "web-h1"}).ok());
+  EXPECT_TRUE(api.events.empty());
+
+  api.create_error = Status::Invalid("bad pod", {});
+  EXPECT_FALSE(controller.Reconcile({"default", "web-h1"}).ok());
+  ASSERT_EQ(api.events.size(), 1u);
+  EXPECT_EQ(api.events[0],
+            "replicaset-controller ReplicaSet/web-h1 Warning FailedCreate: "
+            "Error creating: bad pod");
+}
+
 TEST(DeploymentSync, FirstPassCreatesTheReplicaSetWithRevisionOne) {
   FakeApi api;
   api.Put("deployments", Deployment(R"({"replicas":4})", kTemplateA));

@@ -51,6 +51,7 @@ class FakeApi : public Client, public Host {
   }
   StatusOr<std::string> Create(const ResourceRef& r, const std::string& ns,
                                const std::string& object) override {
+    if (!create_error.ok()) return create_error;
     JsonDoc d;
     d.Parse(object.c_str());
     auto& a = d.GetAllocator();
@@ -147,6 +148,8 @@ class FakeApi : public Client, public Host {
   std::vector<std::string> created, deleted;
   // "component Kind/name type reason: message" per recorded event.
   std::vector<std::string> events;
+  // When not OK, every Create fails with it.
+  Status create_error;
 
  private:
   static std::string Key(const ResourceRef& r, const std::string& ns,
