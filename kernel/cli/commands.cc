@@ -8,6 +8,7 @@
 #include "kernel/cli/data_dir.h"
 #include "kernel/cli/deferred_client.h"
 #include "kernel/cli/flags.h"
+#include "kernel/controller/informer_factory.h"
 #include "kernel/plugin/kind_registry.h"
 #include "kernel/plugin/plugin_config.h"
 #include "kernel/plugin/plugin_loader.h"
@@ -20,6 +21,9 @@ namespace {
 class ListingHost : public Host {
  public:
   Client& client() override { return client_; }
+  Informer& InformerFor(const ResourceRef& r) override {
+    return informers_.For(r);
+  }
   void Log(int, const std::string&, const std::string&) override {}
   void RecordEvent(const std::string&, const ObjectReference&,
                    const std::string&, const std::string&,
@@ -27,6 +31,7 @@ class ListingHost : public Host {
 
  private:
   DeferredClient client_;
+  InformerFactory informers_{client_};  // never lists: nothing serves
 };
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "kernel/cli/deferred_client.h"
 #include "kernel/cli/flags.h"
 #include "kernel/controller/controller_manager.h"
+#include "kernel/controller/informer_factory.h"
 #include "kernel/events/event_recorder.h"
 #include "kernel/gc/garbage_collector.h"
 #include "kernel/plugin/kind_registry.h"
@@ -58,13 +59,21 @@ class ServerHost : public Host {
       events_->Record({component, regarding, type, reason, message});
     }
   }
+  Informer& InformerFor(const ResourceRef& r) override {
+    return informers_.For(r);
+  }
   void set_client(Client* c) { client_.set_target(c); }
-  // Stops the event writer; called once no plugin runs any more, before
-  // the client it writes through goes away.
-  void StopEvents() { events_.reset(); }
+  // Stops the informers and the event writer; called once no plugin runs
+  // any more, before the client they use goes away.
+  void StopServices() {
+    informers_.Stop();
+    events_.reset();
+  }
 
  private:
   DeferredClient client_;
+  // Until Start, lists fail in the DeferredClient and are retried.
+  InformerFactory informers_{client_};
   // Until Start, writes fail in the DeferredClient and are dropped.
   std::unique_ptr<events::EventRecorder> events_ =
       std::make_unique<events::EventRecorder>(&client_);
@@ -184,11 +193,11 @@ int RunServer(const std::vector<std::string>& args) {
   service.set_admissions(plugins.Admissions());
   api::InProcessClient client(&kinds, &service);
   host.set_client(&client);
-  // On an early return the event writer stops before `client` goes away.
-  struct EventsStopper {
+  // On an early return the host's services stop before `client` goes away.
+  struct ServicesStopper {
     ServerHost& host;
-    ~EventsStopper() { host.StopEvents(); }
-  } events_stopper{host};
+    ~ServicesStopper() { host.StopServices(); }
+  } services_stopper{host};
   store::Store* store_ptr = store.get();
   metrics.set_gauge_source([store_ptr] {
     return "# HELP berth_store_revision The store's current revision.\n"
@@ -273,7 +282,7 @@ int RunServer(const std::vector<std::string>& args) {
   controllers.Stop();
   server.Stop();
   plugins.Shutdown();
-  host.StopEvents();
+  host.StopServices();
   store.reset();
   return 0;
 }

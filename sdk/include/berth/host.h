@@ -1,5 +1,5 @@
-// Host: the kernel services a plugin may use — the API client, events and
-// logging.
+// Host: the kernel services a plugin may use — the API client, shared
+// informers, events and logging.
 // The Host outlives every plugin instance; plugins keep the reference.
 //
 // Thread safety: all methods are safe to call from any thread.
@@ -10,6 +10,7 @@
 
 #include "berth/client.h"
 #include "berth/events.h"
+#include "berth/informer.h"
 
 namespace berth {
 
@@ -28,6 +29,11 @@ class Host {
   // queued and written later, repeats within ten minutes only count up, and
   // when the queue is full the event is dropped (events are best effort,
   // as in client-go).
+  // The shared informer of resource `r` (all namespaces), started on the
+  // first call; the same object for every caller asking for the same
+  // resource. Owned by the host, valid for its lifetime. Before the server
+  // serves (Register) it only retries until it can list.
+  virtual Informer& InformerFor(const ResourceRef& r) = 0;
   virtual void RecordEvent(const std::string& component,
                            const ObjectReference& regarding,
                            const std::string& type, const std::string& reason,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/controller/informer_factory.h"
 #include "kernel/plugin/plugin_loader.h"
 
 namespace berth {
@@ -70,11 +71,15 @@ class OneObjectClient : public Client {
 class TestHost : public Host {
  public:
   Client& client() override { return client_; }
+  Informer& InformerFor(const ResourceRef& r) override {
+    return informers_.For(r);
+  }
   void Log(int, const std::string&, const std::string&) override {}
   void RecordEvent(const std::string&, const ObjectReference&,
                    const std::string&, const std::string&,
                    const std::string&) override {}
   OneObjectClient client_;
+  InformerFactory informers_{client_};
 };
 
 class GreetingExampleTest : public ::testing::Test {

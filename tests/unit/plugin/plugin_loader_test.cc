@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "kernel/controller/informer_factory.h"
+
 namespace berth {
 namespace {
 
@@ -75,6 +77,9 @@ class UnavailableClient : public Client {
 class RecordingHost : public Host {
  public:
   Client& client() override { return client_; }
+  Informer& InformerFor(const ResourceRef& r) override {
+    return informers_.For(r);
+  }
   void Log(int level, const std::string& plugin,
            const std::string& message) override {
     lines.push_back(plugin + ": " + message);
@@ -86,6 +91,7 @@ class RecordingHost : public Host {
 
  private:
   UnavailableClient client_;
+  InformerFactory informers_{client_};
 };
 
 class PluginLoaderTest : public ::testing::Test {
