@@ -2,7 +2,8 @@
 // tests. Objects are keyed "resource/namespace/name"; Create fills uid,
 // generateName suffixes, creationTimestamp and generation; List honours
 // "k=v,..." label selectors (all the controllers send); Update of
-// "status" replaces only the status. No watches.
+// "status" replaces only the status. No watches and no informers (the
+// workload controllers read through the Client).
 //
 // Thread safety: one test thread.
 #ifndef BERTH_TESTS_UNIT_WORKLOADS_FAKE_API_H_
@@ -14,6 +15,7 @@
 
 #include "berth/events.h"
 #include "berth/host.h"
+#include "berth/informer.h"
 #include "berth/json.h"
 
 namespace berth::workloads {
@@ -22,6 +24,7 @@ class FakeApi : public Client, public Host {
  public:
   Client& client() override { return *this; }
   void Log(int, const std::string&, const std::string&) override {}
+  Informer& InformerFor(const ResourceRef&) override { return no_informer_; }
   void RecordEvent(const std::string& component,
                    const ObjectReference& regarding, const std::string& type,
                    const std::string& reason,
@@ -175,7 +178,24 @@ class FakeApi : public Client, public Host {
     return true;
   }
 
+  // Answers nothing: the controllers under test never ask.
+  class NoInformer : public Informer {
+   public:
+    bool HasSynced() const override { return false; }
+    StatusOr<CachedObject> Get(const std::string&,
+                               const std::string& name) const override {
+      return Status::NotFound(name);
+    }
+    StatusOr<std::vector<CachedObject>> List(
+        const std::string&, const std::string&) const override {
+      return std::vector<CachedObject>{};
+    }
+    uint64_t AddHandlers(InformerHandlers) override { return 0; }
+    void RemoveHandlers(uint64_t) override {}
+  };
+
   int seq_ = 0;
+  NoInformer no_informer_;
 };
 
 }  // namespace berth::workloads
