@@ -99,13 +99,23 @@ StatusOr<ReconcileResult> ReplicaSetController::Reconcile(
   auto selector_string = SelectorString(selector);
   if (!selector_string.ok()) return selector_string.status();
 
-  auto pods = ListSelected(client, kPods, req.ns, *selector_string);
+  // Every pod of the namespace, not only the selected ones: a pod we own
+  // whose labels no longer match (relabelled to take it out of service)
+  // is released, as Kubernetes' ClaimPods does, and replaced.
+  auto pods = ListNamespace(client, kPods, req.ns);
   if (!pods.ok()) return pods.status();
   std::vector<const Json*> active;
   for (auto& pod : *pods) {
     const std::string owner = ControllerUid(*pod);
-    if (owner.empty() && !deleting && IsPodActive(*pod) &&
-        SelectorMatches(selector, Find(*pod, {"metadata", "labels"}))) {
+    const bool matches =
+        !selector_string->empty() &&
+        SelectorMatches(selector, Find(*pod, {"metadata", "labels"}));
+    if (owner == uid && !matches) {
+      Status s = Release(client, kPods, *pod, uid);
+      if (!s.ok() && !s.IsNotFound()) return s;
+      continue;
+    }
+    if (owner.empty() && matches && !deleting && IsPodActive(*pod)) {
       auto adopted = Adopt(client, kPods, *pod, rs, "apps/v1", "ReplicaSet");
       if (!adopted.ok()) {
         if (adopted.status().IsNotFound()) continue;

@@ -1,7 +1,8 @@
 // FakeApi: an in-memory Client and Host for the workload controllers'
 // tests. Objects are keyed "resource/namespace/name"; Create fills uid,
 // generateName suffixes, creationTimestamp and generation; List honours
-// "k=v,..." label selectors (all the controllers send); Update of
+// "k=v,..." label selectors (all the controllers send); MergePatch
+// merges (RFC 7386); Update of
 // "status" replaces only the status. No watches and no informers (the
 // workload controllers read through the Client).
 //
@@ -99,10 +100,19 @@ class FakeApi : public Client, public Host {
     }
     return it->second;
   }
-  StatusOr<std::string> MergePatch(const ResourceRef&, const std::string&,
-                                   const std::string&, const std::string&,
+  // RFC 7386 on the stored object (resourceVersion is not checked).
+  StatusOr<std::string> MergePatch(const ResourceRef& r, const std::string& ns,
+                                   const std::string& name,
+                                   const std::string& patch,
                                    const std::string&) override {
-    return Status::Internal("unused");
+    auto it = objects.find(Key(r, ns, name));
+    if (it == objects.end()) return Status::NotFound(name);
+    JsonDoc obj, p;
+    obj.Parse(it->second.c_str());
+    p.Parse(patch.c_str());
+    Merge(obj, p, obj.GetAllocator());
+    it->second = ToJson(obj);
+    return it->second;
   }
   Status Delete(const ResourceRef& r, const std::string& ns,
                 const std::string& name, const DeleteOptions&) override {
@@ -158,6 +168,23 @@ class FakeApi : public Client, public Host {
   static std::string Key(const ResourceRef& r, const std::string& ns,
                          const std::string& name) {
     return r.resource + "/" + ns + "/" + name;
+  }
+  static void Merge(Json& target, const Json& patch, JsonAlloc& a) {
+    if (!patch.IsObject()) {
+      target.CopyFrom(patch, a);
+      return;
+    }
+    if (!target.IsObject()) target.SetObject();
+    for (auto it = patch.MemberBegin(); it != patch.MemberEnd(); ++it) {
+      const std::string key = it->name.GetString();
+      if (it->value.IsNull()) {
+        target.RemoveMember(key.c_str());
+      } else if (Json* cur = Member(target, key); cur && it->value.IsObject()) {
+        Merge(*cur, it->value, a);
+      } else {
+        SetMember(target, key, Json(it->value, a), a);
+      }
+    }
   }
   static bool Selected(const std::string& object, const std::string& sel) {
     JsonDoc d;
