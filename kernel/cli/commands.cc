@@ -99,6 +99,9 @@ int RunPlugins(const std::vector<std::string>& args) {
     for (const auto& c : p.controllers)
       std::cout << "  controller " << c << "\n";
     for (const auto& a : p.admissions) std::cout << "  admission " << a << "\n";
+    for (const auto& s : p.scheduler_plugins) {
+      std::cout << "  scheduler plugin " << s << "\n";
+    }
   }
   plugins.Shutdown();
   return 0;

@@ -62,7 +62,14 @@ class ServerHost : public Host {
   Informer& InformerFor(const ResourceRef& r) override {
     return informers_.For(r);
   }
+  std::vector<std::shared_ptr<SchedulerPlugin>> SchedulerPlugins() override {
+    return plugins_ ? plugins_->SchedulerPlugins()
+                    : std::vector<std::shared_ptr<SchedulerPlugin>>{};
+  }
   void set_client(Client* c) { client_.set_target(c); }
+  // The manager whose scheduler plugins are brokered; set once loading is
+  // over, before any plugin's Start.
+  void set_plugins(const PluginManager* plugins) { plugins_ = plugins; }
   // Stops the informers and the event writer; called once no plugin runs
   // any more, before the client they use goes away.
   void StopServices() {
@@ -72,6 +79,7 @@ class ServerHost : public Host {
 
  private:
   DeferredClient client_;
+  const PluginManager* plugins_ = nullptr;
   // Until Start, lists fail in the DeferredClient and are retried.
   InformerFactory informers_{client_};
   // Until Start, writes fail in the DeferredClient and are dropped.
@@ -166,6 +174,7 @@ int RunServer(const std::vector<std::string>& args) {
   PluginManager plugins(host, kinds);
   if (Status s = plugins.LoadAll(config); !s.ok()) return Fail(s.message());
   kinds.Freeze();
+  host.set_plugins(&plugins);
 
   // Store.
   store::Options store_options;

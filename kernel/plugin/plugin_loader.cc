@@ -65,6 +65,7 @@ struct PluginManager::Instance {
   LoadedPlugin info;
   std::vector<std::shared_ptr<Controller>> controllers;
   std::vector<std::shared_ptr<Admission>> admissions;
+  std::vector<std::shared_ptr<SchedulerPlugin>> scheduler_plugins;
 };
 
 namespace {
@@ -75,16 +76,18 @@ namespace {
 // refusal is remembered, because the plugin may swallow the Status.
 class PluginRegistrar : public Registrar {
  public:
-  // `controller_owner` names the loaded plugin providing a controller name,
-  // or returns "".
+  // `controller_owner` and `scheduler_plugin_owner` name the loaded plugin
+  // providing a controller / scheduler plugin name, or return "".
   PluginRegistrar(
       const std::string& plugin, std::shared_ptr<Library> library,
       KindRegistry& kinds,
-      std::function<std::string(const std::string&)> controller_owner)
+      std::function<std::string(const std::string&)> controller_owner,
+      std::function<std::string(const std::string&)> scheduler_plugin_owner)
       : plugin_(plugin),
         library_(std::move(library)),
         kinds_(kinds),
-        controller_owner_(std::move(controller_owner)) {}
+        controller_owner_(std::move(controller_owner)),
+        scheduler_plugin_owner_(std::move(scheduler_plugin_owner)) {}
 
   Status AddKind(std::shared_ptr<Kind> kind) override {
     if (!kind) return Refuse(Status::Invalid(Prefix() + "AddKind(nullptr)"));
@@ -118,17 +121,40 @@ class PluginRegistrar : public Registrar {
     return Status::Ok();
   }
 
+  Status AddSchedulerPlugin(std::shared_ptr<SchedulerPlugin> plugin) override {
+    if (!plugin) {
+      return Refuse(Status::Invalid(Prefix() + "AddSchedulerPlugin(nullptr)"));
+    }
+    std::string name = plugin->Name();
+    std::string owner = scheduler_plugin_owner_(name);
+    for (const auto& p : scheduler_plugins_) {
+      if (p->Name() == name) owner = plugin_;
+    }
+    if (!owner.empty()) {
+      return Refuse(Status::AlreadyExists(
+          Prefix() + "scheduler plugin " + Quoted(name) +
+          " is already provided by plugin " + Quoted(owner)));
+    }
+    scheduler_plugins_.push_back(PinToLibrary(std::move(plugin), library_));
+    return Status::Ok();
+  }
+
   const Status& first_error() const { return first_error_; }
 
   // Moves what was registered out, once Register succeeded.
-  void Commit(LoadedPlugin& info,
-              std::vector<std::shared_ptr<Controller>>& controllers,
-              std::vector<std::shared_ptr<Admission>>& admissions) {
+  void Commit(
+      LoadedPlugin& info, std::vector<std::shared_ptr<Controller>>& controllers,
+      std::vector<std::shared_ptr<Admission>>& admissions,
+      std::vector<std::shared_ptr<SchedulerPlugin>>& scheduler_plugins) {
     info.kinds = std::move(kinds_added_);
     for (const auto& c : controllers_) info.controllers.push_back(c->Name());
     for (const auto& a : admissions_) info.admissions.push_back(a->Name());
+    for (const auto& p : scheduler_plugins_) {
+      info.scheduler_plugins.push_back(p->Name());
+    }
     controllers = std::move(controllers_);
     admissions = std::move(admissions_);
+    scheduler_plugins = std::move(scheduler_plugins_);
   }
 
  private:
@@ -151,10 +177,12 @@ class PluginRegistrar : public Registrar {
   std::shared_ptr<Library> library_;
   KindRegistry& kinds_;
   std::function<std::string(const std::string&)> controller_owner_;
+  std::function<std::string(const std::string&)> scheduler_plugin_owner_;
   Status first_error_;
   std::vector<LoadedPlugin::ProvidedKind> kinds_added_;
   std::vector<std::shared_ptr<Controller>> controllers_;
   std::vector<std::shared_ptr<Admission>> admissions_;
+  std::vector<std::shared_ptr<SchedulerPlugin>> scheduler_plugins_;
 };
 
 }  // namespace
@@ -266,15 +294,26 @@ Status PluginManager::Load(const PluginSpec& spec,
   auto instance = std::make_unique<Instance>();
   instance->library = library;
   instance->info.path = path;
-  PluginRegistrar registrar(name, library, kinds_,
-                            [this](const std::string& controller) {
-                              for (const auto& loaded : instances_) {
-                                for (const auto& c : loaded->info.controllers) {
-                                  if (c == controller) return loaded->info.name;
-                                }
-                              }
-                              return std::string();
-                            });
+  PluginRegistrar registrar(
+      name, library, kinds_,
+      [this](const std::string& controller) {
+        for (const auto& loaded : instances_) {
+          for (const auto& c : loaded->info.controllers) {
+            if (c == controller) return loaded->info.name;
+          }
+        }
+        return std::string();
+      },
+      [this](const std::string& scheduler_plugin) {
+        for (const auto& loaded : instances_) {
+          for (const auto& p : loaded->info.scheduler_plugins) {
+            if (p == scheduler_plugin) {
+              return loaded->info.name;
+            }
+          }
+        }
+        return std::string();
+      });
   Status registered;
   try {
     std::string reported = plugin->Name();
@@ -307,7 +346,8 @@ Status PluginManager::Load(const PluginSpec& spec,
     }
     return registered;
   }
-  registrar.Commit(instance->info, instance->controllers, instance->admissions);
+  registrar.Commit(instance->info, instance->controllers, instance->admissions,
+                   instance->scheduler_plugins);
   instance->plugin = std::move(plugin);
   spdlog::info("plugin {} {} loaded from {}", name, instance->info.version,
                path);
@@ -320,6 +360,16 @@ std::vector<std::shared_ptr<Controller>> PluginManager::Controllers() const {
   for (const auto& instance : instances_) {
     all.insert(all.end(), instance->controllers.begin(),
                instance->controllers.end());
+  }
+  return all;
+}
+
+std::vector<std::shared_ptr<SchedulerPlugin>> PluginManager::SchedulerPlugins()
+    const {
+  std::vector<std::shared_ptr<SchedulerPlugin>> all;
+  for (const auto& instance : instances_) {
+    all.insert(all.end(), instance->scheduler_plugins.begin(),
+               instance->scheduler_plugins.end());
   }
   return all;
 }

@@ -4,13 +4,13 @@
 // plugins cannot see each other's symbols), checks the exported build key
 // before calling anything else in the library, creates the plugin and calls
 // its Register with a registrar that puts kinds into the KindRegistry and
-// collects controllers and admissions.
+// collects controllers, admissions and scheduler plugins.
 //
-// Lifetime rule: every Kind, Controller, Admission and Plugin pointer handed
-// out holds the library's handle, so a library stays mapped while anything
-// from it is referenced; the manager never unloads a library early.
-// Shutdown calls each plugin's Shutdown in reverse load order (stop the
-// controllers first), then drops the instances, then the handles.
+// Lifetime rule: every Kind, Controller, Admission, SchedulerPlugin and
+// Plugin pointer handed out holds the library's handle, so a library stays
+// mapped while anything from it is referenced; the manager never unloads a
+// library early. Shutdown calls each plugin's Shutdown in reverse load order
+// (stop the controllers first), then drops the instances, then the handles.
 //
 // Thread safety: Load, LoadAll and Shutdown run on the main thread at
 // start-up and exit; the accessors may be called concurrently once loading
@@ -26,6 +26,7 @@
 #include "berth/controller.h"
 #include "berth/host.h"
 #include "berth/plugin.h"
+#include "berth/scheduler.h"
 #include "berth/status.h"
 #include "kernel/plugin/kind_registry.h"
 #include "kernel/plugin/plugin_config.h"
@@ -42,8 +43,9 @@ struct LoadedPlugin {
   std::string version;
   std::string path;  // the .so that was loaded
   std::vector<ProvidedKind> kinds;
-  std::vector<std::string> controllers;  // Controller::Name()
-  std::vector<std::string> admissions;   // Admission::Name()
+  std::vector<std::string> controllers;        // Controller::Name()
+  std::vector<std::string> admissions;         // Admission::Name()
+  std::vector<std::string> scheduler_plugins;  // SchedulerPlugin::Name()
 };
 
 // Where plugins are looked for, first match wins: each directory of the
@@ -76,6 +78,8 @@ class PluginManager {
   std::vector<std::shared_ptr<Controller>> Controllers() const;
   // Every admission of the loaded plugins, in load order.
   std::vector<std::shared_ptr<Admission>> Admissions() const;
+  // Every scheduler plugin of the loaded plugins, in load order.
+  std::vector<std::shared_ptr<SchedulerPlugin>> SchedulerPlugins() const;
   // The loaded plugins, in load order.
   std::vector<LoadedPlugin> Loaded() const;
 

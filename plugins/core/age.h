@@ -1,6 +1,6 @@
 // Age: kubectl's way of printing how long ago something happened ("45s",
 // "5m", "2d3h"), the rules of k8s.io/apimachinery duration.HumanDuration,
-// plus parsing of the RFC 3339 timestamps objects carry.
+// plus parsing and formatting of the RFC 3339 timestamps objects carry.
 //
 // Thread safety: pure functions.
 #ifndef BERTH_PLUGINS_CORE_AGE_H_
@@ -19,6 +19,9 @@ namespace berth::core {
 // "+hh:mm" offset). nullopt when the text is not such a timestamp.
 std::optional<std::chrono::system_clock::time_point> ParseTimestamp(
     std::string_view text);
+
+// "2024-01-02T03:04:05Z" (metav1.Time, whole seconds, UTC).
+std::string FormatTimestamp(std::chrono::system_clock::time_point t);
 
 // duration.HumanDuration: "<invalid>" below -1s, "0s" for -1s..0, then
 // seconds below 2m, "Xm[Ys]" below 10m, minutes below 3h, "Xh[Ym]" below

@@ -1,15 +1,20 @@
-// Registration of the core plugin: the core/v1 kinds and the namespace
-// controller. The logic lives in the berth_core_kinds library.
+// Registration of the core plugin: the core/v1 kinds, Lease, the
+// namespace and node lifecycle controllers and the admissions. The logic lives
+// in the berth_core_kinds library.
 #include <memory>
 
 #include "berth/plugin.h"
 #include "config_map_kind.h"
+#include "default_toleration_seconds.h"
 #include "endpoints_kind.h"
 #include "event_kind.h"
+#include "lease_kind.h"
 #include "namespace_controller.h"
 #include "namespace_kind.h"
 #include "namespace_lifecycle.h"
 #include "node_kind.h"
+#include "node_lifecycle_controller.h"
+#include "node_lifecycle_settings.h"
 #include "pod_kind.h"
 #include "secret_kind.h"
 #include "service_account_kind.h"
@@ -28,6 +33,8 @@ class CorePlugin : public Plugin {
                   Registrar& registrar) override {
     auto network = ParseServiceNetwork(settings_json);
     if (!network.ok()) return network.status();
+    auto lifecycle = ParseNodeLifecycleSettings(settings_json);
+    if (!lifecycle.ok()) return lifecycle.status();
     host_ = &host;
     network_ = *network;
     services_ = std::make_shared<ServiceKind>(*network, &host.client());
@@ -41,6 +48,7 @@ class CorePlugin : public Plugin {
         std::make_shared<EventKind>(),
         std::make_shared<NodeKind>(),
         std::make_shared<EndpointsKind>(),
+        std::make_shared<LeaseKind>(),
     };
     for (const auto& kind : kinds) {
       if (Status s = registrar.AddKind(kind); !s.ok()) return s;
@@ -50,8 +58,20 @@ class CorePlugin : public Plugin {
         !s.ok()) {
       return s;
     }
+    if (Status s =
+            registrar.AddAdmission(std::make_shared<DefaultTolerationSeconds>(
+                lifecycle->not_ready_toleration_seconds,
+                lifecycle->unreachable_toleration_seconds));
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = registrar.AddController(
+            std::make_shared<NamespaceController>(host.client()));
+        !s.ok()) {
+      return s;
+    }
     return registrar.AddController(
-        std::make_shared<NamespaceController>(host.client()));
+        std::make_shared<NodeLifecycleController>(host, *lifecycle));
   }
 
   // Seeds the namespaces every cluster has, learns the Service allocations

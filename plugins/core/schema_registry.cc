@@ -159,7 +159,7 @@ void WriteType(Writer& w, const SchemaType& t) {
     w.StartArray();
     w.StartObject();
     Key(w, "group");
-    Str(w, "");
+    Str(w, t.group);
     Key(w, "kind");
     Str(w, t.kind);
     Key(w, "version");

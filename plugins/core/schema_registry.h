@@ -39,6 +39,8 @@ struct SchemaType {
   // Non-empty for scalar types (Quantity, IntOrString): the JSON type.
   std::string_view scalar = "";
   std::string_view format = "";
+  // The API group of `kind` ("" is the core group).
+  std::string_view group = "";
 };
 
 // The full component name for a type name: "Pod" ->

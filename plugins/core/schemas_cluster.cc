@@ -194,6 +194,41 @@ void AddClusterSchemas(std::vector<SchemaType>& out) {
   out.push_back({"EventSource",
                  "EventSource contains information for an event.",
                  {{"component", "string"}, {"host", "string"}}});
+  out.push_back({"io.k8s.api.coordination.v1.Lease",
+                 "Lease defines a lease concept.",
+                 {{"apiVersion", "string"},
+                  {"kind", "string"},
+                  {"metadata", "ObjectMeta"},
+                  {"spec", "io.k8s.api.coordination.v1.LeaseSpec",
+                   "spec contains the specification of the Lease."}},
+                 {},
+                 "Lease",
+                 "",
+                 "",
+                 "coordination.k8s.io"});
+  out.push_back(
+      {"io.k8s.api.coordination.v1.LeaseSpec",
+       "LeaseSpec is a specification of a Lease.",
+       {{"acquireTime", "MicroTime",
+         "acquireTime is a time when the current lease was acquired."},
+        {"holderIdentity", "string",
+         "holderIdentity contains the identity of the holder of a current "
+         "lease."},
+        {"leaseDurationSeconds", "integer",
+         "leaseDurationSeconds is a duration that candidates for a lease need "
+         "to wait to force acquire it."},
+        {"leaseTransitions", "integer",
+         "leaseTransitions is the number of transitions of a lease between "
+         "holders."},
+        {"preferredHolder", "string",
+         "PreferredHolder signals to a lease holder that the lease has a more "
+         "optimal holder and should be given up."},
+        {"renewTime", "MicroTime",
+         "renewTime is a time when the current holder of a lease has last "
+         "updated the lease."},
+        {"strategy", "string",
+         "Strategy indicates the strategy for picking the leader for "
+         "coordinated leader election."}}});
 }
 
 }  // namespace berth::core

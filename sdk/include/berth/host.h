@@ -6,13 +6,17 @@
 #ifndef BERTH_SDK_HOST_H_
 #define BERTH_SDK_HOST_H_
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "berth/client.h"
 #include "berth/events.h"
 #include "berth/informer.h"
 
 namespace berth {
+
+class SchedulerPlugin;
 
 class Host {
  public:
@@ -38,6 +42,12 @@ class Host {
                            const ObjectReference& regarding,
                            const std::string& type, const std::string& reason,
                            const std::string& message) = 0;
+  // Every scheduler plugin the loaded plugins registered, in load order; the
+  // kernel only brokers them to the scheduler runtime. Complete once all
+  // plugins are registered (call it from Plugin::Start, not Register).
+  virtual std::vector<std::shared_ptr<SchedulerPlugin>> SchedulerPlugins() {
+    return {};
+  }
 };
 
 constexpr int kLogDebug = 0;

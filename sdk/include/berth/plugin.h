@@ -18,6 +18,7 @@
 #include "berth/controller.h"
 #include "berth/host.h"
 #include "berth/kind.h"
+#include "berth/scheduler.h"
 #include "berth/status.h"
 
 namespace berth {
@@ -31,6 +32,12 @@ class Registrar {
   virtual Status AddController(std::shared_ptr<Controller> controller) = 0;
   virtual Status AddAdmission(std::shared_ptr<Admission> admission) {
     return Status::Internal("this host does not run admission plugins");
+  }
+  // Offers a scheduler plugin (a prototype; see berth/scheduler.h) to the
+  // scheduler runtime. A second plugin with the same Name() fails with
+  // AlreadyExists.
+  virtual Status AddSchedulerPlugin(std::shared_ptr<SchedulerPlugin> plugin) {
+    return Status::Internal("this host does not run scheduler plugins");
   }
 };
 

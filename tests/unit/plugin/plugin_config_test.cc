@@ -107,13 +107,16 @@ TEST(PluginConfigTest, MissingFileIsNotFound) {
             "/nonexistent/berth.yaml: cannot read the file");
 }
 
-TEST(PluginConfigTest, ShippedDefaultConfigLoadsCoreAuthThenWorkloads) {
+TEST(PluginConfigTest, ShippedConfigLoadsItsPlugins) {
   auto config =
       LoadPluginConfig(std::string(BERTH_SOURCE_DIR) + "/conf/berth.yaml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
-  ASSERT_EQ(config->plugins.size(), 3u);
-  EXPECT_EQ(config->plugins[2].name, "workloads");
+  ASSERT_EQ(config->plugins.size(), 4u);
   EXPECT_EQ(config->plugins[1].name, "auth");
+  EXPECT_EQ(config->plugins[2].name, "workloads");
+  EXPECT_EQ(config->plugins[3].name, "scheduler");
+  EXPECT_EQ(config->plugins[3].settings_json,
+            R"({"percentageOfNodesToScore":0})");
   EXPECT_EQ(config->plugins[0].name, "core");
   EXPECT_EQ(config->plugins[0].settings_json,
             R"({"serviceClusterIPRange":"10.96.0.0/12",)"

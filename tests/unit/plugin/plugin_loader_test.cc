@@ -257,6 +257,22 @@ TEST_F(PluginLoaderTest, TwoPluginsProvidingOneKind) {
   EXPECT_EQ(host_.lines.back(), "test_dup_b: shutdown");
 }
 
+TEST_F(PluginLoaderTest, SchedulerPluginsAreBrokeredAndNamesAreUnique) {
+  ASSERT_TRUE(Load("test_sched_a").ok());
+  auto plugins = manager_.SchedulerPlugins();
+  ASSERT_EQ(plugins.size(), 1u);
+  EXPECT_EQ(plugins[0]->Name(), "VendorSpread");
+  EXPECT_EQ(plugins[0]->Points(), SchedulerPlugin::kFilter);
+  EXPECT_EQ(manager_.Loaded()[0].scheduler_plugins,
+            std::vector<std::string>{"VendorSpread"});
+  Status s = Load("test_sched_b");
+  EXPECT_TRUE(s.IsAlreadyExists());
+  EXPECT_EQ(s.message(),
+            "plugin \"test_sched_b\": scheduler plugin \"VendorSpread\" is "
+            "already provided by plugin \"test_sched_a\"");
+  EXPECT_EQ(manager_.SchedulerPlugins().size(), 1u);
+}
+
 TEST_F(PluginLoaderTest, LibraryNameMustMatchPluginName) {
   Status s = Load("test_misnamed");
   EXPECT_EQ(s.message(), "plugin \"test_misnamed\" (" +

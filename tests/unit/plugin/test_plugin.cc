@@ -46,6 +46,21 @@ class TestController : public berth::Controller {
 };
 #endif
 
+#ifdef TEST_SCHEDULER_PLUGIN
+// A scheduler plugin as a vendor would add one: a Filter that fits every
+// node.
+class TestSchedulerPlugin : public berth::SchedulerPlugin {
+ public:
+  std::string Name() const override { return TEST_SCHEDULER_PLUGIN; }
+  uint32_t Points() const override { return kFilter; }
+  berth::StatusOr<std::shared_ptr<berth::SchedulerPlugin>> New(
+      berth::SchedulerHandle&, const std::string&) const override {
+    return std::shared_ptr<berth::SchedulerPlugin>(
+        std::make_shared<TestSchedulerPlugin>());
+  }
+};
+#endif
+
 class TestPlugin : public berth::Plugin {
  public:
   std::string Name() const override { return TEST_PLUGIN_NAME; }
@@ -76,6 +91,13 @@ class TestPlugin : public berth::Plugin {
     }
 #ifdef TEST_CONTROLLER
     if (auto s = registrar.AddController(std::make_shared<TestController>());
+        !s.ok()) {
+      return s;
+    }
+#endif
+#ifdef TEST_SCHEDULER_PLUGIN
+    if (auto s = registrar.AddSchedulerPlugin(
+            std::make_shared<TestSchedulerPlugin>());
         !s.ok()) {
       return s;
     }

@@ -3,8 +3,8 @@
 // generateName suffixes, creationTimestamp and generation; List honours
 // "k=v,..." label selectors (all the controllers send); MergePatch
 // merges (RFC 7386); Update of
-// "status" replaces only the status. No watches and no informers (the
-// workload controllers read through the Client).
+// "status" replaces only the status. No watches; informers come from an
+// InformerFactory listing through this client.
 //
 // Thread safety: one test thread.
 #ifndef BERTH_TESTS_UNIT_WORKLOADS_FAKE_API_H_
@@ -16,16 +16,18 @@
 
 #include "berth/events.h"
 #include "berth/host.h"
-#include "berth/informer.h"
 #include "berth/json.h"
+#include "kernel/controller/informer_factory.h"
 
 namespace berth::workloads {
 
 class FakeApi : public Client, public Host {
  public:
   Client& client() override { return *this; }
+  Informer& InformerFor(const ResourceRef& r) override {
+    return informers_.For(r);
+  }
   void Log(int, const std::string&, const std::string&) override {}
-  Informer& InformerFor(const ResourceRef&) override { return no_informer_; }
   void RecordEvent(const std::string& component,
                    const ObjectReference& regarding, const std::string& type,
                    const std::string& reason,
@@ -165,6 +167,7 @@ class FakeApi : public Client, public Host {
   Status create_error;
 
  private:
+  InformerFactory informers_{*this};
   static std::string Key(const ResourceRef& r, const std::string& ns,
                          const std::string& name) {
     return r.resource + "/" + ns + "/" + name;
@@ -205,24 +208,7 @@ class FakeApi : public Client, public Host {
     return true;
   }
 
-  // Answers nothing: the controllers under test never ask.
-  class NoInformer : public Informer {
-   public:
-    bool HasSynced() const override { return false; }
-    StatusOr<CachedObject> Get(const std::string&,
-                               const std::string& name) const override {
-      return Status::NotFound(name);
-    }
-    StatusOr<std::vector<CachedObject>> List(
-        const std::string&, const std::string&) const override {
-      return std::vector<CachedObject>{};
-    }
-    uint64_t AddHandlers(InformerHandlers) override { return 0; }
-    void RemoveHandlers(uint64_t) override {}
-  };
-
   int seq_ = 0;
-  NoInformer no_informer_;
 };
 
 }  // namespace berth::workloads
