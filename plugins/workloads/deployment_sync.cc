@@ -1,7 +1,7 @@
 #include "deployment_sync.h"
 
 #include <algorithm>
-#include <climits>
+#include <cstdint>
 
 #include "age.h"
 #include "deployment_conditions.h"

@@ -52,13 +52,35 @@ StatusOr<std::string> Adopt(Client& client, const ResourceRef& ref,
                            Str(Find(obj, {"metadata", "name"})), ToJson(patch));
 }
 
-StatusOr<std::vector<std::unique_ptr<JsonDoc>>> ListSelected(
+Status Release(Client& client, const ResourceRef& ref, const Json& obj,
+               const std::string& owner_uid) {
+  JsonDoc patch(rapidjson::kObjectType);
+  auto& a = patch.GetAllocator();
+  Json refs(rapidjson::kArrayType);
+  if (const Json* old = Find(obj, {"metadata", "ownerReferences"});
+      old && old->IsArray()) {
+    for (const auto& r : old->GetArray()) {
+      if (Str(Member(r, "uid")) != owner_uid) refs.PushBack(Json(r, a), a);
+    }
+  }
+  Json& meta = EnsureObject(patch, "metadata", a);
+  // null removes the member when no reference is left.
+  SetMember(meta, "ownerReferences", refs.Empty() ? Json() : std::move(refs),
+            a);
+  SetString(meta, "resourceVersion",
+            Str(Find(obj, {"metadata", "resourceVersion"})), a);
+  auto patched =
+      client.MergePatch(ref, Str(Find(obj, {"metadata", "namespace"})),
+                        Str(Find(obj, {"metadata", "name"})), ToJson(patch));
+  return patched.ok() ? Status() : patched.status();
+}
+
+namespace {
+
+StatusOr<std::vector<std::unique_ptr<JsonDoc>>> ListItems(
     Client& client, const ResourceRef& ref, const std::string& ns,
-    const std::string& selector) {
+    const ListOptions& opts) {
   std::vector<std::unique_ptr<JsonDoc>> out;
-  if (selector.empty()) return out;
-  ListOptions opts;
-  opts.label_selector = selector;
   auto list = client.List(ref, ns, opts);
   if (!list.ok()) return list.status();
   auto doc = ParseJson(*list);
@@ -71,6 +93,22 @@ StatusOr<std::vector<std::unique_ptr<JsonDoc>>> ListSelected(
     out.push_back(std::move(d));
   }
   return out;
+}
+
+}  // namespace
+
+StatusOr<std::vector<std::unique_ptr<JsonDoc>>> ListSelected(
+    Client& client, const ResourceRef& ref, const std::string& ns,
+    const std::string& selector) {
+  if (selector.empty()) return std::vector<std::unique_ptr<JsonDoc>>{};
+  ListOptions opts;
+  opts.label_selector = selector;
+  return ListItems(client, ref, ns, opts);
+}
+
+StatusOr<std::vector<std::unique_ptr<JsonDoc>>> ListNamespace(
+    Client& client, const ResourceRef& ref, const std::string& ns) {
+  return ListItems(client, ref, ns, ListOptions{});
 }
 
 std::string FormatTimestamp(std::chrono::system_clock::time_point t) {

@@ -34,12 +34,22 @@ StatusOr<std::string> Adopt(Client& client, const ResourceRef& ref,
                             const std::string& api_version,
                             const std::string& kind);
 
+// Releases `obj` from the owner whose uid is `owner_uid`: a merge patch
+// leaving its other ownerReferences. Returns the client's error on failure
+// (NotFound when it is gone, Conflict when it changed meanwhile).
+Status Release(Client& client, const ResourceRef& ref, const Json& obj,
+               const std::string& owner_uid);
+
 // The items of a List, one document each (stable addresses), or the
 // client's error. An empty selector lists nothing: a workload with no
 // selector owns nothing.
 StatusOr<std::vector<std::unique_ptr<JsonDoc>>> ListSelected(
     Client& client, const ResourceRef& ref, const std::string& ns,
     const std::string& selector);
+
+// Every object of `ref` in namespace `ns`, as ListSelected.
+StatusOr<std::vector<std::unique_ptr<JsonDoc>>> ListNamespace(
+    Client& client, const ResourceRef& ref, const std::string& ns);
 
 // "2024-01-02T03:04:05Z" (seconds, UTC), as metav1.Time serializes.
 std::string FormatTimestamp(std::chrono::system_clock::time_point t);

@@ -48,6 +48,16 @@ std::string PodFromTemplate(const Json& rs) {
   return ToJson(pod);
 }
 
+// The create failed because the namespace is gone (NotFound) or being
+// deleted (NamespaceLifecycle's Forbidden "... because it is being
+// terminated").
+bool NamespaceGoing(const Status& s) {
+  return s.IsNotFound() ||
+         (s.code() == Status::Code::kForbidden &&
+          s.message().find("because it is being terminated") !=
+              std::string::npos);
+}
+
 // True when every template label is on the pod (fullyLabeledReplicas).
 bool FullyLabeled(const Json& pod, const Json* template_labels) {
   if (!template_labels || !template_labels->IsObject()) return true;
@@ -89,13 +99,23 @@ StatusOr<ReconcileResult> ReplicaSetController::Reconcile(
   auto selector_string = SelectorString(selector);
   if (!selector_string.ok()) return selector_string.status();
 
-  auto pods = ListSelected(client, kPods, req.ns, *selector_string);
+  // Every pod of the namespace, not only the selected ones: a pod we own
+  // whose labels no longer match (relabelled to take it out of service)
+  // is released, as Kubernetes' ClaimPods does, and replaced.
+  auto pods = ListNamespace(client, kPods, req.ns);
   if (!pods.ok()) return pods.status();
   std::vector<const Json*> active;
   for (auto& pod : *pods) {
     const std::string owner = ControllerUid(*pod);
-    if (owner.empty() && !deleting && IsPodActive(*pod) &&
-        SelectorMatches(selector, Find(*pod, {"metadata", "labels"}))) {
+    const bool matches =
+        !selector_string->empty() &&
+        SelectorMatches(selector, Find(*pod, {"metadata", "labels"}));
+    if (owner == uid && !matches) {
+      Status s = Release(client, kPods, *pod, uid);
+      if (!s.ok() && !s.IsNotFound()) return s;
+      continue;
+    }
+    if (owner.empty() && matches && !deleting && IsPodActive(*pod)) {
       auto adopted = Adopt(client, kPods, *pod, rs, "apps/v1", "ReplicaSet");
       if (!adopted.ok()) {
         if (adopted.status().IsNotFound()) continue;
@@ -120,11 +140,12 @@ StatusOr<ReconcileResult> ReplicaSetController::Reconcile(
       for (int64_t i = 0; i < n; ++i) {
         auto made = client.Create(kPods, req.ns, pod);
         if (!made.ok()) {
+          // A namespace that is gone or being deleted takes the ReplicaSet
+          // with it: nothing to retry, nothing to report (as Kubernetes).
+          if (NamespaceGoing(made.status())) break;
           host_.RecordEvent(kComponent, Regarding(rs), "Warning",
                             "FailedCreate",
                             "Error creating: " + made.status().message());
-          // The namespace going away is not worth retrying for.
-          if (made.status().IsNotFound()) break;
           return made.status();
         }
         ++created;

@@ -1,6 +1,7 @@
 // ReplicaSetController: keeps `spec.replicas` active pods for each
 // ReplicaSet, as Kubernetes' replicaset controller does. It claims the pods
-// its selector matches (its own, and orphans it adopts), creates missing
+// its selector matches (its own, and orphans it adopts; its own that no
+// longer match are released), creates missing
 // ones from the template (generateName "<rs>-", a controller
 // ownerReference), deletes surplus ones cheapest first (pod_state.h's
 // order), and writes status: replicas, fullyLabeledReplicas,

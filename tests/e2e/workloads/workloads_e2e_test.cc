@@ -388,7 +388,7 @@ TEST_F(WorkloadsE2eTest, PauseResumeRestartAndScale) {
             "10 10 10");
 }
 
-TEST_F(WorkloadsE2eTest, DeletedPodIsReplaced) {
+TEST_F(WorkloadsE2eTest, DeletedOrRelabelledPodIsReplaced) {
   EXPECT_OK(Kubectl("create deployment web --image=nginx:1.25 --replicas=3"));
   RolledOut("web");
   const std::set<std::string> before = Pods("app=web");
@@ -400,6 +400,18 @@ TEST_F(WorkloadsE2eTest, DeletedPodIsReplaced) {
     return now.size() == 3 && !now.count(victim);
   }));
   RolledOut("web");
+
+  // Relabelling a pod takes it out of its ReplicaSet: it is released (no
+  // owner, so deleting the Deployment leaves it) and replaced.
+  const std::string taken = *Pods("app=web").begin();
+  EXPECT_OK(Kubectl("label " + taken + " app=debug --overwrite"));
+  EXPECT_TRUE(Eventually([&] {
+    return Pods("app=web").size() == 3 && !Pods("app=web").count(taken) &&
+           Field(taken, ".metadata.ownerReferences").empty();
+  }));
+  EXPECT_OK(Kubectl("delete deployment web"));
+  EXPECT_TRUE(Eventually([&] { return Pods("app=web").empty(); }));
+  EXPECT_EQ(Pods("app=debug"), std::set<std::string>{taken});
 }
 
 TEST_F(WorkloadsE2eTest, DeleteCascadesUnlessOrphaned) {

@@ -146,6 +146,50 @@ TEST(ReplicaSetController, CreatesPodsFromTheTemplateThenRemovesTheCheapest) {
   EXPECT_EQ(GetInt(status, {"status", "observedGeneration"}), 1);
 }
 
+TEST(ReplicaSetController, RelabelledPodsAreReleasedAndOrphansAdopted) {
+  FakeApi api;
+  api.Put("replicasets", ReplicaSet("h1", kTemplateA, 2, "{}", 2, 2, 1));
+  ReplicaSetController controller(api);
+  ASSERT_TRUE(controller.Reconcile({"default", "web-h1"}).ok());
+  ASSERT_EQ(api.Keys("pods").size(), 2u);
+
+  // One pod is taken out of service by relabelling; an orphan with the
+  // right labels appears.
+  const std::string taken = api.Keys("pods")[0];
+  JsonDoc pod = api.Object(taken);
+  SetString(pod["metadata"]["labels"], "app", "debug", pod.GetAllocator());
+  api.objects[taken] = ToJson(pod);
+  api.Put("pods", R"({"metadata":{"name":"stray","namespace":"default",)"
+                  R"("labels":{"app":"web","pod-template-hash":"h1"}},)"
+                  R"("status":{"phase":"Pending"}})");
+  ASSERT_TRUE(controller.Reconcile({"default", "web-h1"}).ok());
+  EXPECT_EQ(Find(api.Object(taken), {"metadata", "ownerReferences"}), nullptr);
+  const Json* refs =
+      Find(api.Object("pods/default/stray"), {"metadata", "ownerReferences"});
+  ASSERT_NE(refs, nullptr);
+  EXPECT_EQ(GetString((*refs)[0], {"uid"}), "uid-web-h1");
+  // The stray replaces the released pod: nothing new is created.
+  EXPECT_EQ(api.Keys("pods").size(), 3u);
+}
+
+TEST(ReplicaSetController, ANamespaceBeingDeletedIsNotRetried) {
+  FakeApi api;
+  api.Put("replicasets", ReplicaSet("h1", kTemplateA, 2, "{}", 2, 2, 1));
+  api.create_error = Status::Forbidden(
+      "pods \"web-h1-x\" is forbidden: unable to create new content in "
+      "namespace default because it is being terminated");
+  ReplicaSetController controller(api);
+  EXPECT_TRUE(controller.Reconcile({"default", "web-h1"}).ok());
+  EXPECT_TRUE(api.events.empty());
+
+  api.create_error = Status::Invalid("bad pod", {});
+  EXPECT_FALSE(controller.Reconcile({"default", "web-h1"}).ok());
+  ASSERT_EQ(api.events.size(), 1u);
+  EXPECT_EQ(api.events[0],
+            "replicaset-controller ReplicaSet/web-h1 Warning FailedCreate: "
+            "Error creating: bad pod");
+}
+
 TEST(DeploymentSync, FirstPassCreatesTheReplicaSetWithRevisionOne) {
   FakeApi api;
   api.Put("deployments", Deployment(R"({"replicas":4})", kTemplateA));

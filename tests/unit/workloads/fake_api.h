@@ -1,8 +1,10 @@
 // FakeApi: an in-memory Client and Host for the workload controllers'
 // tests. Objects are keyed "resource/namespace/name"; Create fills uid,
 // generateName suffixes, creationTimestamp and generation; List honours
-// "k=v,..." label selectors (all the controllers send); Update of
-// "status" replaces only the status. No watches.
+// "k=v,..." label selectors (all the controllers send); MergePatch
+// merges (RFC 7386); Update of
+// "status" replaces only the status. No watches; informers come from an
+// InformerFactory listing through this client.
 //
 // Thread safety: one test thread.
 #ifndef BERTH_TESTS_UNIT_WORKLOADS_FAKE_API_H_
@@ -55,6 +57,7 @@ class FakeApi : public Client, public Host {
   }
   StatusOr<std::string> Create(const ResourceRef& r, const std::string& ns,
                                const std::string& object) override {
+    if (!create_error.ok()) return create_error;
     JsonDoc d;
     d.Parse(object.c_str());
     auto& a = d.GetAllocator();
@@ -99,10 +102,19 @@ class FakeApi : public Client, public Host {
     }
     return it->second;
   }
-  StatusOr<std::string> MergePatch(const ResourceRef&, const std::string&,
-                                   const std::string&, const std::string&,
+  // RFC 7386 on the stored object (resourceVersion is not checked).
+  StatusOr<std::string> MergePatch(const ResourceRef& r, const std::string& ns,
+                                   const std::string& name,
+                                   const std::string& patch,
                                    const std::string&) override {
-    return Status::Internal("unused");
+    auto it = objects.find(Key(r, ns, name));
+    if (it == objects.end()) return Status::NotFound(name);
+    JsonDoc obj, p;
+    obj.Parse(it->second.c_str());
+    p.Parse(patch.c_str());
+    Merge(obj, p, obj.GetAllocator());
+    it->second = ToJson(obj);
+    return it->second;
   }
   Status Delete(const ResourceRef& r, const std::string& ns,
                 const std::string& name, const DeleteOptions&) override {
@@ -151,12 +163,31 @@ class FakeApi : public Client, public Host {
   std::vector<std::string> created, deleted;
   // "component Kind/name type reason: message" per recorded event.
   std::vector<std::string> events;
+  // When not OK, every Create fails with it.
+  Status create_error;
 
  private:
   InformerFactory informers_{*this};
   static std::string Key(const ResourceRef& r, const std::string& ns,
                          const std::string& name) {
     return r.resource + "/" + ns + "/" + name;
+  }
+  static void Merge(Json& target, const Json& patch, JsonAlloc& a) {
+    if (!patch.IsObject()) {
+      target.CopyFrom(patch, a);
+      return;
+    }
+    if (!target.IsObject()) target.SetObject();
+    for (auto it = patch.MemberBegin(); it != patch.MemberEnd(); ++it) {
+      const std::string key = it->name.GetString();
+      if (it->value.IsNull()) {
+        target.RemoveMember(key.c_str());
+      } else if (Json* cur = Member(target, key); cur && it->value.IsObject()) {
+        Merge(*cur, it->value, a);
+      } else {
+        SetMember(target, key, Json(it->value, a), a);
+      }
+    }
   }
   static bool Selected(const std::string& object, const std::string& sel) {
     JsonDoc d;
