@@ -1,10 +1,9 @@
 // End-to-end: Deployments and ReplicaSets with the real kubectl against a
-// real `berth server`. This branch has no scheduler and no node agent, so
-// the test plays the kubelet: a FakeKubelet thread marks every pod the
-// ReplicaSets create Running and Ready through the pods' status
-// subresource. (The full e2e with the scheduler and sim nodes comes when
-// those land.) Waits poll with a generous deadline; nothing here measures
-// speed.
+// real `berth server` running core, workloads, the scheduler and three sim
+// nodes: the ReplicaSets' pods are bound by the scheduler and made Running
+// and Ready by the sim's kubelets, so rollouts, minReadySeconds and
+// self-healing are the whole control plane's. Waits poll with a generous
+// deadline; nothing here measures speed.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -24,61 +23,6 @@
 namespace berth::testing {
 namespace {
 
-std::string Now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-// Pods with this label are left Pending, for tests of stuck rollouts.
-constexpr char kNoKubeletLabel[] = "e2e-no-kubelet";
-
-// Plays the kubelet: every pod still Pending becomes Running and Ready.
-class FakeKubelet {
- public:
-  explicit FakeKubelet(const BerthServer& server)
-      : api_(server.url(), server.data_dir()), thread_([this] { Run(); }) {}
-  ~FakeKubelet() {
-    stop_ = true;
-    thread_.join();
-  }
-
- private:
-  void Run() {
-    while (!stop_) {
-      auto list = api_.Request("GET", "/api/v1/pods");
-      auto doc = ParseJson(list.body);
-      const Json* items = doc.ok() ? Member(*doc, "items") : nullptr;
-      if (items && items->IsArray()) {
-        for (const auto& pod : items->GetArray()) {
-          if (GetString(pod, {"status", "phase"}) != "Pending") continue;
-          if (Find(pod, {"metadata", "deletionTimestamp"})) continue;
-          if (Find(pod, {"metadata", "labels", kNoKubeletLabel})) continue;
-          const std::string now = Now();
-          api_.Request("PATCH",
-                       "/api/v1/namespaces/" +
-                           GetString(pod, {"metadata", "namespace"}) +
-                           "/pods/" + GetString(pod, {"metadata", "name"}) +
-                           "/status",
-                       R"({"status":{"phase":"Running","podIP":"10.244.0.9",)"
-                       R"("conditions":[{"type":"Ready","status":"True",)"
-                       R"("lastTransitionTime":")" +
-                           now + R"("}]}})",
-                       "application/merge-patch+json");
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-
-  ApiClient api_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
 class WorkloadsE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -86,12 +30,16 @@ class WorkloadsE2eTest : public ::testing::Test {
     dir_ = new TempDir();
     std::filesystem::create_directories(dir_->path() + "/home");
     server_ = new BerthServer(dir_->path() + "/data");
-    ASSERT_TRUE(server_->Start()) << server_->log();
-    kubelet_ = new FakeKubelet(*server_);
+    const std::string config = dir_->path() + "/berth.yaml";
+    std::ofstream(config) << "plugins:\n"
+                          << "  - core\n"
+                          << "  - workloads\n"
+                          << "  - scheduler\n"
+                          << "  - name: sim\n"
+                          << "    settings: {heartbeatSeconds: 1}\n";
+    ASSERT_TRUE(server_->Start({"--config", config})) << server_->log();
   }
   static void TearDownTestSuite() {
-    delete kubelet_;
-    kubelet_ = nullptr;
     if (server_) {
       EXPECT_EQ(server_->Stop(), 0) << server_->log();
       delete server_;
@@ -154,13 +102,11 @@ class WorkloadsE2eTest : public ::testing::Test {
 
   static TempDir* dir_;
   static BerthServer* server_;
-  static FakeKubelet* kubelet_;
   std::string ns_;
 };
 
 TempDir* WorkloadsE2eTest::dir_ = nullptr;
 BerthServer* WorkloadsE2eTest::server_ = nullptr;
-FakeKubelet* WorkloadsE2eTest::kubelet_ = nullptr;
 
 TEST_F(WorkloadsE2eTest, CreateDeploymentDefaultsColumnsAndDescribe) {
   auto created = Kubectl(
@@ -526,18 +472,16 @@ TEST_F(WorkloadsE2eTest, RecreateNeverMixesTemplatesAndHistoryIsLimited) {
 }
 
 TEST_F(WorkloadsE2eTest, StuckRolloutExceedsItsProgressDeadline) {
-  // The fake kubelet leaves these pods Pending, so nothing becomes ready.
+  // No node has this label, so the pods stay Pending and nothing becomes
+  // ready.
   EXPECT_OK(Kubectl("apply -f -",
-                    std::string("apiVersion: apps/v1\nkind: Deployment\n"
-                                "metadata: {name: stuck}\n"
-                                "spec:\n  progressDeadlineSeconds: 2\n"
-                                "  selector: {matchLabels: {app: stuck}}\n"
-                                "  template:\n    metadata: {labels: {app: "
-                                "stuck, ") +
-                        kNoKubeletLabel +
-                        ": \"yes\"}}\n"
-                        "    spec: {containers: [{name: c, image: "
-                        "nginx}]}\n"));
+                    "apiVersion: apps/v1\nkind: Deployment\n"
+                    "metadata: {name: stuck}\n"
+                    "spec:\n  progressDeadlineSeconds: 2\n"
+                    "  selector: {matchLabels: {app: stuck}}\n"
+                    "  template:\n    metadata: {labels: {app: stuck}}\n"
+                    "    spec: {nodeSelector: {e2e: nowhere}, containers: "
+                    "[{name: c, image: nginx}]}\n"));
   auto status =
       Kubectl("rollout status deployment/stuck --timeout=60s", "", 90);
   EXPECT_NE(status.exit_code, 0);
