@@ -338,10 +338,15 @@ int Run(const cli::Flags& flags) {
     return 1;
   }
   const std::string dir = dir_template;
+  std::vector<std::string> server_args = {"--config", WriteConfig(dir, nodes)};
+  if (flags.Has("watch-window-events")) {
+    server_args.push_back("--watch-window-events");
+    server_args.push_back(flags.Get("watch-window-events"));
+  }
   const Clock::time_point start = Clock::now();
-  auto server = BerthProcess::Start(
-      flags.Get("berth", BERTH_BINARY), dir + "/data",
-      {"--config", WriteConfig(dir, nodes)}, std::chrono::seconds(600));
+  auto server =
+      BerthProcess::Start(flags.Get("berth", BERTH_BINARY), dir + "/data",
+                          server_args, std::chrono::seconds(600));
   if (!server.ok()) {
     std::cerr << server.status().message() << "\n";
     return 1;
@@ -365,9 +370,11 @@ int Run(const cli::Flags& flags) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  auto flags = berth::cli::ParseFlags(
-      args, {"berth", "nodes", "replicas", "pods", "clients", "settle-seconds"},
-      {"scale", "memory"});
+  auto flags =
+      berth::cli::ParseFlags(args,
+                             {"berth", "nodes", "replicas", "pods", "clients",
+                              "settle-seconds", "watch-window-events"},
+                             {"scale", "memory"});
   if (!flags.ok()) {
     std::cerr << "berth_cluster_bench: " << flags.status().message() << "\n";
     return 2;
