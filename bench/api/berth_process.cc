@@ -79,20 +79,24 @@ StatusOr<Endpoint> EndpointFromKubeconfig(const std::string& path) {
 }
 
 StatusOr<std::unique_ptr<BerthProcess>> BerthProcess::Start(
-    const std::string& binary, const std::string& data_dir) {
+    const std::string& binary, const std::string& data_dir,
+    const std::vector<std::string>& extra_args,
+    std::chrono::seconds ready_timeout) {
   auto port = FreeLoopbackPort();
   if (!port.ok()) return port.status();
   std::unique_ptr<BerthProcess> p(new BerthProcess());
   const std::string log = data_dir + ".log";
   const auto since = std::chrono::steady_clock::now();
-  auto child = ChildProcess::Spawn(
-      {binary, "server", "--data-dir", data_dir, "--port",
-       std::to_string(*port), "--bind-address", "127.0.0.1"},
-      log);
+  std::vector<std::string> argv = {binary,           "server",
+                                   "--data-dir",     data_dir,
+                                   "--port",         std::to_string(*port),
+                                   "--bind-address", "127.0.0.1"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  auto child = ChildProcess::Spawn(argv, log);
   if (!child.ok()) return child.status();
   p->child_ = std::move(child).value();
   auto ready = PollUntil200("127.0.0.1", *port, "/readyz", since,
-                            p->child_.get(), std::chrono::seconds(30));
+                            p->child_.get(), ready_timeout);
   if (!ready.ok()) {
     return Status::Unavailable("berth server: " + ready.status().message() +
                                "\n" + Tail(log));

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bench/api/child_process.h"
 #include "bench/api/https_connection.h"
@@ -21,9 +22,12 @@ class BerthProcess {
   // Starts `binary server` on a free port with `data_dir` (created by the
   // server), output in `data_dir`.log, and polls /readyz until it answers
   // 200. Unavailable (with the log's tail) when the server exits or is not
-  // ready within 30 s.
+  // ready within `ready_timeout`. `extra_args` follow the server's own
+  // (e.g. --config FILE).
   static StatusOr<std::unique_ptr<BerthProcess>> Start(
-      const std::string& binary, const std::string& data_dir);
+      const std::string& binary, const std::string& data_dir,
+      const std::vector<std::string>& extra_args = {},
+      std::chrono::seconds ready_timeout = std::chrono::seconds(30));
 
   // Milliseconds from just before fork to the first 200 from /readyz.
   double ready_ms() const { return ready_ms_; }

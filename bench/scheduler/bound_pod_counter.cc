@@ -1,31 +1,18 @@
 #include "bench/scheduler/bound_pod_counter.h"
 
-#include <openssl/ssl.h>
-#include <poll.h>
-
-#include <cstdlib>
-
 namespace berth::bench {
 
 BoundPodCounter::BoundPodCounter(std::unique_ptr<HttpsConnection> conn,
                                  std::string resource_version)
-    : conn_(std::move(conn)), resource_version_(std::move(resource_version)) {}
+    : reader_(std::move(conn),
+              "/api/v1/pods?watch=1&resourceVersion=" + resource_version,
+              [this](const std::string& line) { OnLine(line); }) {}
 
 BoundPodCounter::~BoundPodCounter() { Stop(); }
 
-Status BoundPodCounter::Start() {
-  Status s = conn_->Send(
-      "GET", "/api/v1/pods?watch=1&resourceVersion=" + resource_version_);
-  if (!s.ok()) return s;
-  thread_ = std::thread([this] { Loop(); });
-  return Status::Ok();
-}
+Status BoundPodCounter::Start() { return reader_.Start(); }
 
-void BoundPodCounter::Stop() {
-  stop_ = true;
-  if (thread_.joinable()) thread_.join();
-  conn_->Close();
-}
+void BoundPodCounter::Stop() { reader_.Stop(); }
 
 std::vector<std::chrono::steady_clock::time_point> BoundPodCounter::BindTimes()
     const {
@@ -54,65 +41,6 @@ void BoundPodCounter::OnLine(const std::string& line) {
   if (seen_.insert(key).second) {
     times_.push_back(std::chrono::steady_clock::now());
     bound_++;
-  }
-}
-
-void BoundPodCounter::Loop() {
-  std::string buf;
-  bool head_done = false;
-  // Chunked decoding state: bytes left of the current chunk.
-  size_t chunk_left = 0;
-  std::string body;  // de-chunked bytes not yet split into lines
-  char tmp[65536];
-  while (!stop_) {
-    pollfd p{conn_->fd(), POLLIN, 0};
-    if (SSL_pending(conn_->ssl()) == 0 && poll(&p, 1, 100) <= 0) continue;
-    int n = SSL_read(conn_->ssl(), tmp, sizeof(tmp));
-    if (n <= 0) {
-      int err = SSL_get_error(conn_->ssl(), n);
-      if (err == SSL_ERROR_WANT_READ) continue;
-      failed_ = true;
-      return;
-    }
-    buf.append(tmp, n);
-    if (!head_done) {
-      size_t end = buf.find("\r\n\r\n");
-      if (end == std::string::npos) continue;
-      if (buf.compare(0, 12, "HTTP/1.1 200") != 0) {
-        failed_ = true;
-        return;
-      }
-      buf.erase(0, end + 4);
-      head_done = true;
-    }
-    size_t pos = 0;
-    while (pos < buf.size()) {
-      if (chunk_left == 0) {
-        size_t eol = buf.find("\r\n", pos);
-        if (eol == std::string::npos) break;
-        if (eol == pos) {  // the CRLF after a chunk's data
-          pos += 2;
-          continue;
-        }
-        chunk_left = std::strtoul(buf.c_str() + pos, nullptr, 16);
-        if (chunk_left == 0) {  // last chunk: the stream ended
-          failed_ = true;
-          return;
-        }
-        pos = eol + 2;
-      }
-      size_t take = std::min(chunk_left, buf.size() - pos);
-      body.append(buf, pos, take);
-      pos += take;
-      chunk_left -= take;
-    }
-    buf.erase(0, pos);
-    size_t start = 0;
-    for (size_t nl; (nl = body.find('\n', start)) != std::string::npos;
-         start = nl + 1) {
-      OnLine(body.substr(start, nl - start));
-    }
-    body.erase(0, start);
   }
 }
 

@@ -12,11 +12,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_set>
 #include <vector>
 
 #include "bench/api/https_connection.h"
+#include "bench/api/watch_line_reader.h"
 #include "berth/status.h"
 
 namespace berth::bench {
@@ -36,23 +36,19 @@ class BoundPodCounter {
   // Pods seen bound so far.
   size_t bound() const { return bound_.load(); }
   // Whether the stream broke.
-  bool failed() const { return failed_.load(); }
+  bool failed() const { return reader_.failed(); }
   // Steady-clock times at which pods were first seen bound, in order.
   std::vector<std::chrono::steady_clock::time_point> BindTimes() const;
 
  private:
-  void Loop();
   void OnLine(const std::string& line);
 
-  std::unique_ptr<HttpsConnection> conn_;
-  std::string resource_version_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::atomic<bool> failed_{false};
   std::atomic<size_t> bound_{0};
   mutable std::mutex mu_;
   std::unordered_set<std::string> seen_;
   std::vector<std::chrono::steady_clock::time_point> times_;
+  // Last: its thread calls OnLine, so it must stop before the rest goes.
+  WatchLineReader reader_;
 };
 
 }  // namespace berth::bench

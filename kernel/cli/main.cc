@@ -16,6 +16,7 @@ const char kUsage[] =
     "  server      run a single-machine control plane\n"
     "              --data-dir DIR (default ~/.berth) --port N (default 6443)\n"
     "              --bind-address A --config FILE --plugin-dir DIR\n"
+    "              --watch-window-events N (watch history, default 100000)\n"
     "  kubeconfig  print the admin kubeconfig of a data dir (--data-dir DIR)\n"
     "  plugins     list the plugins a config loads (plugins list [--config "
     "F])\n"

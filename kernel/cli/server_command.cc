@@ -129,10 +129,10 @@ int Fail(const std::string& line) {
 
 int RunServer(const std::vector<std::string>& args) {
   const auto started = std::chrono::steady_clock::now();
-  auto flags_or = ParseFlags(
-      args,
-      {"data-dir", "port", "bind-address", "config", "plugin-dir", "log-level"},
-      {"insecure-http"});
+  auto flags_or = ParseFlags(args,
+                             {"data-dir", "port", "bind-address", "config",
+                              "plugin-dir", "log-level", "watch-window-events"},
+                             {"insecure-http"});
   if (!flags_or.ok()) return Fail(flags_or.status().message());
   const Flags& flags = *flags_or;
   spdlog::set_level(spdlog::level::from_str(flags.Get("log-level", "warn")));
@@ -178,6 +178,13 @@ int RunServer(const std::vector<std::string>& args) {
 
   // Store.
   store::Options store_options;
+  // Like kube-apiserver's watch cache size: how far back a watch can
+  // resume; each event keeps the object's previous version alive.
+  if (flags.Has("watch-window-events")) {
+    const long events = std::atol(flags.Get("watch-window-events").c_str());
+    if (events < 0) return Fail("--watch-window-events must be >= 0");
+    store_options.watch_window_events = static_cast<size_t>(events);
+  }
   store_options.attrs_for_load = [&kinds](std::string_view key,
                                           std::string_view data) {
     store::Attrs attrs;

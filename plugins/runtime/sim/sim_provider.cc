@@ -120,7 +120,10 @@ Status SimProvider::Start() {
   for (int i = 0; i < settings_.workers; ++i) {
     workers_.emplace_back([this] { Worker(); });
   }
-  heartbeat_ = std::thread([this] { HeartbeatLoop(); });
+  const size_t loops = static_cast<size_t>(std::max(1, settings_.workers));
+  for (size_t k = 0; k < loops; ++k) {
+    heartbeats_.emplace_back([this, k, loops] { HeartbeatLoop(k, loops); });
+  }
   Log(kLogInfo, "registered " + std::to_string(nodes_.size()) + " nodes");
   return Status::Ok();
 }
@@ -138,7 +141,8 @@ void SimProvider::Stop() {
   queue_.ShutDown();
   for (auto& w : workers_) w.join();
   workers_.clear();
-  if (heartbeat_.joinable()) heartbeat_.join();
+  for (auto& h : heartbeats_) h.join();
+  heartbeats_.clear();
 }
 
 Status SimProvider::RegisterNode(NodeState& node) {
@@ -230,11 +234,11 @@ Status SimProvider::RenewLease(NodeState& node) {
   return created.status();
 }
 
-void SimProvider::HeartbeatLoop() {
+void SimProvider::HeartbeatLoop(size_t first, size_t stride) {
   const size_t n = nodes_.size();
   while (true) {
     const auto cycle_start = std::chrono::steady_clock::now();
-    for (size_t i = 0; i < std::max<size_t>(n, 1); ++i) {
+    for (size_t i = first; i < std::max<size_t>(n, 1); i += stride) {
       const auto slot =
           cycle_start + std::chrono::duration_cast<std::chrono::milliseconds>(
                             settings_.heartbeat) *
@@ -265,7 +269,7 @@ void SimProvider::HeartbeatLoop() {
         }
       }
     }
-    if (n == 0) {
+    if (first >= n) {  // no nodes of its own: idle
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, settings_.heartbeat, [this] { return stopping_; });
       if (stopping_) return;
