@@ -73,6 +73,7 @@ class LevelDbStore : public Store {
         committed_revision_(revision),
         assigned_revision_(revision),
         hub_(std::make_shared<WatchHub>(options.watch_window_events,
+                                        options.watch_window_bytes,
                                         options.watch_queue_limit, revision)),
         committer_([this] { CommitLoop(); }) {}
 

@@ -143,9 +143,13 @@ struct Options {
   // Fsync each group commit. Off only for benchmarks that say so.
   bool sync = true;
   // Watch history kept for resuming watches from an older revision: the
-  // window is compacted to this many events on every commit, and older
-  // revisions answer Gone.
+  // window is compacted on every commit to at most this many events and
+  // this many bytes of object data (an event's object plus the version
+  // before it), and older revisions answer Gone. The byte bound keeps a
+  // store of large objects (150,000 pods) from holding hundreds of MiB of
+  // superseded versions; bytes shared with the current state count too.
   size_t watch_window_events = 100000;
+  size_t watch_window_bytes = 64u << 20;
   size_t watch_queue_limit = 100000;
   // Recomputes the selector attributes of an object read back from disk at
   // Open (kinds are known to the caller, not the store).

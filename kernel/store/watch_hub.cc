@@ -198,9 +198,20 @@ class WatchHandle : public Watcher {
   const std::shared_ptr<WatcherState> state_;
 };
 
-WatchHub::WatchHub(size_t window_events, size_t queue_limit,
-                   uint64_t start_revision)
+namespace {
+
+// The object bytes a window entry keeps alive.
+size_t EntryBytes(const WindowEntry& e) {
+  return (e.event.object.data ? e.event.object.data->size() : 0) +
+         (e.prev.data ? e.prev.data->size() : 0);
+}
+
+}  // namespace
+
+WatchHub::WatchHub(size_t window_events, size_t window_bytes,
+                   size_t queue_limit, uint64_t start_revision)
     : window_events_(window_events),
+      window_bytes_(window_bytes),
       queue_limit_(queue_limit),
       window_start_(start_revision),
       published_(start_revision) {}
@@ -237,8 +248,11 @@ void WatchHub::Publish(const std::vector<WindowEntry>& entries) {
   // The window keeps its own copies, without the bytes the API layer
   // caches on the shared events (those go once every watcher sent them).
   window_.insert(window_.end(), entries.begin(), entries.end());
-  while (window_.size() > window_events_) {
+  for (const WindowEntry& e : entries) window_size_bytes_ += EntryBytes(e);
+  while (!window_.empty() && (window_.size() > window_events_ ||
+                              window_size_bytes_ > window_bytes_)) {
     window_start_ = window_.front().event.revision;
+    window_size_bytes_ -= EntryBytes(window_.front());
     window_.pop_front();
   }
   if (window_events_ == 0) window_start_ = published_;

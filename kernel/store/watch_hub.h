@@ -42,8 +42,10 @@ class WatcherState;
 class WatchHub : public std::enable_shared_from_this<WatchHub> {
  public:
   // `start_revision`: every event after it will be in the window (the store
-  // revision at open, when the window is empty).
-  WatchHub(size_t window_events, size_t queue_limit, uint64_t start_revision);
+  // revision at open, when the window is empty). The window keeps at most
+  // `window_events` events and `window_bytes` bytes of object data.
+  WatchHub(size_t window_events, size_t window_bytes, size_t queue_limit,
+           uint64_t start_revision);
   WatchHub(const WatchHub&) = delete;
   WatchHub& operator=(const WatchHub&) = delete;
 
@@ -74,9 +76,11 @@ class WatchHub : public std::enable_shared_from_this<WatchHub> {
   std::vector<SharedWindowEntry> batch_;  // Publish's scratch, under mu_
 
   const size_t window_events_;
+  const size_t window_bytes_;
   const size_t queue_limit_;
   mutable std::mutex mu_;
   std::deque<WindowEntry> window_;
+  size_t window_size_bytes_ = 0;  // EntryBytes summed over window_
   // Every published event with a revision > window_start_ is in window_.
   uint64_t window_start_;
   uint64_t published_;  // revision of the last published event

@@ -373,6 +373,24 @@ TEST(StoreTest, WatchFromCompactedRevisionIsGone) {
   EXPECT_EQ(gone.status().message(), "too old resource version: 6 (7)");
 }
 
+TEST(StoreTest, WatchWindowIsBoundedInBytes) {
+  TempDir dir;
+  Options options;
+  options.watch_window_bytes = 3000;
+  auto store = OpenOrDie(dir.path(), options);
+  const std::string kilobyte(1000, 'x');
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(Create(*store, "/w/" + std::to_string(i), kilobyte).ok());
+  }
+  // Three 1,000-byte creates fit (revisions 8, 9, 10): resuming from 7
+  // works, from 6 is Gone although far fewer events than the event bound.
+  auto ok = store->Watch("/w/", 7, nullptr);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(NextEvents(**ok, 3).size(), 3u);
+  auto gone = store->Watch("/w/", 6, nullptr);
+  EXPECT_EQ(gone.status().code(), Status::Code::kGone);
+}
+
 TEST(StoreTest, WatchPredicateTransitions) {
   TempDir dir;
   auto store = OpenOrDie(dir.path());
