@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <initializer_list>
+#include <optional>
 #include <string_view>
 
 #include "kernel/api/apply/field_manager.h"
@@ -163,16 +164,19 @@ Status CheckTypeMeta(const Kind& kind, Json& obj, JsonAlloc& a) {
 }
 
 // Writes `stamped` over `key` if nobody wrote it since revision `seen`;
-// otherwise fails with the retry marker so the caller reads again.
+// otherwise fails with the retry marker and leaves the newer state in
+// `*newer`, so the caller's next attempt starts from it.
 StatusOr<store::Object> CompareAndWrite(store::Store* store,
                                         const std::string& key, uint64_t seen,
                                         const StampedObject& stamped,
-                                        const store::Attrs& attrs) {
+                                        const store::Attrs& attrs,
+                                        std::optional<store::Object>* newer) {
   return store->GuaranteedUpdate(
       key,
       [&](const store::Object& current,
           uint64_t rev) -> StatusOr<store::NewValue> {
         if (current.mod_revision != seen) {
+          *newer = current;
           return Status::Conflict(kRetryMarker);
         }
         store::NewValue v;
@@ -184,6 +188,21 @@ StatusOr<store::Object> CompareAndWrite(store::Store* store,
 
 bool IsRetry(const Status& s) {
   return s.IsConflict() && s.message() == kRetryMarker;
+}
+
+// The state an update attempt starts from: what the last lost
+// compare-and-swap saw, else the store's read cache. The cache holds only
+// committed writes, so while another write waits for its group commit a
+// fresh Get would return the same stale revision on every attempt and the
+// loop would use up its attempts in microseconds. The newer state may not
+// be durable yet, but a write queued behind it commits after it or fails
+// with it, so nothing built on it is acknowledged alone.
+StatusOr<store::Object> Current(store::Store* store, const std::string& key,
+                                std::optional<store::Object>* newer) {
+  if (!*newer) return store->Get(key);
+  store::Object o = std::move(**newer);
+  newer->reset();
+  return o;
 }
 
 }  // namespace
@@ -479,8 +498,9 @@ StatusOr<WriteResult> ResourceService::UpdateLoop(
     const WriteOptions& opts, bool applied, bool kind_mutated) {
   const KindInfo& info = kind.Info();
   const std::string key = Key(info, ns, name);
+  std::optional<store::Object> newer;
   for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
-    auto cur = store_->Get(key);
+    auto cur = Current(store_, key, &newer);
     if (!cur.ok()) {
       if (cur.status().IsNotFound()) return NotFoundError(info, name);
       return cur.status();
@@ -588,7 +608,7 @@ StatusOr<WriteResult> ResourceService::UpdateLoop(
     store::Attrs attrs = AttrsFor(kind, next);
     StampedObject stamped = StampedObject::Make(next, na);
     const uint64_t seen = cur->mod_revision;
-    auto written = CompareAndWrite(store_, key, seen, stamped, attrs);
+    auto written = CompareAndWrite(store_, key, seen, stamped, attrs, &newer);
     if (!written.ok()) {
       if (IsRetry(written.status())) continue;
       if (written.status().IsNotFound()) return NotFoundError(info, name);
@@ -825,8 +845,9 @@ StatusOr<store::Object> ResourceService::Delete(const Kind& kind,
   auto propagation =
       ParsePropagation(opts.propagation_policy, opts.orphan_dependents);
   if (!propagation.ok()) return propagation.status();
+  std::optional<store::Object> newer;
   for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
-    auto cur = store_->Get(key);
+    auto cur = Current(store_, key, &newer);
     if (!cur.ok()) {
       if (cur.status().IsNotFound()) return NotFoundError(info, name);
       return cur.status();
@@ -885,7 +906,7 @@ StatusOr<store::Object> ResourceService::Delete(const Kind& kind,
       }
       store::Attrs attrs = AttrsFor(kind, obj);
       StampedObject stamped = StampedObject::Make(obj, a);
-      auto written = CompareAndWrite(store_, key, seen, stamped, attrs);
+      auto written = CompareAndWrite(store_, key, seen, stamped, attrs, &newer);
       if (!written.ok() && IsRetry(written.status())) continue;
       return written;
     }
@@ -893,6 +914,7 @@ StatusOr<store::Object> ResourceService::Delete(const Kind& kind,
                                   [&](const store::Object& current,
                                       uint64_t rev) -> StatusOr<std::string> {
                                     if (current.mod_revision != seen) {
+                                      newer = current;
                                       return Status::Conflict(kRetryMarker);
                                     }
                                     return EncodeWithRevision(obj, a, rev);

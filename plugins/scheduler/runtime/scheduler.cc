@@ -445,26 +445,55 @@ void Scheduler::WritePodScheduled(const PodInfo& pod, const std::string& status,
                                   const std::string& message) {
   PodInfo copy = pod;
   reporter_->Submit([this, copy, status, reason, message] {
-    JsonDoc patch(rapidjson::kObjectType);
-    auto& a = patch.GetAllocator();
-    Json cond(rapidjson::kObjectType);
+    JsonDoc cond_doc(rapidjson::kObjectType);
+    auto& a = cond_doc.GetAllocator();
+    Json& cond = cond_doc;
     cond.AddMember("type", "PodScheduled", a);
     cond.AddMember("status", Str(status, a), a);
     cond.AddMember("lastProbeTime", Json(), a);
     cond.AddMember("lastTransitionTime", Str(Now(), a), a);
     if (!reason.empty()) cond.AddMember("reason", Str(reason, a), a);
     if (!message.empty()) cond.AddMember("message", Str(message, a), a);
-    Json conds(rapidjson::kArrayType);
-    conds.PushBack(cond, a);
-    Json status(rapidjson::kObjectType);
-    status.AddMember("conditions", conds, a);
-    patch.AddMember("status", status, a);
-    auto r = host_.client().MergePatch(kPods, copy.ns, copy.name, ToJson(patch),
-                                       "status");
-    if (!r.ok()) {
-      host_.Log(kLogDebug, kPlugin,
-                "status of " + copy.ns + "/" + copy.name + ": " +
-                    r.status().message());
+    // Only the PodScheduled condition is replaced: a JSON merge patch of
+    // status.conditions would replace the whole list and drop the Ready
+    // condition a kubelet wrote meanwhile (kube-scheduler sends a strategic
+    // merge patch, keyed by type). The SDK client has no strategic merge
+    // patch, so this reads the pod and updates its status on its
+    // resourceVersion, reading again on Conflict.
+    constexpr int kAttempts = 5;
+    Status last;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      auto got = host_.client().Get(kPods, copy.ns, copy.name);
+      if (!got.ok()) {
+        last = got.status();
+        break;
+      }
+      auto pod = ParseJson(*got);
+      if (!pod.ok()) {
+        last = pod.status();
+        break;
+      }
+      JsonDoc& doc = *pod;
+      auto& da = doc.GetAllocator();
+      Json& st = EnsureObject(doc, "status", da);
+      Json conds(rapidjson::kArrayType);
+      if (const Json* old = Member(st, "conditions"); old && old->IsArray()) {
+        for (const auto& c : old->GetArray()) {
+          if (GetString(c, {"type"}) != "PodScheduled") {
+            conds.PushBack(Json(c, da), da);
+          }
+        }
+      }
+      conds.PushBack(Json(cond, da), da);
+      SetMember(st, "conditions", std::move(conds), da);
+      auto r = host_.client().Update(kPods, copy.ns, ToJson(doc), "status");
+      last = r.status();
+      if (r.ok() || !r.status().IsConflict()) break;
+    }
+    if (!last.ok()) {
+      host_.Log(
+          kLogDebug, kPlugin,
+          "status of " + copy.ns + "/" + copy.name + ": " + last.message());
     }
   });
 }

@@ -1,6 +1,9 @@
-// WorkPool: a few threads running queued tasks, for the binding cycles and
-// the API writes that report scheduling results. Tasks beyond `max_queued`
-// are dropped (Submit returns false), as kube-scheduler's event broadcaster
+// WorkPool: up to `max_threads` threads running queued tasks, for the
+// binding cycles and the API writes that report scheduling results. A
+// thread starts only when a task finds none idle, so an idle scheduler
+// holds no binder threads (64 binds in flight is the default, and most
+// servers never bind that many at once). Tasks beyond `max_queued` are
+// dropped (Submit returns false), as kube-scheduler's event broadcaster
 // drops events under load rather than slowing scheduling.
 //
 // Thread safety: Submit from any thread; Stop joins, once.
@@ -18,11 +21,9 @@ namespace berth::scheduler {
 
 class WorkPool {
  public:
-  WorkPool(int threads, size_t max_queued) : max_queued_(max_queued) {
-    for (int i = 0; i < threads; ++i) {
-      threads_.emplace_back([this] { Run(); });
-    }
-  }
+  WorkPool(int max_threads, size_t max_queued)
+      : max_threads_(static_cast<size_t>(max_threads)),
+        max_queued_(max_queued) {}
   ~WorkPool() { Stop(); }
 
   bool Submit(std::function<void()> task) {
@@ -31,6 +32,9 @@ class WorkPool {
       return false;
     }
     tasks_.push_back(std::move(task));
+    if (idle_ < tasks_.size() && threads_.size() < max_threads_) {
+      threads_.emplace_back([this] { Run(); });
+    }
     cv_.notify_one();
     return true;
   }
@@ -42,9 +46,16 @@ class WorkPool {
       stopping_ = true;
       cv_.notify_all();
     }
+    // No thread starts once stopping_ is set, so threads_ no longer changes.
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
     }
+  }
+
+  // How many threads were started so far.
+  size_t Threads() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return threads_.size();
   }
 
  private:
@@ -53,7 +64,9 @@ class WorkPool {
       std::function<void()> task;
       {
         std::unique_lock<std::mutex> lock(mu_);
+        ++idle_;
         cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+        --idle_;
         if (tasks_.empty()) return;
         task = std::move(tasks_.front());
         tasks_.pop_front();
@@ -62,10 +75,12 @@ class WorkPool {
     }
   }
 
+  const size_t max_threads_;
   const size_t max_queued_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  size_t idle_ = 0;  // threads waiting for a task
   std::deque<std::function<void()>> tasks_;
   std::vector<std::thread> threads_;
 };
