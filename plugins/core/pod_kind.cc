@@ -191,6 +191,43 @@ StatusOr<SubresourceOutcome> PodKind::ApplySubresource(
                             " is already assigned to node \"" + bound + "\"");
   }
   SetString(EnsureObject(obj, "spec", alloc), "nodeName", node, alloc);
+  // As the apiserver's binding storage: the Binding's annotations are
+  // copied onto the pod, and the pod is marked PodScheduled=True.
+  if (const Json* notes = Find(body, {"metadata", "annotations"});
+      notes && notes->IsObject()) {
+    Json& meta = EnsureObject(obj, "metadata", alloc);
+    Json& pod_notes = EnsureObject(meta, "annotations", alloc);
+    for (auto it = notes->MemberBegin(); it != notes->MemberEnd(); ++it) {
+      SetMember(
+          pod_notes,
+          std::string_view(it->name.GetString(), it->name.GetStringLength()),
+          Json(it->value, alloc), alloc);
+    }
+  }
+  Json& status = EnsureObject(obj, "status", alloc);
+  Json* conditions = Member(status, "conditions");
+  if (!conditions || !conditions->IsArray()) {
+    SetMember(status, "conditions", Json(rapidjson::kArrayType), alloc);
+    conditions = Member(status, "conditions");
+  }
+  Json* scheduled = nullptr;
+  for (auto& c : conditions->GetArray()) {
+    if (Str(Member(c, "type")) == "PodScheduled") scheduled = &c;
+  }
+  if (!scheduled) {
+    Json c(rapidjson::kObjectType);
+    SetString(c, "type", "PodScheduled", alloc);
+    conditions->PushBack(std::move(c), alloc);
+    scheduled = &(*conditions)[conditions->Size() - 1];
+  }
+  if (Str(Member(*scheduled, "status")) != "True") {
+    SetString(*scheduled, "status", "True", alloc);
+    SetMember(*scheduled, "lastProbeTime", Json(rapidjson::kNullType), alloc);
+    SetString(*scheduled, "lastTransitionTime",
+              FormatTimestamp(std::chrono::system_clock::now()), alloc);
+    scheduled->RemoveMember("reason");
+    scheduled->RemoveMember("message");
+  }
   return SubresourceOutcome::kUpdate;
 }
 

@@ -84,6 +84,39 @@ TEST_F(PodSubresourcesTest, BindingSetsNodeNameOnceThenConflicts) {
   EXPECT_EQ(NodeName("bind-me"), "n1");
 }
 
+// As kube-apiserver's binding storage: the pod is marked PodScheduled=True
+// (replacing an Unschedulable report) and takes the Binding's annotations.
+TEST_F(PodSubresourcesTest, BindingMarksPodScheduledAndCopiesAnnotations) {
+  ASSERT_TRUE(client_->Create(kPods, "default", Pod("noted")).ok());
+  auto reported = client_->MergePatch(
+      kPods, "default", "noted",
+      R"({"status":{"conditions":[{"type":"PodScheduled","status":"False",)"
+      R"("reason":"Unschedulable","message":"0/0 nodes are available"}]}})",
+      "status");
+  ASSERT_TRUE(reported.ok()) << reported.status().ToString();
+  auto bound = client_->CreateSubresource(
+      kPods, "default", "noted", "binding",
+      R"({"apiVersion":"v1","kind":"Binding","metadata":{"name":"noted",)"
+      R"("annotations":{"example.com/placed-by":"test"}},)"
+      R"("target":{"kind":"Node","name":"n1"}})");
+  ASSERT_TRUE(bound.ok()) << bound.status().ToString();
+  auto got = client_->Get(kPods, "default", "noted");
+  ASSERT_TRUE(got.ok());
+  auto pod = ParseJson(*got);
+  ASSERT_TRUE(pod.ok());
+  EXPECT_EQ(
+      GetString(*pod, {"metadata", "annotations", "example.com/placed-by"}),
+      "test");
+  const Json* conditions = Find(*pod, {"status", "conditions"});
+  ASSERT_TRUE(conditions && conditions->IsArray()) << *got;
+  ASSERT_EQ(conditions->Size(), 1u) << *got;
+  const Json& c = (*conditions)[0];
+  EXPECT_EQ(GetString(c, {"type"}), "PodScheduled");
+  EXPECT_EQ(GetString(c, {"status"}), "True");
+  EXPECT_EQ(Member(c, "reason"), nullptr) << *got;
+  EXPECT_FALSE(GetString(c, {"lastTransitionTime"}).empty());
+}
+
 TEST_F(PodSubresourcesTest, BindingAnswers201AndBadTargetIsInvalid) {
   ASSERT_TRUE(client_->Create(kPods, "default", Pod("raw")).ok());
   auto reply = remote_->transport().Send(ApiRequest::WithBody(
