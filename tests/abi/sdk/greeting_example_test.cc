@@ -9,6 +9,7 @@
 
 #include "kernel/controller/informer_factory.h"
 #include "kernel/plugin/plugin_loader.h"
+#include "tests/support/unavailable_client.h"
 
 namespace berth {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 const ResourceRef kGreetings{"example.berth.io", "v1", "greetings"};
 
 // Serves one stored object and records merge patches.
-class OneObjectClient : public Client {
+class OneObjectClient : public testing::UnavailableClient {
  public:
   std::string stored;  // "" means NotFound
   struct Patch {
@@ -24,24 +25,10 @@ class OneObjectClient : public Client {
   };
   std::vector<Patch> patches;
 
-  std::vector<ServedResource> ServerResources() override { return {}; }
   StatusOr<std::string> Get(const ResourceRef& r, const std::string& ns,
                             const std::string& name) override {
     if (stored.empty()) return Status::NotFound("greetings \"" + name + "\"");
     return stored;
-  }
-  StatusOr<std::string> List(const ResourceRef&, const std::string&,
-                             const ListOptions&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> Create(const ResourceRef&, const std::string&,
-                               const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> Update(const ResourceRef&, const std::string&,
-                               const std::string&,
-                               const std::string&) override {
-    return Status::Unavailable("test");
   }
   StatusOr<std::string> MergePatch(const ResourceRef& r, const std::string& ns,
                                    const std::string& name,
@@ -49,22 +36,6 @@ class OneObjectClient : public Client {
                                    const std::string& subresource) override {
     patches.push_back({ns, name, patch, subresource});
     return stored;
-  }
-  Status Delete(const ResourceRef&, const std::string&, const std::string&,
-                const DeleteOptions&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> CreateSubresource(const ResourceRef&,
-                                          const std::string&,
-                                          const std::string&,
-                                          const std::string&,
-                                          const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::unique_ptr<WatchHandle>> Watch(
-      const ResourceRef&, const std::string&, const std::string&,
-      std::function<void(const WatchEvent&)>) override {
-    return Status::Unavailable("test");
   }
 };
 

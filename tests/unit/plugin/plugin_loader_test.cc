@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernel/controller/informer_factory.h"
+#include "tests/support/unavailable_client.h"
 
 namespace berth {
 namespace {
@@ -30,49 +31,6 @@ bool IsMapped(const std::string& path) {
   return false;
 }
 
-class UnavailableClient : public Client {
- public:
-  std::vector<ServedResource> ServerResources() override { return {}; }
-  StatusOr<std::string> Get(const ResourceRef&, const std::string&,
-                            const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> List(const ResourceRef&, const std::string&,
-                             const ListOptions&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> Create(const ResourceRef&, const std::string&,
-                               const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> Update(const ResourceRef&, const std::string&,
-                               const std::string&,
-                               const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> MergePatch(const ResourceRef&, const std::string&,
-                                   const std::string&, const std::string&,
-                                   const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  Status Delete(const ResourceRef&, const std::string&, const std::string&,
-                const DeleteOptions&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> CreateSubresource(const ResourceRef&,
-                                          const std::string&,
-                                          const std::string&,
-                                          const std::string&,
-                                          const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::unique_ptr<WatchHandle>> Watch(
-      const ResourceRef&, const std::string&, const std::string&,
-      std::function<void(const WatchEvent&)>) override {
-    return Status::Unavailable("test");
-  }
-};
-
 // Records what plugins log: "<plugin>: <message>".
 class RecordingHost : public Host {
  public:
@@ -90,7 +48,7 @@ class RecordingHost : public Host {
   std::vector<std::string> lines;
 
  private:
-  UnavailableClient client_;
+  testing::UnavailableClient client_;
   InformerFactory informers_{client_};
 };
 

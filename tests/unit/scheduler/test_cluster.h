@@ -15,6 +15,7 @@
 #include "berth/scheduler.h"
 #include "framework/matching.h"
 #include "framework/object_parser.h"
+#include "tests/support/unavailable_client.h"
 
 namespace berth::scheduler {
 
@@ -29,50 +30,6 @@ inline NodeInfo Node(const std::string& json) {
   EXPECT_TRUE(d.ok()) << json;
   return ParseNode(*d);
 }
-
-// A client no test calls.
-class NullClient : public Client {
- public:
-  std::vector<ServedResource> ServerResources() override { return {}; }
-  StatusOr<std::string> Get(const ResourceRef&, const std::string&,
-                            const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> List(const ResourceRef&, const std::string&,
-                             const ListOptions&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> Create(const ResourceRef&, const std::string&,
-                               const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> Update(const ResourceRef&, const std::string&,
-                               const std::string&,
-                               const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> MergePatch(const ResourceRef&, const std::string&,
-                                   const std::string&, const std::string&,
-                                   const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  Status Delete(const ResourceRef&, const std::string&, const std::string&,
-                const DeleteOptions&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::string> CreateSubresource(const ResourceRef&,
-                                          const std::string&,
-                                          const std::string&,
-                                          const std::string&,
-                                          const std::string&) override {
-    return Status::Unavailable("test");
-  }
-  StatusOr<std::unique_ptr<WatchHandle>> Watch(
-      const ResourceRef&, const std::string&, const std::string&,
-      std::function<void(const WatchEvent&)>) override {
-    return Status::Unavailable("test");
-  }
-};
 
 class TestCluster : public SchedulerHandle {
  public:
@@ -131,7 +88,7 @@ class TestCluster : public SchedulerHandle {
   std::map<std::string, std::map<std::string, std::string>> ns_labels;
 
  private:
-  NullClient client_;
+  testing::UnavailableClient client_;
   std::vector<std::unique_ptr<NodeInfo>> nodes_;
   std::vector<const NodeInfo*> list_;
 };
