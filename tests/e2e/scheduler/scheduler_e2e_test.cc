@@ -11,39 +11,14 @@
 #include <thread>
 
 #include "tests/support/kubectl.h"
+#include "tests/support/kubectl_suite.h"
 #include "tests/support/process.h"
 
 namespace berth::testing {
 namespace {
 
-class SchedulerTest : public ::testing::Test {
+class SchedulerTest : public KubectlSuite {
  protected:
-  static void SetUpTestSuite() {
-    if (!HaveKubectl()) return;
-    dir_ = new TempDir();
-    std::filesystem::create_directories(dir_->path() + "/home");
-    server_ = new BerthServer(dir_->path() + "/data");
-    ASSERT_TRUE(server_->Start()) << server_->log();
-  }
-  static void TearDownTestSuite() {
-    if (server_) {
-      EXPECT_EQ(server_->Stop(), 0) << server_->log();
-      delete server_;
-      server_ = nullptr;
-    }
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override {
-    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
-  }
-
-  static CommandResult Kubectl(const std::string& args,
-                               const std::string& input = "") {
-    return RunCommand("kubectl " + args,
-                      KubectlEnv(*server_, dir_->path() + "/home"), input);
-  }
-
   // Creates node `name` labelled suite=`suite` (plus `labels`, YAML flow
   // entries) with `cpu` allocatable and optional taints (YAML flow list),
   // then sets its status through the status subresource as a kubelet does.
@@ -101,13 +76,7 @@ class SchedulerTest : public ::testing::Test {
     }
     return out;
   }
-
-  static TempDir* dir_;
-  static BerthServer* server_;
 };
-
-TempDir* SchedulerTest::dir_ = nullptr;
-BerthServer* SchedulerTest::server_ = nullptr;
 
 TEST_F(SchedulerTest, PodGoesToTheNodeWithRoomForItsRequests) {
   AddNode("res-small", "res", "1");

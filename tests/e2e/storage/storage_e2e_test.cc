@@ -13,38 +13,14 @@
 #include <sstream>
 
 #include "tests/support/kubectl.h"
+#include "tests/support/kubectl_suite.h"
 #include "tests/support/process.h"
 
 namespace berth::testing {
 namespace {
 
-class StorageTest : public ::testing::Test {
+class StorageTest : public KubectlSuite {
  protected:
-  static void SetUpTestSuite() {
-    if (!HaveKubectl()) return;
-    dir_ = new TempDir();
-    std::filesystem::create_directories(dir_->path() + "/home");
-    server_ = new BerthServer(dir_->path() + "/data");
-    ASSERT_TRUE(server_->Start()) << server_->log();
-  }
-  static void TearDownTestSuite() {
-    if (server_) {
-      EXPECT_EQ(server_->Stop(), 0) << server_->log();
-      delete server_;
-      server_ = nullptr;
-    }
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override {
-    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
-  }
-
-  static CommandResult Kubectl(const std::string& args,
-                               const std::string& input = "") {
-    return RunCommand("kubectl " + args,
-                      KubectlEnv(*server_, dir_->path() + "/home"), input);
-  }
   // Waits (kubectl wait, 30 s at most) until `object`'s status.phase is
   // `phase`.
   static CommandResult WaitPhase(const std::string& object,
@@ -55,13 +31,7 @@ class StorageTest : public ::testing::Test {
   static std::string Phase(const std::string& object) {
     return Kubectl("get " + object + " -o jsonpath={.status.phase}").out;
   }
-
-  static TempDir* dir_;
-  static BerthServer* server_;
 };
-
-TempDir* StorageTest::dir_ = nullptr;
-BerthServer* StorageTest::server_ = nullptr;
 
 // The documents of `file` whose kind is one of `kinds`, as one YAML stream.
 std::string DocumentsOfKind(const std::string& file,

@@ -14,38 +14,14 @@
 #include <thread>
 
 #include "tests/support/kubectl.h"
+#include "tests/support/kubectl_suite.h"
 #include "tests/support/process.h"
 
 namespace berth::testing {
 namespace {
 
-class WorkloadKindsE2eTest : public ::testing::Test {
+class WorkloadKindsE2eTest : public KubectlSuite {
  protected:
-  static void SetUpTestSuite() {
-    if (!HaveKubectl()) return;
-    dir_ = new TempDir();
-    std::filesystem::create_directories(dir_->path() + "/home");
-    server_ = new BerthServer(dir_->path() + "/data");
-    ASSERT_TRUE(server_->Start()) << server_->log();
-  }
-  static void TearDownTestSuite() {
-    if (server_) {
-      EXPECT_EQ(server_->Stop(), 0) << server_->log();
-      delete server_;
-      server_ = nullptr;
-    }
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override {
-    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
-  }
-
-  static CommandResult Kubectl(const std::string& args,
-                               const std::string& input = "") {
-    return RunCommand("kubectl " + args,
-                      KubectlEnv(*server_, dir_->path() + "/home"), input);
-  }
   static CommandResult Apply(const std::string& yaml) {
     return Kubectl("apply -f -", yaml);
   }
@@ -92,13 +68,7 @@ class WorkloadKindsE2eTest : public ::testing::Test {
     if (!taint.empty()) yaml += "spec:\n  taints:\n" + taint;
     EXPECT_OK(Apply(yaml));
   }
-
-  static TempDir* dir_;
-  static BerthServer* server_;
 };
-
-TempDir* WorkloadKindsE2eTest::dir_ = nullptr;
-BerthServer* WorkloadKindsE2eTest::server_ = nullptr;
 
 constexpr char kDaemonSet[] = R"(apiVersion: apps/v1
 kind: DaemonSet
