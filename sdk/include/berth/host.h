@@ -1,5 +1,7 @@
 // Host: the kernel services a plugin may use — the API client, shared
-// informers, events and logging.
+// informers, events, logging, the exec service, and the providers other
+// plugins registered (scheduler plugins, runtimes, pod networks), which the
+// kernel only brokers.
 // The Host outlives every plugin instance; plugins keep the reference.
 //
 // Thread safety: all methods are safe to call from any thread.
@@ -13,6 +15,9 @@
 #include "berth/client.h"
 #include "berth/events.h"
 #include "berth/informer.h"
+#include "berth/network.h"
+#include "berth/process.h"
+#include "berth/runtime.h"
 
 namespace berth {
 
@@ -48,6 +53,15 @@ class Host {
   virtual std::vector<std::shared_ptr<SchedulerPlugin>> SchedulerPlugins() {
     return {};
   }
+  // Every container runtime and pod network registered, in load order;
+  // complete once all plugins are registered (call from Plugin::Start).
+  virtual std::vector<std::shared_ptr<ContainerRuntime>> ContainerRuntimes() {
+    return {};
+  }
+  virtual std::vector<std::shared_ptr<PodNetwork>> PodNetworks() { return {}; }
+  // The exec service (berth/process.h), owned by the host and valid for its
+  // lifetime; nullptr when this host cannot run processes.
+  virtual ProcessRunner* process_runner() { return nullptr; }
 };
 
 constexpr int kLogDebug = 0;

@@ -15,6 +15,7 @@
 
 #include "berth/abi_version.h"
 #include "berth/admission.h"
+#include "berth/connect.h"
 #include "berth/controller.h"
 #include "berth/host.h"
 #include "berth/kind.h"
@@ -38,6 +39,21 @@ class Registrar {
   // AlreadyExists.
   virtual Status AddSchedulerPlugin(std::shared_ptr<SchedulerPlugin> plugin) {
     return Status::Internal("this host does not run scheduler plugins");
+  }
+  // Offers a container runtime to node agents (berth/runtime.h). A second
+  // runtime with the same Name() fails with AlreadyExists.
+  virtual Status AddContainerRuntime(std::shared_ptr<ContainerRuntime> rt) {
+    return Status::Internal("this host does not run container runtimes");
+  }
+  // Offers a pod network to node agents (berth/network.h). A second one
+  // with the same Name() fails with AlreadyExists.
+  virtual Status AddPodNetwork(std::shared_ptr<PodNetwork> network) {
+    return Status::Internal("this host does not run pod networks");
+  }
+  // Serves connect subresources (pods/log, pods/exec...; berth/connect.h).
+  // A subresource another handler already serves fails with AlreadyExists.
+  virtual Status AddConnectHandler(std::shared_ptr<ConnectHandler> handler) {
+    return Status::Internal("this host does not serve connect subresources");
   }
 };
 
