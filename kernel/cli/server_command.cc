@@ -27,6 +27,7 @@
 #include "kernel/controller/controller_manager.h"
 #include "kernel/controller/informer_factory.h"
 #include "kernel/events/event_recorder.h"
+#include "kernel/exec/process_runner.h"
 #include "kernel/gc/garbage_collector.h"
 #include "kernel/plugin/kind_registry.h"
 #include "kernel/plugin/plugin_config.h"
@@ -66,6 +67,15 @@ class ServerHost : public Host {
     return plugins_ ? plugins_->SchedulerPlugins()
                     : std::vector<std::shared_ptr<SchedulerPlugin>>{};
   }
+  std::vector<std::shared_ptr<ContainerRuntime>> ContainerRuntimes() override {
+    return plugins_ ? plugins_->ContainerRuntimes()
+                    : std::vector<std::shared_ptr<ContainerRuntime>>{};
+  }
+  std::vector<std::shared_ptr<PodNetwork>> PodNetworks() override {
+    return plugins_ ? plugins_->PodNetworks()
+                    : std::vector<std::shared_ptr<PodNetwork>>{};
+  }
+  ProcessRunner* process_runner() override { return &process_runner_; }
   void set_client(Client* c) { client_.set_target(c); }
   // The manager whose scheduler plugins are brokered; set once loading is
   // over, before any plugin's Start.
@@ -85,6 +95,7 @@ class ServerHost : public Host {
   // Until Start, writes fail in the DeferredClient and are dropped.
   std::unique_ptr<events::EventRecorder> events_ =
       std::make_unique<events::EventRecorder>(&client_);
+  SpawnProcessRunner process_runner_;
 };
 
 std::string ExeDir() {

@@ -3,12 +3,14 @@
 #include <dlfcn.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <boost/filesystem.hpp>
 #include <cstdlib>
 #include <exception>
 #include <functional>
+#include <map>
 #include <utility>
 
 namespace berth {
@@ -66,9 +68,22 @@ struct PluginManager::Instance {
   std::vector<std::shared_ptr<Controller>> controllers;
   std::vector<std::shared_ptr<Admission>> admissions;
   std::vector<std::shared_ptr<SchedulerPlugin>> scheduler_plugins;
+  std::vector<std::shared_ptr<ContainerRuntime>> container_runtimes;
+  std::vector<std::shared_ptr<PodNetwork>> pod_networks;
+  std::vector<std::shared_ptr<ConnectHandler>> connect_handlers;
 };
 
 namespace {
+
+// What a provider of `category` is called in LoadedPlugin.
+const std::vector<std::string>& ProvidedNames(const LoadedPlugin& info,
+                                              const std::string& category) {
+  if (category == "controller") return info.controllers;
+  if (category == "scheduler plugin") return info.scheduler_plugins;
+  if (category == "container runtime") return info.container_runtimes;
+  if (category == "pod network") return info.pod_networks;
+  return info.connect_subresources;
+}
 
 // Hands a plugin's providers to the kernel while its Register runs. Kinds go
 // to the registry at once (so duplicates are caught at the AddKind call);
@@ -76,18 +91,17 @@ namespace {
 // refusal is remembered, because the plugin may swallow the Status.
 class PluginRegistrar : public Registrar {
  public:
-  // `controller_owner` and `scheduler_plugin_owner` name the loaded plugin
-  // providing a controller / scheduler plugin name, or return "".
+  // `owner(category, name)` names the loaded plugin already providing the
+  // named controller, scheduler plugin, container runtime, pod network or
+  // connect subresource ("pods/log"), or returns "".
   PluginRegistrar(
       const std::string& plugin, std::shared_ptr<Library> library,
       KindRegistry& kinds,
-      std::function<std::string(const std::string&)> controller_owner,
-      std::function<std::string(const std::string&)> scheduler_plugin_owner)
+      std::function<std::string(const std::string&, const std::string&)> owner)
       : plugin_(plugin),
         library_(std::move(library)),
         kinds_(kinds),
-        controller_owner_(std::move(controller_owner)),
-        scheduler_plugin_owner_(std::move(scheduler_plugin_owner)) {}
+        owner_(std::move(owner)) {}
 
   Status AddKind(std::shared_ptr<Kind> kind) override {
     if (!kind) return Refuse(Status::Invalid(Prefix() + "AddKind(nullptr)"));
@@ -102,13 +116,7 @@ class PluginRegistrar : public Registrar {
     if (!controller) {
       return Refuse(Status::Invalid(Prefix() + "AddController(nullptr)"));
     }
-    std::string name = controller->Name();
-    std::string owner = ControllerOwner(name);
-    if (!owner.empty()) {
-      return Refuse(Status::AlreadyExists(
-          Prefix() + "controller " + Quoted(name) +
-          " is already provided by plugin " + Quoted(owner)));
-    }
+    if (Status s = Claim("controller", controller->Name()); !s.ok()) return s;
     controllers_.push_back(PinToLibrary(std::move(controller), library_));
     return Status::Ok();
   }
@@ -125,36 +133,64 @@ class PluginRegistrar : public Registrar {
     if (!plugin) {
       return Refuse(Status::Invalid(Prefix() + "AddSchedulerPlugin(nullptr)"));
     }
-    std::string name = plugin->Name();
-    std::string owner = scheduler_plugin_owner_(name);
-    for (const auto& p : scheduler_plugins_) {
-      if (p->Name() == name) owner = plugin_;
-    }
-    if (!owner.empty()) {
-      return Refuse(Status::AlreadyExists(
-          Prefix() + "scheduler plugin " + Quoted(name) +
-          " is already provided by plugin " + Quoted(owner)));
+    if (Status s = Claim("scheduler plugin", plugin->Name()); !s.ok()) {
+      return s;
     }
     scheduler_plugins_.push_back(PinToLibrary(std::move(plugin), library_));
     return Status::Ok();
   }
 
+  Status AddContainerRuntime(std::shared_ptr<ContainerRuntime> rt) override {
+    if (!rt) {
+      return Refuse(Status::Invalid(Prefix() + "AddContainerRuntime(nullptr)"));
+    }
+    if (Status s = Claim("container runtime", rt->Name()); !s.ok()) return s;
+    container_runtimes_.push_back(PinToLibrary(std::move(rt), library_));
+    return Status::Ok();
+  }
+
+  Status AddPodNetwork(std::shared_ptr<PodNetwork> network) override {
+    if (!network) {
+      return Refuse(Status::Invalid(Prefix() + "AddPodNetwork(nullptr)"));
+    }
+    if (Status s = Claim("pod network", network->Name()); !s.ok()) return s;
+    pod_networks_.push_back(PinToLibrary(std::move(network), library_));
+    return Status::Ok();
+  }
+
+  Status AddConnectHandler(std::shared_ptr<ConnectHandler> handler) override {
+    if (!handler) {
+      return Refuse(Status::Invalid(Prefix() + "AddConnectHandler(nullptr)"));
+    }
+    const std::string resource = handler->Resource().resource;
+    for (const ConnectSubresource& sub : handler->Subresources()) {
+      if (Status s = Claim("connect subresource", resource + "/" + sub.name);
+          !s.ok()) {
+        return s;
+      }
+    }
+    connect_handlers_.push_back(PinToLibrary(std::move(handler), library_));
+    return Status::Ok();
+  }
+
   const Status& first_error() const { return first_error_; }
 
-  // Moves what was registered out, once Register succeeded.
-  void Commit(
-      LoadedPlugin& info, std::vector<std::shared_ptr<Controller>>& controllers,
-      std::vector<std::shared_ptr<Admission>>& admissions,
-      std::vector<std::shared_ptr<SchedulerPlugin>>& scheduler_plugins) {
+  // Moves what was registered into `instance`, once Register succeeded.
+  void Commit(PluginManager::Instance& instance) {
+    LoadedPlugin& info = instance.info;
     info.kinds = std::move(kinds_added_);
-    for (const auto& c : controllers_) info.controllers.push_back(c->Name());
     for (const auto& a : admissions_) info.admissions.push_back(a->Name());
-    for (const auto& p : scheduler_plugins_) {
-      info.scheduler_plugins.push_back(p->Name());
+    for (auto& [category, names] : claimed_) {
+      std::vector<std::string>& into =
+          const_cast<std::vector<std::string>&>(ProvidedNames(info, category));
+      into.insert(into.end(), names.begin(), names.end());
     }
-    controllers = std::move(controllers_);
-    admissions = std::move(admissions_);
-    scheduler_plugins = std::move(scheduler_plugins_);
+    instance.controllers = std::move(controllers_);
+    instance.admissions = std::move(admissions_);
+    instance.scheduler_plugins = std::move(scheduler_plugins_);
+    instance.container_runtimes = std::move(container_runtimes_);
+    instance.pod_networks = std::move(pod_networks_);
+    instance.connect_handlers = std::move(connect_handlers_);
   }
 
  private:
@@ -165,24 +201,36 @@ class PluginRegistrar : public Registrar {
     return s;
   }
 
-  // The plugin already providing controller `name`, or "".
-  std::string ControllerOwner(const std::string& name) const {
-    for (const auto& c : controllers_) {
-      if (c->Name() == name) return plugin_;
+  // Records that this plugin provides `name` of `category`, or refuses
+  // with AlreadyExists naming the plugin that already does.
+  Status Claim(const std::string& category, const std::string& name) {
+    std::vector<std::string>& mine = claimed_[category];
+    std::string owner = owner_(category, name);
+    if (std::find(mine.begin(), mine.end(), name) != mine.end()) {
+      owner = plugin_;
     }
-    return controller_owner_(name);
+    if (!owner.empty()) {
+      return Refuse(Status::AlreadyExists(
+          Prefix() + category + " " + Quoted(name) +
+          " is already provided by plugin " + Quoted(owner)));
+    }
+    mine.push_back(name);
+    return Status::Ok();
   }
 
   const std::string& plugin_;
   std::shared_ptr<Library> library_;
   KindRegistry& kinds_;
-  std::function<std::string(const std::string&)> controller_owner_;
-  std::function<std::string(const std::string&)> scheduler_plugin_owner_;
+  std::function<std::string(const std::string&, const std::string&)> owner_;
   Status first_error_;
+  std::map<std::string, std::vector<std::string>> claimed_;
   std::vector<LoadedPlugin::ProvidedKind> kinds_added_;
   std::vector<std::shared_ptr<Controller>> controllers_;
   std::vector<std::shared_ptr<Admission>> admissions_;
   std::vector<std::shared_ptr<SchedulerPlugin>> scheduler_plugins_;
+  std::vector<std::shared_ptr<ContainerRuntime>> container_runtimes_;
+  std::vector<std::shared_ptr<PodNetwork>> pod_networks_;
+  std::vector<std::shared_ptr<ConnectHandler>> connect_handlers_;
 };
 
 }  // namespace
@@ -296,20 +344,10 @@ Status PluginManager::Load(const PluginSpec& spec,
   instance->info.path = path;
   PluginRegistrar registrar(
       name, library, kinds_,
-      [this](const std::string& controller) {
+      [this](const std::string& category, const std::string& provided) {
         for (const auto& loaded : instances_) {
-          for (const auto& c : loaded->info.controllers) {
-            if (c == controller) return loaded->info.name;
-          }
-        }
-        return std::string();
-      },
-      [this](const std::string& scheduler_plugin) {
-        for (const auto& loaded : instances_) {
-          for (const auto& p : loaded->info.scheduler_plugins) {
-            if (p == scheduler_plugin) {
-              return loaded->info.name;
-            }
+          for (const auto& p : ProvidedNames(loaded->info, category)) {
+            if (p == provided) return loaded->info.name;
           }
         }
         return std::string();
@@ -346,8 +384,7 @@ Status PluginManager::Load(const PluginSpec& spec,
     }
     return registered;
   }
-  registrar.Commit(instance->info, instance->controllers, instance->admissions,
-                   instance->scheduler_plugins);
+  registrar.Commit(*instance);
   instance->plugin = std::move(plugin);
   spdlog::info("plugin {} {} loaded from {}", name, instance->info.version,
                path);
@@ -372,6 +409,36 @@ std::vector<std::shared_ptr<SchedulerPlugin>> PluginManager::SchedulerPlugins()
                instance->scheduler_plugins.end());
   }
   return all;
+}
+
+namespace {
+
+template <typename T>
+std::vector<std::shared_ptr<T>> Gather(
+    const std::vector<std::unique_ptr<PluginManager::Instance>>& instances,
+    std::vector<std::shared_ptr<T>> PluginManager::Instance::*member) {
+  std::vector<std::shared_ptr<T>> all;
+  for (const auto& instance : instances) {
+    const auto& mine = (*instance).*member;
+    all.insert(all.end(), mine.begin(), mine.end());
+  }
+  return all;
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<ContainerRuntime>>
+PluginManager::ContainerRuntimes() const {
+  return Gather(instances_, &Instance::container_runtimes);
+}
+
+std::vector<std::shared_ptr<PodNetwork>> PluginManager::PodNetworks() const {
+  return Gather(instances_, &Instance::pod_networks);
+}
+
+std::vector<std::shared_ptr<ConnectHandler>> PluginManager::ConnectHandlers()
+    const {
+  return Gather(instances_, &Instance::connect_handlers);
 }
 
 std::vector<std::shared_ptr<Admission>> PluginManager::Admissions() const {

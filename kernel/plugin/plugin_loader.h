@@ -43,9 +43,13 @@ struct LoadedPlugin {
   std::string version;
   std::string path;  // the .so that was loaded
   std::vector<ProvidedKind> kinds;
-  std::vector<std::string> controllers;        // Controller::Name()
-  std::vector<std::string> admissions;         // Admission::Name()
-  std::vector<std::string> scheduler_plugins;  // SchedulerPlugin::Name()
+  std::vector<std::string> controllers;         // Controller::Name()
+  std::vector<std::string> admissions;          // Admission::Name()
+  std::vector<std::string> scheduler_plugins;   // SchedulerPlugin::Name()
+  std::vector<std::string> container_runtimes;  // ContainerRuntime::Name()
+  std::vector<std::string> pod_networks;        // PodNetwork::Name()
+  // "pods/log", one per connect subresource served (resource/subresource).
+  std::vector<std::string> connect_subresources;
 };
 
 // Where plugins are looked for, first match wins: each directory of the
@@ -80,6 +84,11 @@ class PluginManager {
   std::vector<std::shared_ptr<Admission>> Admissions() const;
   // Every scheduler plugin of the loaded plugins, in load order.
   std::vector<std::shared_ptr<SchedulerPlugin>> SchedulerPlugins() const;
+  // Every container runtime / pod network / connect handler of the loaded
+  // plugins, in load order.
+  std::vector<std::shared_ptr<ContainerRuntime>> ContainerRuntimes() const;
+  std::vector<std::shared_ptr<PodNetwork>> PodNetworks() const;
+  std::vector<std::shared_ptr<ConnectHandler>> ConnectHandlers() const;
   // The loaded plugins, in load order.
   std::vector<LoadedPlugin> Loaded() const;
 
@@ -93,9 +102,10 @@ class PluginManager {
   // Idempotent.
   void Shutdown();
 
- private:
+  // One loaded plugin and what it provides; defined in the .cc.
   struct Instance;
 
+ private:
   Host& host_;
   KindRegistry& kinds_;
   std::vector<std::unique_ptr<Instance>> instances_;
