@@ -17,6 +17,13 @@ PACKAGES=(
   # real parts the tests start: etcd for the store comparison, curl for
   # the TLS tests
   etcd-server etcd-client curl ca-certificates
+  # node agent, runtimes and pod network (issue #4): OCI runtimes, the
+  # busybox the test image is built from, CNI plugins, netns/iptables tools,
+  # a registry with htpasswd auth and skopeo to push to it, libarchive and
+  # zlib for image layers and SPDY header compression
+  crun runc busybox-static containernetworking-plugins iproute2 iptables
+  nftables netcat-openbsd docker-registry apache2-utils skopeo
+  libarchive-dev zlib1g-dev
 )
 
 missing=()
