@@ -8,6 +8,7 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <sstream>
 
 #include "kernel/api/codec/protobuf_codec.h"
@@ -382,6 +383,15 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
     d.user = user_;
     d.dry_run = q.Get("dryRun") == "All";
     d.propagation_policy = q.Get("propagationPolicy");
+    if (std::string gp = q.Get("gracePeriodSeconds"); !gp.empty()) {
+      char* end = nullptr;
+      long long v = std::strtoll(gp.c_str(), &end, 10);
+      if (end == gp.c_str() || *end != '\0') {
+        return ex_.SendStatus(
+            Status::BadRequest("invalid value for gracePeriodSeconds: " + gp));
+      }
+      d.grace_period_seconds = v;
+    }
     if (std::string od = q.Get("orphanDependents"); !od.empty()) {
       d.orphan_dependents = od == "true";
     }
@@ -392,6 +402,10 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
       if (!opts.ok()) return ex_.SendStatus(opts.status());
       std::string pp = GetString(*opts, {"propagationPolicy"});
       if (!pp.empty()) d.propagation_policy = pp;
+      if (const Json* gp = Member(*opts, "gracePeriodSeconds");
+          gp && gp->IsInt64()) {
+        d.grace_period_seconds = gp->GetInt64();
+      }
       if (const Json* od = Member(*opts, "orphanDependents");
           od && od->IsBool()) {
         d.orphan_dependents = od->GetBool();
