@@ -15,6 +15,7 @@
 #include "node_kind.h"
 #include "node_lifecycle_controller.h"
 #include "node_lifecycle_settings.h"
+#include "pod_gc_controller.h"
 #include "pod_kind.h"
 #include "secret_kind.h"
 #include "service_account_kind.h"
@@ -67,6 +68,11 @@ class CorePlugin : public Plugin {
     }
     if (Status s = registrar.AddController(
             std::make_shared<NamespaceController>(host.client()));
+        !s.ok()) {
+      return s;
+    }
+    if (Status s =
+            registrar.AddController(std::make_shared<PodGcController>(host));
         !s.ok()) {
       return s;
     }
