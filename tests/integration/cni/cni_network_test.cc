@@ -14,6 +14,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <thread>
 
 #include "kernel/exec/process_runner.h"
 #include "tests/support/process.h"
@@ -166,6 +168,39 @@ TEST_F(CniNetworkTest, TwoPodsGetAddressesFromThePodCidrAndReachEachOther) {
   EXPECT_THAT(Leases("berth"), ElementsAre());
   EXPECT_TRUE(net->Inspect(r1).status().IsNotFound());
   EXPECT_EQ(Fetch(p2_, "http://" + s1->ips[0] + ":8080/index.html"), "");
+}
+
+TEST_F(CniNetworkTest, SandboxesAreSetUpConcurrently) {
+  // network.h lets different sandboxes go at once: addresses stay distinct.
+  std::vector<std::string> pods;
+  for (int i = 0; i < 4; ++i) {
+    pods.push_back("bcn-c" + std::to_string(i) + "-" +
+                   std::to_string(getpid()));
+    AddNetns(pods.back());
+  }
+  auto net = Network();
+  std::vector<StatusOr<PodNetworkStatus>> results(pods.size(),
+                                                  Status::Internal("not run"));
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < pods.size(); ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = net->SetUp(Request("pod" + std::to_string(i), pods[i]));
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> ips;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_EQ(r->ips.size(), 1u);
+    ips.insert(r->ips[0]);
+  }
+  EXPECT_EQ(ips.size(), pods.size());
+  for (size_t i = 0; i < pods.size(); ++i) {
+    EXPECT_TRUE(
+        net->TearDown(Request("pod" + std::to_string(i), pods[i])).ok());
+  }
+  EXPECT_EQ(NodeVeths(), "");
+  EXPECT_THAT(Leases("berth"), ElementsAre());
 }
 
 TEST_F(CniNetworkTest, TearDownIsIdempotent) {
