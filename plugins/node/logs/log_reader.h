@@ -50,8 +50,9 @@ struct FollowControl {
 };
 
 // Writes the log at `path` to `out` under `options`. NotFound when the
-// file does not exist (`failed to open log file "<path>": no such file or
-// directory`); OK when the client went away or the limit was reached.
+// file does not exist (the kubelet's `failed to open log file "<path>":
+// open <path>: no such file or directory`); OK when the client went away
+// or the limit was reached.
 Status ReadLogs(const std::string& path, const LogOptions& options,
                 ResponseStream& out, const FollowControl& follow = {});
 

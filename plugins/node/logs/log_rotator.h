@@ -1,7 +1,7 @@
 // Log rotator: keeps a container's CRI log file under a size and a number
 // of files, as the kubelet's container log manager does
-// (containerLogMaxSize, containerLogMaxFiles): when the file is over the
-// size it is renamed — to "<log>.<YYYYMMDD-hhmmss>" (the kubelet's naming)
+// (containerLogMaxSize, containerLogMaxFiles): when the file has reached
+// the size it is renamed — to "<log>.<YYYYMMDD-hhmmss>" (the kubelet's naming)
 // or "<log>.1" shifting older ones up (logrotate's) — the runtime is asked
 // to reopen the path, and the oldest rotated files beyond max_files - 1 are
 // removed. Nothing is compressed. When the reopen fails the rename is
@@ -37,7 +37,7 @@ class LogRotator {
 
   explicit LogRotator(LogRotation options, NowFn now = {});
 
-  // Rotates `log_path` when it is larger than max_size_bytes. Returns true
+  // Rotates `log_path` when it has reached max_size_bytes. Returns true
   // when it rotated. Errors: Internal with the errno text when renaming or
   // removing failed; the reopen's error (after undoing the rename).
   StatusOr<bool> RotateIfNeeded(const std::string& log_path,

@@ -75,8 +75,8 @@ class ProbeWorker {
   // stop (pod gone, or container terminated with restartPolicy Never).
   bool Step();
 
-  // Runs Step every periodSeconds on the timer, the first one after a
-  // random fraction of the period (as the kubelet spreads workers).
+  // Runs Step on the timer at once, then every periodSeconds until Step
+  // says stop or Stop is called.
   void Start();
   // No Step starts after this returns.
   void Stop();
