@@ -6,6 +6,7 @@
 
 #include "base64.h"
 #include "env/field_ref.h"
+#include "env/service_env.h"
 
 namespace berth::node {
 namespace {
@@ -118,6 +119,10 @@ StatusOr<ResolvedEnv> ResolveEnv(const Json& pod, const Json& container,
   SourceCache sources(client, ns);
   EnvBuilder env;
   ResolvedEnv out;
+  auto service_env = ServiceEnv(pod, client);
+  if (!service_env.ok()) return service_env.status();
+  std::map<std::string, std::string> service_values(service_env->begin(),
+                                                    service_env->end());
 
   if (const Json* env_from = Member(container, "envFrom");
       env_from && env_from->IsArray()) {
@@ -166,8 +171,15 @@ StatusOr<ResolvedEnv> ResolveEnv(const Json& pod, const Json& container,
       std::string value = GetString(var, {"value"});
       const Json* from = Member(var, "valueFrom");
       if (!value.empty()) {
-        value =
-            Expand(value, [&](const std::string& ref) { return env.Get(ref); });
+        value = Expand(value, [&](const std::string& ref) {
+          // Earlier variables first, then the service variables.
+          auto v = env.Get(ref);
+          if (!v) {
+            auto it = service_values.find(ref);
+            if (it != service_values.end()) v = it->second;
+          }
+          return v;
+        });
       } else if (from && from->IsObject()) {
         if (const Json* f = Member(*from, "fieldRef")) {
           auto v = ExtractFieldRef(pod, GetString(*f, {"fieldPath"}), facts);
@@ -219,6 +231,10 @@ StatusOr<ResolvedEnv> ResolveEnv(const Json& pod, const Json& container,
       }
       env.Set(name, std::move(value));
     }
+  }
+  // Service variables last, unless the container defines them itself.
+  for (const auto& [name, value] : *service_env) {
+    if (!env.Get(name)) env.Set(name, value);
   }
   out.env = env.Take();
   return out;

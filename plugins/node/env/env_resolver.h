@@ -3,8 +3,10 @@
 // (configMapRef / secretRef, with prefix; keys that are not valid variable
 // names skipped and reported), then env in order — value with $(VAR)
 // expansion against what is defined so far, or valueFrom fieldRef,
-// resourceFieldRef, configMapKeyRef, secretKeyRef. A later entry with an
-// earlier name replaces its value and keeps its place.
+// resourceFieldRef, configMapKeyRef, secretKeyRef — then the service
+// variables (service_env.h) the container did not define itself, which
+// $(VAR) references may also name. A later entry with an earlier name
+// replaces its value and keeps its place.
 //
 // Thread safety: a pure function of its inputs; the Client is called from
 // the calling thread only.
@@ -39,7 +41,7 @@ struct ResolvedEnv {
 // `secret "s" not found`, `couldn't find key k in ConfigMap ns/x`,
 // `couldn't find key k in Secret ns/s`; a fieldRef or resourceFieldRef that
 // cannot be resolved fails with ExtractFieldRef's message; another client
-// error is returned as it came.
+// error is returned as it came (services: ServiceEnv's message).
 StatusOr<ResolvedEnv> ResolveEnv(const Json& pod, const Json& container,
                                  Client& client, const PodFacts& facts);
 

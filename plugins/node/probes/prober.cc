@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "env/expansion.h"
+
 namespace berth::node {
 namespace {
 
@@ -82,7 +84,17 @@ ProbeOutcome Prober::Run(const Json& probe, const Json& container,
   if (timeout_s <= 0) timeout_s = 1;
   const std::chrono::seconds timeout(timeout_s);
   if (const Json* exec = Member(probe, "exec")) {
-    const auto command = StringList(Member(*exec, "command"));
+    // $(VAR) against the container's literal env values only (the
+    // kubelet's ExpandContainerCommandOnlyStatic): valueFrom ones are "".
+    EnvList static_env;
+    if (const Json* env = Member(container, "env"); env && env->IsArray()) {
+      for (const auto& e : env->GetArray()) {
+        static_env.emplace_back(GetString(e, {"name"}),
+                                GetString(e, {"value"}));
+      }
+    }
+    const auto command =
+        ExpandCommand(StringList(Member(*exec, "command")), static_env);
     auto result = runtime_.ExecSync(target.container_id, command, timeout);
     if (!result.ok()) {
       return {ProbeResult::kUnknown, result.status().message(), false};

@@ -1,5 +1,6 @@
 // Prober: runs one probe of a container once (pkg/kubelet/prober/prober.go
-// runProbe): exec through ContainerRuntime::ExecSync with timeoutSeconds,
+// runProbe): exec through ContainerRuntime::ExecSync with timeoutSeconds
+// ($(VAR) in the command expanded from the container's literal env values),
 // httpGet (host default the pod IP, 127.0.0.1 for hostNetwork pods; named
 // ports resolved from the container's ports), tcpSocket. grpc is reported
 // kUnknown ("grpc probes are not supported by this node").

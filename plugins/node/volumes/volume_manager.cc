@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "base64.h"
@@ -353,7 +355,7 @@ Status VolumeManager::SetUpVolume(const Json& pod, const Json& volume,
 }
 
 StatusOr<std::vector<Mount>> VolumeManager::MountsFor(
-    const Json& pod, const Json& container) const {
+    const Json& pod, const Json& container, const EnvList& env) const {
   std::vector<Mount> mounts;
   const Json* vms = Member(container, "volumeMounts");
   if (!vms || !vms->IsArray()) return mounts;
@@ -391,7 +393,27 @@ StatusOr<std::vector<Mount>> VolumeManager::MountsFor(
       return Status::Invalid("volume type " + key +
                              " is not handled by the node");
     }
-    const std::string sub_path = GetString(vm, {"subPath"});
+    std::string sub_path = GetString(vm, {"subPath"});
+    if (const std::string expr = GetString(vm, {"subPathExpr"});
+        !expr.empty()) {
+      // The kubelet's ExpandContainerVolumeMounts: an unset or empty
+      // variable is an error, not a literal.
+      std::map<std::string, std::string> values(env.begin(), env.end());
+      std::set<std::string> missing;
+      sub_path = Expand(expr, [&](const std::string& key) {
+        auto it = values.find(key);
+        if (it == values.end() || it->second.empty()) {
+          missing.insert(key);
+          return std::optional<std::string>("");
+        }
+        return std::optional<std::string>(it->second);
+      });
+      if (!missing.empty()) {
+        std::string keys;
+        for (const auto& k : missing) keys += (keys.empty() ? "" : ", ") + k;
+        return Status::Invalid("missing value for " + keys);
+      }
+    }
     if (key == "emptyDir" && source &&
         GetString(*source, {"medium"}) == "Memory" && !IsMountPoint(base) &&
         sub_path.empty()) {
@@ -455,7 +477,6 @@ Status VolumeManager::Cleanup(const std::string& uid) {
   if (s.ok()) {
     std::lock_guard<std::mutex> l(mu_);
     pod_locks_.erase(uid);
-    tmpfs_mounts_.erase(uid);
   }
   return s;
 }

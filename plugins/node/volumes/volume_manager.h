@@ -39,6 +39,7 @@
 #include "berth/json.h"
 #include "berth/runtime.h"
 #include "berth/status.h"
+#include "env/expansion.h"
 #include "env/pod_facts.h"
 
 namespace berth::node {
@@ -65,12 +66,15 @@ class VolumeManager {
 
   // The mounts of `container` (an element of the pod's containers,
   // initContainers or ephemeralContainers) from its volumeMounts: host
-  // path (with subPath, created as a directory when missing, as the kubelet
-  // does), readOnly, mountPropagation. Call after Prepare. Invalid when a
-  // mount names a volume the pod does not have, or a subPath is absolute
-  // or climbs out of the volume with "..".
-  StatusOr<std::vector<Mount>> MountsFor(const Json& pod,
-                                         const Json& container) const;
+  // path (with subPath, or subPathExpr expanded against `env` — the
+  // container's resolved environment — created as a directory when
+  // missing, as the kubelet does), readOnly, mountPropagation. Call after
+  // Prepare. Invalid when a mount names a volume the pod does not have, or
+  // a subPath is absolute or climbs out of the volume with ".."; a
+  // subPathExpr naming an unset or empty variable fails with the kubelet's
+  // "missing value for VAR".
+  StatusOr<std::vector<Mount>> MountsFor(const Json& pod, const Json& container,
+                                         const EnvList& env = {}) const;
 
   // Rewrites configMap, secret, downwardAPI and projected volumes from the
   // current API objects (the agent calls it periodically, and when the
@@ -99,8 +103,6 @@ class VolumeManager {
   const std::string pods_root_;
   const Options options_;
   mutable std::mutex mu_;
-  // Host directories of tmpfs mounts made by this manager, by pod uid.
-  std::map<std::string, std::vector<std::string>> tmpfs_mounts_;
   std::map<std::string, std::shared_ptr<std::mutex>> pod_locks_;
 };
 

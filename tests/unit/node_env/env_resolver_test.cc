@@ -179,6 +179,49 @@ TEST_F(EnvResolverTest, EnvFromPrefixesSkipsInvalidNamesAndComesFirst) {
             "names.");
 }
 
+TEST_F(EnvResolverTest, ServiceLinksAndTheMasterService) {
+  client_.Put("services", "default",
+              R"j({"metadata":{"name":"kubernetes","namespace":"default"},
+                  "spec":{"clusterIP":"10.96.0.1","ports":[{"name":"https",
+                  "port":443,"protocol":"TCP"}]}})j");
+  client_.Put("services", "ns1",
+              R"j({"metadata":{"name":"redis-main","namespace":"ns1"},
+                  "spec":{"clusterIP":"10.96.0.7","ports":[{"port":6379}]}})j");
+  client_.Put("services", "ns1",
+              R"j({"metadata":{"name":"headless","namespace":"ns1"},
+                  "spec":{"clusterIP":"None","ports":[{"port":80}]}})j");
+  auto env = Resolve(R"j({"name":"c","env":[
+      {"name":"REDIS","value":"$(REDIS_MAIN_SERVICE_HOST):6379"},
+      {"name":"KUBERNETES_SERVICE_PORT","value":"mine"}]})j");
+  ASSERT_TRUE(env.ok()) << env.status().ToString();
+  EXPECT_EQ(env->env,
+            (EnvList{{"REDIS", "10.96.0.7:6379"},
+                     {"KUBERNETES_SERVICE_PORT", "mine"},
+                     {"KUBERNETES_SERVICE_HOST", "10.96.0.1"},
+                     {"KUBERNETES_SERVICE_PORT_HTTPS", "443"},
+                     {"KUBERNETES_PORT", "tcp://10.96.0.1:443"},
+                     {"KUBERNETES_PORT_443_TCP", "tcp://10.96.0.1:443"},
+                     {"KUBERNETES_PORT_443_TCP_PROTO", "tcp"},
+                     {"KUBERNETES_PORT_443_TCP_PORT", "443"},
+                     {"KUBERNETES_PORT_443_TCP_ADDR", "10.96.0.1"},
+                     {"REDIS_MAIN_SERVICE_HOST", "10.96.0.7"},
+                     {"REDIS_MAIN_SERVICE_PORT", "6379"},
+                     {"REDIS_MAIN_PORT", "tcp://10.96.0.7:6379"},
+                     {"REDIS_MAIN_PORT_6379_TCP", "tcp://10.96.0.7:6379"},
+                     {"REDIS_MAIN_PORT_6379_TCP_PROTO", "tcp"},
+                     {"REDIS_MAIN_PORT_6379_TCP_PORT", "6379"},
+                     {"REDIS_MAIN_PORT_6379_TCP_ADDR", "10.96.0.7"}}));
+
+  // enableServiceLinks: false keeps only the master service.
+  pod_ = Parse(R"j({"metadata":{"name":"web","namespace":"ns1"},
+      "spec":{"enableServiceLinks":false,"containers":[{"name":"c"}]}})j");
+  auto no_links =
+      ResolveEnv(pod_, pod_["spec"]["containers"][0], client_, facts_);
+  ASSERT_TRUE(no_links.ok());
+  ASSERT_EQ(no_links->env.size(), 8u);
+  EXPECT_EQ(no_links->env[0].first, "KUBERNETES_SERVICE_HOST");
+}
+
 TEST(FieldRefTest, DownwardApiMapsAndUnsupportedPaths) {
   JsonDoc pod = Parse(R"j({"metadata":{"name":"p",
       "labels":{"b":"2","a":"say \"hi\"\n"}}})j");

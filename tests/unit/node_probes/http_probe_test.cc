@@ -161,6 +161,13 @@ TEST_F(HttpProbeTest, ExecAndGrpc) {
   EXPECT_EQ(runtime_.calls[0], "cid: cat /tmp/healthy");
   EXPECT_EQ(runtime_.timeouts[0], std::chrono::seconds(5));
 
+  // $(VAR) from the container's literal env values only.
+  Probe(R"j({"exec":{"command":["test","$(FILE)","$(SECRET)","$$(X)"]}})j",
+        R"({"name":"c","env":[{"name":"FILE","value":"/ready"},
+            {"name":"SECRET","valueFrom":{"secretKeyRef":{"name":"s",
+            "key":"k"}}}]})");
+  EXPECT_EQ(runtime_.calls.back(), "cid: test /ready  $(X)");
+
   ProbeOutcome grpc = Probe(R"({"grpc":{"port":9000}})");
   EXPECT_EQ(grpc.result, ProbeResult::kUnknown);
   EXPECT_EQ(EventFor(ProbeType::kStartup, grpc).message,

@@ -206,6 +206,21 @@ TEST_F(VolumeManagerTest, MountsForRejectsBadReferences) {
       manager_.MountsFor(escape, escape["spec"]["containers"][0]).ok());
 }
 
+TEST_F(VolumeManagerTest, SubPathExprExpandsTheContainerEnv) {
+  JsonDoc pod = Pod(R"j([{"name":"d","emptyDir":{}}])j",
+                    R"j([{"name":"d","mountPath":"/out",
+                          "subPathExpr":"pods/$(POD_NAME)"}])j");
+  ASSERT_TRUE(manager_.Prepare(pod).ok());
+  const Json& c = pod["spec"]["containers"][0];
+  auto mounts = manager_.MountsFor(pod, c, {{"POD_NAME", "web-0"}});
+  ASSERT_TRUE(mounts.ok()) << mounts.status().ToString();
+  EXPECT_EQ((*mounts)[0].host_path,
+            Dir("kubernetes.io~empty-dir", "d") + "/pods/web-0");
+  auto missing = manager_.MountsFor(pod, c, {{"POD_NAME", ""}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(), "missing value for POD_NAME");
+}
+
 TEST_F(VolumeManagerTest, CleanupRemovesEverything) {
   JsonDoc pod = Pod(R"j([{"name":"d","emptyDir":{}},
                          {"name":"s","secret":{"secretName":"creds"}}])j");
