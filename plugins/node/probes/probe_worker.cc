@@ -46,7 +46,10 @@ std::optional<ProbeResult> ProbeWorker::last_reported() const {
 void ProbeWorker::Report(ProbeResult result) {
   {
     std::lock_guard<std::mutex> l(mu_);
+    // Like the kubelet's results manager: only a change is news.
+    if (reported_ == result && reported_for_ == container_id_) return;
     reported_ = result;
+    reported_for_ = container_id_;
   }
   if (on_result_) on_result_(type_, container_id_, result);
 }

@@ -57,8 +57,9 @@ class ProbeWorker {
   // The container's state now; nullopt when the pod is gone (the worker
   // stops).
   using StateFn = std::function<std::optional<ProbedContainer>()>;
-  // A result crossed its threshold (or a new container got its initial
-  // result): what the kubelet's results manager is told.
+  // The result of a container changed: it crossed its threshold, or a new
+  // container got its initial result (what the kubelet's results manager
+  // is told). Not called again for the same container and result.
   using ResultFn = std::function<void(ProbeType, const std::string&,
                                       ProbeResult)>;  // container id
   using EventFn = std::function<void(const ProbeEvent&)>;
@@ -109,6 +110,7 @@ class ProbeWorker {
   bool stopped_ = true;
   Timer::TaskId task_ = 0;
   std::optional<ProbeResult> reported_;
+  std::string reported_for_;  // the container reported_ is for
 };
 
 }  // namespace berth::node

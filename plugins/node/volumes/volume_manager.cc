@@ -313,6 +313,18 @@ Status VolumeManager::SetUpVolume(const Json& pod, const Json& volume,
     return Status::Ok();
   }
 
+  if ((key == "secret" || key == "projected") &&
+      options_.mount_memory_volumes && !IsMountPoint(dir)) {
+    // Secrets stay off the disk: the kubelet backs secret and projected
+    // volumes with tmpfs.
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (!ec && mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
+                     "mode=0755") != 0) {
+      spdlog::debug("volume {}: tmpfs mount refused ({}); files on disk", dir,
+                    std::strerror(errno));
+    }
+  }
   Payload payload;
   if (key == "configMap" || key == "secret") {
     const mode_t mode = ModeOf(*source, "defaultMode", 0644);
@@ -464,13 +476,17 @@ Status VolumeManager::Cleanup(const std::string& uid) {
   const std::string root = pods_root_ + "/" + uid;
   struct stat st;
   if (lstat(root.c_str(), &st) != 0) return Status::Ok();
-  // Only the tmpfs mounts of memory emptyDirs are this manager's own.
-  const std::string empty_dirs = root + "/volumes/" + kEmptyDir;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(empty_dirs, ec)) {
-    const std::string dir = e.path().string();
-    if (IsMountPoint(dir) && umount2(dir.c_str(), MNT_DETACH) != 0) {
-      return Status::Internal("unmount " + dir + ": " + std::strerror(errno));
+  // Only the tmpfs mounts of memory emptyDirs, secrets and projections are
+  // this manager's own.
+  for (const char* plugin :
+       {kEmptyDir, "kubernetes.io~secret", "kubernetes.io~projected"}) {
+    std::error_code ec;
+    for (const auto& e :
+         fs::directory_iterator(root + "/volumes/" + plugin, ec)) {
+      const std::string dir = e.path().string();
+      if (IsMountPoint(dir) && umount2(dir.c_str(), MNT_DETACH) != 0) {
+        return Status::Internal("unmount " + dir + ": " + std::strerror(errno));
+      }
     }
   }
   Status s = RemoveTree(root, st.st_dev);

@@ -15,6 +15,9 @@
 //                directory, the ..data symlink swapped by rename, one
 //                top-level symlink per path) so a reader never sees half an
 //                update; items, defaultMode, mode and optional honoured.
+//                secret and projected volumes live on a tmpfs of their own
+//                (as the kubelet keeps secrets off the disk) when this
+//                process may mount.
 //                projected serviceAccountToken sources are skipped (Berth
 //                has no token issuer for them yet) with a log line.
 // Other volume types (persistentVolumeClaim, nfs, csi...) are not handled
@@ -48,8 +51,10 @@ class VolumeManager {
  public:
   struct Options {
     // Mount a tmpfs for emptyDir medium Memory on the host directory (shared
-    // by the pod's containers, as the kubelet does). When false, or when the
-    // mount is refused (not root), MountsFor returns a tmpfs Mount instead.
+    // by the pod's containers, as the kubelet does), and under secret and
+    // projected volumes. When false, or when the mount is refused (not
+    // root), MountsFor returns a tmpfs Mount for memory emptyDirs instead
+    // and secrets are written to the disk.
     bool mount_memory_volumes = true;
   };
 

@@ -160,9 +160,13 @@ TEST_F(ProbeWorkerTest, NotRunningAndGonePods) {
   auto w = Worker(ProbeType::kReadiness, "\"periodSeconds\":1", true);
   Running("c1");
   w->Step();
+  EXPECT_EQ(results_, (std::vector<std::string>{"c1:failure", "c1:success"}));
   state_.running = false;
   EXPECT_TRUE(w->Step());
-  EXPECT_EQ(results_.back(), "c1:failure");
+  EXPECT_TRUE(w->Step());
+  // Reported once: only a change is news.
+  EXPECT_EQ(results_, (std::vector<std::string>{"c1:failure", "c1:success",
+                                                "c1:failure"}));
   state_.terminated = true;
   EXPECT_FALSE(w->Step()) << "restartPolicy Never: done";
   auto other = Worker(ProbeType::kReadiness, "\"periodSeconds\":1");

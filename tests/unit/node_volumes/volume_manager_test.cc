@@ -84,7 +84,15 @@ TEST_F(VolumeManagerTest, ConfigMapItemsModesAndRefresh) {
 TEST_F(VolumeManagerTest, SecretIsDecodedWithAllKeys) {
   JsonDoc pod = Pod(R"j([{"name":"s","secret":{"secretName":"creds"}}])j");
   ASSERT_TRUE(manager_.Prepare(pod).ok());
-  EXPECT_EQ(Read(Dir("kubernetes.io~secret", "s") + "/password"), "secret");
+  const std::string dir = Dir("kubernetes.io~secret", "s");
+  EXPECT_EQ(Read(dir + "/password"), "secret");
+  if (geteuid() == 0) {
+    struct statfs sfs;
+    ASSERT_EQ(statfs(dir.c_str(), &sfs), 0);
+    EXPECT_EQ(sfs.f_type, kTmpfsMagic) << "secrets stay off the disk";
+  }
+  ASSERT_TRUE(manager_.Cleanup("u-1").ok());
+  EXPECT_FALSE(fs::exists(dir));
 }
 
 // The kubelet's FailedMount event messages.
