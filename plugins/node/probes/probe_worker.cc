@@ -67,9 +67,11 @@ bool ProbeWorker::Step() {
     last_result_.reset();
     result_run_ = 0;
     on_hold_ = false;
-    // Readiness starts not ready, startup not started, liveness alive.
-    Report(type_ == ProbeType::kLiveness ? ProbeResult::kSuccess
-                                         : ProbeResult::kFailure);
+    // Readiness starts not ready, liveness alive, startup unknown (not
+    // started, but no reason to restart either).
+    Report(type_ == ProbeType::kLiveness    ? ProbeResult::kSuccess
+           : type_ == ProbeType::kReadiness ? ProbeResult::kFailure
+                                            : ProbeResult::kUnknown);
   }
   if (on_hold_) return true;
   if (timer_.Now() - c->started_at <

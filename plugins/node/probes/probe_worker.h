@@ -7,8 +7,8 @@
 //     successes or failureThreshold (default 3) failures in a row;
 //   - after a reported liveness or startup failure the worker holds until
 //     it sees a new container id (the agent restarts the container);
-//   - a new container id starts over from the initial result (readiness
-//     and startup: failure; liveness: success);
+//   - a new container id starts over from the initial result (readiness:
+//     failure; liveness: success; startup: unknown);
 //   - a container that is not running reports failure.
 // Every probe failure, error or warning also yields the kubelet's event
 // ("Liveness probe failed: HTTP probe failed with statuscode: 500").

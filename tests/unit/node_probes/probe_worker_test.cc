@@ -6,6 +6,7 @@
 #include <map>
 
 #include "fake_runtime.h"
+#include "manual_timer.h"
 
 namespace berth::node {
 namespace {
@@ -17,47 +18,6 @@ JsonDoc Parse(const std::string& text) {
   EXPECT_TRUE(d.ok()) << text;
   return d.ok() ? std::move(d).value() : JsonDoc();
 }
-
-// Time moves only when the test says so; due tasks run on the test's
-// thread.
-class ManualTimer : public Timer {
- public:
-  std::chrono::system_clock::time_point Now() override { return now_; }
-  TaskId Schedule(std::chrono::milliseconds delay,
-                  std::function<void()> fn) override {
-    tasks_[next_] = {now_ + delay, std::move(fn)};
-    return next_++;
-  }
-  void Cancel(TaskId id) override { tasks_.erase(id); }
-  // Moves time forward by `d`, running what falls due.
-  void Advance(std::chrono::milliseconds d) {
-    const auto until = now_ + d;
-    while (true) {
-      auto next = tasks_.end();
-      for (auto it = tasks_.begin(); it != tasks_.end(); ++it) {
-        if (it->second.first <= until &&
-            (next == tasks_.end() || it->second.first < next->second.first)) {
-          next = it;
-        }
-      }
-      if (next == tasks_.end()) break;
-      now_ = std::max(now_, next->second.first);
-      auto fn = std::move(next->second.second);
-      tasks_.erase(next);
-      fn();
-    }
-    now_ = until;
-  }
-  size_t pending() const { return tasks_.size(); }
-
- private:
-  std::chrono::system_clock::time_point now_ =
-      std::chrono::system_clock::time_point(seconds(1700000000));
-  TaskId next_ = 1;
-  std::map<TaskId, std::pair<std::chrono::system_clock::time_point,
-                             std::function<void()>>>
-      tasks_;
-};
 
 ExecSyncResult Exit(int code) { return ExecSyncResult{code, "", "", false}; }
 
