@@ -26,6 +26,8 @@ namespace fs = std::filesystem;
 
 const ResourceRef kConfigMaps{"", "v1", "configmaps"};
 const ResourceRef kSecrets{"", "v1", "secrets"};
+const ResourceRef kClaims{"", "v1", "persistentvolumeclaims"};
+const ResourceRef kVolumes{"", "v1", "persistentvolumes"};
 
 constexpr char kEmptyDir[] = "kubernetes.io~empty-dir";
 
@@ -221,6 +223,57 @@ std::string VolumeManager::PluginDirName(const std::string& source_key) {
   return "";
 }
 
+StatusOr<std::string> VolumeManager::ClaimPath(const std::string& ns,
+                                               const std::string& claim) {
+  auto pvc_text = client_.Get(kClaims, ns, claim);
+  if (!pvc_text.ok()) {
+    if (pvc_text.status().IsNotFound()) {
+      return Status::NotFound("persistentvolumeclaim \"" + claim +
+                              "\" not found");
+    }
+    return pvc_text.status();
+  }
+  auto pvc = ParseJson(*pvc_text);
+  if (!pvc.ok()) return pvc.status();
+  const std::string phase = GetString(*pvc, {"status", "phase"});
+  const std::string pv_name = GetString(*pvc, {"spec", "volumeName"});
+  if (phase != "Bound" || pv_name.empty()) {
+    // The kubelet's desired state populator says it this way.
+    return Status::Unavailable(
+        "PVC " + ns + "/" + claim + " has non-bound phase (\"" + phase +
+        "\") or empty pvc.Spec.VolumeName (\"" + pv_name + "\")");
+  }
+  auto pv_text = client_.Get(kVolumes, "", pv_name);
+  if (!pv_text.ok()) {
+    if (pv_text.status().IsNotFound()) {
+      return Status::NotFound("persistentvolume \"" + pv_name + "\" not found");
+    }
+    return pv_text.status();
+  }
+  auto pv = ParseJson(*pv_text);
+  if (!pv.ok()) return pv.status();
+  if (const Json* host = Find(*pv, {"spec", "hostPath"})) {
+    const std::string path = GetString(*host, {"path"});
+    if (HasBackstep(path)) {
+      return Status::Invalid("invalid HostPath `" + path +
+                             "`: must not contain '..'");
+    }
+    Status s = CheckHostPathType(path, GetString(*host, {"type"}));
+    if (!s.ok()) return s;
+    return path;
+  }
+  if (const Json* local = Find(*pv, {"spec", "local"})) {
+    const std::string path = GetString(*local, {"path"});
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+      return Status::NotFound("path \"" + path + "\" does not exist");
+    }
+    return path;
+  }
+  return Status::Invalid("persistentvolume \"" + pv_name +
+                         "\" has a volume source this node cannot mount");
+}
+
 std::string VolumeManager::VolumeDir(const std::string& uid,
                                      const std::string& plugin,
                                      const std::string& name) const {
@@ -275,6 +328,14 @@ Status VolumeManager::SetUpVolume(const Json& pod, const Json& volume,
   if (!source) return failed(Status::Invalid("volume has no source"));
   const std::string dir = VolumeDir(uid, PluginDirName(key), name);
 
+  if (key == "persistentVolumeClaim") {
+    if (refresh_only) return Status::Ok();
+    auto path = ClaimPath(ns, GetString(*source, {"claimName"}));
+    if (!path.ok()) return failed(path.status());
+    std::lock_guard<std::mutex> l(mu_);
+    claim_paths_[uid][name] = *path;
+    return Status::Ok();
+  }
   if (key == "emptyDir" || key == "hostPath") {
     if (refresh_only) return Status::Ok();
     if (key == "hostPath") {
@@ -396,6 +457,22 @@ StatusOr<std::vector<Mount>> VolumeManager::MountsFor(
     std::string base;
     if (key == "hostPath") {
       base = GetString(*source, {"path"});
+    } else if (key == "persistentVolumeClaim") {
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        auto pod_claims = claim_paths_.find(uid);
+        if (pod_claims != claim_paths_.end()) {
+          auto it = pod_claims->second.find(name);
+          if (it != pod_claims->second.end()) base = it->second;
+        }
+      }
+      if (base.empty()) {
+        return Status::Invalid("volume \"" + name + "\" is not prepared");
+      }
+      const Json* claim_ro = Member(*source, "readOnly");
+      if (claim_ro && claim_ro->IsBool() && claim_ro->GetBool()) {
+        m.read_only = true;
+      }
     } else if (!PluginDirName(key).empty()) {
       base = VolumeDir(uid, PluginDirName(key), name);
       // API data volumes are read-only whatever the mount says (the
@@ -493,6 +570,7 @@ Status VolumeManager::Cleanup(const std::string& uid) {
   if (s.ok()) {
     std::lock_guard<std::mutex> l(mu_);
     pod_locks_.erase(uid);
+    claim_paths_.erase(uid);
   }
   return s;
 }

@@ -20,9 +20,11 @@
 //                process may mount.
 //                projected serviceAccountToken sources are skipped (Berth
 //                has no token issuer for them yet) with a log line.
-// Other volume types (persistentVolumeClaim, nfs, csi...) are not handled
-// here: Prepare fails for them with Invalid naming the type, so the agent
-// can route them to a volume plugin first.
+//   persistentVolumeClaim
+//                the bound PersistentVolume's hostPath (type-checked) or
+//                local path; other PV sources fail with Invalid.
+// Other volume types (nfs, csi...) are not handled here: Prepare fails for
+// them with Invalid naming the type.
 //
 // Errors are the text the kubelet puts in its FailedMount event, e.g.
 // `MountVolume.SetUp failed for volume "cfg" : configmap "app" not found`.
@@ -103,12 +105,17 @@ class VolumeManager {
  private:
   Status SetUpVolume(const Json& pod, const Json& volume, const PodFacts& facts,
                      bool refresh_only);
+  // The host path of the PV bound to claim `claim` in `ns`.
+  StatusOr<std::string> ClaimPath(const std::string& ns,
+                                  const std::string& claim);
 
   Client& client_;
   const std::string pods_root_;
   const Options options_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<std::mutex>> pod_locks_;
+  // Host paths of prepared persistentVolumeClaim volumes: uid → name → path.
+  std::map<std::string, std::map<std::string, std::string>> claim_paths_;
 };
 
 }  // namespace berth::node

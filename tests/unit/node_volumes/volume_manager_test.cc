@@ -229,6 +229,40 @@ TEST_F(VolumeManagerTest, SubPathExprExpandsTheContainerEnv) {
   EXPECT_EQ(missing.status().message(), "missing value for POD_NAME");
 }
 
+TEST_F(VolumeManagerTest, ClaimsMountTheirBoundHostPathVolume) {
+  testing::TempDir disk;
+  client_.Put("persistentvolumes", "",
+              R"j({"metadata":{"name":"pv1"},"spec":{"hostPath":{"path":")j" +
+                  disk.path() + R"j("}}})j");
+  client_.Put("persistentvolumeclaims", "ns1",
+              R"j({"metadata":{"name":"data","namespace":"ns1"},
+                  "spec":{"volumeName":"pv1"},"status":{"phase":"Bound"}})j");
+  client_.Put("persistentvolumeclaims", "ns1",
+              R"j({"metadata":{"name":"waiting","namespace":"ns1"},
+                  "spec":{},"status":{"phase":"Pending"}})j");
+  JsonDoc pod = Pod(
+      R"j([{"name":"d","persistentVolumeClaim":{"claimName":"data",
+            "readOnly":true}}])j",
+      R"j([{"name":"d","mountPath":"/data"}])j");
+  ASSERT_TRUE(manager_.Prepare(pod).ok());
+  auto mounts = manager_.MountsFor(pod, pod["spec"]["containers"][0]);
+  ASSERT_TRUE(mounts.ok()) << mounts.status().ToString();
+  EXPECT_EQ((*mounts)[0].host_path, disk.path());
+  EXPECT_TRUE((*mounts)[0].read_only);
+
+  Status pending = manager_.Prepare(Pod(
+      R"j([{"name":"w","persistentVolumeClaim":{"claimName":"waiting"}}])j"));
+  EXPECT_EQ(pending.message(),
+            "MountVolume.SetUp failed for volume \"w\" : PVC ns1/waiting has "
+            "non-bound phase (\"Pending\") or empty pvc.Spec.VolumeName "
+            "(\"\")");
+  Status missing = manager_.Prepare(
+      Pod(R"j([{"name":"m","persistentVolumeClaim":{"claimName":"nope"}}])j"));
+  EXPECT_EQ(missing.message(),
+            "MountVolume.SetUp failed for volume \"m\" : "
+            "persistentvolumeclaim \"nope\" not found");
+}
+
 TEST_F(VolumeManagerTest, CleanupRemovesEverything) {
   JsonDoc pod = Pod(R"j([{"name":"d","emptyDir":{}},
                          {"name":"s","secret":{"secretName":"creds"}}])j");
