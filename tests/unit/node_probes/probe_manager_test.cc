@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include "fake_runtime.h"
 #include "manual_timer.h"
+#include "test_http_server.h"
 
 namespace berth::node {
 namespace {
@@ -112,6 +116,56 @@ TEST_F(ProbeManagerTest, RemovePodStopsProbing) {
   timer_.Advance(seconds(10));
   EXPECT_EQ(runtime_.calls.size(), calls);
   EXPECT_FALSE(manager_.Started("u1", "app"));
+}
+
+// The real timer's threads against a real HTTP server: the readiness
+// probe's answer reaches the agent through the change callback.
+TEST(ProbeManagerThreadsTest, HttpReadinessOnThreadTimer) {
+  TestHttpServer server;
+  FakeRuntime runtime;
+  Prober prober(runtime);
+  ThreadTimer timer(2);
+  std::mutex mu;
+  std::condition_variable cv;
+  int changes = 0;
+  std::vector<std::string> events;
+  ProbeManager manager(
+      prober, timer,
+      [&](const std::string&, const std::string&, const ProbeEvent& e) {
+        std::lock_guard<std::mutex> l(mu);
+        events.push_back(e.message);
+      },
+      [&](const std::string&) {
+        std::lock_guard<std::mutex> l(mu);
+        ++changes;
+        cv.notify_all();
+      });
+  JsonDoc pod = Parse(R"({"metadata":{"uid":"u1"},"spec":{}})");
+  const std::string port = std::to_string(server.port());
+  JsonDoc ready = Parse(R"({"name":"web","readinessProbe":{"httpGet":
+      {"path":"/ok","port":)" +
+                        port + R"(},"periodSeconds":1}})");
+  manager.ContainerStarted(pod, ready, "c1", {"", "127.0.0.1", false});
+  {
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [&] { return manager.Ready("u1", "web"); });
+    EXPECT_TRUE(events.empty());
+  }
+
+  JsonDoc failing =
+      Parse(R"({"name":"bad","livenessProbe":{"httpGet":
+      {"path":"/fail","port":)" +
+            port + R"(},"periodSeconds":1,"failureThreshold":1}})");
+  manager.ContainerStarted(pod, failing, "c2", {"", "127.0.0.1", false});
+  {
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [&] { return manager.NeedsRestart("u1", "bad"); });
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events[0],
+              "Liveness probe failed: HTTP probe failed with statuscode: 500");
+  }
+  manager.RemovePod("u1");
+  EXPECT_FALSE(manager.Ready("u1", "web"));
 }
 
 }  // namespace
