@@ -88,9 +88,15 @@ class OciImageE2eTest : public ::testing::Test {
     auto s = ImageStore::Open(store_dir_.path() + "/images");
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
-    store_->SetRegistryHosts({{plain_->host(), {true, ""}},
-                              {basic_->host(), {true, ""}},
-                              {tls_->host(), {false, tls_->ca_file()}}});
+    // plain_ as docker's insecure registry (TLS tried, then HTTP), basic_
+    // as plain HTTP only.
+    RegistryHostSettings insecure, plain_http, tls;
+    insecure.insecure = true;
+    plain_http.plain_http = true;
+    tls.ca_file = tls_->ca_file();
+    store_->SetRegistryHosts({{plain_->host(), insecure},
+                              {basic_->host(), plain_http},
+                              {tls_->host(), tls}});
   }
 
   static inline std::string missing_;
@@ -158,7 +164,7 @@ TEST_F(OciImageE2eTest, WrongPasswordIsUnauthorizedWithRegistryMessage) {
   EXPECT_EQ(anonymous.status().code(), Status::Code::kUnauthorized);
 }
 
-TEST_F(OciImageE2eTest, PullsOverTlsTrustingTheCaFile) {
+TEST_F(OciImageE2eTest, PullsOverTlsTrustingTheCaFileOrInsecure) {
   auto img = store_->Pull(tls_->host() + "/busybox", std::nullopt);
   ASSERT_TRUE(img.ok()) << img.status().ToString();
   // Without the CA the certificate is not trusted.
@@ -167,6 +173,12 @@ TEST_F(OciImageE2eTest, PullsOverTlsTrustingTheCaFile) {
   ASSERT_FALSE(untrusted.ok());
   EXPECT_EQ(untrusted.status().code(), Status::Code::kUnavailable)
       << untrusted.status().ToString();
+  // Marked insecure, HTTPS is used without verification.
+  RegistryHostSettings insecure;
+  insecure.insecure = true;
+  store_->SetRegistryHosts({{tls_->host(), insecure}});
+  auto unverified = store_->Pull(tls_->host() + "/busybox", std::nullopt);
+  EXPECT_TRUE(unverified.ok()) << unverified.status().ToString();
 }
 
 TEST_F(OciImageE2eTest, MissingTagOrRepositoryIsNotFound) {
@@ -187,7 +199,9 @@ TEST_F(OciImageE2eTest, UnreachableRegistryIsUnavailable) {
   ASSERT_TRUE(gone->Start());
   std::string host = gone->host();
   gone.reset();  // stopped: nothing listens on host now
-  store_->SetRegistryHosts({{host, {true, ""}}});
+  RegistryHostSettings insecure;
+  insecure.insecure = true;
+  store_->SetRegistryHosts({{host, insecure}});
   auto img = store_->Pull(host + "/busybox", std::nullopt);
   ASSERT_FALSE(img.ok());
   EXPECT_EQ(img.status().code(), Status::Code::kUnavailable)

@@ -119,8 +119,12 @@ class RegistryClientTest : public ::testing::Test {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (layer ownership)";
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
     reg_.port = socket.address().port();
-    server_ = std::make_unique<Poco::Net::HTTPServer>(
-        new Factory(&reg_), socket, new Poco::Net::HTTPServerParams);
+    // One request per connection: stop() then never waits for an idle
+    // keep-alive connection.
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setKeepAlive(false);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(&reg_),
+                                                      socket, params);
     server_->start();
     host_ = "127.0.0.1:" + std::to_string(reg_.port);
 
@@ -152,7 +156,9 @@ class RegistryClientTest : public ::testing::Test {
     auto s = ImageStore::Open(dir_.path() + "/store");
     ASSERT_TRUE(s.ok());
     store_ = std::move(*s);
-    store_->SetRegistryHosts({{host_, RegistryHostSettings{true, ""}}});
+    RegistryHostSettings plain;
+    plain.plain_http = true;
+    store_->SetRegistryHosts({{host_, plain}});
   }
   void TearDown() override {
     if (server_) server_->stop();

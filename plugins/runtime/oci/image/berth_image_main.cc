@@ -4,7 +4,7 @@
 //   ls                 list images (IMAGE, TAG, IMAGE ID, SIZE)
 //   rm REF...          remove images by reference or id
 //   pull REF           pull from a registry [--username U --password P]
-//                      [--insecure] [--ca-file F]
+//                      [--insecure] [--plain-http] [--ca-file F]
 // --root DIR selects the store (default <data dir>/images, the data dir
 // being --data-dir, else $BERTH_DATA_DIR, else ~/.berth, as `berth server`).
 #include <cstdio>
@@ -29,7 +29,8 @@ const char kUsage[] =
     "  ls            list images\n"
     "  rm REF...     remove images (name[:tag], name@digest or image id)\n"
     "  pull REF      pull an image for linux/amd64 [--username U\n"
-    "                --password P] [--insecure] [--ca-file FILE]\n"
+    "                --password P] [--ca-file FILE] [--insecure (HTTPS\n"
+    "                without verification, else HTTP)] [--plain-http]\n"
     "\n"
     "flags:\n"
     "  --root DIR      the image store (default <data dir>/images)\n"
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> positional;
   std::map<std::string, std::string> flags;
   bool insecure = false;
+  bool plain_http = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "-h" || a == "--help" || a == "help") {
@@ -96,6 +98,8 @@ int main(int argc, char** argv) {
     }
     if (a == "--insecure") {
       insecure = true;
+    } else if (a == "--plain-http") {
+      plain_http = true;
     } else if (a.rfind("--", 0) == 0) {
       std::string value;
       if (size_t eq = a.find('='); eq != std::string::npos) {
@@ -195,9 +199,10 @@ int main(int argc, char** argv) {
     }
     auto ref = berth::oci::ParseImageReference(args[0]);
     if (!ref.ok()) return Fail(ref.status());
-    if (insecure || flags.count("--ca-file")) {
+    if (insecure || plain_http || flags.count("--ca-file")) {
       berth::oci::RegistryHostSettings s;
       s.insecure = insecure;
+      s.plain_http = plain_http;
       s.ca_file = flags["--ca-file"];
       (*store)->SetRegistryHosts({{ref->domain, s}});
     }

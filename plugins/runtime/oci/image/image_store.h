@@ -53,8 +53,12 @@ struct ImageRecord {
 
 // Settings of registries by host ("registry.local:5000").
 struct RegistryHostSettings {
-  bool insecure = false;  // plain HTTP (or HTTPS without verification)
-  std::string ca_file;    // extra CA bundle for HTTPS
+  // HTTPS without certificate verification, falling back to plain HTTP
+  // when TLS fails (docker's "insecure registries").
+  bool insecure = false;
+  // Plain HTTP only, no TLS attempt (containerd's plain_http).
+  bool plain_http = false;
+  std::string ca_file;  // extra CA bundle for HTTPS
 };
 
 class ImageStore {

@@ -23,6 +23,10 @@ namespace {
 
 constexpr int kMaxRedirects = 5;
 constexpr int kTimeoutSeconds = 60;
+constexpr int kProbeTimeoutSeconds = 3;
+// Manifests, indexes, tokens and errors are read into memory: a bound keeps
+// a broken or hostile registry from exhausting it (containerd uses 4 MiB).
+constexpr size_t kMaxDocumentBytes = 8 << 20;
 
 std::string Base64(const std::string& s) {
   std::ostringstream out;
@@ -83,7 +87,7 @@ RegistryClient::RegistryClient(ImageReference ref,
       auth_(std::move(auth)),
       settings_(std::move(settings)) {
   base_url_ =
-      (settings_.insecure ? "http://" : "https://") + ref_.RegistryHost();
+      (settings_.plain_http ? "http://" : "https://") + ref_.RegistryHost();
   if (auth_ && !auth_->identity_token.empty()) {
     authorization_ = "Bearer " + auth_->identity_token;
   }
@@ -108,7 +112,7 @@ StatusOr<RegistryClient::Response> RegistryClient::Get(
       session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(),
                                                                uri.getPort());
     }
-    session->setTimeout(Poco::Timespan(kTimeoutSeconds, 0));
+    session->setTimeout(Poco::Timespan(timeout_seconds_, 0));
     Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET,
                                uri.getPathAndQuery(),
                                Poco::Net::HTTPMessage::HTTP_1_1);
@@ -133,9 +137,17 @@ StatusOr<RegistryClient::Response> RegistryClient::Get(
       if (!out) return Status::Internal("cannot write " + file);
     } else {
       std::ostringstream ss;
+      size_t total = 0;
       while (body) {
         body.read(buf, sizeof(buf));
         ss.write(buf, body.gcount());
+        total += static_cast<size_t>(body.gcount());
+        if (total > kMaxDocumentBytes) {
+          return Status::Invalid("pulling image \"" + ref_.String() +
+                                 "\": reply from " + uri.getAuthority() +
+                                 " is larger than " +
+                                 std::to_string(kMaxDocumentBytes) + " bytes");
+        }
       }
       r.body = ss.str();
     }
@@ -229,6 +241,17 @@ Status RegistryClient::ErrorFrom(const Response& r) const {
 StatusOr<RegistryClient::Response> RegistryClient::RegistryGet(
     const std::string& path, const std::string& accept,
     const std::string& file) {
+  // An insecure registry is tried over HTTPS without verification first
+  // and over plain HTTP when TLS fails (as docker does). One quick probe of
+  // /v2/ settles the scheme: a plain HTTP server may never answer a TLS
+  // handshake, so it must not wait for the full timeout.
+  if (settings_.insecure && !settings_.plain_http && !scheme_settled_) {
+    scheme_settled_ = true;
+    timeout_seconds_ = kProbeTimeoutSeconds;
+    auto probe = Get(base_url_ + "/v2/", "", "", "");
+    timeout_seconds_ = kTimeoutSeconds;
+    if (!probe.ok()) base_url_ = "http://" + ref_.RegistryHost();
+  }
   std::string url = base_url_ + path;
   bool authenticated = false;
   for (int hop = 0; hop <= kMaxRedirects; ++hop) {

@@ -7,7 +7,8 @@
 // Registry errors ({"errors":[{"code","message"}]}) become Status values
 // carrying the registry's message and the image name: MANIFEST_UNKNOWN,
 // NAME_UNKNOWN, BLOB_UNKNOWN -> NotFound; UNAUTHORIZED, DENIED ->
-// Unauthorized; a registry that cannot be reached -> Unavailable.
+// Unauthorized; a registry that cannot be reached -> Unavailable. An
+// insecure host is tried over HTTPS without verification, then plain HTTP.
 //
 // Thread safety: one thread per client (it caches the token).
 #ifndef BERTH_PLUGINS_RUNTIME_OCI_IMAGE_REGISTRY_CLIENT_H_
@@ -73,7 +74,9 @@ class RegistryClient {
   ImageReference ref_;
   std::optional<ImageAuth> auth_;
   RegistryHostSettings settings_;
-  std::string base_url_;       // "https://host:port"
+  std::string base_url_;  // "https://host:port" (or http://)
+  bool scheme_settled_ = false;
+  int timeout_seconds_ = 60;   // per connect, send and receive
   std::string authorization_;  // the Authorization header value, or ""
 };
 
