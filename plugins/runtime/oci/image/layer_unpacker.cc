@@ -45,6 +45,19 @@ std::string CleanName(const char* raw) {
   return out;
 }
 
+// True when a directory on the way to `rel` (inside root) is a symlink: a
+// hardlink made through it could reach a file outside the layer.
+bool ThroughSymlink(const std::string& root, const std::string& rel) {
+  std::string path = root;
+  fs::path parent = fs::path(rel).parent_path();
+  for (const auto& part : parent) {
+    path += "/" + part.string();
+    struct stat st;
+    if (lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return true;
+  }
+  return false;
+}
+
 Status ArchiveError(archive* a, const std::string& what) {
   const char* msg = archive_error_string(a);
   return Status::Invalid(what + ": " + (msg ? msg : "unknown error"));
@@ -110,6 +123,10 @@ StatusOr<uint64_t> UnpackLayer(const std::string& archive_path,
       if (target == "\x01" || target.empty()) {
         return Status::Invalid("layer " + archive_path +
                                " has a hardlink outside its root: " + link);
+      }
+      if (ThroughSymlink(dest, target)) {
+        return Status::Invalid("layer " + archive_path +
+                               " has a hardlink through a symlink: " + link);
       }
       archive_entry_set_hardlink(entry, (dest + "/" + target).c_str());
     }
