@@ -124,6 +124,29 @@ TEST_F(OciImageE2eTest, PullsFromPlainRegistry) {
   // Resolve finds it afterwards, by name and by id.
   EXPECT_TRUE(store_->Resolve(plain_->host() + "/busybox:latest").ok());
   EXPECT_TRUE(store_->Resolve(img->info.id).ok());
+  // The same layer from an archive is not unpacked again.
+  struct stat before, after;
+  ASSERT_EQ(stat(img->layer_dirs[0].c_str(), &before), 0);
+  auto imported = store_->Import(dir_->path() + "/busybox.tar");
+  ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  EXPECT_EQ(imported->front().layer_dirs, img->layer_dirs);
+  ASSERT_EQ(stat(img->layer_dirs[0].c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino);
+}
+
+TEST_F(OciImageE2eTest, ConcurrentPullsFromTwoProcessesBothSucceed) {
+  std::string pull = BerthBinary() + " image pull --plain-http " +
+                     basic_->host() + "/busybox --username " +
+                     RegistryServer::kUser + " --password " +
+                     RegistryServer::kPassword + " --root " +
+                     store_dir_.path() + "/procs >/dev/null";
+  auto r = RunCommand(pull + " & p1=$!; " + pull +
+                      " & p2=$!; wait $p1; a=$?; wait $p2; b=$?; echo $a$b");
+  EXPECT_EQ(r.out, "00\n") << r.err;
+  auto ls = RunCommand(BerthBinary() + " image ls --root " + store_dir_.path() +
+                       "/procs");
+  EXPECT_NE(ls.out.find(basic_->host() + "/busybox"), std::string::npos)
+      << ls.out;
 }
 
 TEST_F(OciImageE2eTest, ConcurrentPullsOfOneImageBothSucceed) {
