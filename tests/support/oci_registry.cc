@@ -165,8 +165,10 @@ bool RegistryServer::Start() {
 
 std::string RegistryServer::Push(const std::string& oci_dir,
                                  const std::string& repo,
-                                 const std::string& tag) {
+                                 const std::string& tag,
+                                 bool docker_media_types) {
   std::string cmd = "skopeo copy --all --dest-tls-verify=false";
+  if (docker_media_types) cmd += " --format v2s2";
   if (mode_ == Mode::kBasicAuth) {
     cmd += " --dest-creds " + Quote(std::string(kUser) + ":" + kPassword);
   }

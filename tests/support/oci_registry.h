@@ -57,10 +57,13 @@ class RegistryServer {
   const std::string& host() const { return host_; }
   // The self-signed certificate (kTls), usable as a CA bundle.
   std::string ca_file() const { return dir_.path() + "/cert.pem"; }
-  // skopeo copy [--all] oci:<oci_dir>:<tag> docker://host/<repo>:<tag>.
-  // "" on success, else skopeo's output.
+  // skopeo copy --all oci:<oci_dir>:<tag> docker://host/<repo>:<tag>;
+  // with docker_media_types the registry gets docker schema2 manifests and
+  // manifest lists (skopeo --format v2s2) instead of OCI ones. "" on
+  // success, else skopeo's output.
   std::string Push(const std::string& oci_dir, const std::string& repo,
-                   const std::string& tag = "latest");
+                   const std::string& tag = "latest",
+                   bool docker_media_types = false);
   std::string log() const;
 
  private:

@@ -73,6 +73,9 @@ class OciImageE2eTest : public ::testing::Test {
       ASSERT_EQ(r->Push(d + "/busybox", "busybox"), "");
     }
     ASSERT_EQ(plain_->Push(d + "/multi", "multi"), "");
+    ASSERT_EQ(plain_->Push(d + "/multi", "multi-docker", "latest",
+                           /*docker_media_types=*/true),
+              "");
     ASSERT_EQ(plain_->Push(d + "/whiteout", "whiteout"), "");
   }
   static void TearDownTestSuite() {
@@ -238,6 +241,13 @@ TEST_F(OciImageE2eTest, IndexPullChoosesLinuxAmd64) {
   EXPECT_NE(img->info.id, LayoutImageId(dir_->path() + "/arm64"));
   EXPECT_TRUE(fs::exists(img->layer_dirs[0] + "/bin/busybox"));
   EXPECT_FALSE(fs::exists(img->layer_dirs[0] + "/arch"));
+}
+
+TEST_F(OciImageE2eTest, DockerManifestListPullChoosesLinuxAmd64) {
+  auto img = store_->Pull(plain_->host() + "/multi-docker", std::nullopt);
+  ASSERT_TRUE(img.ok()) << img.status().ToString();
+  EXPECT_EQ(img->info.id, LayoutImageId(dir_->path() + "/busybox"));
+  EXPECT_TRUE(fs::exists(img->layer_dirs[0] + "/bin/busybox"));
 }
 
 TEST_F(OciImageE2eTest, WhiteoutsAndOpaqueDirsHideLowerLayers) {

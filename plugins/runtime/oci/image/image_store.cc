@@ -593,6 +593,11 @@ class ImageStoreImpl : public ImageStore {
     for (const auto& e : fs::directory_iterator(root_ + "/tmp", ec)) {
       fs::remove_all(e.path(), ec);
     }
+    // Blob and layer locks are taken only under the shared store lock, so
+    // with it held exclusively nobody holds or waits for one.
+    for (const auto& e : fs::directory_iterator(root_ + "/locks", ec)) {
+      fs::remove(e.path(), ec);
+    }
   }
 
   // Bytes of blobs plus unpacked layers.
