@@ -34,7 +34,10 @@ ApiServer::ApiServer(ApiServerOptions options, const KindRegistry* kinds,
   ctx_.service = service;
   ctx_.metrics = metrics;
   ctx_.options = std::move(options);
-  ctx_.discovery = std::make_unique<Discovery>(kinds->All());
+  ctx_.connect =
+      std::make_unique<ConnectRegistry>(ctx_.options.connect_handlers);
+  ctx_.discovery =
+      std::make_unique<Discovery>(kinds->All(), ctx_.connect.get());
   ctx_.openapi = std::make_unique<OpenApi>(kinds->All());
   OpenApi* openapi = ctx_.openapi.get();
   service->set_unknown_field_finder(

@@ -15,8 +15,10 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "berth/status.h"
+#include "kernel/api/server/connect_registry.h"
 #include "kernel/api/server/discovery.h"
 #include "kernel/api/server/keep_alive_connection.h"
 #include "kernel/api/server/metrics.h"
@@ -42,12 +44,15 @@ struct ApiServerOptions {
   const tls::TokenAuthenticator* tokens = nullptr;
   bool allow_anonymous = false;  // plain-HTTP tests without credentials
   int max_threads = 1024;
+  // The plugins' connect subresources (pods/log, pods/exec...).
+  std::vector<std::shared_ptr<ConnectHandler>> connect_handlers;
 };
 
 // Everything a request handler needs; owned by ApiServer.
 struct ApiContext {
   const KindRegistry* kinds = nullptr;
   ResourceService* service = nullptr;
+  std::unique_ptr<ConnectRegistry> connect;
   std::unique_ptr<Discovery> discovery;
   std::unique_ptr<OpenApi> openapi;
   Metrics* metrics = nullptr;
