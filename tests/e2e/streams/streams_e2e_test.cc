@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -177,10 +178,13 @@ TEST_F(StreamsTest, LogsFollowStreamsUntilKubectlGoes) {
   EXPECT_EQ(follow.WaitFor("(line 8 of pod default/p)", 30),
             "line 8 of pod default/p")
       << follow.Output();
-  follow.Stop();
-  // The follower's end leaves the server serving.
+  // An open follower holds up no other request.
   CommandResult r = Kubectl("logs p --tail=1");
   EXPECT_EQ(r.out, "line 5 of pod default/p\n") << r.err;
+  follow.Stop();
+  // Nor does its end.
+  r = Kubectl("get pod p -o name");
+  EXPECT_EQ(r.out, "pod/p\n") << r.err;
 }
 
 TEST_F(StreamsTest, LogsOfAMissingPodIsNotFound) {
@@ -243,15 +247,14 @@ TEST_F(StreamsTest, AttachCarriesStdin) {
 class HttpServer {
  public:
   explicit HttpServer(const std::string& dir)
-      : content_(RandomBytes(1 << 20)),
-        root_(dir + "/www"),
-        server_("cd " + root_ +
-                    " && exec python3 -u -m http.server 0 "
-                    "--bind 127.0.0.1",
-                {}, dir + "/http.out") {
+      : content_(RandomBytes(1 << 20)), root_(dir + "/www") {
+    // The file first: the server starts in its directory.
     std::filesystem::create_directories(root_);
     std::ofstream(root_ + "/big.bin", std::ios::binary) << content_;
-    port_ = server_.WaitFor(R"(port (\d+))", 30);
+    server_ = std::make_unique<Background>(
+        "cd " + root_ + " && exec python3 -u -m http.server 0 --bind 127.0.0.1",
+        std::map<std::string, std::string>{}, dir + "/http.out");
+    port_ = server_->WaitFor(R"(port (\d+))", 30);
   }
   const std::string& port() const { return port_; }
   const std::string& content() const { return content_; }
@@ -265,7 +268,7 @@ class HttpServer {
   }
   std::string content_;
   std::string root_;
-  Background server_;
+  std::unique_ptr<Background> server_;
   std::string port_;
 };
 
