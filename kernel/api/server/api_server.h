@@ -3,7 +3,8 @@
 // Every request goes authenticate -> route -> ResourceService; discovery,
 // OpenAPI, /version, health and /metrics are served from documents built at
 // start. Watches stream chunked JSON until their timeout or the client goes,
-// written by a WatchFanout rather than by a server thread each.
+// written by a WatchFanout rather than by a server thread each. Connect
+// subresources (exec, logs, port-forward) run on ConnectSessions threads.
 //
 // Thread safety: Start and Stop from one thread; requests are served on the
 // server's thread pool, each on one thread.
@@ -19,6 +20,7 @@
 
 #include "berth/status.h"
 #include "kernel/api/server/connect_registry.h"
+#include "kernel/api/server/connect_sessions.h"
 #include "kernel/api/server/discovery.h"
 #include "kernel/api/server/keep_alive_connection.h"
 #include "kernel/api/server/metrics.h"
@@ -53,6 +55,7 @@ struct ApiContext {
   const KindRegistry* kinds = nullptr;
   ResourceService* service = nullptr;
   std::unique_ptr<ConnectRegistry> connect;
+  ConnectSessions* connect_sessions = nullptr;  // running connect sessions
   std::unique_ptr<Discovery> discovery;
   std::unique_ptr<OpenApi> openapi;
   Metrics* metrics = nullptr;
@@ -79,6 +82,7 @@ class ApiServer {
  private:
   ApiContext ctx_;
   std::unique_ptr<WatchFanout> fanout_;
+  std::unique_ptr<ConnectSessions> connect_sessions_;
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::shared_ptr<ConnectionSet> connections_;
   std::unique_ptr<Poco::Net::TCPServer> server_;

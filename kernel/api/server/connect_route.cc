@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "kernel/api/server/api_errors.h"
@@ -69,42 +70,80 @@ std::string SpdyUpgradeReply(const std::string& protocol) {
          protocol + "\r\n\r\n";
 }
 
-// Takes the connection from Poco; null (after a 500 reply) when it cannot.
-std::unique_ptr<DuplexConnection> TakeOver(
-    Poco::Net::HTTPServerRequest& request,
-    Poco::Net::HTTPServerResponse& response, int* code) {
+// What runs once the connection is taken over: the session, its handler
+// (which holds the plugin's library) and the request, kept alive by the
+// session thread.
+struct Running {
+  std::shared_ptr<ConnectHandler> handler;
+  std::shared_ptr<ConnectSession> session;
+  ConnectRequest request;
+};
+
+// Takes the connection from Poco, sends `reply` (the 101, or nothing for a
+// plain body) and hands the connection to a session thread running `body`.
+// Returns the HTTP status for the request's metrics.
+int Launch(ConnectSessions* sessions, Poco::Net::HTTPServerRequest& request,
+           Poco::Net::HTTPServerResponse& response, const std::string& reply,
+           int code, std::function<void(DuplexConnection&)> body) {
   auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
   if (impl == nullptr) {
-    *code = SendStatus(response,
-                       Status::Internal("the connection cannot be taken over"),
-                       nullptr, "");
-    return nullptr;
+    return SendStatus(response,
+                      Status::Internal("the connection cannot be taken over"),
+                      nullptr, "");
   }
   response.setKeepAlive(false);
   auto conn = DuplexConnection::Adopt(impl->detachSocket());
-  if (!conn.ok()) return nullptr;
-  return std::move(conn).value();
+  if (!conn.ok()) return 500;
+  if (!reply.empty() && !(*conn)->Write(reply)) return code;
+  // Refused only while the server stops: the connection just closes.
+  sessions->Start(std::move(conn).value(), std::move(body));
+  return code;
 }
 
-int ServeStream(ConnectSession& session, const ConnectSubresource& sub,
-                const KindInfo& info, const std::string& name,
+int ServeStream(ConnectSessions* sessions, Running run,
+                const ConnectSubresource& sub, const KindInfo& info,
                 Poco::Net::HTTPServerRequest& request,
                 Poco::Net::HTTPServerResponse& response) {
-  int code = 200;
-  auto conn = TakeOver(request, response, &code);
-  if (!conn) return code == 200 ? 500 : code;
-  ChunkedResponseStream out(conn.get(), sub.content_type);
-  Status s = session.ServeStream(out);
-  out.Finish(s, s.ok() ? "" : StatusBody(s, &info, name));
-  return s.ok() ? 200 : HttpCode(s.code());
+  return Launch(sessions, request, response, "", 200,
+                [run, sub, info](DuplexConnection& conn) {
+                  ChunkedResponseStream out(&conn, sub.content_type);
+                  Status s = run.session->ServeStream(out);
+                  out.Finish(
+                      s, s.ok() ? "" : StatusBody(s, &info, run.request.name));
+                });
 }
 
-int ServeExec(ConnectSession& session, const ConnectRequest& req,
+void RunWebSocketExec(Running& run, DuplexConnection& conn, bool v5,
+                      ExecFlags flags) {
+  WebSocketConnection ws(&conn);
+  WebSocketExecStreams streams(&ws, &conn, v5, flags);
+  streams.Start();
+  ExecResult result = run.session->ServeExec(streams);
+  streams.Finish(ExecStatusJson(result.status, result.exit_code,
+                                run.request.Params("command")));
+}
+
+void RunSpdyExec(Running& run, DuplexConnection& conn, ExecFlags flags) {
+  auto spdy = std::make_shared<SpdySession>(&conn);
+  spdy->Start();
+  {
+    SpdyExecStreams streams(spdy, flags);
+    Status ready = streams.Await();
+    ExecResult result{ready, 0};
+    if (ready.ok()) result = run.session->ServeExec(streams);
+    streams.Finish(ExecStatusJson(result.status, result.exit_code,
+                                  run.request.Params("command")));
+    spdy->WaitEnded(kClientCloseWait);
+  }
+  spdy->End();
+}
+
+int ServeExec(ConnectSessions* sessions, Running run,
               Poco::Net::HTTPServerRequest& request,
               Poco::Net::HTTPServerResponse& response) {
+  const ConnectRequest& req = run.request;
   ExecFlags flags{Flag(req, "stdin"), Flag(req, "stdout"), Flag(req, "stderr"),
                   Flag(req, "tty")};
-  const std::vector<std::string> command = req.Params("command");
   const Upgrade upgrade = UpgradeOf(request);
   if (upgrade == Upgrade::kWebSocket) {
     auto protocol =
@@ -118,20 +157,13 @@ int ServeExec(ConnectSession& session, const ConnectRequest& req,
                              "v4.channel.k8s.io"),
           nullptr, "");
     }
-    int code = 101;
-    auto conn = TakeOver(request, response, &code);
-    if (!conn) return code;
-    if (!conn->Write(WebSocketUpgradeReply(request.get("Sec-WebSocket-Key", ""),
-                                           *protocol))) {
-      return 101;
-    }
-    WebSocketConnection ws(conn.get());
-    WebSocketExecStreams streams(&ws, conn.get(), *protocol == kChannelV5,
-                                 flags);
-    streams.Start();
-    ExecResult result = session.ServeExec(streams);
-    streams.Finish(ExecStatusJson(result.status, result.exit_code, command));
-    return 101;
+    const bool v5 = *protocol == kChannelV5;
+    return Launch(
+        sessions, request, response,
+        WebSocketUpgradeReply(request.get("Sec-WebSocket-Key", ""), *protocol),
+        101, [run, v5, flags](DuplexConnection& conn) mutable {
+          RunWebSocketExec(run, conn, v5, flags);
+        });
   }
   if (upgrade == Upgrade::kSpdy) {
     auto protocol = NegotiateProtocol(
@@ -143,28 +175,16 @@ int ServeExec(ConnectSession& session, const ConnectRequest& req,
                             "the server accepts v4.channel.k8s.io"),
           nullptr, "");
     }
-    int code = 101;
-    auto conn = TakeOver(request, response, &code);
-    if (!conn) return code;
-    if (!conn->Write(SpdyUpgradeReply(*protocol))) return 101;
-    auto spdy = std::make_shared<SpdySession>(conn.get());
-    spdy->Start();
-    {
-      SpdyExecStreams streams(spdy, flags);
-      Status ready = streams.Await();
-      ExecResult result{ready, 0};
-      if (ready.ok()) result = session.ServeExec(streams);
-      streams.Finish(ExecStatusJson(result.status, result.exit_code, command));
-      spdy->WaitEnded(kClientCloseWait);
-      spdy->End();
-    }
-    return 101;
+    return Launch(sessions, request, response, SpdyUpgradeReply(*protocol), 101,
+                  [run, flags](DuplexConnection& conn) mutable {
+                    RunSpdyExec(run, conn, flags);
+                  });
   }
   return SendStatus(response, Status::BadRequest("Upgrade request required"),
                     nullptr, "");
 }
 
-int ServePortForward(ConnectSession& session,
+int ServePortForward(ConnectSessions* sessions, Running run,
                      Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) {
   const Upgrade upgrade = UpgradeOf(request);
@@ -179,21 +199,18 @@ int ServePortForward(ConnectSession& session,
                              "the server accepts SPDY/3.1+portforward.k8s.io"),
           nullptr, "");
     }
-    int code = 101;
-    auto conn = TakeOver(request, response, &code);
-    if (!conn) return code;
-    if (!conn->Write(WebSocketUpgradeReply(request.get("Sec-WebSocket-Key", ""),
-                                           *protocol))) {
-      return 101;
-    }
-    WebSocketConnection ws(conn.get());
-    WebSocketByteTransport transport(&ws, conn.get());
-    auto spdy = std::make_shared<SpdySession>(&transport);
-    spdy->Start();
-    SpdyPortForwardSession forward(spdy);
-    session.ServePortForward(forward);
-    spdy->End();
-    return 101;
+    return Launch(
+        sessions, request, response,
+        WebSocketUpgradeReply(request.get("Sec-WebSocket-Key", ""), *protocol),
+        101, [run](DuplexConnection& conn) {
+          WebSocketConnection ws(&conn);
+          WebSocketByteTransport transport(&ws, &conn);
+          auto spdy = std::make_shared<SpdySession>(&transport);
+          spdy->Start();
+          SpdyPortForwardSession forward(spdy);
+          run.session->ServePortForward(forward);
+          spdy->End();
+        });
   }
   if (upgrade == Upgrade::kSpdy) {
     auto protocol =
@@ -206,16 +223,14 @@ int ServePortForward(ConnectSession& session,
                             "the server accepts portforward.k8s.io"),
           nullptr, "");
     }
-    int code = 101;
-    auto conn = TakeOver(request, response, &code);
-    if (!conn) return code;
-    if (!conn->Write(SpdyUpgradeReply(*protocol))) return 101;
-    auto spdy = std::make_shared<SpdySession>(conn.get());
-    spdy->Start();
-    SpdyPortForwardSession forward(spdy);
-    session.ServePortForward(forward);
-    spdy->End();
-    return 101;
+    return Launch(sessions, request, response, SpdyUpgradeReply(*protocol), 101,
+                  [run](DuplexConnection& conn) {
+                    auto spdy = std::make_shared<SpdySession>(&conn);
+                    spdy->Start();
+                    SpdyPortForwardSession forward(spdy);
+                    run.session->ServePortForward(forward);
+                    spdy->End();
+                  });
   }
   return SendStatus(response, Status::BadRequest("Upgrade request required"),
                     nullptr, "");
@@ -225,7 +240,7 @@ int ServePortForward(ConnectSession& session,
 
 int ServeConnect(const ConnectRegistry::Entry& entry, const KindInfo& info,
                  const RequestInfo& ri, const UserInfo& user,
-                 const Authorizer& authorizer,
+                 const Authorizer& authorizer, ConnectSessions* sessions,
                  Poco::Net::HTTPServerRequest& request,
                  Poco::Net::HTTPServerResponse& response) {
   const ConnectSubresource& sub = entry.subresource;
@@ -269,14 +284,17 @@ int ServeConnect(const ConnectRegistry::Entry& entry, const KindInfo& info,
   if (!opened.ok()) {
     return SendStatus(response, opened.status(), &info, ri.name);
   }
-  ConnectSession& session = **opened;
+  Running run{entry.handler,
+              std::shared_ptr<ConnectSession>(std::move(opened).value()),
+              std::move(req)};
   switch (sub.protocol) {
     case ConnectProtocol::kStream:
-      return ServeStream(session, sub, info, ri.name, request, response);
+      return ServeStream(sessions, std::move(run), sub, info, request,
+                         response);
     case ConnectProtocol::kExec:
-      return ServeExec(session, req, request, response);
+      return ServeExec(sessions, std::move(run), request, response);
     case ConnectProtocol::kPortForward:
-      return ServePortForward(session, request, response);
+      return ServePortForward(sessions, std::move(run), request, response);
   }
   return 500;
 }

@@ -6,8 +6,8 @@
 // body; exec channels over WebSocket (v5.channel.k8s.io, v4) or SPDY/3.1
 // (v4.channel.k8s.io); port-forward as SPDY/3.1 tunnelled in WebSocket
 // (SPDY/3.1+portforward.k8s.io) or on the upgraded connection itself.
-// The session runs on the request's thread until it ends: Poco's pool
-// (ApiServerOptions::max_threads) bounds how many run at once.
+// Once accepted, the session runs on a thread of its own (ConnectSessions)
+// and the request thread returns to Poco's pool.
 //
 // Thread safety: one call per request thread; the registry is immutable.
 #ifndef BERTH_KERNEL_API_SERVER_CONNECT_ROUTE_H_
@@ -19,6 +19,7 @@
 #include "berth/authorization.h"
 #include "berth/kind.h"
 #include "kernel/api/server/connect_registry.h"
+#include "kernel/api/server/connect_sessions.h"
 #include "kernel/api/server/request_info.h"
 
 namespace berth::api {
@@ -28,7 +29,7 @@ namespace berth::api {
 // handler accepted the request.
 int ServeConnect(const ConnectRegistry::Entry& entry, const KindInfo& info,
                  const RequestInfo& ri, const UserInfo& user,
-                 const Authorizer& authorizer,
+                 const Authorizer& authorizer, ConnectSessions* sessions,
                  Poco::Net::HTTPServerRequest& request,
                  Poco::Net::HTTPServerResponse& response);
 

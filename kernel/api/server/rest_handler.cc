@@ -322,8 +322,8 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
             ctx_->connect->Find(info.group, info.plural, sub)) {
       *verb = "CONNECT";
       ex_.set_code(ServeConnect(*entry, info, ri, user_,
-                                ctx_->service->authorizer(), ex_.req(),
-                                ex_.resp()));
+                                ctx_->service->authorizer(),
+                                ctx_->connect_sessions, ex_.req(), ex_.resp()));
       return;
     }
   }

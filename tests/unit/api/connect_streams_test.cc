@@ -10,10 +10,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <thread>
 
+#include "kernel/api/server/connect_sessions.h"
 #include "kernel/api/server/duplex_connection.h"
 #include "kernel/api/server/spdy_port_forward.h"
 #include "kernel/api/server/spdy_session.h"
@@ -299,6 +301,40 @@ TEST(SpdyPortForwardTest, PairsErrorAndDataStreamsByRequestId) {
   shutdown(p.client, SHUT_WR);
   EXPECT_EQ(forward.Accept(), nullptr);
   session->End();
+}
+
+TEST(ConnectSessionsTest, StopAllEndsRunningSessionsAndRefusesNewOnes) {
+  ConnectSessions sessions;
+  Pair a, b;
+  MakePair(&a);
+  MakePair(&b);
+  std::atomic<int> ended{0};
+  // Sessions that wait for input that never comes, like a quiet follower.
+  auto wait_for_input = [&ended](DuplexConnection& conn) {
+    std::string in;
+    while (conn.Read(&in)) {
+    }
+    ++ended;
+  };
+  ASSERT_TRUE(sessions.Start(std::move(a.server), wait_for_input));
+  ASSERT_TRUE(sessions.Start(std::move(b.server), wait_for_input));
+  // The caller's thread is free at once; the session echoes on its own.
+  Pair c;
+  MakePair(&c);
+  ASSERT_TRUE(sessions.Start(std::move(c.server), [](DuplexConnection& conn) {
+    std::string in;
+    if (conn.Read(&in)) conn.Write(in);
+  }));
+  Send(c.client, "ping");
+  char buf[4];
+  ASSERT_EQ(read(c.client, buf, 4), 4);
+  EXPECT_EQ(std::string(buf, 4), "ping");
+  sessions.StopAll();
+  EXPECT_EQ(ended, 2);
+  EXPECT_EQ(sessions.active(), 0u);
+  Pair d;
+  MakePair(&d);
+  EXPECT_FALSE(sessions.Start(std::move(d.server), wait_for_input));
 }
 
 }  // namespace
