@@ -14,6 +14,7 @@
 #include "kernel/api/codec/protobuf_codec.h"
 #include "kernel/api/codec/yaml_codec.h"
 #include "kernel/api/server/api_errors.h"
+#include "kernel/api/server/connect_route.h"
 #include "kernel/api/server/impersonation.h"
 #include "kernel/api/server/list_encoding.h"
 #include "kernel/api/server/request_info.h"
@@ -317,6 +318,16 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
   const std::string& ns = ri.namespace_;
   const std::string& sub = ri.subresource;
   if (IsOtherVersion(info, ri.version)) version_ = ri.version;
+  if (!sub.empty() && !ri.name.empty()) {
+    if (const ConnectRegistry::Entry* entry =
+            ctx_->connect->Find(info.group, info.plural, sub)) {
+      *verb = "CONNECT";
+      ex_.set_code(ServeConnect(*entry, info, ri, user_,
+                                ctx_->service->authorizer(),
+                                ctx_->connect_sessions, ex_.req(), ex_.resp()));
+      return;
+    }
+  }
   bool action = false;
   for (const auto& a : kind.ActionSubresources()) {
     if (!sub.empty() && a.name == sub) action = true;
