@@ -128,7 +128,7 @@ bool RegistryServer::Start() {
   }
   for (int attempt = 0; attempt < 3; ++attempt) {
     // A namespace of the test's own has every port free.
-    int port = netns_.empty() ? FreePort() : 5000;
+    int port = netns_.empty() ? FreePort() : 5000 + static_cast<int>(mode_);
     host_ = "127.0.0.1:" + std::to_string(port);
     if (mode_ == Mode::kTls) {
       tls << "  tls:\n    certificate: " << ca_file() << "\n    key: " << d

@@ -46,7 +46,8 @@ class RegistryServer {
   static constexpr char kPassword[] = "s3cret-pw";
 
   // With `netns`, the registry runs inside network namespace
-  // /var/run/netns/<netns> (a test "node"), on port 5000 of its loopback,
+  // /var/run/netns/<netns> (a test "node"), on port 5000 + mode (5000
+  // plain, 5001 basic auth, 5002 TLS) of its loopback,
   // and Push runs there too.
   explicit RegistryServer(Mode mode = Mode::kPlain, std::string netns = "");
   ~RegistryServer();  // kills the registry and removes its storage
