@@ -92,7 +92,11 @@ Cgroups Cgroups::Detect() {
     }
     if (!seen) c.v1_.push_back(std::move(h));
   }
-  if (c.v1_.empty()) c.v2_root_ = v2.empty() ? "/sys/fs/cgroup" : v2;
+  if (c.v1_.empty()) {
+    c.v2_root_ = v2.empty() ? "/sys/fs/cgroup" : v2;
+  } else {
+    c.hybrid_v2_ = v2;
+  }
   return c;
 }
 
@@ -103,6 +107,12 @@ std::vector<std::string> Cgroups::Dirs(const std::string& path) const {
     return out;
   }
   for (const auto& h : v1_) out.push_back(h.mount + path);
+  return out;
+}
+
+std::vector<std::string> Cgroups::AllDirs(const std::string& path) const {
+  std::vector<std::string> out = Dirs(path);
+  if (!hybrid_v2_.empty()) out.push_back(hybrid_v2_ + path);
   return out;
 }
 
@@ -216,7 +226,7 @@ Status Cgroups::AddProcess(const std::string& path, int pid) const {
 
 std::vector<int> Cgroups::Pids(const std::string& path) const {
   std::vector<int> pids;
-  for (const auto& dir : Dirs(path)) {
+  for (const auto& dir : AllDirs(path)) {
     std::error_code ec;
     if (fs::exists(dir, ec)) CollectPids(dir, pids);
   }
@@ -232,7 +242,7 @@ Status Cgroups::Remove(const std::string& path) const {
   for (int attempt = 0; attempt < 100; ++attempt) {
     for (int pid : Pids(path)) kill(pid, SIGKILL);
     bool all = true;
-    for (const auto& dir : Dirs(path)) all = RemoveTree(dir) && all;
+    for (const auto& dir : AllDirs(path)) all = RemoveTree(dir) && all;
     if (all) return Status::Ok();
     // Killed processes leave their cgroup only once they are reaped.
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -254,7 +264,7 @@ int64_t Cgroups::OomKillCount(const std::string& path) const {
 }
 
 bool Cgroups::Exists(const std::string& path) const {
-  for (const auto& dir : Dirs(path)) {
+  for (const auto& dir : AllDirs(path)) {
     std::error_code ec;
     if (fs::exists(dir, ec)) return true;
   }

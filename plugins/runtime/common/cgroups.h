@@ -57,8 +57,13 @@ class Cgroups {
     std::string mount;
     std::vector<std::string> controllers;
   };
+  // Dirs plus the cgroup2 directory on a hybrid machine, where runc
+  // creates the container's cgroup too.
+  std::vector<std::string> AllDirs(const std::string& path) const;
+
   std::vector<Hierarchy> v1_;
   std::string v2_root_;
+  std::string hybrid_v2_;  // the cgroup2 mount next to v1 hierarchies
 };
 
 }  // namespace berth::runtime

@@ -136,7 +136,7 @@ TEST_F(ProcessRuntimeTest, OwnPidNamespaceAndCgroupLimits) {
 TEST_F(ProcessRuntimeTest, MemoryHogIsOomKilled) {
   std::string sb = RunSandbox("oom");
   auto c = Container("hog", {"/bin/sh", "-c",
-                             "x=$(head -c 64M /dev/zero | tr '\\0' x); "
+                             "x=$(head -c 67108864 /dev/zero | tr '\\0' x); "
                              "echo survived"});
   c.resources.memory_limit_bytes = 32 << 20;
   std::string id = Start(sb, c);

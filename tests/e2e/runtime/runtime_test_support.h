@@ -119,12 +119,25 @@ inline int CountCgroupDirs(const std::string& path) {
   return n;
 }
 
-// Removes the empty test cgroup parent "/berth-test" wherever it is empty
-// (another test may still use it; then it stays).
+// Removes this test process's empty pod cgroups ("/berth-test/*-<pid>")
+// and the test cgroup parent "/berth-test" wherever they are empty (another
+// test process may still use the parent; then it stays).
 inline void RemoveTestCgroupParent() {
   for (const auto& entry :
        std::filesystem::directory_iterator("/sys/fs/cgroup")) {
-    rmdir((entry.path().string() + "/berth-test").c_str());
+    std::error_code ec;
+    std::filesystem::path dir = entry.path() / "berth-test";
+    if (!std::filesystem::exists(dir, ec)) continue;
+    for (const auto& child : std::filesystem::directory_iterator(dir, ec)) {
+      std::string name = child.path().filename().string();
+      std::string suffix = "-" + std::to_string(getpid());
+      if (child.is_directory(ec) && name.size() > suffix.size() &&
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) ==
+              0) {
+        rmdir(child.path().c_str());
+      }
+    }
+    rmdir(dir.c_str());
   }
 }
 
