@@ -1,4 +1,6 @@
 // berth-shim: the per-container monitor process (see shim.h for the modes).
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +25,9 @@ int Usage() {
 
 int main(int argc, char** argv) {
   using namespace berth::runtime;
+  // The shim lives as long as its container: keep none of the descriptors
+  // the agent leaked to it.
+  close_range(3, ~0U, 0);
   if (argc < 2) return Usage();
   std::string mode = argv[1];
   if (mode == "run" && argc == 3) {
