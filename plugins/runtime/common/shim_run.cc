@@ -7,7 +7,9 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "attach_frames.h"
 #include "cgroups.h"
 #include "cri_log_writer.h"
 #include "files.h"
@@ -48,9 +51,9 @@ void ResetSignalsInChild() {
   _exit(127);
 }
 
-void WireStdio(int out, int err) {
-  int null = open("/dev/null", O_RDONLY);
-  if (null >= 0) dup2(null, 0);
+void WireStdio(int in, int out, int err) {
+  if (in < 0) in = open("/dev/null", O_RDONLY);
+  if (in >= 0) dup2(in, 0);
   dup2(out, 1);
   dup2(err, 2);
 }
@@ -77,10 +80,10 @@ void JoinNs(const std::string& path, int type, const char* what) {
 }
 
 // The child of process mode: becomes the container, then execs its command.
-[[noreturn]] void StartProcessContainer(const ShimSpec& spec, int out,
+[[noreturn]] void StartProcessContainer(const ShimSpec& spec, int in, int out,
                                         int err) {
   ResetSignalsInChild();
-  WireStdio(out, err);
+  WireStdio(in, out, err);
   if (!spec.cgroup.empty()) {
     // "0" is the writer itself (getpid() is 1 in the new pid namespace).
     for (const auto& dir : Cgroups::Detect().Dirs(spec.cgroup)) {
@@ -148,13 +151,13 @@ void JoinNs(const std::string& path, int type, const char* what) {
 }
 
 // Runs `argv` to completion with the given stdio; returns its wait status.
-int RunToCompletion(const std::vector<std::string>& argv, int out, int err,
-                    bool hide_unified) {
+int RunToCompletion(const std::vector<std::string>& argv, int in, int out,
+                    int err, bool hide_unified) {
   pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
     ResetSignalsInChild();
-    WireStdio(out, err);
+    WireStdio(in, out, err);
     if (hide_unified) {
       // crun refuses hybrid cgroups; hide cgroup2 from it only.
       if (unshare(CLONE_NEWNS) != 0) Die("unshare mount");
@@ -188,6 +191,127 @@ std::string DrainNonBlocking(int fd) {
   return data;
 }
 
+// The attach socket: clients get the container's output as it is logged
+// and feed its stdin (attach_frames.h).
+class AttachServer {
+ public:
+  AttachServer(const std::string& path, int stdin_fd, bool stdin_once)
+      : path_(path), stdin_fd_(stdin_fd), stdin_once_(stdin_once) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof(addr.sun_path)) {
+      fprintf(stderr, "berth-shim: attach socket path too long: %s\n",
+              path.c_str());
+      return;
+    }
+    memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    unlink(path.c_str());
+    listen_fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listen_fd_ < 0 ||
+        bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) !=
+            0 ||
+        listen(listen_fd_, 16) != 0) {
+      fprintf(stderr, "berth-shim: attach socket %s: %s\n", path.c_str(),
+              strerror(errno));
+      if (listen_fd_ >= 0) close(listen_fd_);
+      listen_fd_ = -1;
+    }
+  }
+  ~AttachServer() {
+    for (auto& c : clients_) close(c.fd);
+    if (listen_fd_ >= 0) {
+      close(listen_fd_);
+      unlink(path_.c_str());
+    }
+    CloseStdin();
+  }
+
+  // Adds the listening socket and the clients after the first three fds.
+  void AddPollFds(std::vector<pollfd>& fds) const {
+    fds.push_back({listen_fd_, POLLIN, 0});
+    for (const auto& c : clients_) fds.push_back({c.fd, POLLIN, 0});
+  }
+
+  // Handles what poll reported for the fds AddPollFds added.
+  void Serve(const std::vector<pollfd>& fds) {
+    size_t base = 3;
+    if (base >= fds.size()) return;
+    bool accept_one = fds[base].fd >= 0 && (fds[base].revents & POLLIN);
+    std::vector<int> gone;
+    for (size_t i = base + 1; i < fds.size(); ++i) {
+      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      Client* c = Find(fds[i].fd);
+      if (!c) continue;
+      char buf[16384];
+      ssize_t r = read(c->fd, buf, sizeof(buf));
+      if (r <= 0) {
+        gone.push_back(c->fd);
+        continue;
+      }
+      c->buffer.append(buf, static_cast<size_t>(r));
+      PopFrames(c->buffer, [&](FrameType type, std::string_view payload) {
+        if (type == FrameType::kStdin && stdin_fd_ >= 0) {
+          size_t off = 0;
+          while (off < payload.size()) {
+            ssize_t w =
+                write(stdin_fd_, payload.data() + off, payload.size() - off);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) break;
+            off += static_cast<size_t>(w);
+          }
+        } else if (type == FrameType::kCloseStdin) {
+          CloseStdin();
+        }
+      });
+    }
+    for (int fd : gone) Drop(fd);
+    if (accept_one) {
+      int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd >= 0) clients_.push_back({fd, ""});
+    }
+  }
+
+  void Broadcast(FrameType type, std::string_view data) {
+    std::vector<int> gone;
+    for (const auto& c : clients_) {
+      if (!WriteFrame(c.fd, type, data)) gone.push_back(c.fd);
+    }
+    for (int fd : gone) Drop(fd);
+  }
+
+ private:
+  struct Client {
+    int fd;
+    std::string buffer;
+  };
+  Client* Find(int fd) {
+    for (auto& c : clients_) {
+      if (c.fd == fd) return &c;
+    }
+    return nullptr;
+  }
+  void Drop(int fd) {
+    for (auto it = clients_.begin(); it != clients_.end(); ++it) {
+      if (it->fd == fd) {
+        close(fd);
+        clients_.erase(it);
+        break;
+      }
+    }
+    if (stdin_once_) CloseStdin();
+  }
+  void CloseStdin() {
+    if (stdin_fd_ >= 0) close(stdin_fd_);
+    stdin_fd_ = -1;
+  }
+
+  std::string path_;
+  int listen_fd_ = -1;
+  int stdin_fd_;
+  bool stdin_once_;
+  std::vector<Client> clients_;
+};
+
 }  // namespace
 
 int RunShim(const ShimSpec& spec) {
@@ -216,15 +340,17 @@ int RunShim(const ShimSpec& spec) {
   if (Status s = log.Open(spec.log_path); !s.ok()) {
     fprintf(stderr, "berth-shim: %s\n", s.message().c_str());
   }
-  int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+  int in[2] = {-1, -1}, out[2], err[2];
+  if ((spec.stdin_open && pipe2(in, O_CLOEXEC) != 0) ||
+      pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
     finish(128, "cannot create pipes", false);
     return 1;
   }
+  AttachServer attach(dir + "/" + kAttachSocket, in[1], spec.stdin_once);
 
   pid_t container = -1;
   if (!spec.create_argv.empty()) {
-    int status = RunToCompletion(spec.create_argv, out[1], err[1],
+    int status = RunToCompletion(spec.create_argv, in[0], out[1], err[1],
                                  spec.hide_unified_cgroup);
     if (ExitCodeOf(status) != 0) {
       close(out[1]);
@@ -253,16 +379,17 @@ int RunShim(const ShimSpec& spec) {
       finish(128, std::string("fork: ") + strerror(errno), false);
       return 1;
     }
-    if (container == 0) StartProcessContainer(spec, out[1], err[1]);
+    if (container == 0) StartProcessContainer(spec, in[0], out[1], err[1]);
   }
   close(out[1]);
   close(err[1]);
+  if (in[0] >= 0) close(in[0]);
   (void)WriteFileAtomic(dir + "/" + kContainerPidFile,
                         std::to_string(container));
 
   if (!spec.start_argv.empty()) {
     int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    int status = RunToCompletion(spec.start_argv, null, 2, false);
+    int status = RunToCompletion(spec.start_argv, -1, null, 2, false);
     close(null);
     if (ExitCodeOf(status) != 0) {
       kill(container, SIGKILL);
@@ -279,9 +406,10 @@ int RunShim(const ShimSpec& spec) {
   bool out_open = true, err_open = true;
   std::chrono::steady_clock::time_point drain_deadline;
   while (out_open || err_open || !exited) {
-    pollfd fds[3] = {{sigfd, POLLIN, 0},
-                     {out_open ? out[0] : -1, POLLIN, 0},
-                     {err_open ? err[0] : -1, POLLIN, 0}};
+    std::vector<pollfd> fds = {{sigfd, POLLIN, 0},
+                               {out_open ? out[0] : -1, POLLIN, 0},
+                               {err_open ? err[0] : -1, POLLIN, 0}};
+    attach.AddPollFds(fds);
     int timeout = -1;
     if (exited) {
       // Descendants may hold the pipes open; give them a moment, no more.
@@ -291,8 +419,9 @@ int RunShim(const ShimSpec& spec) {
       if (left <= 0) break;
       timeout = static_cast<int>(left);
     }
-    int n = poll(fds, 3, timeout);
+    int n = poll(fds.data(), fds.size(), timeout);
     if (n < 0 && errno != EINTR) break;
+    if (n < 0) continue;
     if (fds[0].revents & POLLIN) {
       signalfd_siginfo si;
       while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
@@ -316,11 +445,15 @@ int RunShim(const ShimSpec& spec) {
       }
       ssize_t r = read(fds[i].fd, buf, sizeof(buf));
       if (r > 0) {
-        log.Write(i == 1 ? "stdout" : "stderr", std::string_view(buf, r));
+        std::string_view chunk(buf, static_cast<size_t>(r));
+        log.Write(i == 1 ? "stdout" : "stderr", chunk);
+        attach.Broadcast(i == 1 ? FrameType::kStdout : FrameType::kStderr,
+                         chunk);
       } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
         (i == 1 ? out_open : err_open) = false;
       }
     }
+    attach.Serve(fds);
   }
   log.Flush();
   bool oom = false;

@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "attach_frames.h"
 #include "berth/json.h"
 #include "files.h"
 #include "json_util.h"
@@ -407,6 +408,8 @@ StatusOr<std::string> ShimRuntime::CreateContainer(
     spec->dir = r.dir;
     spec->log_path = r.log_path;
     spec->memory_cgroup = r.cgroup;
+    spec->stdin_open = config.stdin_open;
+    spec->stdin_once = config.stdin_once;
     s = WriteFileAtomic(r.dir + "/" + kShimSpecFile, ShimSpecToJson(*spec));
   }
   if (s.ok()) s = SaveContainer(r);
@@ -616,6 +619,16 @@ StatusOr<int> ShimRuntime::Exec(const std::string& container_id,
     return Status::Conflict("container " + r->name + " is not running");
   }
   return RunWithStreams(ExecArgv(*r, pid, cmd), streams);
+}
+
+Status ShimRuntime::Attach(const std::string& container_id,
+                           ExecStreams& streams) {
+  auto r = LoadContainer(container_id);
+  if (!r.ok()) return r.status();
+  if (RunningPid(*r) <= 0) {
+    return Status::Conflict("container " + r->name + " is not running");
+  }
+  return AttachToShim(r->dir + "/" + kAttachSocket, streams);
 }
 
 Status ShimRuntime::PortForward(const std::string& sandbox_id,

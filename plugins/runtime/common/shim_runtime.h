@@ -100,6 +100,9 @@ class ShimRuntime : public ContainerRuntime {
   StatusOr<int> Exec(const std::string& container_id,
                      const std::vector<std::string>& cmd,
                      ExecStreams& streams) override;
+  // Attaches to the container's stdio through its shim (stdin only when
+  // the container was created with stdin_open).
+  Status Attach(const std::string& container_id, ExecStreams& streams) override;
   Status PortForward(const std::string& sandbox_id,
                      PortForwardStream& stream) override;
 

@@ -12,6 +12,8 @@ std::string ShimSpecToJson(const ShimSpec& s) {
   SetString(d, "dir", s.dir, a);
   SetString(d, "logPath", s.log_path, a);
   SetString(d, "memoryCgroup", s.memory_cgroup, a);
+  SetMember(d, "stdin", Json(s.stdin_open), a);
+  SetMember(d, "stdinOnce", Json(s.stdin_once), a);
   SetMember(d, "createArgv", MakeStrings(s.create_argv, a), a);
   SetMember(d, "startArgv", MakeStrings(s.start_argv, a), a);
   SetString(d, "pidFile", s.pid_file, a);
@@ -48,6 +50,8 @@ StatusOr<ShimSpec> ShimSpecFromJson(const std::string& text) {
   s.dir = GetString(d, {"dir"});
   s.log_path = GetString(d, {"logPath"});
   s.memory_cgroup = GetString(d, {"memoryCgroup"});
+  s.stdin_open = GetBool(d, "stdin");
+  s.stdin_once = GetBool(d, "stdinOnce");
   s.create_argv = GetStrings(d, "createArgv");
   s.start_argv = GetStrings(d, "startArgv");
   s.pid_file = GetString(d, {"pidFile"});

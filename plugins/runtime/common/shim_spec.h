@@ -5,6 +5,7 @@
 //   shim.json   this spec               shim.pid  the shim's pid
 //   pid         the container's pid     started   start time (unix ns)
 //   exit.json   exit code, finish time (unix ns), OOM flag, message
+//   attach.sock the attach socket while the shim runs (attach_frames.h)
 //
 // Two modes: an OCI container (create_argv non-empty: `runc create`, then
 // start_argv `runc start`; the container's init is reparented to the shim,
@@ -44,6 +45,10 @@ struct ShimSpec {
   std::string log_path;  // CRI log file
   // The container's cgroup path; its OOM-kill count decides "OOMKilled".
   std::string memory_cgroup;
+  // The container's stdin is a pipe fed by attach clients (else
+  // /dev/null); with stdin_once the first client's departure closes it.
+  bool stdin_open = false;
+  bool stdin_once = false;
 
   // OCI mode.
   std::vector<std::string> create_argv;

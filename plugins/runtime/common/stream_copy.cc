@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include <memory>
 #include <thread>
 
+#include "attach_frames.h"
 #include "netns.h"
 
 extern char** environ;
@@ -132,6 +134,58 @@ StatusOr<int> RunWithStreams(const std::vector<std::string>& argv,
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return 255;
+}
+
+Status AttachToShim(const std::string& socket_path, ExecStreams& streams) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (socket_path.size() >= sizeof(addr.sun_path)) {
+    return Status::Internal("attach socket path too long: " + socket_path);
+  }
+  memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 ||
+      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    std::string why = strerror(errno);
+    if (fd >= 0) close(fd);
+    return Status::Unavailable("cannot attach through " + socket_path + ": " +
+                               why);
+  }
+  // The socket is shared with the stdin pump; it is closed only when both
+  // are done with it.
+  auto sock = std::shared_ptr<int>(new int(fd), [](int* p) {
+    close(*p);
+    delete p;
+  });
+  std::thread stdin_pump;
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  if (streams.has_stdin()) {
+    stdin_pump = std::thread([&streams, sock, done] {
+      std::string data;
+      while (!done->load() && streams.ReadStdin(data)) {
+        if (!WriteFrame(*sock, FrameType::kStdin, data)) return;
+        data.clear();
+      }
+      if (!done->load()) WriteFrame(*sock, FrameType::kCloseStdin, "");
+    });
+  }
+  FrameType type;
+  std::string payload;
+  while (ReadFrame(*sock, type, payload)) {
+    bool ok = true;
+    if (type == FrameType::kStdout) ok = streams.WriteStdout(payload);
+    if (type == FrameType::kStderr) {
+      ok = streams.tty() ? streams.WriteStdout(payload)
+                         : streams.WriteStderr(payload);
+    }
+    if (!ok) break;
+  }
+  done->store(true);
+  shutdown(*sock, SHUT_RDWR);
+  // As in RunWithStreams: a reader blocked in ReadStdin ends with the
+  // session, after we return.
+  if (stdin_pump.joinable()) stdin_pump.detach();
+  return Status::Ok();
 }
 
 Status ForwardPort(const std::string& netns_path, PortForwardStream& stream) {

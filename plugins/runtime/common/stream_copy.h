@@ -23,6 +23,11 @@ namespace berth::runtime {
 StatusOr<int> RunWithStreams(const std::vector<std::string>& argv,
                              ExecStreams& streams);
 
+// Connects to a shim's attach socket at `socket_path` and copies frames
+// (attach_frames.h) to and from `streams` until the container exits or the
+// client leaves. Unavailable when the shim does not answer.
+Status AttachToShim(const std::string& socket_path, ExecStreams& streams);
+
 // Connects to 127.0.0.1:stream.port() inside the network namespace at
 // `netns_path` (empty: the host's) and copies bytes both ways until either
 // side closes. A refused connection is reported to the client through

@@ -178,6 +178,19 @@ TEST_P(OciRuntimeTest, ExecSyncAndExecWithStdin) {
   EXPECT_EQ(streams.out(), "hello from stdin\n");
 }
 
+TEST_P(OciRuntimeTest, AttachFeedsStdinAndReadsOutput) {
+  std::string sb = RunSandbox("attach");
+  auto c = Container("attach", {"sh", "-c", "read line; echo got-$line"});
+  c.stdin_open = true;
+  c.stdin_once = true;
+  std::string id = Start(sb, c);
+  FakeExecStreams streams(true, "hello\n");
+  Status s = rt_->Attach(id, streams);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(streams.out(), "got-hello\n");
+  EXPECT_EQ(WaitExited(*rt_, id).exit_code, 0);
+}
+
 TEST_P(OciRuntimeTest, ContainersShareNetworkAndIpcAndPortForwardReachesThem) {
   std::string sb = RunSandbox("share");
   std::string a =

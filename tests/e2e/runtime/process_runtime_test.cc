@@ -221,6 +221,63 @@ TEST_F(ProcessRuntimeTest, ContainersOfASandboxShareNetworkAndIpc) {
   EXPECT_NE(closed.error().find("8082"), std::string::npos);
 }
 
+TEST_F(ProcessRuntimeTest, AttachFeedsStdinAndReadsOutput) {
+  std::string sb = RunSandbox("attach");
+  auto c = Container("attach", {"/bin/sh", "-c",
+                                "echo waiting; read line; echo got-$line; "
+                                "read more || echo stdin-closed"});
+  c.stdin_open = true;
+  c.stdin_once = true;
+  std::string id = Start(sb, c);
+  FakeExecStreams streams(true, "hello\n");
+  Status s = rt_->Attach(id, streams);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_NE(streams.out().find("got-hello\n"), std::string::npos)
+      << streams.out();
+  EXPECT_NE(streams.out().find("stdin-closed\n"), std::string::npos)
+      << streams.out();
+  ContainerStatus st = WaitExited(*rt_, id);
+  EXPECT_EQ(st.exit_code, 0);
+  EXPECT_NE(ReadAll(c.log_path).find(" stdout F got-hello\n"),
+            std::string::npos);
+}
+
+TEST_F(ProcessRuntimeTest, ReopenContainerLogAfterRotation) {
+  std::string sb = RunSandbox("rotate");
+  std::string flag = dir_.path() + "/flag";
+  auto c = Container("rotate", {"/bin/sh", "-c",
+                                "echo one; while [ ! -e " + flag +
+                                    " ]; do sleep 0.05; done; echo two; "
+                                    "sleep 600"});
+  std::string id = Start(sb, c);
+  ASSERT_TRUE(Eventually(
+      [&] { return ReadAll(c.log_path).find("one") != std::string::npos; }));
+  ASSERT_EQ(rename(c.log_path.c_str(), (c.log_path + ".1").c_str()), 0);
+  Status s = rt_->ReopenContainerLog(id);
+  ASSERT_TRUE(s.ok()) << s.message();
+  // The shim reopens on a signal; wait until it made the new file.
+  ASSERT_TRUE(Eventually([&] { return std::filesystem::exists(c.log_path); }));
+  std::ofstream(flag) << "go";
+  ASSERT_TRUE(Eventually(
+      [&] { return ReadAll(c.log_path).find("two") != std::string::npos; }));
+  EXPECT_EQ(ReadAll(c.log_path + ".1").find("two"), std::string::npos);
+  EXPECT_NE(ReadAll(c.log_path + ".1").find("one"), std::string::npos);
+}
+
+TEST_F(ProcessRuntimeTest, HostNetworkSandboxUsesTheHostsNamespace) {
+  PodSandboxConfig config = SandboxConfig(Name("hostnet"), dir_.path());
+  config.host_network = true;
+  auto sb = rt_->RunPodSandbox(config);
+  ASSERT_TRUE(sb.ok()) << sb.status().message();
+  auto st = rt_->SandboxStatus(*sb);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->netns_path, "");
+  std::string id = Start(*sb, Container("hostnet", {"/bin/sleep", "600"}));
+  std::string pid = std::to_string(ContainerPid(id));
+  EXPECT_EQ(std::filesystem::read_symlink("/proc/" + pid + "/ns/net"),
+            std::filesystem::read_symlink("/proc/self/ns/net"));
+}
+
 TEST_F(ProcessRuntimeTest, AFreshRuntimeFindsTheRunningContainer) {
   std::string sb = RunSandbox("restart");
   std::string id = Start(sb, Container("long", {"/bin/sleep", "600"}));
