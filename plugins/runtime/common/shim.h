@@ -36,6 +36,8 @@ int RunPause(const PauseOptions& options);
 struct NsExecOptions {
   int target_pid = 0;
   std::string cgroup;  // joined when set
+  // stdin is a terminal the command takes as its controlling terminal.
+  bool tty = false;
   std::vector<std::string> argv;
 };
 // Exits with the command's exit code (128+signal when killed).

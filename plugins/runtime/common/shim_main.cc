@@ -13,11 +13,12 @@
 namespace {
 
 int Usage() {
-  fprintf(stderr,
-          "usage: berth-shim run <shim.json>\n"
-          "       berth-shim pause [--netns P] [--hostname H] [--host-ipc] "
-          "[--host-uts] [--cgroup C] --ready FILE\n"
-          "       berth-shim nsexec --target PID [--cgroup C] -- CMD...\n");
+  fprintf(
+      stderr,
+      "usage: berth-shim run <shim.json>\n"
+      "       berth-shim pause [--netns P] [--hostname H] [--host-ipc] "
+      "[--host-uts] [--cgroup C] --ready FILE\n"
+      "       berth-shim nsexec --target PID [--cgroup C] [--tty] -- CMD...\n");
   return 2;
 }
 
@@ -79,6 +80,8 @@ int main(int argc, char** argv) {
         o.target_pid = atoi(argv[++i]);
       } else if (a == "--cgroup" && i + 1 < argc) {
         o.cgroup = argv[++i];
+      } else if (a == "--tty") {
+        o.tty = true;
       } else {
         return Usage();
       }

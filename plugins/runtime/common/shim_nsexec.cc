@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -81,6 +82,12 @@ int RunNsExec(const NsExecOptions& o) {
   if (g_child < 0) return 126;
   if (g_child == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (o.tty) {
+      // A session of its own with the terminal as controlling tty, so ^C
+      // reaches the command's foreground process group.
+      setsid();
+      ioctl(0, TIOCSCTTY, 0);
+    }
     if (chdir("/") != 0) _exit(126);
     std::vector<char*> argv, envp;
     for (const auto& a : o.argv) argv.push_back(const_cast<char*>(a.c_str()));

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -596,7 +597,7 @@ StatusOr<ExecSyncResult> ShimRuntime::ExecSync(
     return Status::Conflict("container " + r->name + " is not running");
   }
   ProcessSpec spec;
-  spec.argv = ExecArgv(*r, pid, cmd);
+  spec.argv = ExecArgv(*r, pid, cmd, false, "");
   spec.timeout = timeout;
   auto result = options_.runner->Run(spec);
   if (!result.ok()) return result.status();
@@ -618,7 +619,17 @@ StatusOr<int> ShimRuntime::Exec(const std::string& container_id,
   if (pid <= 0) {
     return Status::Conflict("container " + r->name + " is not running");
   }
-  return RunWithStreams(ExecArgv(*r, pid, cmd), streams);
+  if (!streams.tty()) {
+    return RunWithStreams(ExecArgv(*r, pid, cmd, false, ""), streams);
+  }
+  std::string console;
+  if (UsesConsoleSocket()) {
+    static std::atomic<int> counter{0};
+    console = r->dir + "/console-" + std::to_string(getpid()) + "-" +
+              std::to_string(counter++) + ".sock";
+  }
+  return RunWithTerminal(ExecArgv(*r, pid, cmd, true, console), console,
+                         streams);
 }
 
 Status ShimRuntime::Attach(const std::string& container_id,

@@ -118,10 +118,16 @@ class ShimRuntime : public ContainerRuntime {
                                               const ContainerConfig& config,
                                               const SandboxRecord& sandbox) = 0;
   // The command line that runs `cmd` inside the running container whose
-  // init has host pid `pid`.
+  // init has host pid `pid`. With `tty` the command gets a terminal: when
+  // `console_socket` is set the OCI runtime makes the pty and sends its
+  // master there; otherwise the command's stdio is a pty slave already and
+  // it only needs to make it its controlling terminal.
   virtual std::vector<std::string> ExecArgv(
       const ContainerRecord& record, int pid,
-      const std::vector<std::string>& cmd) const = 0;
+      const std::vector<std::string>& cmd, bool tty,
+      const std::string& console_socket) const = 0;
+  // Whether tty exec goes through a console socket (ExecArgv).
+  virtual bool UsesConsoleSocket() const { return false; }
   // Releases what PrepareContainer made (runtime state, mounts). Idempotent;
   // the container has exited.
   virtual void CleanupContainer(const ContainerRecord& record) = 0;

@@ -6,6 +6,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -134,6 +136,178 @@ StatusOr<int> RunWithStreams(const std::vector<std::string>& argv,
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return 255;
+}
+
+namespace {
+
+// Receives one descriptor sent with SCM_RIGHTS on `sock`; -1 on failure.
+int ReceiveFd(int sock) {
+  char data[256];
+  iovec iov{data, sizeof(data)};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0) return -1;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c), sizeof(int));
+      return fd;
+    }
+  }
+  return -1;
+}
+
+int WaitStatusToCode(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 255;
+}
+
+}  // namespace
+
+StatusOr<int> RunWithTerminal(const std::vector<std::string>& argv,
+                              const std::string& console_socket,
+                              ExecStreams& streams) {
+  if (argv.empty()) return Status::Invalid("no command to run");
+  int master = -1, slave = -1, listen_fd = -1;
+  if (console_socket.empty()) {
+    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    char name[128];
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0 ||
+        ptsname_r(master, name, sizeof(name)) != 0 ||
+        (slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+      std::string why = strerror(errno);
+      if (master >= 0) close(master);
+      return Status::Internal("cannot allocate a terminal: " + why);
+    }
+  } else {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (console_socket.size() >= sizeof(addr.sun_path)) {
+      return Status::Internal("console socket path too long: " +
+                              console_socket);
+    }
+    memcpy(addr.sun_path, console_socket.c_str(), console_socket.size() + 1);
+    unlink(console_socket.c_str());
+    listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listen_fd < 0 ||
+        bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) !=
+            0 ||
+        listen(listen_fd, 1) != 0) {
+      std::string why = strerror(errno);
+      if (listen_fd >= 0) close(listen_fd);
+      return Status::Internal("cannot listen on " + console_socket + ": " +
+                              why);
+    }
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (slave >= 0) {
+      posix_spawn_file_actions_adddup2(&actions, slave, fd);
+    } else {
+      posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0);
+    }
+  }
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (slave >= 0) close(slave);
+  if (rc != 0) {
+    if (master >= 0) close(master);
+    if (listen_fd >= 0) {
+      close(listen_fd);
+      unlink(console_socket.c_str());
+    }
+    return Status::NotFound("cannot run " + argv[0] + ": " + strerror(rc));
+  }
+  int status = 0;
+  bool reaped = false;
+  if (listen_fd >= 0) {
+    // Wait for the runtime to send the pty master, or to fail.
+    while (master < 0 && !reaped) {
+      pollfd p{listen_fd, POLLIN, 0};
+      if (poll(&p, 1, 100) > 0) {
+        int conn = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (conn >= 0) {
+          master = ReceiveFd(conn);
+          close(conn);
+        }
+      } else if (waitpid(pid, &status, WNOHANG) == pid) {
+        reaped = true;
+      }
+    }
+    close(listen_fd);
+    unlink(console_socket.c_str());
+    if (master < 0) {
+      if (!reaped) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+      }
+      return WaitStatusToCode(status);
+    }
+  }
+  // The resize callback may outlive this call (see the stdin pump below);
+  // it only touches the terminal while the session holds it.
+  auto term = std::make_shared<std::atomic<int>>(master);
+  bool own_pty = console_socket.empty();
+  streams.OnResize([term, own_pty, pid](uint16_t cols, uint16_t rows) {
+    int fd = term->load();
+    if (fd < 0) return;
+    winsize ws{};
+    ws.ws_col = cols;
+    ws.ws_row = rows;
+    ioctl(fd, TIOCSWINSZ, &ws);
+    // A command copying between our pty and one of its own (runc) reads the
+    // new size on SIGWINCH; our pty is not its controlling terminal, so the
+    // kernel does not tell it.
+    if (own_pty) kill(pid, SIGWINCH);
+  });
+  std::thread stdin_pump;
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  if (streams.has_stdin()) {
+    int in = dup(master);
+    stdin_pump = std::thread([&streams, in, done] {
+      std::string data;
+      while (!done->load() && streams.ReadStdin(data)) {
+        if (!WriteAll(in, data)) break;
+        data.clear();
+      }
+      close(in);
+    });
+  }
+  char buf[16384];
+  while (true) {
+    ssize_t n = read(master, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // EIO once every holder of the slave is gone
+    if (!streams.WriteStdout(std::string_view(buf, static_cast<size_t>(n)))) {
+      break;
+    }
+  }
+  if (!reaped) {
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  term->store(-1);
+  close(master);
+  done->store(true);
+  if (stdin_pump.joinable()) stdin_pump.detach();
+  return WaitStatusToCode(status);
 }
 
 Status AttachToShim(const std::string& socket_path, ExecStreams& streams) {

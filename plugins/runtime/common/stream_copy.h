@@ -23,6 +23,15 @@ namespace berth::runtime {
 StatusOr<int> RunWithStreams(const std::vector<std::string>& argv,
                              ExecStreams& streams);
 
+// Like RunWithStreams for a tty session: the command's terminal is copied
+// to stdout, stdin is typed into it and resizes set its window size. With
+// `console_socket` the command (`runc exec --tty --console-socket`) makes
+// the pty and sends its master to a socket we listen on at that path;
+// otherwise we make the pty and give the command its slave as stdio.
+StatusOr<int> RunWithTerminal(const std::vector<std::string>& argv,
+                              const std::string& console_socket,
+                              ExecStreams& streams);
+
 // Connects to a shim's attach socket at `socket_path` and copies frames
 // (attach_frames.h) to and from `streams` until the container exits or the
 // client leaves. Unavailable when the shim does not answer.

@@ -133,9 +133,14 @@ StatusOr<ShimSpec> OciRuntime::PrepareContainer(ContainerRecord& record,
 }
 
 std::vector<std::string> OciRuntime::ExecArgv(
-    const ContainerRecord& record, int pid,
-    const std::vector<std::string>& cmd) const {
-  std::vector<std::string> args = {"exec", record.id};
+    const ContainerRecord& record, int pid, const std::vector<std::string>& cmd,
+    bool tty, const std::string& console_socket) const {
+  std::vector<std::string> args = {"exec"};
+  if (tty) args.push_back("--tty");
+  if (tty && !console_socket.empty()) {
+    args.insert(args.end(), {"--console-socket", console_socket});
+  }
+  args.push_back(record.id);
   args.insert(args.end(), cmd.begin(), cmd.end());
   return Cli(args);
 }

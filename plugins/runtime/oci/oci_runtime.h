@@ -45,8 +45,14 @@ class OciRuntime : public ShimRuntime {
                                       const SandboxRecord& sandbox) override;
   std::vector<std::string> ExecArgv(
       const ContainerRecord& record, int pid,
-      const std::vector<std::string>& cmd) const override;
+      const std::vector<std::string>& cmd, bool tty,
+      const std::string& console_socket) const override;
   void CleanupContainer(const ContainerRecord& record) override;
+  // crun hands the pty over a console socket; runc refuses a console
+  // socket unless detached, so it gets our pty and copies itself.
+  bool UsesConsoleSocket() const override {
+    return oci_.binary.find("crun") != std::string::npos;
+  }
 
  private:
   std::vector<std::string> Cli(std::vector<std::string> args) const;

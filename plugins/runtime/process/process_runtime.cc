@@ -49,11 +49,13 @@ StatusOr<ShimSpec> ProcessRuntime::PrepareContainer(
 }
 
 std::vector<std::string> ProcessRuntime::ExecArgv(
-    const ContainerRecord& record, int pid,
-    const std::vector<std::string>& cmd) const {
-  std::vector<std::string> argv = {
-      options().shim_path, "nsexec",      "--target", std::to_string(pid),
-      "--cgroup",          record.cgroup, "--"};
+    const ContainerRecord& record, int pid, const std::vector<std::string>& cmd,
+    bool tty, const std::string& console_socket) const {
+  std::vector<std::string> argv = {options().shim_path, "nsexec",
+                                   "--target",          std::to_string(pid),
+                                   "--cgroup",          record.cgroup};
+  if (tty) argv.push_back("--tty");
+  argv.push_back("--");
   argv.insert(argv.end(), cmd.begin(), cmd.end());
   return argv;
 }

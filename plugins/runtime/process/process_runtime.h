@@ -29,7 +29,8 @@ class ProcessRuntime : public ShimRuntime {
                                       const SandboxRecord& sandbox) override;
   std::vector<std::string> ExecArgv(
       const ContainerRecord& record, int pid,
-      const std::vector<std::string>& cmd) const override;
+      const std::vector<std::string>& cmd, bool tty,
+      const std::string& console_socket) const override;
   void CleanupContainer(const ContainerRecord& record) override;
 };
 

@@ -30,7 +30,8 @@ class FakeImageStore : public oci::ImageStore {
     fs::copy_file("/bin/busybox", layer + "/bin/busybox");
     for (const char* applet :
          {"sh", "echo", "cat", "sleep", "head", "tr", "wget", "httpd", "ls",
-          "id", "hostname", "ps", "dd", "true", "false", "printf"}) {
+          "id", "hostname", "ps", "dd", "true", "false", "printf", "tty",
+          "stty"}) {
       fs::create_symlink("busybox", layer + "/bin/" + applet);
     }
     std::ofstream(layer + "/etc/passwd")

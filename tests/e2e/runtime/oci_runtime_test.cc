@@ -178,6 +178,18 @@ TEST_P(OciRuntimeTest, ExecSyncAndExecWithStdin) {
   EXPECT_EQ(streams.out(), "hello from stdin\n");
 }
 
+TEST_P(OciRuntimeTest, ExecWithATerminal) {
+  std::string sb = RunSandbox("tty");
+  std::string id = Start(sb, Container("tty", {"sleep", "600"}));
+  FakeExecStreams streams(true, "tty; stty size; exit 5\n", true);
+  auto code = rt_->Exec(id, {"sh"}, streams);
+  ASSERT_TRUE(code.ok()) << code.status().message();
+  EXPECT_EQ(*code, 5) << streams.out();
+  EXPECT_NE(streams.out().find("/dev/pts/"), std::string::npos)
+      << streams.out();
+  EXPECT_NE(streams.out().find("40 100"), std::string::npos) << streams.out();
+}
+
 TEST_P(OciRuntimeTest, AttachFeedsStdinAndReadsOutput) {
   std::string sb = RunSandbox("attach");
   auto c = Container("attach", {"sh", "-c", "read line; echo got-$line"});

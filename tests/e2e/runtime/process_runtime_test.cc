@@ -186,6 +186,18 @@ TEST_F(ProcessRuntimeTest, ExecSyncAndExecWithStdin) {
   EXPECT_EQ(streams.out(), "hello from stdin\n");
 }
 
+TEST_F(ProcessRuntimeTest, ExecWithATerminal) {
+  std::string sb = RunSandbox("tty");
+  std::string id = Start(sb, Container("tty", {"/bin/sleep", "600"}));
+  FakeExecStreams streams(true, "tty; stty size; exit 5\n", true);
+  auto code = rt_->Exec(id, {"sh"}, streams);
+  ASSERT_TRUE(code.ok()) << code.status().message();
+  EXPECT_EQ(*code, 5) << streams.out();
+  EXPECT_NE(streams.out().find("/dev/pts/"), std::string::npos)
+      << streams.out();
+  EXPECT_NE(streams.out().find("40 100"), std::string::npos) << streams.out();
+}
+
 TEST_F(ProcessRuntimeTest, ContainersOfASandboxShareNetworkAndIpc) {
   if (!std::filesystem::exists("/bin/busybox")) {
     GTEST_SKIP() << "needs busybox-static";

@@ -141,19 +141,21 @@ inline void RemoveTestCgroupParent() {
   }
 }
 
-// ExecStreams with canned stdin, collecting the output.
+// ExecStreams with canned stdin, collecting the output. With a tty, the
+// terminal is resized to 100x40 before the input is typed.
 class FakeExecStreams : public ExecStreams {
  public:
-  FakeExecStreams(bool with_stdin, std::string input)
-      : with_stdin_(with_stdin), input_(std::move(input)) {}
+  FakeExecStreams(bool with_stdin, std::string input, bool tty = false)
+      : with_stdin_(with_stdin), input_(std::move(input)), tty_(tty) {}
   bool has_stdin() const override { return with_stdin_; }
   bool has_stdout() const override { return true; }
-  bool has_stderr() const override { return true; }
-  bool tty() const override { return false; }
+  bool has_stderr() const override { return !tty_; }
+  bool tty() const override { return tty_; }
   bool ReadStdin(std::string& data) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (sent_) return false;
     sent_ = true;
+    if (resize_) resize_(100, 40);
     data += input_;
     return true;
   }
@@ -167,7 +169,10 @@ class FakeExecStreams : public ExecStreams {
     err_.append(d);
     return true;
   }
-  void OnResize(std::function<void(uint16_t, uint16_t)>) override {}
+  void OnResize(std::function<void(uint16_t, uint16_t)> fn) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    resize_ = std::move(fn);
+  }
   std::string out() {
     std::lock_guard<std::mutex> lock(mu_);
     return out_;
@@ -180,6 +185,8 @@ class FakeExecStreams : public ExecStreams {
  private:
   bool with_stdin_;
   std::string input_;
+  bool tty_;
+  std::function<void(uint16_t, uint16_t)> resize_;
   std::mutex mu_;
   bool sent_ = false;
   std::string out_, err_;
