@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -229,6 +230,57 @@ TEST_P(OciRuntimeTest, ContainersShareNetworkAndIpcAndPortForwardReachesThem) {
   ASSERT_TRUE(s.ok()) << s.message() << pf.error();
   EXPECT_NE(pf.reply().find("hello from the pod"), std::string::npos)
       << pf.reply();
+}
+
+TEST_P(OciRuntimeTest, VolumesUserAndReadOnlyRoot) {
+  std::string data = dir_.path() + "/data";
+  std::string conf = dir_.path() + "/conf";
+  std::filesystem::create_directories(data);
+  std::filesystem::create_directories(conf);
+  std::ofstream(conf + "/app.conf") << "setting=1\n";
+  chmod(data.c_str(), 0777);
+  std::string sb = RunSandbox("vol");
+  auto c = Container("vol",
+                     {"sh", "-c",
+                      "id -u; id -g; cat /conf/app.conf; echo hi > /data/out; "
+                      "touch /conf/x 2>/dev/null || echo conf-ro; "
+                      "touch /rootfile 2>/dev/null || echo root-ro; "
+                      "echo t > /scratch/t && echo scratch-ok; "
+                      "cat /etc/resolv.conf"});
+  c.mounts.push_back({data, "/data", false, "None"});
+  c.mounts.push_back({conf, "/conf", true, "None"});
+  Mount scratch;
+  scratch.container_path = "/scratch";
+  scratch.tmpfs = true;
+  scratch.tmpfs_size_bytes = 1 << 20;
+  c.mounts.push_back(scratch);
+  c.security.run_as_user = 1000;
+  c.security.run_as_group = 2000;
+  c.security.read_only_root_filesystem = true;
+  std::string id = Start(sb, c);
+  ContainerStatus st = WaitExited(*rt_, id);
+  std::string log = ReadAll(c.log_path);
+  EXPECT_EQ(st.exit_code, 0) << log;
+  for (const char* want :
+       {" stdout F 1000\n", " stdout F 2000\n", " stdout F setting=1\n",
+        " stdout F conf-ro\n", " stdout F root-ro\n", " stdout F scratch-ok\n",
+        " stdout F nameserver 10.96.0.10\n"}) {
+    EXPECT_NE(log.find(want), std::string::npos) << want << " in " << log;
+  }
+  EXPECT_EQ(ReadAll(data + "/out"), "hi\n");
+}
+
+TEST_P(OciRuntimeTest, HostNetworkSandbox) {
+  PodSandboxConfig config = SandboxConfig(Name("hostnet"), dir_.path());
+  config.host_network = true;
+  auto sb = rt_->RunPodSandbox(config);
+  ASSERT_TRUE(sb.ok()) << sb.status().message();
+  auto c = Container("hostnet", {"sleep", "600"});
+  std::string id = Start(*sb, c);
+  ASSERT_FALSE(id.empty()) << ReadAll(c.log_path);
+  std::string pid = std::to_string(ContainerPid(id));
+  EXPECT_EQ(std::filesystem::read_symlink("/proc/" + pid + "/ns/net"),
+            std::filesystem::read_symlink("/proc/self/ns/net"));
 }
 
 TEST_P(OciRuntimeTest, AFreshRuntimeFindsTheRunningContainer) {

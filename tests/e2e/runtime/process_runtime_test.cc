@@ -290,6 +290,30 @@ TEST_F(ProcessRuntimeTest, HostNetworkSandboxUsesTheHostsNamespace) {
             std::filesystem::read_symlink("/proc/self/ns/net"));
 }
 
+TEST_F(ProcessRuntimeTest, VolumesAreMountedInItsOwnMountNamespace) {
+  std::string data = dir_.path() + "/data";
+  std::filesystem::create_directories(data);
+  std::ofstream(data + "/in") << "from host\n";
+  std::string target = dir_.path() + "/mnt/data";  // created by the shim
+  std::string ro = dir_.path() + "/mnt/ro";
+  std::string sb = RunSandbox("vol");
+  auto c = Container(
+      "vol", {"/bin/sh", "-c",
+              "cat " + target + "/in; echo out > " + target + "/out; touch " +
+                  ro + "/x 2>/dev/null || echo ro-ok"});
+  c.mounts.push_back({data, target, false, "None"});
+  c.mounts.push_back({data, ro, true, "None"});
+  std::string id = Start(sb, c);
+  ContainerStatus st = WaitExited(*rt_, id);
+  std::string log = ReadAll(c.log_path);
+  EXPECT_EQ(st.exit_code, 0) << log;
+  EXPECT_NE(log.find(" stdout F from host\n"), std::string::npos) << log;
+  EXPECT_NE(log.find(" stdout F ro-ok\n"), std::string::npos) << log;
+  EXPECT_EQ(ReadAll(data + "/out"), "out\n");
+  // The host never saw the container's mounts.
+  EXPECT_EQ(CountMounts(dir_.path() + "/mnt"), 0);
+}
+
 TEST_F(ProcessRuntimeTest, AFreshRuntimeFindsTheRunningContainer) {
   std::string sb = RunSandbox("restart");
   std::string id = Start(sb, Container("long", {"/bin/sleep", "600"}));
