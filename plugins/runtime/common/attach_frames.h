@@ -3,7 +3,7 @@
 // the payload. The shim sends the container's output (kStdout, kStderr) to
 // every attached client; a client sends kStdin data for the container's
 // stdin and kCloseStdin to end it (with stdinOnce the first client's
-// departure ends it too).
+// departure ends it too), and kResize for a tty container's terminal.
 //
 // Thread safety: free functions; the caller serializes writes on a socket.
 #ifndef BERTH_PLUGINS_RUNTIME_COMMON_ATTACH_FRAMES_H_
@@ -22,6 +22,7 @@ enum class FrameType : uint8_t {
   kStdout = 1,
   kStderr = 2,
   kCloseStdin = 3,
+  kResize = 4,  // payload: columns then rows, 2 bytes each, big-endian
 };
 
 // Writes one frame; false when the peer is gone.

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -24,6 +25,7 @@
 #include "cgroups.h"
 #include "cri_log_writer.h"
 #include "files.h"
+#include "pty.h"
 #include "shim.h"
 
 namespace berth::runtime {
@@ -84,6 +86,11 @@ void JoinNs(const std::string& path, int type, const char* what) {
                                         int err) {
   ResetSignalsInChild();
   WireStdio(in, out, err);
+  if (spec.tty) {
+    // The terminal becomes the container's controlling terminal.
+    setsid();
+    ioctl(0, TIOCSCTTY, 0);
+  }
   if (!spec.cgroup.empty()) {
     // "0" is the writer itself (getpid() is 1 in the new pid namespace).
     for (const auto& dir : Cgroups::Detect().Dirs(spec.cgroup)) {
@@ -261,6 +268,11 @@ class AttachServer {
           }
         } else if (type == FrameType::kCloseStdin) {
           CloseStdin();
+        } else if (type == FrameType::kResize && terminal_fd_ >= 0 &&
+                   payload.size() == 4) {
+          auto byte = [&](size_t i) { return uint8_t(payload[i]); };
+          SetWindowSize(terminal_fd_, uint16_t(byte(0) << 8 | byte(1)),
+                        uint16_t(byte(2) << 8 | byte(3)));
         }
       });
     }
@@ -269,6 +281,13 @@ class AttachServer {
       int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
       if (fd >= 0) clients_.push_back({fd, ""});
     }
+  }
+
+  // The container's terminal: resizes go there, and (with stdin) the
+  // clients' input.
+  void SetTerminal(int master, bool with_stdin) {
+    terminal_fd_ = master;
+    if (with_stdin) stdin_fd_ = fcntl(master, F_DUPFD_CLOEXEC, 0);
   }
 
   void Broadcast(FrameType type, std::string_view data) {
@@ -307,6 +326,7 @@ class AttachServer {
 
   std::string path_;
   int listen_fd_ = -1;
+  int terminal_fd_ = -1;
   int stdin_fd_;
   bool stdin_once_;
   std::vector<Client> clients_;
@@ -341,12 +361,30 @@ int RunShim(const ShimSpec& spec) {
     fprintf(stderr, "berth-shim: %s\n", s.message().c_str());
   }
   int in[2] = {-1, -1}, out[2], err[2];
-  if ((spec.stdin_open && pipe2(in, O_CLOEXEC) != 0) ||
+  if ((spec.stdin_open && !spec.tty && pipe2(in, O_CLOEXEC) != 0) ||
       pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
     finish(128, "cannot create pipes", false);
     return 1;
   }
   AttachServer attach(dir + "/" + kAttachSocket, in[1], spec.stdin_once);
+  // A tty container writes to one terminal instead of the pipes.
+  PtyPair pty;
+  int console_listen = -1;
+  if (spec.tty && spec.create_argv.empty()) {
+    auto p = OpenPty();
+    if (!p.ok()) {
+      finish(128, p.status().message(), false);
+      return 1;
+    }
+    pty = *p;
+  } else if (spec.tty) {
+    auto fd = ListenUnix(spec.console_socket);
+    if (!fd.ok()) {
+      finish(128, fd.status().message(), false);
+      return 1;
+    }
+    console_listen = *fd;
+  }
 
   pid_t container = -1;
   if (!spec.create_argv.empty()) {
@@ -379,11 +417,36 @@ int RunShim(const ShimSpec& spec) {
       finish(128, std::string("fork: ") + strerror(errno), false);
       return 1;
     }
-    if (container == 0) StartProcessContainer(spec, in[0], out[1], err[1]);
+    if (container == 0) {
+      if (spec.tty) {
+        StartProcessContainer(spec, pty.slave, pty.slave, pty.slave);
+      }
+      StartProcessContainer(spec, in[0], out[1], err[1]);
+    }
   }
   close(out[1]);
   close(err[1]);
   if (in[0] >= 0) close(in[0]);
+  int out_read = out[0], err_read = err[0];
+  if (spec.tty) {
+    if (console_listen >= 0) {
+      pty.master = AcceptFd(console_listen, 10000);
+      close(console_listen);
+      unlink(spec.console_socket.c_str());
+      if (pty.master < 0) {
+        kill(container, SIGKILL);
+        finish(128, "the OCI runtime sent no terminal", false);
+        return 1;
+      }
+    } else {
+      close(pty.slave);
+    }
+    attach.SetTerminal(pty.master, spec.stdin_open);
+    close(out[0]);
+    close(err[0]);
+    out_read = pty.master;
+    err_read = -1;
+  }
   (void)WriteFileAtomic(dir + "/" + kContainerPidFile,
                         std::to_string(container));
 
@@ -403,12 +466,12 @@ int RunShim(const ShimSpec& spec) {
 
   bool exited = false;
   int exit_status = 0;
-  bool out_open = true, err_open = true;
+  bool out_open = true, err_open = err_read >= 0;
   std::chrono::steady_clock::time_point drain_deadline;
   while (out_open || err_open || !exited) {
     std::vector<pollfd> fds = {{sigfd, POLLIN, 0},
-                               {out_open ? out[0] : -1, POLLIN, 0},
-                               {err_open ? err[0] : -1, POLLIN, 0}};
+                               {out_open ? out_read : -1, POLLIN, 0},
+                               {err_open ? err_read : -1, POLLIN, 0}};
     attach.AddPollFds(fds);
     int timeout = -1;
     if (exited) {

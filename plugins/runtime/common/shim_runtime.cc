@@ -411,6 +411,7 @@ StatusOr<std::string> ShimRuntime::CreateContainer(
     spec->memory_cgroup = r.cgroup;
     spec->stdin_open = config.stdin_open;
     spec->stdin_once = config.stdin_once;
+    spec->tty = config.tty;
     s = WriteFileAtomic(r.dir + "/" + kShimSpecFile, ShimSpecToJson(*spec));
   }
   if (s.ok()) s = SaveContainer(r);

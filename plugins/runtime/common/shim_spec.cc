@@ -14,6 +14,8 @@ std::string ShimSpecToJson(const ShimSpec& s) {
   SetString(d, "memoryCgroup", s.memory_cgroup, a);
   SetMember(d, "stdin", Json(s.stdin_open), a);
   SetMember(d, "stdinOnce", Json(s.stdin_once), a);
+  SetMember(d, "tty", Json(s.tty), a);
+  SetString(d, "consoleSocket", s.console_socket, a);
   SetMember(d, "createArgv", MakeStrings(s.create_argv, a), a);
   SetMember(d, "startArgv", MakeStrings(s.start_argv, a), a);
   SetString(d, "pidFile", s.pid_file, a);
@@ -52,6 +54,8 @@ StatusOr<ShimSpec> ShimSpecFromJson(const std::string& text) {
   s.memory_cgroup = GetString(d, {"memoryCgroup"});
   s.stdin_open = GetBool(d, "stdin");
   s.stdin_once = GetBool(d, "stdinOnce");
+  s.tty = GetBool(d, "tty");
+  s.console_socket = GetString(d, {"consoleSocket"});
   s.create_argv = GetStrings(d, "createArgv");
   s.start_argv = GetStrings(d, "startArgv");
   s.pid_file = GetString(d, {"pidFile"});

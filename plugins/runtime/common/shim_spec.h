@@ -49,6 +49,11 @@ struct ShimSpec {
   // /dev/null); with stdin_once the first client's departure closes it.
   bool stdin_open = false;
   bool stdin_once = false;
+  // The container's stdio is a terminal: made by the shim (process mode)
+  // or by the OCI runtime, which sends its master to console_socket
+  // (create_argv names the same path).
+  bool tty = false;
+  std::string console_socket;
 
   // OCI mode.
   std::vector<std::string> create_argv;

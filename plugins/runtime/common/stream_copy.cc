@@ -18,10 +18,12 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "attach_frames.h"
 #include "netns.h"
+#include "pty.h"
 
 extern char** environ;
 
@@ -140,27 +142,6 @@ StatusOr<int> RunWithStreams(const std::vector<std::string>& argv,
 
 namespace {
 
-// Receives one descriptor sent with SCM_RIGHTS on `sock`; -1 on failure.
-int ReceiveFd(int sock) {
-  char data[256];
-  iovec iov{data, sizeof(data)};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0) return -1;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-      int fd;
-      memcpy(&fd, CMSG_DATA(c), sizeof(int));
-      return fd;
-    }
-  }
-  return -1;
-}
-
 int WaitStatusToCode(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -175,34 +156,14 @@ StatusOr<int> RunWithTerminal(const std::vector<std::string>& argv,
   if (argv.empty()) return Status::Invalid("no command to run");
   int master = -1, slave = -1, listen_fd = -1;
   if (console_socket.empty()) {
-    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    char name[128];
-    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0 ||
-        ptsname_r(master, name, sizeof(name)) != 0 ||
-        (slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-      std::string why = strerror(errno);
-      if (master >= 0) close(master);
-      return Status::Internal("cannot allocate a terminal: " + why);
-    }
+    auto pty = OpenPty();
+    if (!pty.ok()) return pty.status();
+    master = pty->master;
+    slave = pty->slave;
   } else {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (console_socket.size() >= sizeof(addr.sun_path)) {
-      return Status::Internal("console socket path too long: " +
-                              console_socket);
-    }
-    memcpy(addr.sun_path, console_socket.c_str(), console_socket.size() + 1);
-    unlink(console_socket.c_str());
-    listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (listen_fd < 0 ||
-        bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) !=
-            0 ||
-        listen(listen_fd, 1) != 0) {
-      std::string why = strerror(errno);
-      if (listen_fd >= 0) close(listen_fd);
-      return Status::Internal("cannot listen on " + console_socket + ": " +
-                              why);
-    }
+    auto fd = ListenUnix(console_socket);
+    if (!fd.ok()) return fd.status();
+    listen_fd = *fd;
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -268,10 +229,7 @@ StatusOr<int> RunWithTerminal(const std::vector<std::string>& argv,
   streams.OnResize([term, own_pty, pid](uint16_t cols, uint16_t rows) {
     int fd = term->load();
     if (fd < 0) return;
-    winsize ws{};
-    ws.ws_col = cols;
-    ws.ws_row = rows;
-    ioctl(fd, TIOCSWINSZ, &ws);
+    SetWindowSize(fd, cols, rows);
     // A command copying between our pty and one of its own (runc) reads the
     // new size on SIGWINCH; our pty is not its controlling terminal, so the
     // kernel does not tell it.
@@ -333,14 +291,27 @@ Status AttachToShim(const std::string& socket_path, ExecStreams& streams) {
   });
   std::thread stdin_pump;
   auto done = std::make_shared<std::atomic<bool>>(false);
+  // Frames come from the stdin pump and the resize callback.
+  auto write_mu = std::make_shared<std::mutex>();
+  auto send = [sock, write_mu](FrameType type, std::string_view data) {
+    std::lock_guard<std::mutex> lock(*write_mu);
+    return WriteFrame(*sock, type, data);
+  };
+  if (streams.tty()) {
+    streams.OnResize([send, done](uint16_t cols, uint16_t rows) {
+      if (done->load()) return;
+      char size[4] = {char(cols >> 8), char(cols), char(rows >> 8), char(rows)};
+      send(FrameType::kResize, std::string_view(size, 4));
+    });
+  }
   if (streams.has_stdin()) {
-    stdin_pump = std::thread([&streams, sock, done] {
+    stdin_pump = std::thread([&streams, send, done] {
       std::string data;
       while (!done->load() && streams.ReadStdin(data)) {
-        if (!WriteFrame(*sock, FrameType::kStdin, data)) return;
+        if (!send(FrameType::kStdin, data)) return;
         data.clear();
       }
-      if (!done->load()) WriteFrame(*sock, FrameType::kCloseStdin, "");
+      if (!done->load()) send(FrameType::kCloseStdin, "");
     });
   }
   FrameType type;

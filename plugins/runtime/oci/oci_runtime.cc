@@ -125,8 +125,15 @@ StatusOr<ShimSpec> OciRuntime::PrepareContainer(ContainerRecord& record,
 
   ShimSpec spec;
   spec.pid_file = record.dir + "/init.pid";
-  spec.create_argv = Cli({"create", "--bundle", record.dir, "--pid-file",
-                          spec.pid_file, record.id});
+  std::vector<std::string> create = {"create", "--bundle", record.dir,
+                                     "--pid-file", spec.pid_file};
+  if (config.tty) {
+    // The runtime makes the container's pty and sends us its master.
+    spec.console_socket = record.dir + "/console.sock";
+    create.insert(create.end(), {"--console-socket", spec.console_socket});
+  }
+  create.push_back(record.id);
+  spec.create_argv = Cli(create);
   spec.start_argv = Cli({"start", record.id});
   spec.hide_unified_cgroup = oci_.hide_unified_cgroup;
   return spec;

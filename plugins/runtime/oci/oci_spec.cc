@@ -234,7 +234,7 @@ StatusOr<std::string> BuildOciSpec(const OciSpecInput& in) {
   d.AddMember("ociVersion", "1.0.2", a);
 
   Json process(rapidjson::kObjectType);
-  process.AddMember("terminal", false, a);
+  process.AddMember("terminal", c.tty, a);
   Json user(rapidjson::kObjectType);
   user.AddMember("uid", Json(uid), a);
   user.AddMember("gid", Json(gid), a);

@@ -204,6 +204,23 @@ TEST_P(OciRuntimeTest, AttachFeedsStdinAndReadsOutput) {
   EXPECT_EQ(WaitExited(*rt_, id).exit_code, 0);
 }
 
+TEST_P(OciRuntimeTest, TtyContainerAttach) {
+  std::string sb = RunSandbox("ttyctr");
+  auto c = Container("ttyctr", {"sh"});
+  c.tty = true;
+  c.stdin_open = true;
+  c.stdin_once = true;
+  std::string id = Start(sb, c);
+  FakeExecStreams streams(true, "tty; stty size; exit 6\n", true);
+  Status s = rt_->Attach(id, streams);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_NE(streams.out().find("/dev/pts/"), std::string::npos)
+      << streams.out();
+  EXPECT_NE(streams.out().find("40 100"), std::string::npos) << streams.out();
+  EXPECT_EQ(WaitExited(*rt_, id).exit_code, 6);
+  EXPECT_NE(ReadAll(c.log_path).find("40 100"), std::string::npos);
+}
+
 TEST_P(OciRuntimeTest, ContainersShareNetworkAndIpcAndPortForwardReachesThem) {
   std::string sb = RunSandbox("share");
   std::string a =
