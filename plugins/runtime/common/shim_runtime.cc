@@ -253,13 +253,18 @@ StatusOr<std::string> ShimRuntime::RunPodSandbox(
   if (!s.ok()) return fail(s);
   s = cgroups_.Apply(r.cgroup_parent, config.pod_resources);
   if (!s.ok()) return fail(s);
+  // The infra process gets a leaf of its own: cgroup v2 allows processes
+  // only in leaves once controllers are enabled for the children.
+  std::string infra_cgroup = r.cgroup_parent + "/infra";
+  s = cgroups_.Create(infra_cgroup);
+  if (!s.ok()) return fail(s);
   auto files = WritePodFiles(r.dir, config);
   if (!files.ok()) return fail(files.status());
 
   DaemonSpec pause;
   pause.argv = {options_.shim_path, "pause",
                 "--ready",          r.dir + "/" + kPauseReadyFile,
-                "--cgroup",         r.cgroup_parent};
+                "--cgroup",         infra_cgroup};
   if (!r.netns_path.empty()) {
     pause.argv.insert(pause.argv.end(), {"--netns", r.netns_path});
     pause.argv.insert(pause.argv.end(), {"--hostname", config.hostname.empty()

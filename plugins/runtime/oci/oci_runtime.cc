@@ -26,7 +26,11 @@ std::vector<std::string> OciRuntime::Cli(std::vector<std::string> args) const {
 }
 
 std::string OciRuntime::Version() const {
-  if (!version_.empty()) return version_;
+  std::call_once(version_once_, [this] { version_ = ReadVersion(); });
+  return version_;
+}
+
+std::string OciRuntime::ReadVersion() const {
   std::string v = oci_.base.name;
   if (options().runner) {
     ProcessSpec spec;
@@ -40,7 +44,6 @@ std::string OciRuntime::Version() const {
       if (sp != std::string::npos) v += " " + first.substr(sp + 1);
     }
   }
-  version_ = v;
   return v;
 }
 

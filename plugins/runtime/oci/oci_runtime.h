@@ -10,6 +10,7 @@
 #define BERTH_PLUGINS_RUNTIME_OCI_OCI_RUNTIME_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -56,9 +57,11 @@ class OciRuntime : public ShimRuntime {
 
  private:
   std::vector<std::string> Cli(std::vector<std::string> args) const;
+  std::string ReadVersion() const;
 
   OciRuntimeOptions oci_;
   std::string state_root_;  // the binary's --root
+  mutable std::once_flag version_once_;
   mutable std::string version_;
 };
 

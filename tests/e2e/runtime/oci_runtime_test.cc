@@ -97,6 +97,30 @@ class OciRuntimeTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<OciRuntime> rt_;
 };
 
+TEST_P(OciRuntimeTest, NameVersionAndImages) {
+  EXPECT_EQ(rt_->Name(), GetParam());
+  // "runc 1.1.5+ds1", "crun 1.8.1": the binary's own version.
+  std::string v = rt_->Version();
+  ASSERT_GT(v.size(), GetParam().size() + 1) << v;
+  EXPECT_EQ(v.substr(0, GetParam().size() + 1), GetParam() + " ");
+  EXPECT_TRUE(isdigit(v[GetParam().size() + 1])) << v;
+  EXPECT_TRUE(rt_->UsesImages());
+  auto img = rt_->ImageStatus("busybox");
+  ASSERT_TRUE(img.ok());
+  EXPECT_EQ(img->id, images_->record().info.id);
+  EXPECT_TRUE(rt_->ImageStatus("nope").status().IsNotFound());
+  // A container of a missing image is refused, naming the image.
+  std::string sb = RunSandbox("noimage");
+  auto c = Container("noimage", {"true"});
+  c.image = "nope";
+  auto id = rt_->CreateContainer(sb, c, PodSandboxConfig{});
+  ASSERT_FALSE(id.ok());
+  EXPECT_NE(id.status().message().find("nope"), std::string::npos);
+  auto list = rt_->ListContainers();
+  ASSERT_TRUE(list.ok());
+  EXPECT_TRUE(list->empty());
+}
+
 TEST_P(OciRuntimeTest, WritesCriLogsAndRecordsTheExit) {
   std::string sb = RunSandbox("logs");
   auto c = Container("logs", {"sh", "-c",

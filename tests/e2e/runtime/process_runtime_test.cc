@@ -79,6 +79,17 @@ class ProcessRuntimeTest : public ::testing::Test {
   std::unique_ptr<ProcessRuntime> rt_;
 };
 
+TEST_F(ProcessRuntimeTest, IgnoresImagesAndNeedsACommand) {
+  EXPECT_EQ(rt_->Name(), "process");
+  EXPECT_FALSE(rt_->UsesImages());
+  std::string sb = RunSandbox("nocmd");
+  auto c = Container("nocmd", {});
+  c.image = "busybox";
+  auto id = rt_->CreateContainer(sb, c, PodSandboxConfig{});
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.status().code(), Status::Code::kInvalid);
+}
+
 TEST_F(ProcessRuntimeTest, WritesCriLogsAndRecordsTheExit) {
   std::string sb = RunSandbox("logs");
   auto c = Container("logs", {"/bin/sh", "-c",
