@@ -115,8 +115,8 @@ void JoinNs(const std::string& path, int type, const char* what) {
     Die("make / private");
   }
   // Our own /proc, showing only the container's pid namespace.
-  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-            nullptr) != 0) {
+  if (!spec.host_pid && mount("proc", "/proc", "proc",
+                              MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
     Die("mount /proc");
   }
   for (const auto& m : spec.mounts) {
@@ -408,7 +408,7 @@ int RunShim(const ShimSpec& spec) {
   } else {
     // Children from here on start a pid namespace of their own, with the
     // container as its init.
-    if (unshare(CLONE_NEWPID) != 0) {
+    if (!spec.host_pid && unshare(CLONE_NEWPID) != 0) {
       finish(128, std::string("unshare pid: ") + strerror(errno), false);
       return 1;
     }

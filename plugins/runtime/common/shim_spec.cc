@@ -24,6 +24,7 @@ std::string ShimSpecToJson(const ShimSpec& s) {
   SetMember(d, "env", MakeStrings(s.env, a), a);
   SetString(d, "workingDir", s.working_dir, a);
   SetString(d, "cgroup", s.cgroup, a);
+  SetMember(d, "hostPID", Json(s.host_pid), a);
   SetString(d, "netns", s.netns, a);
   SetString(d, "ipcNs", s.ipc_ns, a);
   SetString(d, "utsNs", s.uts_ns, a);
@@ -64,6 +65,7 @@ StatusOr<ShimSpec> ShimSpecFromJson(const std::string& text) {
   s.env = GetStrings(d, "env");
   s.working_dir = GetString(d, {"workingDir"});
   s.cgroup = GetString(d, {"cgroup"});
+  s.host_pid = GetBool(d, "hostPID");
   s.netns = GetString(d, {"netns"});
   s.ipc_ns = GetString(d, {"ipcNs"});
   s.uts_ns = GetString(d, {"utsNs"});

@@ -67,9 +67,10 @@ struct ShimSpec {
   std::vector<std::string> argv;
   std::vector<std::string> env;  // "KEY=value"; all of the environment
   std::string working_dir;
-  std::string cgroup;  // joined in every hierarchy
-  std::string netns;   // joined by path; empty: the shim's
-  std::string ipc_ns;  // "/proc/<pause>/ns/ipc"; empty: a new one
+  std::string cgroup;     // joined in every hierarchy
+  bool host_pid = false;  // stay in the host's pid namespace (hostPID)
+  std::string netns;      // joined by path; empty: the shim's
+  std::string ipc_ns;     // "/proc/<pause>/ns/ipc"; empty: a new one
   std::string uts_ns;
   std::vector<ShimMount> mounts;
   std::optional<int64_t> uid;

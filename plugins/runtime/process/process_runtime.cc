@@ -26,6 +26,7 @@ StatusOr<ShimSpec> ProcessRuntime::PrepareContainer(
   for (const auto& [k, v] : config.env) spec.env.push_back(k + "=" + v);
   spec.working_dir = config.working_dir;
   spec.cgroup = record.cgroup;
+  spec.host_pid = sandbox.config.host_pid;
   spec.netns = sandbox.netns_path;
   std::string pause_ns = "/proc/" + std::to_string(sandbox.pause_pid) + "/ns/";
   spec.ipc_ns = pause_ns + "ipc";

@@ -342,6 +342,20 @@ TEST_F(ProcessRuntimeTest, VolumesAreMountedInItsOwnMountNamespace) {
   EXPECT_EQ(CountMounts(dir_.path() + "/mnt"), 0);
 }
 
+TEST_F(ProcessRuntimeTest, HostPidSandboxKeepsTheHostsPidNamespace) {
+  PodSandboxConfig config = SandboxConfig(Name("hostpid"), dir_.path());
+  config.host_pid = true;
+  auto sb = rt_->RunPodSandbox(config);
+  ASSERT_TRUE(sb.ok()) << sb.status().message();
+  std::string id = Start(*sb, Container("hostpid", {"/bin/sleep", "600"}));
+  std::string pid = std::to_string(ContainerPid(id));
+  EXPECT_EQ(std::filesystem::read_symlink("/proc/" + pid + "/ns/pid"),
+            std::filesystem::read_symlink("/proc/self/ns/pid"));
+  Status s = rt_->StopContainer(id, std::chrono::seconds(0));
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(WaitExited(*rt_, id).exit_code, 128 + SIGKILL);
+}
+
 TEST_F(ProcessRuntimeTest, AFreshRuntimeFindsTheRunningContainer) {
   std::string sb = RunSandbox("restart");
   std::string id = Start(sb, Container("long", {"/bin/sleep", "600"}));
