@@ -133,6 +133,8 @@ class ShimRuntime : public ContainerRuntime {
   virtual void CleanupContainer(const ContainerRecord& record) = 0;
 
   const ShimRuntimeOptions& options() const { return options_; }
+  // The host pid of the container's init while it runs, else 0.
+  int RunningPid(const ContainerRecord& r) const;
   const Cgroups& cgroups() const { return cgroups_; }
 
  private:
@@ -141,7 +143,6 @@ class ShimRuntime : public ContainerRuntime {
   Status SaveSandbox(const SandboxRecord& r) const;
   Status SaveContainer(const ContainerRecord& r) const;
   std::vector<std::string> ContainerIdsOf(const std::string& sandbox_id) const;
-  int RunningPid(const ContainerRecord& r) const;
   bool WaitForExit(const ContainerRecord& r,
                    std::chrono::milliseconds timeout) const;
   void KillPause(const SandboxRecord& r) const;

@@ -1,8 +1,11 @@
 #include "oci_runtime.h"
 
+#include <signal.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -140,6 +143,37 @@ StatusOr<ShimSpec> OciRuntime::PrepareContainer(ContainerRecord& record,
   spec.start_argv = Cli({"start", record.id});
   spec.hide_unified_cgroup = oci_.hide_unified_cgroup;
   return spec;
+}
+
+StatusOr<ExecSyncResult> OciRuntime::ExecSync(
+    const std::string& container_id, const std::vector<std::string>& cmd,
+    std::chrono::seconds timeout) {
+  auto r = LoadContainer(container_id);
+  if (!r.ok()) return r.status();
+  if (RunningPid(*r) <= 0) {
+    return Status::Conflict("container " + r->name + " is not running");
+  }
+  static std::atomic<uint64_t> counter{0};
+  std::string pid_file = r->dir + "/exec-" + std::to_string(getpid()) + "-" +
+                         std::to_string(counter++) + ".pid";
+  std::vector<std::string> args = {"exec", "--pid-file", pid_file, r->id};
+  args.insert(args.end(), cmd.begin(), cmd.end());
+  ProcessSpec spec;
+  spec.argv = Cli(args);
+  spec.timeout = timeout;
+  auto result = options().runner->Run(spec);
+  if (result.ok() && result->timed_out) {
+    if (auto pid = ReadIntFile(pid_file)) kill(static_cast<int>(*pid), SIGKILL);
+  }
+  unlink(pid_file.c_str());
+  if (!result.ok()) return result.status();
+  ExecSyncResult out;
+  out.exit_code =
+      result->exit_code >= 0 ? result->exit_code : 128 + result->signal;
+  out.stdout_data = std::move(result->stdout_data);
+  out.stderr_data = std::move(result->stderr_data);
+  out.timed_out = result->timed_out;
+  return out;
 }
 
 std::vector<std::string> OciRuntime::ExecArgv(

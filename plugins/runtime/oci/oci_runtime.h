@@ -40,6 +40,12 @@ class OciRuntime : public ShimRuntime {
   StatusOr<std::vector<ImageInfo>> ListImages() override;
   Status RemoveImage(const std::string& image) override;
 
+  // `<binary> exec`; on timeout the command itself is killed too (killing
+  // the runtime's exec process alone would leave it running).
+  StatusOr<ExecSyncResult> ExecSync(const std::string& container_id,
+                                    const std::vector<std::string>& cmd,
+                                    std::chrono::seconds timeout) override;
+
  protected:
   StatusOr<ShimSpec> PrepareContainer(ContainerRecord& record,
                                       const ContainerConfig& config,

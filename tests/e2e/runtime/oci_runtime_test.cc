@@ -196,6 +196,15 @@ TEST_P(OciRuntimeTest, ExecSyncAndExecWithStdin) {
   EXPECT_EQ(r->stdout_data, "hi-yes\n");
   EXPECT_EQ(r->stderr_data, "err\n");
 
+  auto slow = rt_->ExecSync(id, {"sleep", "30"}, std::chrono::seconds(1));
+  ASSERT_TRUE(slow.ok()) << slow.status().message();
+  EXPECT_TRUE(slow->timed_out);
+  // The timed-out command does not linger in the container.
+  auto ps = rt_->ExecSync(id, {"ps"}, std::chrono::seconds(20));
+  ASSERT_TRUE(ps.ok());
+  EXPECT_EQ(ps->stdout_data.find("sleep 30"), std::string::npos)
+      << ps->stdout_data;
+
   FakeExecStreams streams(true, "hello from stdin\n");
   auto code = rt_->Exec(id, {"sh", "-c", "cat; exit 7"}, streams);
   ASSERT_TRUE(code.ok()) << code.status().message();
