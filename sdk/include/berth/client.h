@@ -7,8 +7,10 @@
 #ifndef BERTH_SDK_CLIENT_H_
 #define BERTH_SDK_CLIENT_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,12 @@ struct DeleteOptions {
   // namesake created since.
   std::string precondition_uid;
   std::string precondition_resource_version;
+  // gracePeriodSeconds: for kinds with graceful deletion (Kind::
+  // GracePeriodSeconds; pods on a node), how long the object stays
+  // terminating before it goes. nullopt: the kind's default (a pod's
+  // terminationGracePeriodSeconds); 0: at once (the node agent's final
+  // delete, or `kubectl delete --force --grace-period=0`).
+  std::optional<int64_t> grace_period_seconds;
 };
 
 // A resource the server serves, as discovery lists it.

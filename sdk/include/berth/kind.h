@@ -10,6 +10,7 @@
 #define BERTH_SDK_KIND_H_
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -157,6 +158,18 @@ class Kind {
   // obj (e.g. set status.phase=Terminating) when it returns kMarkDeleting.
   virtual DeleteAction PrepareForDelete(Json& obj, JsonAlloc& alloc) const {
     return DeleteAction::kDelete;
+  }
+
+  // Graceful deletion, as the apiserver's CheckGracefulDelete: the seconds
+  // a DELETE keeps `obj` terminating (deletionTimestamp = now + period,
+  // deletionGracePeriodSeconds = period) so that whatever runs it (the node
+  // agent for a pod) can stop it and then delete it with period 0.
+  // `requested` is the client's gracePeriodSeconds, nullopt when it gave
+  // none. 0 (the default) deletes at once, subject to finalizers. A second
+  // DELETE may only shorten a running period.
+  virtual int64_t GracePeriodSeconds(const Json& obj,
+                                     std::optional<int64_t> requested) const {
+    return 0;
   }
 
   // Table columns for `kubectl get`. Empty means the generic Name and
