@@ -47,6 +47,10 @@ StatusOr<OciSettings> ParseOciSettings(const std::string& json) {
         if (!i->IsBool()) return Bad(at + ".insecure", "must be a boolean");
         h.insecure = i->GetBool();
       }
+      if (const Json* p = Member(m.value, "plainHttp")) {
+        if (!p->IsBool()) return Bad(at + ".plainHttp", "must be a boolean");
+        h.plain_http = p->GetBool();
+      }
       if (const Json* c = Member(m.value, "caFile")) {
         if (!c->IsString()) return Bad(at + ".caFile", "must be a path");
         h.ca_file = c->GetString();

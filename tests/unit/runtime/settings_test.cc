@@ -16,12 +16,15 @@ TEST(OciSettingsTest, DefaultsAndOverrides) {
   EXPECT_EQ(s->runtimes.at("runc"), "/usr/sbin/runc");
   s = ParseOciSettings(
       R"({"root":"/r","runtimes":{"runc":"/opt/runc"},)"
-      R"("registries":{"reg:5000":{"insecure":true,"caFile":"/ca.pem"}}})");
+      R"("registries":{"reg:5000":{"insecure":true,"caFile":"/ca.pem"},)"
+      R"("plain:5000":{"plainHttp":true}}})");
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->root, "/r");
   EXPECT_EQ(s->runtimes.size(), 1u);
   EXPECT_TRUE(s->registries.at("reg:5000").insecure);
   EXPECT_EQ(s->registries.at("reg:5000").ca_file, "/ca.pem");
+  EXPECT_FALSE(s->registries.at("reg:5000").plain_http);
+  EXPECT_TRUE(s->registries.at("plain:5000").plain_http);
   auto bad = ParseOciSettings(R"({"registries":{"r":{"insecure":"yes"}}})");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("registries.r.insecure"),
