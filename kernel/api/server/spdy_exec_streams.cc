@@ -74,6 +74,10 @@ void SpdyExecStreams::ResizeLoop() {
   }
 }
 
+void SpdyExecStreams::CloseStdin() {
+  if (stdin_) stdin_->StopReading();
+}
+
 bool SpdyExecStreams::ReadStdin(std::string& data) {
   if (!stdin_) return false;
   return stdin_->Read(&data);

@@ -40,6 +40,7 @@ class SpdyExecStreams : public ExecStreams {
   bool has_stderr() const override { return stderr_ != nullptr; }
   bool tty() const override { return flags_.tty; }
   bool ReadStdin(std::string& data) override;
+  void CloseStdin() override;
   bool WriteStdout(std::string_view data) override;
   bool WriteStderr(std::string_view data) override;
   void OnResize(std::function<void(uint16_t, uint16_t)> fn) override;

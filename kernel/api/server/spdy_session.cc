@@ -25,14 +25,24 @@ bool SpdyStream::Read(std::string* out) {
   size_t n = 0;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return !pending_.empty() || remote_closed_; });
-    if (pending_.empty()) return false;
+    cv_.wait(lock, [this] {
+      return !pending_.empty() || remote_closed_ || read_stopped_;
+    });
+    if (read_stopped_ || pending_.empty()) return false;
     n = pending_.size();
     out->append(pending_);
     pending_.clear();
   }
   session_->Consumed(id_, n);
   return true;
+}
+
+void SpdyStream::StopReading() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    read_stopped_ = true;
+  }
+  cv_.notify_all();
 }
 
 bool SpdyStream::Write(std::string_view data) {

@@ -51,6 +51,9 @@ class SpdyStream {
   bool Write(std::string_view data);
   // Half-closes the server side (an empty DATA frame with FIN); once.
   void CloseWrite();
+  // Makes a blocked Read, and every later one, return false (the reader
+  // is no longer wanted, e.g. the command whose stdin this is exited).
+  void StopReading();
 
  private:
   friend class SpdySession;
@@ -66,6 +69,7 @@ class SpdyStream {
   bool remote_closed_ = false;
   bool reset_ = false;
   bool local_closed_ = false;
+  bool read_stopped_ = false;
 };
 
 class SpdySession : public std::enable_shared_from_this<SpdySession> {

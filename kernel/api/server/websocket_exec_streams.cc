@@ -56,6 +56,14 @@ void WebSocketExecStreams::ReadLoop() {
   cv_.notify_all();
 }
 
+void WebSocketExecStreams::CloseStdin() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stdin_closed_ = true;
+  }
+  cv_.notify_all();
+}
+
 bool WebSocketExecStreams::ReadStdin(std::string& data) {
   if (!flags_.in) return false;
   std::unique_lock<std::mutex> lock(mu_);

@@ -129,11 +129,11 @@ StatusOr<int> RunWithStreams(const std::vector<std::string>& argv,
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   done->store(true);
+  // The streams die with the session once we return: end a reader still
+  // blocked in ReadStdin and wait for it.
   if (stdin_pump.joinable()) {
-    // The client usually ends stdin when the command ends (kubectl does on
-    // the exit status); a reader still blocked then is ended by the session
-    // closing, which happens only after we return — so do not wait on it.
-    stdin_pump.detach();
+    streams.CloseStdin();
+    stdin_pump.join();
   }
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -264,7 +264,10 @@ StatusOr<int> RunWithTerminal(const std::vector<std::string>& argv,
   term->store(-1);
   close(master);
   done->store(true);
-  if (stdin_pump.joinable()) stdin_pump.detach();
+  if (stdin_pump.joinable()) {
+    streams.CloseStdin();
+    stdin_pump.join();
+  }
   return WaitStatusToCode(status);
 }
 
@@ -327,9 +330,11 @@ Status AttachToShim(const std::string& socket_path, ExecStreams& streams) {
   }
   done->store(true);
   shutdown(*sock, SHUT_RDWR);
-  // As in RunWithStreams: a reader blocked in ReadStdin ends with the
-  // session, after we return.
-  if (stdin_pump.joinable()) stdin_pump.detach();
+  // As in RunWithStreams: end a reader blocked in ReadStdin and wait for it.
+  if (stdin_pump.joinable()) {
+    streams.CloseStdin();
+    stdin_pump.join();
+  }
   return Status::Ok();
 }
 

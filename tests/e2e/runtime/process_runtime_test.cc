@@ -197,6 +197,19 @@ TEST_F(ProcessRuntimeTest, ExecSyncAndExecWithStdin) {
   EXPECT_EQ(streams.out(), "hello from stdin\n");
 }
 
+// A command that exits while the client still holds stdin open (kubectl
+// exec -i with nothing typed): Exec returns with the exit code, having
+// ended its stdin reader through CloseStdin instead of leaving it behind.
+TEST_F(ProcessRuntimeTest, ExecReturnsWhileStdinStaysOpen) {
+  std::string sb = RunSandbox("silent");
+  std::string id = Start(sb, Container("silent", {"/bin/sleep", "600"}));
+  SilentStdinStreams streams;
+  auto code = rt_->Exec(id, {"/bin/sh", "-c", "echo done; exit 3"}, streams);
+  ASSERT_TRUE(code.ok()) << code.status().message();
+  EXPECT_EQ(*code, 3);
+  EXPECT_EQ(streams.out(), "done\n");
+}
+
 TEST_F(ProcessRuntimeTest, ExecWithATerminal) {
   std::string sb = RunSandbox("tty");
   std::string id = Start(sb, Container("tty", {"/bin/sleep", "600"}));

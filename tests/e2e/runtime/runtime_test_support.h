@@ -194,6 +194,30 @@ class FakeExecStreams : public ExecStreams {
   std::string out_, err_;
 };
 
+// ExecStreams whose stdin never ends on its own, as a kubectl user who
+// types nothing: ReadStdin blocks until CloseStdin. `reads_after_close`
+// counts ReadStdin calls that began after CloseStdin (a reader the runtime
+// failed to join would make them after the streams are gone).
+class SilentStdinStreams : public FakeExecStreams {
+ public:
+  SilentStdinStreams() : FakeExecStreams(true, "") {}
+  bool ReadStdin(std::string& data) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return closed_; });
+    return false;
+  }
+  void CloseStdin() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool closed_ = false;
+};
+
 // One forwarded connection: sends `request`, then half-closes; collects
 // the reply and any error.
 class FakePortForwardStream : public PortForwardStream {
