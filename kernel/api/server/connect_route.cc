@@ -2,6 +2,8 @@
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/URI.h>
+#include <spdlog/fmt/ranges.h>
+#include <spdlog/spdlog.h>
 #include <strings.h>
 
 #include <chrono>
@@ -59,6 +61,12 @@ enum class Upgrade { kNone, kWebSocket, kSpdy };
 
 Upgrade UpgradeOf(const Poco::Net::HTTPServerRequest& req) {
   const std::string u = req.get("Upgrade", "");
+  spdlog::debug(
+      "connect {} {}: Upgrade \"{}\", Sec-WebSocket-Protocol \"{}\", "
+      "X-Stream-Protocol-Version \"{}\"",
+      req.getMethod(), req.getURI(), u,
+      fmt::join(HeaderList(req, "Sec-WebSocket-Protocol"), ", "),
+      fmt::join(HeaderList(req, "X-Stream-Protocol-Version"), ", "));
   if (strcasecmp(u.c_str(), "websocket") == 0) return Upgrade::kWebSocket;
   if (strcasecmp(u.c_str(), "SPDY/3.1") == 0) return Upgrade::kSpdy;
   return Upgrade::kNone;

@@ -61,7 +61,10 @@ bool WebSocketConnection::ReadMessage(std::string* message) {
     }
     switch (frame.opcode) {
       case WsOpcode::kPing:
-        WriteFrame(static_cast<uint8_t>(WsOpcode::kPong), frame.payload);
+        // Nothing may follow our close frame.
+        if (!close_sent_) {
+          WriteFrame(static_cast<uint8_t>(WsOpcode::kPong), frame.payload);
+        }
         continue;
       case WsOpcode::kPong:
         continue;
