@@ -208,6 +208,7 @@ TEST_F(ProcessRuntimeTest, ExecReturnsWhileStdinStaysOpen) {
   ASSERT_TRUE(code.ok()) << code.status().message();
   EXPECT_EQ(*code, 3);
   EXPECT_EQ(streams.out(), "done\n");
+  EXPECT_EQ(streams.readers(), 0) << "a stdin reader outlived Exec";
 }
 
 TEST_F(ProcessRuntimeTest, ExecWithATerminal) {

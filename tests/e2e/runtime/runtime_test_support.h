@@ -195,15 +195,17 @@ class FakeExecStreams : public ExecStreams {
 };
 
 // ExecStreams whose stdin never ends on its own, as a kubectl user who
-// types nothing: ReadStdin blocks until CloseStdin. `reads_after_close`
-// counts ReadStdin calls that began after CloseStdin (a reader the runtime
-// failed to join would make them after the streams are gone).
+// types nothing: ReadStdin blocks until CloseStdin. readers() counts the
+// threads inside ReadStdin; one still there once Exec returned would use
+// the streams after the session is gone.
 class SilentStdinStreams : public FakeExecStreams {
  public:
   SilentStdinStreams() : FakeExecStreams(true, "") {}
   bool ReadStdin(std::string& data) override {
     std::unique_lock<std::mutex> lock(mu_);
+    ++readers_;
     cv_.wait(lock, [this] { return closed_; });
+    --readers_;
     return false;
   }
   void CloseStdin() override {
@@ -211,11 +213,21 @@ class SilentStdinStreams : public FakeExecStreams {
     closed_ = true;
     cv_.notify_all();
   }
+  int readers() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return readers_;
+  }
+  // Lets a reader left behind go (the test has failed by then).
+  ~SilentStdinStreams() override {
+    CloseStdin();
+    while (readers() > 0) std::this_thread::yield();
+  }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   bool closed_ = false;
+  int readers_ = 0;
 };
 
 // One forwarded connection: sends `request`, then half-closes; collects
