@@ -40,7 +40,8 @@ Json ContainerStatusJson(const ContainerReport& c, const std::string& runtime,
   SetString(s, "name", c.name, a);
   Json state(rapidjson::kObjectType);
   Json last(rapidjson::kObjectType);
-  int restarts = c.latest ? static_cast<int>(c.latest->attempt) : 0;
+  // The newest container's attempt, as the kubelet counts restarts.
+  const int restarts = c.latest ? static_cast<int>(c.latest->attempt) : 0;
   if (!c.waiting_reason.empty() || !c.latest ||
       c.latest->state == ContainerState::kCreated ||
       c.latest->state == ContainerState::kUnknown) {
@@ -54,7 +55,6 @@ Json ContainerStatusJson(const ContainerReport& c, const std::string& runtime,
     SetMember(state, "waiting", std::move(waiting), a);
     if (Exited(c.latest)) {
       SetMember(last, "terminated", Terminated(*c.latest, runtime, a), a);
-      ++restarts;  // the next attempt is coming
     } else if (Exited(c.previous)) {
       SetMember(last, "terminated", Terminated(*c.previous, runtime, a), a);
     }
