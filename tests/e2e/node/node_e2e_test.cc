@@ -118,5 +118,32 @@ TEST_F(NodeE2eTest, BoundPodRunsAndGoesWhenDeleted) {
   EXPECT_NE(gone.exit_code, 0);
 }
 
+TEST_F(NodeE2eTest, RuntimeClassPicksTheRuntimeByHandler) {
+  EXPECT_OK(Kubectl("apply -f -",
+                    "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\n"
+                    "metadata: {name: memory}\nhandler: fake\n---\n"
+                    "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\n"
+                    "metadata: {name: absent}\nhandler: nosuch\n"));
+  EXPECT_THAT(Kubectl("get runtimeclasses").out,
+              ::testing::MatchesRegex("NAME +HANDLER +AGE\n"
+                                      "absent +nosuch +[0-9]+s\n"
+                                      "memory +fake +[0-9]+s\n"));
+  EXPECT_OK(Kubectl("apply -f -",
+                    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: good\n"
+                    "spec:\n  nodeName: e2e-node\n  runtimeClassName: memory\n"
+                    "  containers:\n  - {name: app, image: busybox}\n---\n"
+                    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\n"
+                    "spec:\n  nodeName: e2e-node\n  runtimeClassName: absent\n"
+                    "  containers:\n  - {name: app, image: busybox}\n"));
+  EXPECT_TRUE(Eventually([&] {
+    return Jsonpath("pod good", ".status.phase") == "Running";
+  })) << Kubectl("get pod good -o yaml").out;
+  EXPECT_TRUE(Eventually([&] {
+    return Kubectl("get events")
+               .out.find("no container runtime \"nosuch\" on this node") !=
+           std::string::npos;
+  })) << Kubectl("get events").out;
+}
+
 }  // namespace
 }  // namespace berth::testing
