@@ -76,6 +76,7 @@ Status NodeAgent::Start() {
   deps.clock = &clock_;
   deps.settings = settings_;
   deps.host_ip = facts_.internal_ip;
+  deps.terminate_async = true;
   const auto capacity = NodeCapacity(settings_, facts_);
   deps.allocatable_milli_cpu =
       scheduler::ParseMilli(capacity.at("cpu")).value_or(0);
@@ -141,6 +142,8 @@ void NodeAgent::Stop() {
   queue_.ShutDown();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  // Waits for pods still terminating (their grace periods).
+  syncer_.reset();
 }
 
 Status NodeAgent::RegisterNode() {

@@ -121,6 +121,26 @@ PodSandboxConfig SandboxConfigFor(const Json& pod, const NodeSettings& settings,
       c.hosts_entries.push_back(line);
     }
   }
+  // The pod cgroup: shares from the sum of requests; cpu and memory limits
+  // only when every container has one (else the pod is unbounded), as the
+  // kubelet sizes Guaranteed and Burstable pod cgroups.
+  if (const Json* cs = Find(pod, {"spec", "containers"}); cs && cs->IsArray()) {
+    int64_t milli = 0, quota = 0, memory = 0;
+    bool all_cpu = true, all_memory = true;
+    for (const auto& container : cs->GetArray()) {
+      const auto request = Milli(container, "requests", "cpu");
+      const auto limit = Milli(container, "limits", "cpu");
+      milli += request ? *request : limit.value_or(0);
+      const LinuxResources r = ContainerResources(container);
+      all_cpu = all_cpu && r.cpu_quota_us > 0;
+      all_memory = all_memory && r.memory_limit_bytes > 0;
+      quota += r.cpu_quota_us;
+      memory += r.memory_limit_bytes;
+    }
+    c.pod_resources.cpu_shares = std::max<int64_t>(2, milli * 1024 / 1000);
+    if (all_cpu) c.pod_resources.cpu_quota_us = quota;
+    if (all_memory) c.pod_resources.memory_limit_bytes = memory;
+  }
   c.log_directory = PodLogDirectory(settings.root_dir, pod);
   c.labels[kPodUidLabel] = c.uid;
   c.labels[kPodNameLabel] = c.name;

@@ -50,6 +50,18 @@ int64_t GracePeriod(const Json& pod) {
 
 PodSyncer::PodSyncer(PodSyncerDeps deps) : deps_(std::move(deps)) {}
 
+PodSyncer::~PodSyncer() {
+  std::map<std::string, std::thread> running;
+  std::vector<std::thread> done;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running.swap(terminating_);
+    done.swap(done_);
+  }
+  for (auto& [uid, t] : running) t.join();
+  for (auto& t : done) t.join();
+}
+
 std::shared_ptr<PodSyncer::PodRecord> PodSyncer::RecordFor(
     const std::string& uid) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -389,7 +401,28 @@ StatusOr<PodSyncer::Duration> PodSyncer::SyncPod(const std::string& pod_json) {
   const std::string uid = GetString(pod, {"metadata", "uid"});
   auto rec = RecordFor(uid);
   if (Find(pod, {"metadata", "deletionTimestamp"})) {
-    return Terminate(pod, *rec);
+    if (!deps_.terminate_async) return Terminate(pod, *rec);
+    std::vector<std::thread> finished;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      finished.swap(done_);
+      // Already terminating: the thread owns the pod until it is gone; look
+      // again in a while in case it failed.
+      if (terminating_.count(uid)) return Duration(seconds(2));
+      terminating_[uid] = std::thread([this, uid, rec, pod_json] {
+        auto parsed = ParseJson(pod_json);
+        auto result = Terminate(*parsed, *rec);
+        std::lock_guard<std::mutex> lock(mu_);
+        auto self = terminating_.find(uid);
+        if (self != terminating_.end()) {
+          done_.push_back(std::move(self->second));
+          terminating_.erase(self);
+        }
+        (void)result;
+      });
+    }
+    for (auto& t : finished) t.join();
+    return Duration(seconds(2));
   }
   const std::string phase = GetString(pod, {"status", "phase"});
   if (phase == "Succeeded" || phase == "Failed") {

@@ -28,6 +28,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "backoff.h"
@@ -60,6 +61,10 @@ struct PodSyncerDeps {
   EventRecorder record_event;
   NodeSettings settings;
   std::string host_ip;
+  // Stop terminating pods on threads of their own, so a pod waiting out its
+  // grace period does not hold a sync worker (the agent); false: inline
+  // (tests).
+  bool terminate_async = false;
   // allocatable in milli-cpu, bytes of memory, and pods, for admission.
   int64_t allocatable_milli_cpu = 0;
   int64_t allocatable_memory = 0;
@@ -69,6 +74,8 @@ class PodSyncer {
  public:
   using Duration = std::chrono::milliseconds;
   explicit PodSyncer(PodSyncerDeps deps);
+  // Waits for terminations still running.
+  ~PodSyncer();
 
   // Syncs `pod` (JSON as read from the API now). Returns how long until it
   // wants to sync again (zero: only on the next change); a failure is
@@ -143,6 +150,10 @@ class PodSyncer {
   Backoff pull_backoff_{std::chrono::seconds(10), std::chrono::minutes(5)};
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<PodRecord>> records_;  // by uid
+  // Pods being terminated on their own thread (terminate_async), by uid;
+  // a finished thread moves to done_ and is joined by the next start.
+  std::map<std::string, std::thread> terminating_;
+  std::vector<std::thread> done_;
 };
 
 }  // namespace berth::node

@@ -33,8 +33,9 @@ class PodSyncerTest : public ::testing::Test {
     return "/tmp/berth-node-test-" + std::to_string(getpid());
   }
 
-  std::unique_ptr<PodSyncer> MakeSyncer() {
+  std::unique_ptr<PodSyncer> MakeSyncer(bool async = false) {
     PodSyncerDeps deps;
+    deps.terminate_async = async;
     deps.client = &client_;
     deps.runtimes["fake"] = &runtime_;
     deps.network = &network_;
@@ -137,6 +138,9 @@ TEST_F(PodSyncerTest, RunsAPodAndReportsItRunning) {
   EXPECT_EQ(sandbox.cgroup_parent, "/berth/podu1");
   EXPECT_EQ(sandbox.dns_servers, std::vector<std::string>{"10.96.0.10"});
   EXPECT_EQ(sandbox.labels.at("io.kubernetes.pod.uid"), "u1");
+  EXPECT_EQ(sandbox.pod_resources.cpu_shares, 512);
+  EXPECT_EQ(sandbox.pod_resources.cpu_quota_us, 100000);
+  EXPECT_EQ(sandbox.pod_resources.memory_limit_bytes, 64 << 20);
   ASSERT_EQ(network_.last_ports.size(), 1u);
   EXPECT_EQ(network_.last_ports[0].host_port, 8080);
   const ContainerConfig& c = runtime_.configs.begin()->second;
@@ -391,6 +395,24 @@ TEST_F(PodSyncerTest, DeletedPodStopsGracefullyThenGoesWithGraceZero) {
   EXPECT_EQ(client_.deletes[0].precondition_uid, "u1");
   EXPECT_TRUE(HasEvent("Killing", "Stopping container app"));
   EXPECT_TRUE(network_.attached.empty());
+}
+
+TEST_F(PodSyncerTest, TerminationRunsOffTheSyncWorker) {
+  syncer_ = MakeSyncer(/*async=*/true);
+  runtime_.images = {"app:1"};
+  Put(Pod(R"("containers":[{"name":"app","image":"app:1"}])"));
+  Sync();
+  auto doc = StoredDoc();
+  SetString(*Member(doc, "metadata"), "deletionTimestamp",
+            kubelet::FormatTime(clock_.Now() + seconds(30)),
+            doc.GetAllocator());
+  Put(ToJson(doc));
+  // The sync hands the pod to its own thread and asks to look again.
+  EXPECT_EQ(Sync(), seconds(2));
+  syncer_.reset();  // waits for the termination
+  ASSERT_EQ(client_.deletes.size(), 1u);
+  EXPECT_EQ(client_.deletes[0].precondition_uid, "u1");
+  EXPECT_EQ(runtime_.Count("RemovePodSandbox"), 1);
 }
 
 TEST_F(PodSyncerTest, RecoveryAdoptsRunningContainersAndRemovesOrphans) {
