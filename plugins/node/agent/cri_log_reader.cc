@@ -37,7 +37,7 @@ std::vector<LogLine> ParseCriLines(std::string_view data, size_t* consumed) {
 }
 
 std::string FormatLogLines(const std::vector<LogLine>& lines,
-                           const LogOptions& opts) {
+                           const CriLogOptions& opts) {
   size_t first = 0;
   if (opts.tail_lines && *opts.tail_lines >= 0 &&
       static_cast<size_t>(*opts.tail_lines) < lines.size()) {

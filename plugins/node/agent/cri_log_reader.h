@@ -19,7 +19,7 @@
 
 namespace berth::node {
 
-struct LogOptions {
+struct CriLogOptions {
   bool timestamps = false;
   std::optional<int64_t> tail_lines;
   std::optional<kubelet::TimePoint> since;
@@ -38,7 +38,7 @@ std::vector<LogLine> ParseCriLines(std::string_view data, size_t* consumed);
 // Formats `lines` per `opts` (tail and since applied; limitBytes is the
 // caller's, over the whole stream).
 std::string FormatLogLines(const std::vector<LogLine>& lines,
-                           const LogOptions& opts);
+                           const CriLogOptions& opts);
 
 }  // namespace berth::node
 

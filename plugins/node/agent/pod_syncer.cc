@@ -339,6 +339,12 @@ PodSyncer::Duration PodSyncer::StartContainer(const Json& pod, const Json& spec,
     bool ok = false;
     const Duration wait = PullImage(pod, spec, field_path, rec, report, &ok);
     if (!ok) return wait;
+  } else {
+    Event(pod, "Normal", "ImageNotUsed",
+          "Container image \"" + GetString(spec, {"image"}) +
+              "\" not used: runtime " + rt.Name() +
+              " runs the command as a host process",
+          field_path);
   }
   auto env = deps_.env->Resolve(pod, spec);
   if (!env.ok()) {

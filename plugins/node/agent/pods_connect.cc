@@ -50,7 +50,7 @@ std::vector<ContainerStatus> Containers(ContainerRuntime& rt,
 class LogSession : public ConnectSession {
  public:
   LogSession(ContainerRuntime* rt, std::string container_id, std::string path,
-             bool follow, LogOptions opts)
+             bool follow, CriLogOptions opts)
       : rt_(rt),
         container_id_(std::move(container_id)),
         path_(std::move(path)),
@@ -68,7 +68,7 @@ class LogSession : public ConnectSession {
     if (!Send(out, FormatLogLines(lines, opts_), &budget)) return {};
     if (!follow_) return {};
     // Follow: poll for growth until the container exits or the client goes.
-    LogOptions rest = opts_;
+    CriLogOptions rest = opts_;
     rest.tail_lines.reset();
     std::string pending = data.substr(consumed);
     std::streamoff offset = static_cast<std::streamoff>(data.size());
@@ -116,7 +116,7 @@ class LogSession : public ConnectSession {
   std::string container_id_;
   std::string path_;
   bool follow_;
-  LogOptions opts_;
+  CriLogOptions opts_;
 };
 
 class ExecSession : public ConnectSession {
@@ -239,7 +239,7 @@ StatusOr<std::unique_ptr<ConnectSession>> PodsConnectHandler::Open(
           "container \"" + container + "\" in pod \"" + req.name +
           "\" is waiting to start: " + "ContainerCreating");
     }
-    LogOptions opts;
+    CriLogOptions opts;
     opts.timestamps = BoolParam(req, "timestamps");
     opts.tail_lines = IntParam(req, "tailLines");
     opts.limit_bytes = IntParam(req, "limitBytes");

@@ -77,13 +77,13 @@ TEST(CriLogTest, JoinsPartialLinesAndAppliesTailAndTimestamps) {
   auto lines = ParseCriLines(data, &consumed);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(consumed, data.rfind('\n') + 1);
-  LogOptions opts;
+  CriLogOptions opts;
   EXPECT_EQ(FormatLogLines(lines, opts), "one\ntwo\nthree\n");
   opts.tail_lines = 1;
   opts.timestamps = true;
   EXPECT_EQ(FormatLogLines(lines, opts),
             "2024-01-02T03:04:07.000000001Z three\n");
-  LogOptions since;
+  CriLogOptions since;
   since.since = kubelet::ParseTime("2024-01-02T03:04:06Z");
   EXPECT_EQ(FormatLogLines(lines, since), "two\nthree\n");
 }
