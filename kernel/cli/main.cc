@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernel/cli/commands.h"
+#include "kernel/cli/extensions.h"
 #include "kernel/cli/resource_commands.h"
 #include "kernel/cli/server_command.h"
 
@@ -29,7 +30,18 @@ const char kUsage[] =
     "  delete      delete -f FILE | RESOURCE NAME... [-n NS] [--wait=false]\n"
     "\n"
     "apply, get and delete use --kubeconfig FILE, else $KUBECONFIG, else\n"
-    "<data dir>/admin.kubeconfig ($BERTH_DATA_DIR or ~/.berth).\n";
+    "<data dir>/admin.kubeconfig ($BERTH_DATA_DIR or ~/.berth).\n"
+    "\n"
+    "Any other word runs the extension berth-<word> found next to berth or\n"
+    "on $PATH with the remaining args (`berth foo x` runs berth-foo x).\n";
+
+void PrintUsage() {
+  std::cout << kUsage;
+  auto found = berth::cli::ListExtensions();
+  if (found.empty()) return;
+  std::cout << "\nextensions:\n";
+  for (const auto& word : found) std::cout << "  " << word << "\n";
+}
 
 }  // namespace
 
@@ -37,7 +49,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "help" || args[0] == "--help" ||
       args[0] == "-h") {
-    std::cout << kUsage;
+    PrintUsage();
     return args.empty() ? 2 : 0;
   }
   std::string cmd = args[0];
@@ -48,6 +60,9 @@ int main(int argc, char** argv) {
   if (cmd == "apply") return berth::cli::RunApply(rest);
   if (cmd == "get") return berth::cli::RunGet(rest);
   if (cmd == "delete") return berth::cli::RunDelete(rest);
+  if (auto ext = berth::cli::FindExtension(cmd)) {
+    return berth::cli::ExecExtension(*ext, rest);
+  }
   std::cerr << "berth: unknown command \"" << cmd << "\"\n" << kUsage;
   return 2;
 }

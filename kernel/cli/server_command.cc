@@ -269,6 +269,7 @@ int RunServer(const std::vector<std::string>& args) {
       return Fail("cannot read the PKI in " + pki->dir);
     }
   }
+  api_options.connect_handlers = plugins.ConnectHandlers();
   api::ApiServer server(api_options, &kinds, &service, &metrics);
   if (Status s = server.Start(); !s.ok()) return Fail(s.message());
   std::string url = scheme + "://127.0.0.1:" + std::to_string(server.port());

@@ -163,6 +163,9 @@ Status RemoteClient::Delete(const ResourceRef& r, const std::string& ns,
   if (!opts.propagation_policy.empty()) {
     SetString(body, "propagationPolicy", opts.propagation_policy, a);
   }
+  if (opts.grace_period_seconds) {
+    SetMember(body, "gracePeriodSeconds", Json(*opts.grace_period_seconds), a);
+  }
   if (!opts.precondition_uid.empty() ||
       !opts.precondition_resource_version.empty()) {
     Json& pre = EnsureObject(body, "preconditions", a);

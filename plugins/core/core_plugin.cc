@@ -1,6 +1,6 @@
 // Registration of the core plugin: the core/v1 kinds, Lease, the
-// namespace and node lifecycle controllers and the admissions. The logic lives
-// in the berth_core_kinds library.
+// namespace, node IPAM and node lifecycle controllers and the admissions. The
+// logic lives in the berth_core_kinds library.
 #include <memory>
 
 #include "berth/plugin.h"
@@ -12,9 +12,12 @@
 #include "namespace_controller.h"
 #include "namespace_kind.h"
 #include "namespace_lifecycle.h"
+#include "node_ipam_controller.h"
+#include "node_ipam_settings.h"
 #include "node_kind.h"
 #include "node_lifecycle_controller.h"
 #include "node_lifecycle_settings.h"
+#include "pod_gc_controller.h"
 #include "pod_kind.h"
 #include "runtime_class_kind.h"
 #include "secret_kind.h"
@@ -36,6 +39,8 @@ class CorePlugin : public Plugin {
     if (!network.ok()) return network.status();
     auto lifecycle = ParseNodeLifecycleSettings(settings_json);
     if (!lifecycle.ok()) return lifecycle.status();
+    auto ipam = ParseNodeIpamSettings(settings_json);
+    if (!ipam.ok()) return ipam.status();
     host_ = &host;
     network_ = *network;
     services_ = std::make_shared<ServiceKind>(*network, &host.client());
@@ -71,6 +76,18 @@ class CorePlugin : public Plugin {
             std::make_shared<NamespaceController>(host.client()));
         !s.ok()) {
       return s;
+    }
+    if (Status s =
+            registrar.AddController(std::make_shared<PodGcController>(host));
+        !s.ok()) {
+      return s;
+    }
+    if (ipam->allocate) {
+      if (Status s = registrar.AddController(
+              std::make_shared<NodeIpamController>(host, *ipam, *network));
+          !s.ok()) {
+        return s;
+      }
     }
     return registrar.AddController(
         std::make_shared<NodeLifecycleController>(host, *lifecycle));

@@ -231,6 +231,17 @@ StatusOr<SubresourceOutcome> PodKind::ApplySubresource(
   return SubresourceOutcome::kUpdate;
 }
 
+int64_t PodKind::GracePeriodSeconds(const Json& obj,
+                                    std::optional<int64_t> requested) const {
+  int64_t period =
+      requested ? *requested
+                : GetInt(obj, {"spec", "terminationGracePeriodSeconds"}, 0);
+  if (GetString(obj, {"spec", "nodeName"}).empty()) period = 0;
+  const std::string phase = GetString(obj, {"status", "phase"});
+  if (phase == "Succeeded" || phase == "Failed") period = 0;
+  return period < 0 ? 1 : period;
+}
+
 std::vector<PrinterColumn> PodKind::Columns() const {
   return {
       NameColumn(),

@@ -22,6 +22,11 @@ class PodKind : public Kind {
   void Default(Json& obj, JsonAlloc& alloc) const override;
   std::vector<FieldCause> Validate(const Json& obj,
                                    const Json* old) const override;
+  // CheckGracefulDelete: the client's period, else
+  // spec.terminationGracePeriodSeconds; 0 for a pod on no node or already
+  // Succeeded/Failed; a negative period becomes 1.
+  int64_t GracePeriodSeconds(const Json& obj,
+                             std::optional<int64_t> requested) const override;
   std::vector<PrinterColumn> Columns() const override;
   void Cells(const Json& obj, std::chrono::system_clock::time_point now,
              Json& cells, JsonAlloc& alloc) const override;

@@ -85,6 +85,9 @@ bool BerthServer::Start(const std::vector<std::string>& extra_args) {
                                    data_dir_,        "--port",   "0",
                                    "--bind-address", "127.0.0.1"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  if (!netns_.empty()) {
+    args.insert(args.begin(), {"ip", "netns", "exec", netns_});
+  }
   // Emptied here, not only in the child: after a restart the wait below
   // must not find the previous run's ready line (and its old port).
   std::ofstream(log_path_, std::ios::trunc);
@@ -97,7 +100,7 @@ bool BerthServer::Start(const std::vector<std::string>& extra_args) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    execvp(argv[0], argv.data());
     _exit(127);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

@@ -39,6 +39,10 @@ class BerthServer {
   // ready line. Returns false (with the server's output in log()) when it
   // exits or is not ready within 20 s.
   bool Start(const std::vector<std::string>& extra_args = {});
+  // Runs the server inside network namespace `netns` (`ip netns exec`) from
+  // the next Start on; "" (the default) runs it in the caller's. Clients
+  // then reach it only from inside that namespace.
+  void set_netns(std::string netns) { netns_ = std::move(netns); }
   // SIGTERM and wait; returns the exit code.
   int Stop();
   // SIGKILL and wait.
@@ -55,6 +59,7 @@ class BerthServer {
   std::string log_path_;
   pid_t pid_ = -1;
   std::string url_;
+  std::string netns_;
 };
 
 // Path of the built `berth` binary and of the repository's directories.

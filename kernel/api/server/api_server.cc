@@ -34,7 +34,10 @@ ApiServer::ApiServer(ApiServerOptions options, const KindRegistry* kinds,
   ctx_.service = service;
   ctx_.metrics = metrics;
   ctx_.options = std::move(options);
-  ctx_.discovery = std::make_unique<Discovery>(kinds->All());
+  ctx_.connect =
+      std::make_unique<ConnectRegistry>(ctx_.options.connect_handlers);
+  ctx_.discovery =
+      std::make_unique<Discovery>(kinds->All(), ctx_.connect.get());
   ctx_.openapi = std::make_unique<OpenApi>(kinds->All());
   OpenApi* openapi = ctx_.openapi.get();
   service->set_unknown_field_finder(
@@ -49,6 +52,8 @@ Status ApiServer::Start() {
   fanout_ = std::make_unique<WatchFanout>(ctx_.metrics);
   if (Status s = fanout_->Start(); !s.ok()) return s;
   ctx_.fanout = fanout_.get();
+  connect_sessions_ = std::make_unique<ConnectSessions>();
+  ctx_.connect_sessions = connect_sessions_.get();
   try {
     Poco::Net::SocketAddress addr(ctx_.options.bind_address,
                                   static_cast<Poco::UInt16>(ctx_.options.port));
@@ -94,6 +99,8 @@ void ApiServer::Stop() {
   ctx_.stopping = true;
   // Watches first: their connections are no longer Poco's to close.
   fanout_->Stop();
+  // Sessions started after this are refused and closed.
+  connect_sessions_->StopAll();
   server_->stop();
   // Ends the connections blocked in a read (HTTPServer::stopAll's job).
   connections_->StopAll();

@@ -3,7 +3,8 @@
 // Every request goes authenticate -> route -> ResourceService; discovery,
 // OpenAPI, /version, health and /metrics are served from documents built at
 // start. Watches stream chunked JSON until their timeout or the client goes,
-// written by a WatchFanout rather than by a server thread each.
+// written by a WatchFanout rather than by a server thread each. Connect
+// subresources (exec, logs, port-forward) run on ConnectSessions threads.
 //
 // Thread safety: Start and Stop from one thread; requests are served on the
 // server's thread pool, each on one thread.
@@ -15,8 +16,11 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "berth/status.h"
+#include "kernel/api/server/connect_registry.h"
+#include "kernel/api/server/connect_sessions.h"
 #include "kernel/api/server/discovery.h"
 #include "kernel/api/server/keep_alive_connection.h"
 #include "kernel/api/server/metrics.h"
@@ -42,12 +46,16 @@ struct ApiServerOptions {
   const tls::TokenAuthenticator* tokens = nullptr;
   bool allow_anonymous = false;  // plain-HTTP tests without credentials
   int max_threads = 1024;
+  // The plugins' connect subresources (pods/log, pods/exec...).
+  std::vector<std::shared_ptr<ConnectHandler>> connect_handlers;
 };
 
 // Everything a request handler needs; owned by ApiServer.
 struct ApiContext {
   const KindRegistry* kinds = nullptr;
   ResourceService* service = nullptr;
+  std::unique_ptr<ConnectRegistry> connect;
+  ConnectSessions* connect_sessions = nullptr;  // running connect sessions
   std::unique_ptr<Discovery> discovery;
   std::unique_ptr<OpenApi> openapi;
   Metrics* metrics = nullptr;
@@ -74,6 +82,7 @@ class ApiServer {
  private:
   ApiContext ctx_;
   std::unique_ptr<WatchFanout> fanout_;
+  std::unique_ptr<ConnectSessions> connect_sessions_;
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::shared_ptr<ConnectionSet> connections_;
   std::unique_ptr<Poco::Net::TCPServer> server_;

@@ -1,6 +1,7 @@
 #include "kernel/api/server/discovery.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <utility>
 
@@ -27,6 +28,22 @@ Json Gvk(const std::string& g, const std::string& v, const std::string& k,
 const std::vector<std::string> kSubresourceVerbs = {"get", "patch", "update"};
 const std::vector<std::string> kActionVerbs = {"create"};
 
+// What discovery says of a connect subresource, as the apiserver lists
+// pods/log (get, the object's kind) and pods/exec, attach and portforward
+// (create and get, a Pod<Name>Options kind).
+struct ConnectDiscovery {
+  std::vector<std::string> verbs;
+  std::string kind;
+};
+
+ConnectDiscovery DescribeConnect(const ConnectSubresource& sub,
+                                 const KindInfo& info) {
+  if (sub.protocol == ConnectProtocol::kStream) return {{"get"}, info.kind};
+  std::string name = sub.name;
+  if (!name.empty()) name[0] = static_cast<char>(std::toupper(name[0]));
+  return {{"create", "get"}, info.kind + name + "Options"};
+}
+
 // "policy/v1" -> {"policy", "v1"}; "v1" -> {"", "v1"}.
 std::pair<std::string, std::string> SplitGroupVersion(const std::string& gv) {
   size_t slash = gv.find('/');
@@ -36,7 +53,9 @@ std::pair<std::string, std::string> SplitGroupVersion(const std::string& gv) {
 
 }  // namespace
 
-Discovery::Discovery(std::vector<const Kind*> kinds) {
+Discovery::Discovery(std::vector<const Kind*> kinds,
+                     const ConnectRegistry* connect)
+    : connect_(connect) {
   for (const Kind* k : kinds) {
     const KindInfo& info = k->Info();
     if (!groups_.count(info.group)) group_order_.push_back(info.group);
@@ -144,6 +163,18 @@ std::string Discovery::BuildAggregated(bool core,
           SetMember(s, "responseKind", Gvk(g, v, action.request_kind, a), a);
           SetMember(s, "verbs", StringArray(kActionVerbs, a), a);
           subs.PushBack(s, a);
+        }
+        if (connect_) {
+          for (const auto& c :
+               connect_->Subresources(info.group, info.plural)) {
+            ConnectDiscovery d = DescribeConnect(c, info);
+            Json s(rapidjson::kObjectType);
+            SetString(s, "subresource", c.name, a);
+            SetMember(s, "responseKind", Gvk(info.group, it->first, d.kind, a),
+                      a);
+            SetMember(s, "verbs", StringArray(d.verbs, a), a);
+            subs.PushBack(s, a);
+          }
         }
         if (!subs.Empty()) SetMember(r, "subresources", std::move(subs), a);
         resources.PushBack(r, a);
@@ -280,6 +311,12 @@ std::string Discovery::BuildResourceList(const std::string& group,
         v.clear();
       }
       sub(action.name, g, v, action.request_kind, kActionVerbs);
+    }
+    if (connect_) {
+      for (const auto& c : connect_->Subresources(info.group, info.plural)) {
+        ConnectDiscovery d = DescribeConnect(c, info);
+        sub(c.name, "", "", d.kind, d.verbs);
+      }
     }
   }
   SetMember(d, "resources", std::move(resources), a);

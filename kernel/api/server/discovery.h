@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "berth/kind.h"
+#include "kernel/api/server/connect_registry.h"
 #include "kernel/api/server/version_priority.h"
 
 namespace berth::api {
@@ -20,7 +21,9 @@ namespace berth::api {
 class Discovery {
  public:
   // `kinds` must stay valid while the Discovery is used.
-  explicit Discovery(std::vector<const Kind*> kinds);
+  // `connect` (may be null) adds the plugins' connect subresources.
+  explicit Discovery(std::vector<const Kind*> kinds,
+                     const ConnectRegistry* connect = nullptr);
 
   // Aggregated documents for /api (core only) and /apis (the rest), for
   // `version` "v2" or "v2beta1" (anything else is treated as v2beta1).
@@ -63,6 +66,7 @@ class Discovery {
   std::map<std::string, std::string> group_docs_;
   std::map<std::pair<std::string, std::string>, std::string> resource_lists_;
   std::string etag_;
+  const ConnectRegistry* connect_ = nullptr;
 };
 
 }  // namespace berth::api

@@ -113,6 +113,7 @@ Status InProcessClient::Delete(const ResourceRef& r, const std::string& ns,
   d.propagation_policy = opts.propagation_policy;
   d.precondition_uid = opts.precondition_uid;
   d.precondition_resource_version = opts.precondition_resource_version;
+  d.grace_period_seconds = opts.grace_period_seconds;
   auto o = service_->Delete(**k, ns, name, d);
   return o.ok() ? Status() : o.status();
 }

@@ -75,6 +75,21 @@ long NonblockingConnection::Write(const char* data, size_t n) {
   return err == SSL_ERROR_WANT_WRITE || err == SSL_ERROR_WANT_READ ? 0 : -1;
 }
 
+long NonblockingConnection::Read(char* buf, size_t n) {
+  if (fd_ < 0) return -1;
+  if (ssl_ == nullptr) {
+    ssize_t r = ::recv(fd_, buf, n, MSG_DONTWAIT);
+    if (r > 0) return static_cast<long>(r);
+    if (r == 0) return -1;
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+  }
+  ERR_clear_error();
+  int r = SSL_read(ssl_, buf, static_cast<int>(n));
+  if (r > 0) return r;
+  int err = SSL_get_error(ssl_, r);
+  return err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE ? 0 : -1;
+}
+
 bool NonblockingConnection::DrainInput() {
   if (fd_ < 0) return false;
   char buf[4096];

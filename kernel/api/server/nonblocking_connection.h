@@ -35,6 +35,10 @@ class NonblockingConnection {
   // the same bytes (TLS needs them; more may follow them).
   long Write(const char* data, size_t n);
 
+  // Reads up to `n` bytes into `buf`: the count read, 0 when nothing is
+  // there now, -1 when the peer closed the connection or it failed.
+  long Read(char* buf, size_t n);
+
   // Reads and discards what the peer sent (nothing is expected on a watch).
   // False when the peer closed the connection or it failed.
   bool DrainInput();

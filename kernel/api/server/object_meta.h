@@ -6,6 +6,7 @@
 #define BERTH_KERNEL_API_SERVER_OBJECT_META_H_
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ std::string NewUid();
 // RFC 3339 with second precision in UTC: "2026-11-21T23:30:00Z".
 std::string FormatTime(std::chrono::system_clock::time_point t);
 std::string NowRfc3339();
+// The time an RFC 3339 timestamp names, to the second (fractions and the
+// zone suffix are ignored: the API writes UTC). nullopt when malformed.
+std::optional<std::chrono::system_clock::time_point> ParseTime(
+    const std::string& text);
 
 // `prefix` + 5 random characters from Kubernetes' alphabet.
 std::string GenerateName(const std::string& prefix);

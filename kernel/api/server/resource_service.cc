@@ -815,6 +815,36 @@ StatusOr<store::Object> ResourceService::Delete(const Kind& kind,
         FinalizersForDeletion(finalizers, *propagation);
     const bool finalizers_changed = next_finalizers != finalizers;
     if (finalizers_changed) SetFinalizers(obj, next_finalizers);
+    const int64_t grace =
+        kind.GracePeriodSeconds(obj, opts.grace_period_seconds);
+    if (grace > 0) {
+      // Graceful deletion: the object stays, terminating, until what runs
+      // it deletes it with period 0. A repeated DELETE may only shorten the
+      // period, counted from when it began (the apiserver's BeforeDelete).
+      bool changed = finalizers_changed;
+      Json& meta = obj["metadata"];
+      const int64_t period =
+          GetInt(obj, {"metadata", "deletionGracePeriodSeconds"}, -1);
+      std::optional<std::chrono::system_clock::time_point> start =
+          std::chrono::system_clock::now();
+      if (terminating) {
+        start = ParseTime(GetString(obj, {"metadata", "deletionTimestamp"}));
+        if (start && period >= 0) *start -= std::chrono::seconds(period);
+      }
+      if (!terminating || (start && period >= 0 && grace < period)) {
+        SetString(meta, "deletionTimestamp",
+                  FormatTime(*start + std::chrono::seconds(grace)), a);
+        SetMember(meta, "deletionGracePeriodSeconds", Json(grace), a);
+        changed = true;
+      }
+      if (!changed || opts.dry_run) return std::move(cur).value();
+      store::Attrs attrs = AttrsFor(kind, obj);
+      StampedObject stamped = StampedObject::Make(obj, a);
+      auto written = CompareAndWrite(store_, key, cur->mod_revision, stamped,
+                                     attrs, &newer);
+      if (!written.ok() && IsRetry(written.status())) continue;
+      return written;
+    }
     bool keep = !next_finalizers.empty();
     if (!keep)
       keep = kind.PrepareForDelete(obj, a) == DeleteAction::kMarkDeleting;

@@ -58,6 +58,8 @@ struct DeleteOptions {
   std::optional<bool> orphan_dependents;
   std::string precondition_uid;
   std::string precondition_resource_version;
+  // gracePeriodSeconds; see berth::DeleteOptions and Kind::GracePeriodSeconds.
+  std::optional<int64_t> grace_period_seconds;
   bool dry_run = false;
   UserInfo user;
 };

@@ -8,11 +8,13 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <sstream>
 
 #include "kernel/api/codec/protobuf_codec.h"
 #include "kernel/api/codec/yaml_codec.h"
 #include "kernel/api/server/api_errors.h"
+#include "kernel/api/server/connect_route.h"
 #include "kernel/api/server/impersonation.h"
 #include "kernel/api/server/list_encoding.h"
 #include "kernel/api/server/request_info.h"
@@ -316,6 +318,16 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
   const std::string& ns = ri.namespace_;
   const std::string& sub = ri.subresource;
   if (IsOtherVersion(info, ri.version)) version_ = ri.version;
+  if (!sub.empty() && !ri.name.empty()) {
+    if (const ConnectRegistry::Entry* entry =
+            ctx_->connect->Find(info.group, info.plural, sub)) {
+      *verb = "CONNECT";
+      ex_.set_code(ServeConnect(*entry, info, ri, user_,
+                                ctx_->service->authorizer(),
+                                ctx_->connect_sessions, ex_.req(), ex_.resp()));
+      return;
+    }
+  }
   bool action = false;
   for (const auto& a : kind.ActionSubresources()) {
     if (!sub.empty() && a.name == sub) action = true;
@@ -382,6 +394,15 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
     d.user = user_;
     d.dry_run = q.Get("dryRun") == "All";
     d.propagation_policy = q.Get("propagationPolicy");
+    if (std::string gp = q.Get("gracePeriodSeconds"); !gp.empty()) {
+      char* end = nullptr;
+      long long v = std::strtoll(gp.c_str(), &end, 10);
+      if (end == gp.c_str() || *end != '\0') {
+        return ex_.SendStatus(
+            Status::BadRequest("invalid value for gracePeriodSeconds: " + gp));
+      }
+      d.grace_period_seconds = v;
+    }
     if (std::string od = q.Get("orphanDependents"); !od.empty()) {
       d.orphan_dependents = od == "true";
     }
@@ -392,6 +413,10 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
       if (!opts.ok()) return ex_.SendStatus(opts.status());
       std::string pp = GetString(*opts, {"propagationPolicy"});
       if (!pp.empty()) d.propagation_policy = pp;
+      if (const Json* gp = Member(*opts, "gracePeriodSeconds");
+          gp && gp->IsInt64()) {
+        d.grace_period_seconds = gp->GetInt64();
+      }
       if (const Json* od = Member(*opts, "orphanDependents");
           od && od->IsBool()) {
         d.orphan_dependents = od->GetBool();

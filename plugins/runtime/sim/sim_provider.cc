@@ -391,14 +391,22 @@ StatusOr<std::chrono::milliseconds> SimProvider::SyncPod(
   };
 
   if (Find(*doc, {"metadata", "deletionTimestamp"})) {
-    // As kubelet: stop the containers and report them exited; what holds
-    // the object (finalizers) decides when it goes.
+    // As kubelet: stop the containers, report them exited, then finish the
+    // graceful deletion (period 0, this very pod); what else holds the
+    // object (finalizers) decides when it goes.
     if (!finished) {
       if (Status s = write(BuildFinishedStatus(*doc, 0, now, a)); !s.ok()) {
         return s;
       }
     }
     ReleaseIp(*node, uid);
+    DeleteOptions final_delete;
+    final_delete.grace_period_seconds = 0;
+    final_delete.precondition_uid = uid;
+    Status deleted = client_.Delete(kPods, ns, name, final_delete);
+    if (!deleted.ok() && !deleted.IsNotFound() && !deleted.IsConflict()) {
+      return deleted;
+    }
     return kDone;
   }
   if (finished) {

@@ -202,8 +202,13 @@ TEST_F(NodesE2eTest, SilentNodeIsTaintedEvictedAndComesBack) {
   EXPECT_THAT(Kubectl("get nodes").out,
               MatchesRegex("(.|\n)*sim-0 +Ready(.|\n)*"));
 
-  // Tolerated for 2 s: deleted. Tolerated for 300 s: kept, not Ready.
-  EXPECT_TRUE(Eventually([&] { return Gone("pod short"); }));
+  // Tolerated for 2 s: deleted, gracefully — Terminating until the node's
+  // kubelet can stop it. Tolerated for 300 s: kept, not Ready.
+  EXPECT_TRUE(Eventually([&] {
+    return !Jsonpath("pod short", ".metadata.deletionTimestamp").empty();
+  }));
+  EXPECT_EQ(Jsonpath("pod short", ".metadata.deletionGracePeriodSeconds"),
+            "30");
   EXPECT_EQ(
       Jsonpath("pod long", ".status.conditions[?(@.type==\"Ready\")].status"),
       "False");
@@ -238,6 +243,8 @@ TEST_F(NodesE2eTest, SilentNodeIsTaintedEvictedAndComesBack) {
                     ".status.conditions[?(@.type==\"Ready\")].status") ==
            "True";
   }));
+  // The kubelet is back: it stops the evicted pod and finishes its deletion.
+  EXPECT_TRUE(Eventually([&] { return Gone("pod short"); }));
   EXPECT_FALSE(Gone("pod long"));
 }
 
@@ -260,6 +267,65 @@ TEST_F(NodesE2eTest, NoExecuteTaintEvictsPodsThatDoNotTolerateIt) {
   EXPECT_FALSE(Gone("pod tolerant"));
   EXPECT_THAT(Kubectl("get node sim-0").out,
               MatchesRegex("(.|\n)*sim-0 +Ready(.|\n)*"));
+}
+
+// Graceful pod deletion, as the apiserver does it: a pod on a node stays
+// Terminating for its grace period (spec.terminationGracePeriodSeconds, or
+// the client's --grace-period, which may only shorten a running one) until
+// that node's kubelet deletes it with period 0; a pod on no node, or one
+// that already finished, goes at once; --force --grace-period=0 goes at once.
+TEST_F(NodesE2eTest, PodsOnANodeAreDeletedGracefully) {
+  // A Node nothing runs: no kubelet will finish its pods.
+  EXPECT_OK(Kubectl("apply -f -",
+                    "apiVersion: v1\nkind: Node\nmetadata: {name: bare}\n"));
+  CreatePod("graceful", "bare", "  terminationGracePeriodSeconds: 40\n");
+  EXPECT_OK(Kubectl("delete pod graceful --wait=false"));
+  EXPECT_EQ(Jsonpath("pod graceful", ".metadata.deletionGracePeriodSeconds"),
+            "40");
+  EXPECT_FALSE(Jsonpath("pod graceful", ".metadata.deletionTimestamp").empty());
+  EXPECT_THAT(Kubectl("get pod graceful").out, HasSubstr("Terminating"));
+  // A longer period changes nothing; a shorter one shortens it.
+  EXPECT_OK(Kubectl("delete pod graceful --wait=false --grace-period=100"));
+  EXPECT_EQ(Jsonpath("pod graceful", ".metadata.deletionGracePeriodSeconds"),
+            "40");
+  EXPECT_OK(Kubectl("delete pod graceful --wait=false --grace-period=5"));
+  EXPECT_EQ(Jsonpath("pod graceful", ".metadata.deletionGracePeriodSeconds"),
+            "5");
+  EXPECT_OK(Kubectl("delete pod graceful --force --grace-period=0"));
+  EXPECT_TRUE(Gone("pod graceful"));
+
+  // Not on a node: deleted at once.
+  EXPECT_OK(Kubectl("apply -f -",
+                    "apiVersion: v1\nkind: Pod\nmetadata: {name: unbound}\n"
+                    "spec:\n  schedulerName: nobody\n"
+                    "  containers: [{name: app, image: nginx}]\n"));
+  EXPECT_OK(Kubectl("delete pod unbound --wait=false"));
+  EXPECT_TRUE(Gone("pod unbound"));
+
+  // The Node is removed: the pod garbage collector deletes its pods.
+  CreatePod("orphan", "bare");
+  EXPECT_OK(Kubectl("delete pod orphan --wait=false"));
+  EXPECT_FALSE(Gone("pod orphan"));
+  CreatePod("orphan-running", "bare");
+  EXPECT_OK(Kubectl("delete node bare"));
+  EXPECT_TRUE(Eventually([&] {
+    return Gone("pod orphan") && Gone("pod orphan-running");
+  })) << Kubectl("get pods -o wide").out;
+  EXPECT_THAT(Kubectl("get events --field-selector reason=PodGarbageCollected "
+                      "-o jsonpath='{.items[*].message}'")
+                  .out,
+              HasSubstr("Deleting orphaned pod default/orphan-running: node "
+                        "bare no longer exists"));
+}
+
+// The kubelet of a sim node finishes a graceful deletion at once: `kubectl
+// delete` (which waits for the pod to go) returns.
+TEST_F(NodesE2eTest, ARunningNodeFinishesGracefulDeletion) {
+  CreatePod("quick", "sim-1");
+  ASSERT_TRUE(Eventually(
+      [&] { return Jsonpath("pod quick", ".status.phase") == "Running"; }));
+  EXPECT_OK(Kubectl("delete pod quick --timeout=30s"));
+  EXPECT_TRUE(Gone("pod quick"));
 }
 
 }  // namespace

@@ -53,8 +53,12 @@ struct ImageRecord {
 
 // Settings of registries by host ("registry.local:5000").
 struct RegistryHostSettings {
-  bool insecure = false;  // plain HTTP (or HTTPS without verification)
-  std::string ca_file;    // extra CA bundle for HTTPS
+  // HTTPS without certificate verification, falling back to plain HTTP
+  // when TLS fails (docker's "insecure registries").
+  bool insecure = false;
+  // Plain HTTP only, no TLS attempt (containerd's plain_http).
+  bool plain_http = false;
+  std::string ca_file;  // extra CA bundle for HTTPS
 };
 
 class ImageStore {
@@ -74,15 +78,19 @@ class ImageStore {
   // (tar, optionally gzip) at `path`. Returns the images it loaded.
   virtual StatusOr<std::vector<ImageRecord>> Import(
       const std::string& path) = 0;
-  // The local image `reference` (or an image id "sha256:...") names, or
-  // NotFound. Marks it used now.
+  // The local image `reference` (a name, name@digest, or an image id:
+  // "sha256:<hex>" or 12+ leading hex digits) names, or NotFound. Marks it
+  // used now; unpacks its layers again if they went missing.
   virtual StatusOr<ImageRecord> Resolve(const std::string& reference) = 0;
+  // One record per image (id), with every tag and repo digest naming it.
   virtual StatusOr<std::vector<ImageRecord>> List() = 0;
-  // Removes the reference; the blobs and layers when no other reference
-  // keeps them. NotFound when absent.
+  // Removes the reference (an image id removes every reference to that
+  // image); then the blobs and layers no remaining reference needs.
+  // NotFound when absent. Waits for pulls and imports in progress.
   virtual Status Remove(const std::string& reference) = 0;
-  // Removes images not in `in_use` (image ids), least recently used first,
-  // until the store is at most `target_bytes`. Returns bytes freed.
+  // Removes images not in `in_use` (image ids or references), least
+  // recently used first, until the store (blobs plus unpacked layer bytes)
+  // is at most `target_bytes`. Returns bytes freed.
   virtual StatusOr<uint64_t> GarbageCollect(
       const std::vector<std::string>& in_use, uint64_t target_bytes) = 0;
   virtual void SetRegistryHosts(
