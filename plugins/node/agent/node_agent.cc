@@ -4,9 +4,10 @@
 #include <set>
 
 #include "berth/events.h"
+#include "framework/quantity.h"
 #include "node_lease.h"
 #include "node_object.h"
-#include "quantity.h"
+#include "node_parts.h"
 
 namespace berth::node {
 namespace {
@@ -27,9 +28,50 @@ std::string Names(
 }  // namespace
 
 NodeAgent::NodeAgent(Host& host, NodeSettings settings)
-    : host_(host), settings_(std::move(settings)) {}
+    : host_(host),
+      settings_(std::move(settings)),
+      rotator_(LogRotation{settings_.log_max_bytes,
+                           std::max(2, settings_.log_max_files),
+                           LogRotation::Naming::kTimestamp}) {}
 
 NodeAgent::~NodeAgent() { Stop(); }
+
+void NodeAgent::RecordPodEvent(const Json& pod, const std::string& type,
+                               const std::string& reason,
+                               const std::string& message,
+                               const std::string& field_path) {
+  ObjectReference ref = ReferenceTo(pod);
+  if (ref.api_version.empty()) ref.api_version = "v1";
+  if (ref.kind.empty()) ref.kind = "Pod";
+  ref.field_path = field_path;
+  host_.RecordEvent("kubelet", ref, type, reason, message);
+}
+
+std::string NodeAgent::KeyOfUid(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [key, u] : uid_of_key_) {
+    if (u == uid) return key;
+  }
+  return "";
+}
+
+void NodeAgent::RotateLogs() {
+  for (auto& [name, rt] : runtimes_) {
+    auto list = rt->ListContainers();
+    if (!list.ok()) continue;
+    for (const auto& c : *list) {
+      if (c.state != ContainerState::kRunning || c.log_path.empty()) continue;
+      ContainerRuntime* runtime = rt.get();
+      auto rotated = rotator_.RotateIfNeeded(c.log_path, [runtime, id = c.id] {
+        return runtime->ReopenContainerLog(id);
+      });
+      if (!rotated.ok()) {
+        Log(kLogWarn,
+            "rotating " + c.log_path + ": " + rotated.status().ToString());
+      }
+    }
+  }
+}
 
 void NodeAgent::Log(int level, const std::string& message) {
   host_.Log(level, "node", message);
@@ -62,9 +104,33 @@ Status NodeAgent::Start() {
                             ec.message());
   }
   facts_ = ReadHostFacts(settings_.root_dir);
-  volumes_ = MakeNoVolumes();
-  env_ = MakeLiteralEnv();
-  probes_ = MakeReadyWhenRunning();
+  volumes_ = MakePodVolumes(host_.client(), settings_.root_dir + "/pods");
+  env_ = MakeEnvResolver(
+      host_.client(), [this](const Json& pod, const std::string& message) {
+        RecordPodEvent(pod, "Warning", "InvalidEnvironmentVariableNames",
+                       message, "");
+      });
+  probes_ = MakePodProbes(
+      *runtimes_.at(settings_.runtime),
+      [this](const std::string& uid, const std::string& name,
+             const ProbeEvent& event) {
+        const std::string key = KeyOfUid(uid);
+        if (key.empty()) return;
+        const size_t slash = key.find('/');
+        ObjectReference ref;
+        ref.api_version = "v1";
+        ref.kind = "Pod";
+        ref.ns = key.substr(0, slash);
+        ref.name = key.substr(slash + 1);
+        ref.uid = uid;
+        ref.field_path = "spec.containers{" + name + "}";
+        host_.RecordEvent("kubelet", ref, event.type, event.reason,
+                          event.message);
+      },
+      [this](const std::string& uid) {
+        const std::string key = KeyOfUid(uid);
+        if (!key.empty()) queue_.Add(key);
+      });
 
   PodSyncerDeps deps;
   deps.client = &host_.client();
@@ -82,15 +148,12 @@ Status NodeAgent::Start() {
       scheduler::ParseMilli(capacity.at("cpu")).value_or(0);
   deps.allocatable_memory =
       scheduler::ParseValue(capacity.at("memory")).value_or(0);
+  deps.allocatable = capacity;
   deps.record_event = [this](const Json& pod, const std::string& type,
                              const std::string& reason,
                              const std::string& message,
                              const std::string& field_path) {
-    ObjectReference ref = ReferenceTo(pod);
-    if (ref.api_version.empty()) ref.api_version = "v1";
-    if (ref.kind.empty()) ref.kind = "Pod";
-    ref.field_path = field_path;
-    host_.RecordEvent("kubelet", ref, type, reason, message);
+    RecordPodEvent(pod, type, reason, message, field_path);
   };
   syncer_ = std::make_unique<PodSyncer>(std::move(deps));
 
@@ -254,7 +317,7 @@ void NodeAgent::HeartbeatLoop() {
 
 void NodeAgent::RelistLoop() {
   std::map<std::string, std::string> last;
-  while (true) {
+  for (int tick = 1;; ++tick) {
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
@@ -268,6 +331,7 @@ void NodeAgent::RelistLoop() {
       if (auto k = keys.find(uid); k != keys.end()) queue_.Add(k->second);
     }
     last = std::move(now);
+    if (tick % 10 == 0) RotateLogs();
   }
 }
 

@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "host_facts.h"
 #include "key_queue.h"
+#include "logs/log_rotator.h"
 #include "node_settings.h"
 #include "pod_parts.h"
 #include "pod_syncer.h"
@@ -64,10 +65,18 @@ class NodeAgent {
   void HeartbeatLoop();
   void RelistLoop();
   void Log(int level, const std::string& message);
+  void RecordPodEvent(const Json& pod, const std::string& type,
+                      const std::string& reason, const std::string& message,
+                      const std::string& field_path);
+  // "<ns>/<name>" of a pod this agent syncs, "" when unknown.
+  std::string KeyOfUid(const std::string& uid);
+  // Rotates the running containers' logs that reached the size limit.
+  void RotateLogs();
 
   Host& host_;
   NodeSettings settings_;
   SystemClock clock_;
+  LogRotator rotator_;
   HostFacts facts_;
   std::map<std::string, std::shared_ptr<ContainerRuntime>> runtimes_;
   std::shared_ptr<PodNetwork> network_;

@@ -6,7 +6,7 @@ namespace {
 class NoVolumes : public PodVolumes {
  public:
   StatusOr<std::map<std::string, std::vector<Mount>>> Prepare(
-      const Json&) override {
+      const Json&, const PodFacts&) override {
     return std::map<std::string, std::vector<Mount>>{};
   }
   Status Cleanup(const std::string&) override { return {}; }
@@ -14,7 +14,8 @@ class NoVolumes : public PodVolumes {
 
 class LiteralEnv : public EnvResolver {
  public:
-  StatusOr<EnvList> Resolve(const Json&, const Json& container) override {
+  StatusOr<EnvList> Resolve(const Json&, const Json& container,
+                            const PodFacts&) override {
     EnvList out;
     const Json* env = Member(container, "env");
     if (!env || !env->IsArray()) return out;
@@ -28,7 +29,7 @@ class LiteralEnv : public EnvResolver {
 class ReadyWhenRunning : public PodProbes {
  public:
   void ContainerStarted(const Json&, const std::string&,
-                        const std::string&) override {}
+                        const ProbeTarget&) override {}
   bool Ready(const std::string&, const std::string&) override { return true; }
   bool Started(const std::string&, const std::string&) override { return true; }
   void RemovePod(const std::string&) override {}

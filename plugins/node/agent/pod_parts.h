@@ -3,8 +3,9 @@
 // mounts, cleanup), environment (plugins/node/env: a container's env from
 // value, valueFrom and envFrom) and probes (plugins/node/probes: readiness,
 // liveness, startup and lifecycle hooks). The agent calls only these
-// interfaces; the defaults here do the least a pod needs (no volumes,
-// literal env values, ready when running) until those libraries are wired.
+// interfaces: node_parts.h adapts those libraries to them; the stand-ins
+// here (no volumes, literal env values, ready when running) serve unit
+// tests of the agent.
 //
 // Thread safety: implementations must accept calls for different pods from
 // many threads at once; calls for one pod are serialized by the agent.
@@ -21,10 +22,11 @@
 #include "berth/json.h"
 #include "berth/runtime.h"
 #include "berth/status.h"
+#include "env/expansion.h"
+#include "env/pod_facts.h"
+#include "probes/prober.h"
 
 namespace berth::node {
-
-using EnvList = std::vector<std::pair<std::string, std::string>>;
 
 class PodVolumes {
  public:
@@ -32,7 +34,7 @@ class PodVolumes {
   // Makes the pod's volumes ready on the host and returns each container's
   // mounts by container name. A failure names the volume; the pod waits.
   virtual StatusOr<std::map<std::string, std::vector<Mount>>> Prepare(
-      const Json& pod) = 0;
+      const Json& pod, const PodFacts& facts) = 0;
   // Removes everything Prepare made for pod `uid`. Idempotent.
   virtual Status Cleanup(const std::string& uid) = 0;
 };
@@ -42,16 +44,20 @@ class EnvResolver {
   virtual ~EnvResolver() = default;
   // The environment of `container` in `pod`, in order; a failure (a
   // missing Secret key...) becomes CreateContainerConfigError.
-  virtual StatusOr<EnvList> Resolve(const Json& pod, const Json& container) = 0;
+  virtual StatusOr<EnvList> Resolve(const Json& pod, const Json& container,
+                                    const PodFacts& facts) = 0;
 };
 
 class PodProbes {
  public:
   virtual ~PodProbes() = default;
-  // The container `container_id` of pod `uid` started (or was found
-  // running); probing starts.
+  // The container `name` of `pod` started as `target.container_id` (or
+  // was found running); probing starts.
   virtual void ContainerStarted(const Json& pod, const std::string& name,
-                                const std::string& container_id) = 0;
+                                const ProbeTarget& target) = 0;
+  // The container exited; it is not ready until it starts again.
+  virtual void ContainerStopped(const std::string& uid,
+                                const std::string& name) {}
   // Readiness and startup results; without probes a running container is
   // ready and started.
   virtual bool Ready(const std::string& uid, const std::string& name) = 0;
@@ -61,9 +67,17 @@ class PodProbes {
   virtual bool NeedsRestart(const std::string& uid, const std::string& name) {
     return false;
   }
-  // Runs the container's preStop hook, at most `budget`.
+  // Runs the container's postStart hook (when it has one). A failure is
+  // the kubelet's FailedPostStartHook message; the agent then kills the
+  // container.
+  virtual Status RunPostStart(const Json& pod, const std::string& name,
+                              const ProbeTarget& target) {
+    return {};
+  }
+  // Runs the container's preStop hook (when it has one), waiting at most
+  // `budget`.
   virtual void RunPreStop(const Json& pod, const std::string& name,
-                          const std::string& container_id,
+                          const ProbeTarget& target,
                           std::chrono::seconds budget) {}
   // Stops probing every container of pod `uid`.
   virtual void RemovePod(const std::string& uid) = 0;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "quantity.h"
+#include "framework/quantity.h"
 
 namespace berth::node {
 namespace {

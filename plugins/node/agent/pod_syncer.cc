@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <future>
 
+#include "framework/object_parser.h"
 #include "image_pull.h"
-#include "object_parser.h"
 #include "pod_spec.h"
 #include "timestamps.h"
 
@@ -49,6 +49,44 @@ int64_t GracePeriod(const Json& pod) {
 }  // namespace
 
 PodSyncer::PodSyncer(PodSyncerDeps deps) : deps_(std::move(deps)) {}
+
+PodFacts PodSyncer::FactsFor(const Json& pod, const PodRecord& rec) const {
+  PodFacts f;
+  f.node_name = deps_.settings.node_name;
+  f.host_ip = deps_.host_ip;
+  f.pod_ips = rec.pod_ips;
+  f.service_account_name =
+      GetString(pod, {"spec", "serviceAccountName"}, "default");
+  f.allocatable = deps_.allocatable;
+  return f;
+}
+
+ProbeTarget PodSyncer::TargetFor(const std::string& container_id,
+                                 const PodRecord& rec) const {
+  ProbeTarget t;
+  t.container_id = container_id;
+  if (!rec.pod_ips.empty()) t.pod_ip = rec.pod_ips.front();
+  t.host_network = rec.sandbox_config.host_network;
+  return t;
+}
+
+void PodSyncer::RemoveLogs(const std::string& uid) {
+  // <root>/pods/<ns>_<name>_<uid>: the pod's logs go with it, as the
+  // kubelet removes /var/log/pods/<ns>_<name>_<uid>.
+  std::error_code ec;
+  const std::string suffix = "_" + uid;
+  for (std::filesystem::directory_iterator
+           it(deps_.settings.root_dir + "/pods", ec),
+       end;
+       !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() > suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      std::error_code rm;
+      std::filesystem::remove_all(it->path(), rm);
+    }
+  }
+}
 
 PodSyncer::~PodSyncer() {
   std::map<std::string, std::thread> running;
@@ -346,7 +384,8 @@ PodSyncer::Duration PodSyncer::StartContainer(const Json& pod, const Json& spec,
               " runs the command as a host process",
           field_path);
   }
-  auto env = deps_.env->Resolve(pod, spec);
+  const PodFacts facts = FactsFor(pod, rec);
+  auto env = deps_.env->Resolve(pod, spec, facts);
   if (!env.ok()) {
     report.waiting_reason = "CreateContainerConfigError";
     report.waiting_message = env.status().message();
@@ -354,7 +393,7 @@ PodSyncer::Duration PodSyncer::StartContainer(const Json& pod, const Json& spec,
           field_path);
     return kRetry;
   }
-  auto mounts = deps_.volumes->Prepare(pod);
+  auto mounts = deps_.volumes->Prepare(pod, facts);
   if (!mounts.ok()) {
     report.waiting_reason = init ? "PodInitializing" : "ContainerCreating";
     report.waiting_message = mounts.status().message();
@@ -389,7 +428,14 @@ PodSyncer::Duration PodSyncer::StartContainer(const Json& pod, const Json& spec,
     return kRetry;
   }
   Event(pod, "Normal", "Started", "Started container " + name, field_path);
-  deps_.probes->ContainerStarted(pod, name, *id);
+  const ProbeTarget target = TargetFor(*id, rec);
+  deps_.probes->ContainerStarted(pod, name, target);
+  rec.probed.insert(*id);
+  if (Status hook = deps_.probes->RunPostStart(pod, name, target); !hook.ok()) {
+    // As the kubelet: the container is killed and restarted per policy.
+    Event(pod, "Warning", "FailedPostStartHook", hook.message(), field_path);
+    (void)rt.StopContainer(*id, seconds(GracePeriod(pod)));
+  }
   // Only the newest dead container is kept (lastState, logs --previous).
   if (report.previous) (void)rt.RemoveContainer(report.previous->id);
   report.previous = report.latest;
@@ -582,12 +628,14 @@ StatusOr<PodSyncer::Duration> PodSyncer::SyncPod(const std::string& pod_json) {
       } else if (cr.latest->state == ContainerState::kRunning) {
         if (!rec->probed.count(cr.latest->id)) {
           // Found running (after a restart of the agent): probe it again.
-          deps_.probes->ContainerStarted(pod, cr.name, cr.latest->id);
+          deps_.probes->ContainerStarted(pod, cr.name,
+                                         TargetFor(cr.latest->id, *rec));
           rec->probed.insert(cr.latest->id);
         }
         cr.ready = deps_.probes->Ready(uid, cr.name);
         cr.started = deps_.probes->Started(uid, cr.name);
       } else if (cr.latest->state == ContainerState::kExited) {
+        deps_.probes->ContainerStopped(uid, cr.name);
         const bool again = policy == "Always" ||
                            (policy == "OnFailure" && cr.latest->exit_code != 0);
         if (again) restart(spec, false, cr);
@@ -720,20 +768,22 @@ StatusOr<PodSyncer::Duration> PodSyncer::Terminate(const Json& pod,
       FindContainerSpec(pod, name, &init);
       Event(pod, "Normal", "Killing", "Stopping container " + name,
             FieldPath(init, name));
-      stops.push_back(std::async(
-          std::launch::async, [this, rt, &pod, name, id = list[0].id, grace] {
-            const auto began = std::chrono::steady_clock::now();
-            deps_.probes->RunPreStop(pod, name, id, seconds(grace));
-            const auto spent = std::chrono::duration_cast<seconds>(
-                std::chrono::steady_clock::now() - began);
-            (void)rt->StopContainer(
-                id, std::max(seconds(0), seconds(grace) - spent));
-          }));
+      stops.push_back(std::async(std::launch::async, [this, rt, &pod, &rec,
+                                                      name, id = list[0].id,
+                                                      grace] {
+        const auto began = std::chrono::steady_clock::now();
+        deps_.probes->RunPreStop(pod, name, TargetFor(id, rec), seconds(grace));
+        const auto spent = std::chrono::duration_cast<seconds>(
+            std::chrono::steady_clock::now() - began);
+        (void)rt->StopContainer(id,
+                                std::max(seconds(0), seconds(grace) - spent));
+      }));
     }
     for (auto& f : stops) f.get();
   }
   if (Status s = KillPod(&pod, uid, rec, seconds(0), true); !s.ok()) return s;
   if (Status s = deps_.volumes->Cleanup(uid); !s.ok()) return s;
+  RemoveLogs(uid);
   deps_.probes->RemovePod(uid);
   crash_backoff_.ForgetPrefix(uid + "/");
   pull_backoff_.ForgetPrefix(uid + "/");
@@ -760,6 +810,7 @@ Status PodSyncer::CleanupPod(const std::string& uid) {
   }
   Status s = KillPod(nullptr, uid, *rec, seconds(2), true);
   if (Status v = deps_.volumes->Cleanup(uid); !v.ok() && s.ok()) s = v;
+  RemoveLogs(uid);
   deps_.probes->RemovePod(uid);
   crash_backoff_.ForgetPrefix(uid + "/");
   pull_backoff_.ForgetPrefix(uid + "/");

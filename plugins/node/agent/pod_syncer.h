@@ -65,6 +65,8 @@ struct PodSyncerDeps {
   // grace period does not hold a sync worker (the agent); false: inline
   // (tests).
   bool terminate_async = false;
+  // status.allocatable as quantity text (downward API resourceFieldRef).
+  std::map<std::string, std::string> allocatable;
   // allocatable in milli-cpu, bytes of memory, and pods, for admission.
   int64_t allocatable_milli_cpu = 0;
   int64_t allocatable_memory = 0;
@@ -117,6 +119,11 @@ class PodSyncer {
   };
 
   std::shared_ptr<PodRecord> RecordFor(const std::string& uid);
+  PodFacts FactsFor(const Json& pod, const PodRecord& rec) const;
+  ProbeTarget TargetFor(const std::string& container_id,
+                        const PodRecord& rec) const;
+  // Removes the pod's log directory.
+  void RemoveLogs(const std::string& uid);
   StatusOr<ContainerRuntime*> ResolveRuntime(const Json& pod);
   // Admission; a non-empty reason rejects the pod.
   bool Admit(const Json& pod, PodRecord& rec, std::string* reason,

@@ -1,27 +1,16 @@
 #include "pods_connect.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "berth/json.h"
-#include "cri_log_reader.h"
+#include "logs/log_reader.h"
 #include "pod_spec.h"
 
 namespace berth::node {
 namespace {
 
 const ResourceRef kPods{"", "v1", "pods"};
-
-std::optional<int64_t> IntParam(const ConnectRequest& r, const char* key) {
-  auto v = r.Param(key);
-  if (!v || v->empty()) return std::nullopt;
-  char* end = nullptr;
-  const long long n = std::strtoll(v->c_str(), &end, 10);
-  if (*end != '\0') return std::nullopt;
-  return n;
-}
 
 bool BoolParam(const ConnectRequest& r, const char* key) {
   auto v = r.Param(key);
@@ -50,73 +39,26 @@ std::vector<ContainerStatus> Containers(ContainerRuntime& rt,
 class LogSession : public ConnectSession {
  public:
   LogSession(ContainerRuntime* rt, std::string container_id, std::string path,
-             bool follow, CriLogOptions opts)
+             LogOptions opts)
       : rt_(rt),
         container_id_(std::move(container_id)),
         path_(std::move(path)),
-        follow_(follow),
-        opts_(opts) {}
+        opts_(std::move(opts)) {}
 
   Status ServeStream(ResponseStream& out) override {
-    std::ifstream in(path_, std::ios::binary);
-    std::stringstream buf;
-    if (in) buf << in.rdbuf();
-    std::string data = buf.str();
-    size_t consumed = 0;
-    auto lines = ParseCriLines(data, &consumed);
-    int64_t budget = opts_.limit_bytes.value_or(-1);
-    if (!Send(out, FormatLogLines(lines, opts_), &budget)) return {};
-    if (!follow_) return {};
-    // Follow: poll for growth until the container exits or the client goes.
-    CriLogOptions rest = opts_;
-    rest.tail_lines.reset();
-    std::string pending = data.substr(consumed);
-    std::streamoff offset = static_cast<std::streamoff>(data.size());
-    int idle_after_exit = 0;
-    while (!out.ClientGone()) {
-      std::ifstream f(path_, std::ios::binary);
-      f.seekg(0, std::ios::end);
-      const std::streamoff size = f.tellg();
-      if (size < offset) offset = 0;  // rotated or truncated
-      if (size > offset) {
-        f.seekg(offset);
-        std::string more(static_cast<size_t>(size - offset), '\0');
-        f.read(more.data(), static_cast<std::streamsize>(more.size()));
-        offset = size;
-        pending += more;
-        auto fresh = ParseCriLines(pending, &consumed);
-        pending.erase(0, consumed);
-        if (!Send(out, FormatLogLines(fresh, rest), &budget)) return {};
-        idle_after_exit = 0;
-        continue;
-      }
-      auto st = rt_->GetContainerStatus(container_id_);
-      if (!st.ok() || st->state == ContainerState::kExited) {
-        if (++idle_after_exit > 2) return {};
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    return {};
+    FollowControl follow;
+    follow.container_running = [rt = rt_, id = container_id_] {
+      auto st = rt->GetContainerStatus(id);
+      return st.ok() && st->state == ContainerState::kRunning;
+    };
+    return ReadLogs(path_, opts_, out, follow);
   }
 
  private:
-  // False when the client left or limitBytes is used up.
-  static bool Send(ResponseStream& out, std::string text, int64_t* budget) {
-    if (*budget >= 0) {
-      if (static_cast<int64_t>(text.size()) > *budget) {
-        text.resize(static_cast<size_t>(*budget));
-      }
-      *budget -= static_cast<int64_t>(text.size());
-    }
-    if (!text.empty() && !out.Write(text)) return false;
-    return *budget != 0;
-  }
-
   ContainerRuntime* rt_;
   std::string container_id_;
   std::string path_;
-  bool follow_;
-  CriLogOptions opts_;
+  LogOptions opts_;
 };
 
 class ExecSession : public ConnectSession {
@@ -239,18 +181,14 @@ StatusOr<std::unique_ptr<ConnectSession>> PodsConnectHandler::Open(
           "container \"" + container + "\" in pod \"" + req.name +
           "\" is waiting to start: " + "ContainerCreating");
     }
-    CriLogOptions opts;
-    opts.timestamps = BoolParam(req, "timestamps");
-    opts.tail_lines = IntParam(req, "tailLines");
-    opts.limit_bytes = IntParam(req, "limitBytes");
-    if (auto s = IntParam(req, "sinceSeconds")) {
-      opts.since = std::chrono::system_clock::now() - std::chrono::seconds(*s);
-    } else if (auto t = req.Param("sinceTime")) {
-      opts.since = kubelet::ParseTime(*t);
-    }
-    return std::unique_ptr<ConnectSession>(
-        new LogSession(rt, list[index].id, list[index].log_path,
-                       BoolParam(req, "follow") && !previous, opts));
+    const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    auto opts = LogOptionsFromRequest(req, now_ns);
+    if (!opts.ok()) return opts.status();
+    if (previous) opts->follow = false;
+    return std::unique_ptr<ConnectSession>(new LogSession(
+        rt, list[index].id, list[index].log_path, std::move(opts).value()));
   }
   if (list.empty() || list[0].state != ContainerState::kRunning) {
     return Status::BadRequest("container " + container + " in pod " + req.name +

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include "backoff.h"
-#include "cri_log_reader.h"
 #include "fake_runtime.h"
 #include "image_pull.h"
 #include "pods_connect.h"
@@ -64,28 +63,6 @@ TEST(BackoffTest, DoublesToTheCapAndResetsAfterQuiet) {
   clock.Advance(seconds(601));
   b.Next("k", clock.Now());
   EXPECT_EQ(b.Get("k"), seconds(10));
-}
-
-TEST(CriLogTest, JoinsPartialLinesAndAppliesTailAndTimestamps) {
-  const std::string data =
-      "2024-01-02T03:04:05.000000001Z stdout F one\n"
-      "2024-01-02T03:04:06.000000001Z stdout P tw\n"
-      "2024-01-02T03:04:06.000000002Z stdout F o\n"
-      "2024-01-02T03:04:07.000000001Z stderr F three\n"
-      "2024-01-02T03:04:08Z stdout F incomp";
-  size_t consumed = 0;
-  auto lines = ParseCriLines(data, &consumed);
-  ASSERT_EQ(lines.size(), 3u);
-  EXPECT_EQ(consumed, data.rfind('\n') + 1);
-  CriLogOptions opts;
-  EXPECT_EQ(FormatLogLines(lines, opts), "one\ntwo\nthree\n");
-  opts.tail_lines = 1;
-  opts.timestamps = true;
-  EXPECT_EQ(FormatLogLines(lines, opts),
-            "2024-01-02T03:04:07.000000001Z three\n");
-  CriLogOptions since;
-  since.since = kubelet::ParseTime("2024-01-02T03:04:06Z");
-  EXPECT_EQ(FormatLogLines(lines, since), "two\nthree\n");
 }
 
 class FakeExecStreams : public ExecStreams {
