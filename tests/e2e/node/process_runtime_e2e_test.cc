@@ -4,9 +4,10 @@
 // (network: none), so no CNI is needed: a pod runs and writes its CRI log
 // under rootDir, init containers run first, a failing command goes into
 // CrashLoopBackOff with its exit in lastState, a restarted server adopts
-// the running container instead of restarting it, and a deleted pod
-// leaves no process behind. Needs root and the process runtime plugin;
-// skips with the reason otherwise. Waits poll with a generous deadline.
+// the running container instead of restarting it, `kubectl logs` and
+// `kubectl exec` reach it, and a deleted pod leaves no process behind.
+// Needs root and the process runtime plugin; skips with the reason
+// otherwise. Waits poll with a generous deadline.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -145,6 +146,13 @@ TEST_F(ProcessRuntimeE2eTest, PodRunsWritesItsLogAndSurvivesAServerRestart) {
     text << in.rdbuf();
     return text.str().find("stdout F hello") != std::string::npos;
   })) << log;
+
+  // kubectl logs and exec reach the container through the API server.
+  EXPECT_THAT(Kubectl("logs web").out, HasSubstr("hello"));
+  EXPECT_THAT(Kubectl("logs web -c first").out, HasSubstr("init-ran"));
+  auto exec = Kubectl("exec web -- sh -c 'echo in-pod; exit 4'");
+  EXPECT_EQ(exec.exit_code, 4) << exec.err;
+  EXPECT_THAT(exec.out, HasSubstr("in-pod"));
 
   // The agent restarts with the server; the container does not.
   const std::string id =
