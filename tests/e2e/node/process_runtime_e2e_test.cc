@@ -120,7 +120,10 @@ class ProcessRuntimeE2eTest : public ::testing::Test {
 };
 
 TEST_F(ProcessRuntimeE2eTest, PodRunsWritesItsLogAndSurvivesAServerRestart) {
+  // sleep as pid 1 ignores SIGTERM: the delete below waits out the grace
+  // period, then SIGKILL.
   Apply("web",
+        "  terminationGracePeriodSeconds: 2\n"
         "  initContainers:\n  - {name: first, image: busybox, command: [sh, "
         "-c, 'echo init-ran']}\n"
         "  containers:\n  - {name: app, image: busybox, command: [sh, -c], "
