@@ -97,7 +97,8 @@ std::string BuildBusyboxImage(const std::string& out_dir,
   return BuildOciImage(out_dir, args);
 }
 
-RegistryServer::RegistryServer(Mode mode) : mode_(mode) {}
+RegistryServer::RegistryServer(Mode mode, std::string netns)
+    : mode_(mode), netns_(std::move(netns)) {}
 
 RegistryServer::~RegistryServer() {
   if (pid_ > 0) {
@@ -126,7 +127,8 @@ bool RegistryServer::Start() {
     if (r.exit_code != 0) return false;
   }
   for (int attempt = 0; attempt < 3; ++attempt) {
-    int port = FreePort();
+    // A namespace of the test's own has every port free.
+    int port = netns_.empty() ? FreePort() : 5000 + static_cast<int>(mode_);
     host_ = "127.0.0.1:" + std::to_string(port);
     if (mode_ == Mode::kTls) {
       tls << "  tls:\n    certificate: " << ca_file() << "\n    key: " << d
@@ -144,13 +146,26 @@ bool RegistryServer::Start() {
                     O_WRONLY | O_CREAT | O_APPEND, 0644);
       dup2(fd, 1);
       dup2(fd, 2);
-      execlp("docker-registry", "docker-registry", "serve",
-             (d + "/config.yml").c_str(), static_cast<char*>(nullptr));
+      const std::string config = d + "/config.yml";
+      if (netns_.empty()) {
+        execlp("docker-registry", "docker-registry", "serve", config.c_str(),
+               static_cast<char*>(nullptr));
+      } else {
+        const std::string net = "--net=/var/run/netns/" + netns_;
+        execlp("nsenter", "nsenter", net.c_str(), "docker-registry", "serve",
+               config.c_str(), static_cast<char*>(nullptr));
+      }
       _exit(127);
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
-      if (Accepts(port)) return true;
+      if (netns_.empty()
+              ? Accepts(port)
+              : RunCommand("nsenter --net=/var/run/netns/" + netns_ +
+                           " nc -z 127.0.0.1 " + std::to_string(port))
+                        .exit_code == 0) {
+        return true;
+      }
       int status;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
@@ -167,7 +182,9 @@ std::string RegistryServer::Push(const std::string& oci_dir,
                                  const std::string& repo,
                                  const std::string& tag,
                                  bool docker_media_types) {
-  std::string cmd = "skopeo copy --all --dest-tls-verify=false";
+  std::string cmd =
+      (netns_.empty() ? "" : "nsenter --net=/var/run/netns/" + netns_ + " ") +
+      "skopeo copy --all --dest-tls-verify=false";
   if (docker_media_types) cmd += " --format v2s2";
   if (mode_ == Mode::kBasicAuth) {
     cmd += " --dest-creds " + Quote(std::string(kUser) + ":" + kPassword);

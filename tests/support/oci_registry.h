@@ -45,7 +45,11 @@ class RegistryServer {
   static constexpr char kUser[] = "berth";
   static constexpr char kPassword[] = "s3cret-pw";
 
-  explicit RegistryServer(Mode mode = Mode::kPlain);
+  // With `netns`, the registry runs inside network namespace
+  // /var/run/netns/<netns> (a test "node"), on port 5000 + mode (5000
+  // plain, 5001 basic auth, 5002 TLS) of its loopback,
+  // and Push runs there too.
+  explicit RegistryServer(Mode mode = Mode::kPlain, std::string netns = "");
   ~RegistryServer();  // kills the registry and removes its storage
   RegistryServer(const RegistryServer&) = delete;
   RegistryServer& operator=(const RegistryServer&) = delete;
@@ -71,6 +75,7 @@ class RegistryServer {
   TempDir dir_;
   pid_t pid_ = -1;
   std::string host_;
+  std::string netns_;
 };
 
 }  // namespace berth::testing

@@ -86,7 +86,9 @@ bool BerthServer::Start(const std::vector<std::string>& extra_args) {
                                    "--bind-address", "127.0.0.1"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   if (!netns_.empty()) {
-    args.insert(args.begin(), {"ip", "netns", "exec", netns_});
+    // nsenter, not `ip netns exec`: that remounts /sys for the namespace,
+    // which hides the cgroup hierarchies under /sys/fs/cgroup.
+    args.insert(args.begin(), {"nsenter", "--net=/var/run/netns/" + netns_});
   }
   // Emptied here, not only in the child: after a restart the wait below
   // must not find the previous run's ready line (and its old port).

@@ -39,9 +39,9 @@ class BerthServer {
   // ready line. Returns false (with the server's output in log()) when it
   // exits or is not ready within 20 s.
   bool Start(const std::vector<std::string>& extra_args = {});
-  // Runs the server inside network namespace `netns` (`ip netns exec`) from
-  // the next Start on; "" (the default) runs it in the caller's. Clients
-  // then reach it only from inside that namespace.
+  // Runs the server inside network namespace `netns` (/var/run/netns/NAME) from
+  // the next Start on (through nsenter); "" (the default) runs it in the
+  // caller's. Clients then reach it only from inside that namespace.
   void set_netns(std::string netns) { netns_ = std::move(netns); }
   // SIGTERM and wait; returns the exit code.
   int Stop();

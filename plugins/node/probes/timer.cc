@@ -56,7 +56,9 @@ void ThreadTimer::Loop() {
     }
     auto first = queue_.begin();
     if (first->first > std::chrono::steady_clock::now()) {
-      cv_.wait_until(l, first->first);
+      // A copy: Cancel may erase the entry while this thread waits.
+      const auto due = first->first;
+      cv_.wait_until(l, due);
       continue;
     }
     const TaskId id = first->second.first;

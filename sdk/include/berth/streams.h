@@ -36,6 +36,12 @@ class ExecStreams {
   // Blocks until stdin data arrives and appends it to `data`. Returns false
   // at end of input: the client closed stdin or went away.
   virtual bool ReadStdin(std::string& data) = 0;
+  // Ends stdin from the pod's side: a ReadStdin blocked now, or called
+  // later, returns false. A runtime calls it when the command exited, then
+  // joins the thread reading stdin before it returns: the streams are only
+  // valid until ServeExec returns, so no thread may still be in ReadStdin
+  // by then. Implementations whose ReadStdin never blocks may ignore it.
+  virtual void CloseStdin() {}
   virtual bool WriteStdout(std::string_view data) = 0;
   virtual bool WriteStderr(std::string_view data) = 0;
   // Sets the function called (on the reading thread) with each terminal size

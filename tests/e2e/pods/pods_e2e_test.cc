@@ -1,0 +1,352 @@
+// Issue #4's end-to-end check: pods run as real containers. A `berth server`
+// with the node agent, the oci runtime (runc), the cni network and a real
+// registry all live in one network namespace standing in for a machine;
+// the busybox test image is pushed to the registry and pulled by the node;
+// real kubectl drives everything.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "tests/support/kubectl.h"
+#include "tests/support/node_netns.h"
+#include "tests/support/oci_registry.h"
+#include "tests/support/process.h"
+
+namespace berth::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kImage[] = "127.0.0.1:5000/library/busybox:1.35";
+constexpr char kPrivateImage[] = "127.0.0.1:5001/private/busybox:1.35";
+
+class PodsE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root (namespaces, cgroups)";
+    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
+    if (RunCommand("command -v runc").exit_code != 0) {
+      GTEST_SKIP() << "runc is not installed (scripts/install-deps.sh)";
+    }
+    if (std::string missing = MissingRegistryTools(); !missing.empty()) {
+      GTEST_SKIP() << missing;
+    }
+    node_ = std::make_unique<NodeNetns>("berth-pods");
+    ASSERT_TRUE(node_->ok()) << "cannot create a network namespace";
+    const std::string image_dir = dir_.path() + "/busybox";
+    ASSERT_EQ(BuildOciImage(image_dir, {"--busybox", "--tag", "1.35"}), "");
+    registry_ = std::make_unique<RegistryServer>(RegistryServer::Mode::kPlain,
+                                                 node_->name());
+    ASSERT_TRUE(registry_->Start()) << registry_->log();
+    ASSERT_EQ(registry_->Push(image_dir, "library/busybox", "1.35"), "");
+    private_registry_ = std::make_unique<RegistryServer>(
+        RegistryServer::Mode::kBasicAuth, node_->name());
+    ASSERT_TRUE(private_registry_->Start()) << private_registry_->log();
+    ASSERT_EQ(private_registry_->Push(image_dir, "private/busybox", "1.35"),
+              "");
+
+    const std::string d = dir_.path();
+    std::filesystem::create_directories(d + "/home");
+    config_ = d + "/berth.yaml";
+    std::ofstream(config_)
+        << "plugins:\n"
+        << "  - core\n  - auth\n  - storage\n  - workloads\n  - scheduler\n"
+        << "  - name: oci\n"
+        << "    settings:\n"
+        << "      root: " << d << "/oci\n"
+        << "      imageRoot: " << d << "/images\n"
+        << "      registries:\n"
+        << "        \"127.0.0.1:5000\": {insecure: true}\n"
+        << "        \"127.0.0.1:5001\": {insecure: true}\n"
+        << "  - name: cni\n"
+        << "    settings: {cacheDir: " << d << "/cni}\n"
+        << "  - name: node\n"
+        << "    settings: {nodeName: node1, runtime: runc, network: cni, "
+        << "rootDir: " << d << "/node, heartbeatSeconds: 2}\n";
+    server_ = std::make_unique<BerthServer>(d + "/data");
+    server_->set_netns(node_->name());
+    ASSERT_TRUE(server_->Start({"--config", config_})) << server_->log();
+    ASSERT_TRUE(Eventually([&] {
+      return Jsonpath("node node1",
+                      ".status.conditions[?(@.type==\"Ready\")].status") ==
+             "True";
+    })) << Kubectl("get nodes -o yaml").out;
+  }
+
+  void TearDown() override {
+    if (server_ && server_->pid() > 0) {
+      // Pods first, so the agent tears their containers down.
+      Kubectl("delete pods,deployments --all --timeout=60s");
+      EXPECT_EQ(server_->Stop(), 0) << server_->log();
+    }
+  }
+
+  // kubectl inside the node's namespace, where the server listens.
+  CommandResult Kubectl(const std::string& args,
+                        const std::string& input = "") {
+    return node_->Exec("kubectl " + args,
+                       KubectlEnv(*server_, dir_.path() + "/home"), input);
+  }
+  std::string Jsonpath(const std::string& object, const std::string& path) {
+    return Kubectl("get " + object + " -o jsonpath='{" + path + "}'").out;
+  }
+  // Polls `done` every 250 ms for up to `seconds`.
+  static bool Eventually(const std::function<bool()>& done, int seconds = 60) {
+    for (int i = 0; i < seconds * 4; ++i) {
+      if (done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    return false;
+  }
+  bool PodReady(const std::string& pod) {
+    return Jsonpath("pod " + pod,
+                    ".status.conditions[?(@.type==\"Ready\")].status") ==
+           "True";
+  }
+  std::string Describe(const std::string& pod) {
+    return Kubectl("describe pod " + pod).out;
+  }
+  // Applies a one-container pod running `command` (a YAML flow list) from
+  // kImage, with `extra` appended to the container.
+  void RunPod(const std::string& name, const std::string& command,
+              const std::string& extra = "", const std::string& image = kImage,
+              const std::string& pod_extra = "") {
+    EXPECT_OK(Kubectl("apply -f -",
+                      "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name +
+                          "}\nspec:\n" + pod_extra + "  containers:\n" +
+                          "  - name: main\n    image: " + image +
+                          "\n    command: " + command + "\n" + extra));
+  }
+
+  TempDir dir_;
+  std::unique_ptr<NodeNetns> node_;
+  std::unique_ptr<RegistryServer> registry_;
+  std::unique_ptr<RegistryServer> private_registry_;
+  std::string config_;
+  std::unique_ptr<BerthServer> server_;
+};
+
+// A Deployment of busybox httpd serving an index.html from a configMap
+// volume answers on its pod IPs; the file follows a ConfigMap update;
+// `kubectl logs -f` follows; `kubectl exec` runs cat and returns the exit
+// code; `port-forward` carries an HTTP request.
+TEST_F(PodsE2eTest, DeploymentServesAConfigMapOnItsPodIps) {
+  EXPECT_OK(Kubectl("apply -f -", std::string(R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-index}
+data:
+  index.html: "hello from berth\n"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: httpd
+        image: )") + kImage + R"(
+        command: ["httpd", "-f", "-v", "-p", "8080", "-h", "/www"]
+        ports: [{containerPort: 8080}]
+        volumeMounts: [{name: www, mountPath: /www}]
+      volumes:
+      - name: www
+        configMap: {name: web-index}
+)"));
+  ASSERT_TRUE(Eventually([&] {
+    return Jsonpath("deployment web", ".status.readyReplicas") == "2";
+  })) << Kubectl("get pods -o wide").out
+      << Describe("-l app=web");
+  const std::string ips = Jsonpath("pods -l app=web", ".items[*].status.podIP");
+  std::istringstream in(ips);
+  int answered = 0;
+  for (std::string ip; in >> ip;) {
+    auto got = node_->Exec("busybox wget -qO- http://" + ip + ":8080/");
+    EXPECT_EQ(got.out, "hello from berth\n") << ip << ": " << got.err;
+    ++answered;
+  }
+  EXPECT_EQ(answered, 2) << ips;
+  EXPECT_THAT(Kubectl("get pods -o wide").out, HasSubstr("10.244."));
+
+  const std::string pod =
+      Jsonpath("pods -l app=web", ".items[0].metadata.name");
+  const std::string ip = Jsonpath("pod " + pod, ".status.podIP");
+
+  // exec: output and exit code.
+  auto cat = Kubectl("exec " + pod + " -- cat /www/index.html");
+  EXPECT_OK(cat);
+  EXPECT_EQ(cat.out, "hello from berth\n");
+  auto failing = Kubectl("exec " + pod + " -- sh -c 'cat /nope; exit 3'");
+  EXPECT_EQ(failing.exit_code, 3) << failing.err;
+  EXPECT_THAT(failing.err, HasSubstr("No such file or directory"));
+
+  // logs -f follows: a request made after it started shows up.
+  const std::string follow_out = dir_.path() + "/follow.out";
+  auto follower = std::thread([&] {
+    node_->Exec(
+        "timeout 8 kubectl logs -f " + pod + " > " + follow_out + " 2>&1",
+        KubectlEnv(*server_, dir_.path() + "/home"));
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  node_->Exec("busybox wget -qO- http://" + ip + ":8080/followed-request");
+  follower.join();
+  std::ifstream followed(follow_out);
+  std::string seen((std::istreambuf_iterator<char>(followed)), {});
+  EXPECT_THAT(seen, HasSubstr("/followed-request")) << seen;
+
+  // port-forward carries an HTTP request.
+  auto forward =
+      node_->Exec("kubectl port-forward pod/" + pod +
+                      " 18080:8080 > /dev/null 2>&1 & pf=$!; sleep 2; "
+                      "busybox wget -qO- http://127.0.0.1:18080/; kill $pf",
+                  KubectlEnv(*server_, dir_.path() + "/home"));
+  EXPECT_EQ(forward.out, "hello from berth\n") << forward.err;
+
+  // A ConfigMap update reaches the mounted file.
+  EXPECT_OK(
+      Kubectl("create configmap web-index --from-literal=index.html=v2 "
+              "--dry-run=client -o yaml | kubectl apply -f -"));
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return node_->Exec("busybox wget -qO- http://" + ip + ":8080/").out ==
+               "v2";
+      },
+      120));
+}
+
+// A private registry: without credentials the pull fails with the
+// registry's message; with `regcred` from `kubectl create secret
+// docker-registry` the pod runs.
+TEST_F(PodsE2eTest, PrivateImagePullsWithRegcred) {
+  RunPod("no-creds", "[\"sleep\", \"3600\"]", "", kPrivateImage);
+  EXPECT_TRUE(Eventually([&] {
+    const std::string reason = Jsonpath(
+        "pod no-creds", ".status.containerStatuses[0].state.waiting.reason");
+    return reason == "ErrImagePull" || reason == "ImagePullBackOff";
+  })) << Describe("no-creds");
+
+  EXPECT_OK(Kubectl(std::string("create secret docker-registry regcred "
+                                "--docker-server=127.0.0.1:5001 "
+                                "--docker-username=") +
+                    RegistryServer::kUser +
+                    " --docker-password=" + RegistryServer::kPassword));
+  RunPod("with-creds", "[\"sleep\", \"3600\"]", "", kPrivateImage,
+         "  imagePullSecrets: [{name: regcred}]\n");
+  EXPECT_TRUE(Eventually([&] { return PodReady("with-creds"); }))
+      << Describe("with-creds");
+}
+
+// A missing image: ErrImagePull, then ImagePullBackOff, with the
+// registry's message.
+TEST_F(PodsE2eTest, MissingImageBacksOffWithTheRegistryMessage) {
+  RunPod("missing", "[\"sleep\", \"3600\"]", "",
+         "127.0.0.1:5000/library/nope:1");
+  EXPECT_TRUE(Eventually([&] {
+    return Jsonpath("pod missing",
+                    ".status.containerStatuses[0].state.waiting.reason") ==
+           "ErrImagePull";
+  })) << Describe("missing");
+  EXPECT_THAT(Jsonpath("pod missing",
+                       ".status.containerStatuses[0].state.waiting.message"),
+              HasSubstr("manifest unknown"));
+  EXPECT_TRUE(Eventually([&] {
+    return Jsonpath("pod missing",
+                    ".status.containerStatuses[0].state.waiting.reason") ==
+           "ImagePullBackOff";
+  })) << Describe("missing");
+  EXPECT_THAT(Describe("missing"), HasSubstr("Back-off pulling image"));
+}
+
+// A command that cannot run ends in CrashLoopBackOff with restarts.
+TEST_F(PodsE2eTest, BadCommandCrashLoops) {
+  RunPod("crasher", "[\"sh\", \"-c\", \"echo dying; exit 7\"]");
+  EXPECT_TRUE(Eventually([&] {
+    return Jsonpath("pod crasher",
+                    ".status.containerStatuses[0].state.waiting.reason") ==
+           "CrashLoopBackOff";
+  })) << Describe("crasher");
+  EXPECT_EQ(Jsonpath("pod crasher",
+                     ".status.containerStatuses[0].lastState."
+                     "terminated.exitCode"),
+            "7");
+  EXPECT_THAT(Kubectl("logs crasher --previous").out, HasSubstr("dying"));
+}
+
+// A failing liveness probe restarts the container: restartCount grows and
+// lastState records the killed run.
+TEST_F(PodsE2eTest, FailingLivenessProbeRestartsTheContainer) {
+  RunPod("unhealthy", "[\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/\"]",
+         "    livenessProbe:\n"
+         "      httpGet: {path: /healthz, port: 8080}\n"
+         "      periodSeconds: 1\n"
+         "      failureThreshold: 2\n");
+  EXPECT_TRUE(Eventually([&] {
+    const std::string restarts =
+        Jsonpath("pod unhealthy", ".status.containerStatuses[0].restartCount");
+    return !restarts.empty() && restarts != "0";
+  })) << Describe("unhealthy");
+  EXPECT_FALSE(Jsonpath("pod unhealthy",
+                        ".status.containerStatuses[0]."
+                        "lastState.terminated.finishedAt")
+                   .empty());
+  EXPECT_THAT(Describe("unhealthy"),
+              HasSubstr("Liveness probe failed: HTTP probe failed with "
+                        "statuscode: 404"));
+}
+
+// A container over its memory limit is OOMKilled.
+TEST_F(PodsE2eTest, MemoryHogIsOomKilled) {
+  RunPod("hog",
+         "[\"sh\", \"-c\", \"x=$(head -c 100000000 /dev/zero | tr '\\\\0' "
+         "x); sleep 3600\"]",
+         "    resources: {limits: {memory: 32Mi}}\n", kImage,
+         "  restartPolicy: Never\n");
+  EXPECT_TRUE(Eventually([&] {
+    return Jsonpath("pod hog",
+                    ".status.containerStatuses[0].state.terminated.reason") ==
+           "OOMKilled";
+  })) << Describe("hog");
+  EXPECT_EQ(Jsonpath("pod hog", ".status.phase"), "Failed");
+}
+
+// Deleting a pod leaves no process, mount, cgroup or network namespace
+// behind.
+TEST_F(PodsE2eTest, DeletedPodLeavesNothingBehind) {
+  auto count = [&](const std::string& uid) {
+    const std::string short_uid = uid.substr(0, 8);
+    return RunCommand("{ grep -c " + uid +
+                      " /proc/mounts; "
+                      "find /sys/fs/cgroup -maxdepth 3 -name '*" +
+                      uid +
+                      "*' | wc -l; ps -eo args | grep -c '[b]erth-shim.*" +
+                      dir_.path() + "'; ls /var/run/netns | grep -c " +
+                      short_uid + "; } | awk '{s+=$1} END {print s}'")
+        .out;
+  };
+  RunPod("short-lived", "[\"sleep\", \"3600\"]");
+  ASSERT_TRUE(Eventually([&] { return PodReady("short-lived"); }))
+      << Describe("short-lived");
+  const std::string uid = Jsonpath("pod short-lived", ".metadata.uid");
+  EXPECT_NE(count(uid), "0\n");
+  EXPECT_OK(Kubectl("delete pod short-lived --timeout=60s"));
+  EXPECT_TRUE(Eventually([&] { return count(uid) == "0\n"; }))
+      << RunCommand("grep " + uid +
+                    " /proc/mounts; ps -eo args | grep "
+                    "[b]erth-shim")
+             .out;
+}
+
+}  // namespace
+}  // namespace berth::testing
