@@ -231,7 +231,10 @@ Status NodeAgent::PostNodeStatus() {
     if (!doc.ok()) return doc.status();
     node_uid_ = GetString(*doc, {"metadata", "uid"});
     const std::string cidr = GetString(*doc, {"spec", "podCIDR"});
-    if (network_ && !cidr.empty()) (void)network_->SetNodePodCidr(cidr);
+    if (network_ && !cidr.empty() && cidr != pod_cidr_ &&
+        network_->SetNodePodCidr(cidr).ok()) {
+      pod_cidr_ = cidr;
+    }
     facts_ = ReadHostFacts(settings_.root_dir);
     kubelet::NodePressure pressure;
     // The kubelet's default hard eviction thresholds.
@@ -292,6 +295,12 @@ void NodeAgent::HeartbeatLoop() {
       if (got.ok()) {
         auto doc = ParseJson(*got);
         if (doc.ok()) {
+          // The pod CIDR is assigned after registration (node IPAM): hand
+          // it to the network as soon as it shows.
+          const std::string cidr = GetString(*doc, {"spec", "podCIDR"});
+          if (network_ && !cidr.empty() && cidr != pod_cidr_) {
+            if (network_->SetNodePodCidr(cidr).ok()) pod_cidr_ = cidr;
+          }
           if (const Json* conds = Find(*doc, {"status", "conditions"});
               conds && conds->IsArray()) {
             for (const auto& c : conds->GetArray()) {

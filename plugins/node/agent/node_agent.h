@@ -87,6 +87,7 @@ class NodeAgent {
   kubelet::KeyQueue queue_;
   std::unique_ptr<WatchHandle> pod_watch_;
   std::string node_uid_;
+  std::string pod_cidr_;  // last handed to the network
 
   std::mutex mu_;
   std::condition_variable cv_;
