@@ -350,6 +350,27 @@ void NodeAgent::OnPodEvent(const WatchEvent& event) {
   if (GetString(*doc, {"spec", "nodeName"}) != settings_.node_name) return;
   const std::string key = GetString(*doc, {"metadata", "namespace"}) + "/" +
                           GetString(*doc, {"metadata", "name"});
+  // Like the kubelet, a change of status alone (mostly the agent's own
+  // writes) does not sync the pod again; the relist and requeues do.
+  std::string digest = GetString(*doc, {"metadata", "uid"}) + "|" +
+                       GetString(*doc, {"metadata", "deletionTimestamp"});
+  for (const char* part : {"spec", "metadata"}) {
+    if (const Json* v = Member(*doc, part)) {
+      if (std::string_view(part) == "metadata") {
+        for (const char* m : {"labels", "annotations"}) {
+          if (const Json* x = Member(*v, m)) digest += ToJson(*x);
+        }
+      } else {
+        digest += ToJson(*v);
+      }
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string& seen = seen_digest_[key];
+    if (event.type != "DELETED" && seen == digest) return;
+    seen = event.type == "DELETED" ? "" : digest;
+  }
   queue_.Add(key);
 }
 

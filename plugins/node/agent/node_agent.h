@@ -95,6 +95,8 @@ class NodeAgent {
   // The uid each queued key had when last seen, to clean up pods that are
   // gone (or were replaced by a namesake).
   std::map<std::string, std::string> uid_of_key_;
+  // What of each pod last queued it (spec, labels, annotations, deletion).
+  std::map<std::string, std::string> seen_digest_;
   std::chrono::steady_clock::time_point last_status_;
   std::vector<std::thread> threads_;
 };
