@@ -19,6 +19,7 @@
 #include "node_lifecycle_settings.h"
 #include "pod_gc_controller.h"
 #include "pod_kind.h"
+#include "runtime_class_kind.h"
 #include "secret_kind.h"
 #include "service_account_kind.h"
 #include "service_kind.h"
@@ -54,6 +55,7 @@ class CorePlugin : public Plugin {
         std::make_shared<NodeKind>(),
         std::make_shared<EndpointsKind>(),
         std::make_shared<LeaseKind>(),
+        std::make_shared<RuntimeClassKind>(),
     };
     for (const auto& kind : kinds) {
       if (Status s = registrar.AddKind(kind); !s.ok()) return s;

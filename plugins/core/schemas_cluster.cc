@@ -229,6 +229,37 @@ void AddClusterSchemas(std::vector<SchemaType>& out) {
         {"strategy", "string",
          "Strategy indicates the strategy for picking the leader for "
          "coordinated leader election."}}});
+  out.push_back(
+      {"io.k8s.api.node.v1.RuntimeClass",
+       "RuntimeClass defines a class of container runtime supported in the "
+       "cluster.",
+       {{"apiVersion", "string"},
+        {"kind", "string"},
+        {"metadata", "ObjectMeta"},
+        {"handler", "string",
+         "handler specifies the underlying runtime and configuration that the "
+         "CRI implementation will use to handle pods of this class."},
+        {"overhead", "io.k8s.api.node.v1.Overhead",
+         "overhead represents the resource overhead associated with running "
+         "a pod for a given RuntimeClass."},
+        {"scheduling", "io.k8s.api.node.v1.Scheduling",
+         "scheduling holds the scheduling constraints to ensure that pods "
+         "running with this RuntimeClass are scheduled to nodes that support "
+         "it."}},
+       {"handler"},
+       "RuntimeClass",
+       "",
+       "",
+       "node.k8s.io"});
+  out.push_back({"io.k8s.api.node.v1.Overhead",
+                 "Overhead structure represents the resource overhead "
+                 "associated with running a pod.",
+                 {{"podFixed", "{}Quantity"}}});
+  out.push_back(
+      {"io.k8s.api.node.v1.Scheduling",
+       "Scheduling specifies the scheduling constraints for nodes "
+       "supporting a RuntimeClass.",
+       {{"nodeSelector", "{}string"}, {"tolerations", "[]Toleration"}}});
 }
 
 }  // namespace berth::core

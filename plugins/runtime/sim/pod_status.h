@@ -17,6 +17,11 @@
 
 namespace berth::sim {
 
+using kubelet::FormatMicroTime;
+using kubelet::FormatTime;
+using kubelet::ParseTime;
+using kubelet::TimePoint;
+
 // How long the pod runs before it finishes (for run-to-completion pods).
 constexpr const char* kRunSecondsAnnotation = "sim.berth.io/run-seconds";
 // Non-zero: the pod's containers exit with it and the pod Fails.

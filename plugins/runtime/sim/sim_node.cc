@@ -3,26 +3,10 @@
 #include <cstdio>
 #include <functional>
 
+#include "node_conditions.h"
+
 namespace berth::sim {
 namespace {
-
-struct ConditionSpec {
-  const char* type;
-  const char* status;
-  const char* reason;
-  const char* message;
-};
-
-// In the order kubelet's setters produce them.
-constexpr ConditionSpec kConditions[] = {
-    {"MemoryPressure", "False", "KubeletHasSufficientMemory",
-     "kubelet has sufficient memory available"},
-    {"DiskPressure", "False", "KubeletHasNoDiskPressure",
-     "kubelet has no disk pressure"},
-    {"PIDPressure", "False", "KubeletHasSufficientPID",
-     "kubelet has sufficient PID available"},
-    {"Ready", "True", "KubeletReady", "kubelet is posting ready status"},
-};
 
 Json Str(const std::string& s, JsonAlloc& a) {
   return Json(s.data(), static_cast<rapidjson::SizeType>(s.size()), a);
@@ -40,19 +24,6 @@ std::string HexId(const std::string& seed, size_t digits) {
     h = h * 6364136223846793005ULL + 1442695040888963407ULL;
   }
   return out.substr(0, digits);
-}
-
-const Json* OldCondition(const Json* old_status, const char* type) {
-  if (!old_status) return nullptr;
-  const Json* conds = Member(*old_status, "conditions");
-  if (!conds || !conds->IsArray()) return nullptr;
-  for (const auto& c : conds->GetArray()) {
-    const Json* t = Member(c, "type");
-    if (t && t->IsString() && std::string_view(t->GetString()) == type) {
-      return &c;
-    }
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -96,27 +67,7 @@ Json BuildNodeStatus(const SimNodeSpec& node, const Json* old_status,
   for (const auto& [k, v] : node.group->capacity) SetString(capacity, k, v, a);
   SetMember(status, "capacity", Json(capacity, a), a);
   SetMember(status, "allocatable", std::move(capacity), a);
-  Json conds(rapidjson::kArrayType);
-  for (const auto& spec : kConditions) {
-    Json c(rapidjson::kObjectType);
-    SetString(c, "type", spec.type, a);
-    SetString(c, "status", spec.status, a);
-    SetString(c, "lastHeartbeatTime", stamp, a);
-    std::string since = stamp;
-    if (const Json* old = OldCondition(old_status, spec.type)) {
-      const Json* s = Member(*old, "status");
-      const Json* t = Member(*old, "lastTransitionTime");
-      if (s && s->IsString() &&
-          std::string_view(s->GetString()) == spec.status && t &&
-          t->IsString()) {
-        since = t->GetString();
-      }
-    }
-    SetString(c, "lastTransitionTime", since, a);
-    SetString(c, "reason", spec.reason, a);
-    SetString(c, "message", spec.message, a);
-    conds.PushBack(c, a);
-  }
+  Json conds = kubelet::BuildNodeConditions({}, old_status, now, a);
   SetMember(status, "conditions", std::move(conds), a);
   Json addresses(rapidjson::kArrayType);
   for (auto [type, address] :
@@ -147,32 +98,6 @@ Json BuildNodeStatus(const SimNodeSpec& node, const Json* old_status,
   SetString(info, "architecture", "amd64", a);
   SetMember(status, "nodeInfo", std::move(info), a);
   return status;
-}
-
-std::string BuildLeaseJson(const std::string& node_name,
-                           const std::string& node_uid, TimePoint now) {
-  JsonDoc d(rapidjson::kObjectType);
-  auto& a = d.GetAllocator();
-  SetString(d, "apiVersion", "coordination.k8s.io/v1", a);
-  SetString(d, "kind", "Lease", a);
-  Json& meta = EnsureObject(d, "metadata", a);
-  SetString(meta, "name", node_name, a);
-  SetString(meta, "namespace", kNodeLeaseNamespace, a);
-  if (!node_uid.empty()) {
-    Json owners(rapidjson::kArrayType);
-    Json owner(rapidjson::kObjectType);
-    SetString(owner, "apiVersion", "v1", a);
-    SetString(owner, "kind", "Node", a);
-    SetString(owner, "name", node_name, a);
-    SetString(owner, "uid", node_uid, a);
-    owners.PushBack(owner, a);
-    SetMember(meta, "ownerReferences", std::move(owners), a);
-  }
-  Json& spec = EnsureObject(d, "spec", a);
-  SetString(spec, "holderIdentity", node_name, a);
-  SetMember(spec, "leaseDurationSeconds", Json(kLeaseDurationSeconds), a);
-  SetString(spec, "renewTime", FormatMicroTime(now), a);
-  return ToJson(d);
 }
 
 }  // namespace berth::sim

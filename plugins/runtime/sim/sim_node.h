@@ -12,14 +12,19 @@
 #include <string>
 
 #include "berth/json.h"
+#include "node_lease.h"
 #include "sim_settings.h"
 #include "timestamps.h"
 
 namespace berth::sim {
 
-// kubelet's nodeLeaseDurationSeconds.
-constexpr int kLeaseDurationSeconds = 40;
-constexpr const char* kNodeLeaseNamespace = "kube-node-lease";
+using kubelet::BuildLeaseJson;
+using kubelet::FormatMicroTime;
+using kubelet::FormatTime;
+using kubelet::kLeaseDurationSeconds;
+using kubelet::kNodeLeaseNamespace;
+using kubelet::ParseTime;
+using kubelet::TimePoint;
 
 // The Node to create (its status is written separately: the API drops
 // status on create).
@@ -30,10 +35,6 @@ std::string BuildNodeJson(const SimNodeSpec& node);
 // setters do.
 Json BuildNodeStatus(const SimNodeSpec& node, const Json* old_status,
                      TimePoint now, JsonAlloc& a);
-
-// The node's Lease, held by the node and owned by it (`node_uid`).
-std::string BuildLeaseJson(const std::string& node_name,
-                           const std::string& node_uid, TimePoint now);
 
 }  // namespace berth::sim
 

@@ -217,10 +217,9 @@ Status SimProvider::PostNodeStatus(NodeState& node) {
 
 Status SimProvider::RenewLease(NodeState& node) {
   const auto now = std::chrono::system_clock::now();
-  auto patched = client_.MergePatch(
-      kLeases, kNodeLeaseNamespace, node.spec.name,
-      R"({"spec":{"holderIdentity":")" + node.spec.name + R"(","renewTime":")" +
-          FormatMicroTime(now) + R"("}})");
+  auto patched =
+      client_.MergePatch(kLeases, kNodeLeaseNamespace, node.spec.name,
+                         kubelet::LeaseRenewPatch(node.spec.name, now));
   if (patched.ok()) return Status::Ok();
   if (!patched.status().IsNotFound()) return patched.status();
   std::string uid;

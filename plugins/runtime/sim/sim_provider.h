@@ -30,6 +30,8 @@
 
 namespace berth::sim {
 
+using kubelet::KeyQueue;
+
 // Set to "false" on a Node to stop its heartbeats.
 constexpr const char* kHeartbeatAnnotation = "sim.berth.io/heartbeat";
 

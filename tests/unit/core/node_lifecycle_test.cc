@@ -8,6 +8,7 @@
 #include "lease_kind.h"
 #include "node_health.h"
 #include "node_lifecycle_settings.h"
+#include "runtime_class_kind.h"
 #include "taint_eviction.h"
 #include "test_util.h"
 
@@ -313,6 +314,33 @@ TEST(LeaseKind, InfoValidationAndColumns) {
   EXPECT_EQ(ToJson(cells), R"(["n1","n1","45s"])");
   EXPECT_NE(leases.OpenApiSchemas().find(
                 R"("group":"coordination.k8s.io","kind":"Lease")"),
+            std::string::npos);
+}
+
+TEST(RuntimeClassKind, HandlerIsARequiredImmutableDnsLabel) {
+  RuntimeClassKind classes;
+  EXPECT_EQ(classes.Info().ApiVersion(), "node.k8s.io/v1");
+  EXPECT_EQ(classes.Info().plural, "runtimeclasses");
+  EXPECT_FALSE(classes.Info().namespaced);
+  EXPECT_THAT(Describe(classes.Validate(Parse(R"({})"), nullptr)),
+              ::testing::ElementsAre("handler: Required value"));
+  EXPECT_THAT(
+      Describe(classes.Validate(Parse(R"({"handler":"Bad_X"})"), nullptr)),
+      ::testing::ElementsAre(
+          ::testing::HasSubstr("handler: Invalid value: \"Bad_X\"")));
+  JsonDoc old = Parse(R"({"handler":"runc"})");
+  EXPECT_THAT(Describe(classes.Validate(Parse(R"({"handler":"crun"})"), &old)),
+              ::testing::ElementsAre(
+                  "handler: Invalid value: \"crun\": field is immutable"));
+  EXPECT_TRUE(classes.Validate(Parse(R"({"handler":"runc"})"), &old).empty());
+  JsonDoc rc = Parse(R"({"metadata":{"name":"fast",
+    "creationTimestamp":"2026-01-01T00:00:00Z"},"handler":"crun"})");
+  JsonDoc cells;
+  cells.SetArray();
+  classes.Cells(rc, At("2026-01-01T00:00:45Z"), cells, cells.GetAllocator());
+  EXPECT_EQ(ToJson(cells), R"(["fast","crun","45s"])");
+  EXPECT_NE(classes.OpenApiSchemas().find(
+                R"("group":"node.k8s.io","kind":"RuntimeClass")"),
             std::string::npos);
 }
 

@@ -1,12 +1,12 @@
-// KeyQueue: the sim's work queue of string keys, shaped like client-go's
-// workqueue: a key is queued at most once (dirty set), never handed to two
-// workers at once (processing set: an Add while it is processed queues it
-// again when Done), and AddAfter delays an add. The kernel's queue is not
-// part of the SDK, so the plugin keeps this small one.
+// KeyQueue: the node agents' (sim and real) work queue of string keys, shaped
+// like client-go's workqueue: a key is queued at most once (dirty set), never
+// handed to two workers at once (processing set: an Add while it is processed
+// queues it again when Done), and AddAfter delays an add. The kernel's queue is
+// not part of the SDK, so the plugin keeps this small one.
 //
 // Thread safety: all methods may be called from any thread.
-#ifndef BERTH_PLUGINS_RUNTIME_SIM_KEY_QUEUE_H_
-#define BERTH_PLUGINS_RUNTIME_SIM_KEY_QUEUE_H_
+#ifndef BERTH_PLUGINS_NODE_COMMON_KEY_QUEUE_H_
+#define BERTH_PLUGINS_NODE_COMMON_KEY_QUEUE_H_
 
 #include <chrono>
 #include <condition_variable>
@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-namespace berth::sim {
+namespace berth::kubelet {
 
 class KeyQueue {
  public:
@@ -48,6 +48,6 @@ class KeyQueue {
   bool shut_down_ = false;
 };
 
-}  // namespace berth::sim
+}  // namespace berth::kubelet
 
-#endif  // BERTH_PLUGINS_RUNTIME_SIM_KEY_QUEUE_H_
+#endif  // BERTH_PLUGINS_NODE_COMMON_KEY_QUEUE_H_

@@ -1,6 +1,6 @@
 #include "key_queue.h"
 
-namespace berth::sim {
+namespace berth::kubelet {
 
 void KeyQueue::AddLocked(const std::string& key) {
   if (shut_down_ || !dirty_.insert(key).second) return;
@@ -66,4 +66,4 @@ void KeyQueue::ShutDown() {
   cv_.notify_all();
 }
 
-}  // namespace berth::sim
+}  // namespace berth::kubelet

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace berth::sim {
+namespace berth::kubelet {
 namespace {
 
 TEST(KeyQueue, AddTwiceQueuesOnce) {
@@ -47,4 +47,4 @@ TEST(KeyQueue, AddAfterDelivers) {
 }
 
 }  // namespace
-}  // namespace berth::sim
+}  // namespace berth::kubelet

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
-namespace berth::sim {
+namespace berth::kubelet {
 
 std::string FormatTime(TimePoint t) {
   std::time_t secs = std::chrono::system_clock::to_time_t(
@@ -53,4 +53,4 @@ std::optional<TimePoint> ParseTime(std::string_view s) {
                  std::chrono::nanoseconds(frac));
 }
 
-}  // namespace berth::sim
+}  // namespace berth::kubelet

@@ -1,0 +1,106 @@
+// NodeAgent: the kubelet of the machine `berth server` (or `berth agent`)
+// runs on. Start registers the Node (capacity and allocatable from the
+// host, addresses, conditions, nodeInfo with the runtime's version), renews
+// its Lease in kube-node-lease every heartbeat and re-posts status every
+// status report period (at once when someone marked it not Ready), adopts
+// what the runtimes still run from before a restart (tearing down sandboxes
+// of pods that are gone), then watches the pods bound to this node and
+// syncs each one through the PodSyncer: one key per pod in a work queue, so
+// a pod is never synced twice at once while different pods sync in
+// parallel. A relist loop (the kubelet's PLEG) asks the runtimes every
+// second what changed and queues those pods.
+//
+// Thread safety: Start and Stop are called once each, from one thread;
+// syncer() and settings() may be called from any thread after Start.
+#ifndef BERTH_PLUGINS_NODE_AGENT_NODE_AGENT_H_
+#define BERTH_PLUGINS_NODE_AGENT_NODE_AGENT_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "berth/host.h"
+#include "clock.h"
+#include "host_facts.h"
+#include "key_queue.h"
+#include "logs/log_rotator.h"
+#include "node_settings.h"
+#include "pod_parts.h"
+#include "pod_syncer.h"
+
+namespace berth::node {
+
+class NodeAgent {
+ public:
+  // `host` must outlive the agent.
+  NodeAgent(Host& host, NodeSettings settings);
+  ~NodeAgent();
+  NodeAgent(const NodeAgent&) = delete;
+  NodeAgent& operator=(const NodeAgent&) = delete;
+
+  // Finds the runtime and network named in the settings (an error names
+  // what is missing and what is loaded), registers the node, recovers and
+  // starts the threads.
+  Status Start();
+  // Stops the watch and joins every thread. Containers keep running.
+  void Stop();
+
+  const NodeSettings& settings() const { return settings_; }
+  Client& client() { return host_.client(); }
+  // nullptr before Start.
+  PodSyncer* syncer() { return syncer_.get(); }
+
+ private:
+  Status RegisterNode();
+  Status PostNodeStatus();
+  Status RenewLease();
+  void OnPodEvent(const WatchEvent& event);
+  void Worker();
+  StatusOr<std::chrono::milliseconds> Sync(const std::string& key);
+  void HeartbeatLoop();
+  void RelistLoop();
+  void Log(int level, const std::string& message);
+  void RecordPodEvent(const Json& pod, const std::string& type,
+                      const std::string& reason, const std::string& message,
+                      const std::string& field_path);
+  // "<ns>/<name>" of a pod this agent syncs, "" when unknown.
+  std::string KeyOfUid(const std::string& uid);
+  // Rotates the running containers' logs that reached the size limit.
+  void RotateLogs();
+
+  Host& host_;
+  NodeSettings settings_;
+  SystemClock clock_;
+  LogRotator rotator_;
+  HostFacts facts_;
+  std::map<std::string, std::shared_ptr<ContainerRuntime>> runtimes_;
+  std::shared_ptr<PodNetwork> network_;
+  std::unique_ptr<PodVolumes> volumes_;
+  std::unique_ptr<EnvResolver> env_;
+  std::unique_ptr<PodProbes> probes_;
+  std::unique_ptr<PodSyncer> syncer_;
+  kubelet::KeyQueue queue_;
+  std::unique_ptr<WatchHandle> pod_watch_;
+  std::string node_uid_;
+  std::string pod_cidr_;  // last handed to the network
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  // The uid each queued key had when last seen, to clean up pods that are
+  // gone (or were replaced by a namesake).
+  std::map<std::string, std::string> uid_of_key_;
+  // What of each pod last queued it (spec, labels, annotations, deletion).
+  std::map<std::string, std::string> seen_digest_;
+  std::chrono::steady_clock::time_point last_status_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace berth::node
+
+#endif  // BERTH_PLUGINS_NODE_AGENT_NODE_AGENT_H_

@@ -1,0 +1,48 @@
+// The `node` plugin: registration only. The agent is plugins/node/agent's
+// NodeAgent; the pods connect subresources are PodsConnectHandler.
+#include <memory>
+
+#include "berth/plugin.h"
+#include "node_agent.h"
+#include "node_settings.h"
+#include "pods_connect.h"
+
+namespace berth::node {
+namespace {
+
+class NodePlugin : public Plugin {
+ public:
+  std::string Name() const override { return "node"; }
+  std::string Version() const override { return "0.1.0"; }
+
+  Status Register(Host& host, const std::string& settings_json,
+                  Registrar& registrar) override {
+    auto settings = ParseNodeSettings(settings_json, DefaultDataDir());
+    if (!settings.ok()) return settings.status();
+    agent_ = std::make_unique<NodeAgent>(host, std::move(settings).value());
+    PodsConnectDeps deps;
+    deps.client = &host.client();
+    deps.node_name = agent_->settings().node_name;
+    NodeAgent* agent = agent_.get();
+    deps.runtime_of = [agent](const std::string& uid, std::string* sandbox) {
+      PodSyncer* syncer = agent->syncer();
+      return syncer ? syncer->RuntimeOf(uid, sandbox) : nullptr;
+    };
+    return registrar.AddConnectHandler(
+        std::make_shared<PodsConnectHandler>(std::move(deps)));
+  }
+
+  Status Start() override { return agent_->Start(); }
+
+  void Shutdown() override {
+    if (agent_) agent_->Stop();
+  }
+
+ private:
+  std::unique_ptr<NodeAgent> agent_;
+};
+
+}  // namespace
+}  // namespace berth::node
+
+BERTH_PLUGIN(berth::node::NodePlugin)
