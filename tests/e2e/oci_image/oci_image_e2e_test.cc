@@ -137,6 +137,26 @@ TEST_F(OciImageE2eTest, PullsFromPlainRegistry) {
   EXPECT_EQ(before.st_ino, after.st_ino);
 }
 
+TEST_F(OciImageE2eTest, PullsByDigest) {
+  auto tagged = store_->Pull(plain_->host() + "/busybox", std::nullopt);
+  ASSERT_TRUE(tagged.ok()) << tagged.status().ToString();
+  std::string pinned = tagged->info.repo_digests.at(0);
+  ASSERT_TRUE(store_->Remove(plain_->host() + "/busybox").ok());
+
+  auto img = store_->Pull(pinned, std::nullopt);
+  ASSERT_TRUE(img.ok()) << img.status().ToString();
+  EXPECT_EQ(img->info.id, tagged->info.id);
+  EXPECT_TRUE(img->info.repo_tags.empty());
+  EXPECT_EQ(img->info.repo_digests, std::vector<std::string>{pinned});
+  EXPECT_TRUE(store_->Resolve(pinned).ok());
+
+  std::string unknown =
+      plain_->host() + "/busybox@sha256:" + std::string(64, '0');
+  auto missing = store_->Pull(unknown, std::nullopt);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(missing.status().IsNotFound()) << missing.status().ToString();
+}
+
 TEST_F(OciImageE2eTest, ConcurrentPullsFromTwoProcessesBothSucceed) {
   std::string pull = BerthBinary() + " image pull --plain-http " +
                      basic_->host() + "/busybox --username " +
