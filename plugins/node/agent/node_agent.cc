@@ -324,6 +324,11 @@ void NodeAgent::HeartbeatLoop() {
   }
 }
 
+namespace {
+// Relist ticks (1 s) between two syncs of every pod.
+constexpr int kResyncTicks = 30;
+}  // namespace
+
 void NodeAgent::RelistLoop() {
   std::map<std::string, std::string> last;
   for (int tick = 1;; ++tick) {
@@ -338,6 +343,11 @@ void NodeAgent::RelistLoop() {
       auto it = last.find(uid);
       if (it != last.end() && it->second == digest) continue;
       if (auto k = keys.find(uid); k != keys.end()) queue_.Add(k->second);
+    }
+    // The kubelet's periodic sync (syncFrequency, 1 min): every pod again,
+    // so volume contents follow their ConfigMaps and Secrets.
+    if (tick % kResyncTicks == 0) {
+      for (const auto& [uid, key] : keys) queue_.Add(key);
     }
     last = std::move(now);
     if (tick % 10 == 0) RotateLogs();

@@ -33,6 +33,9 @@ class VolumesAdapter : public PodVolumes {
     }
     return out;
   }
+  Status Refresh(const Json& pod, const PodFacts& facts) override {
+    return manager_.Refresh(pod, facts);
+  }
   Status Cleanup(const std::string& uid) override {
     return manager_.Cleanup(uid);
   }

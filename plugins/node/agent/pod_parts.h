@@ -35,6 +35,9 @@ class PodVolumes {
   // mounts by container name. A failure names the volume; the pod waits.
   virtual StatusOr<std::map<std::string, std::vector<Mount>>> Prepare(
       const Json& pod, const PodFacts& facts) = 0;
+  // Brings configMap, secret, downwardAPI and projected volume contents
+  // up to date for a running pod (the kubelet's periodic sync).
+  virtual Status Refresh(const Json& pod, const PodFacts& facts) { return {}; }
   // Removes everything Prepare made for pod `uid`. Idempotent.
   virtual Status Cleanup(const std::string& uid) = 0;
 };

@@ -545,6 +545,13 @@ StatusOr<PodSyncer::Duration> PodSyncer::SyncPod(const std::string& pod_json) {
   }
   report.sandbox_ready = true;
   report.pod_ips = rec->pod_ips;
+  // As the kubelet's periodic sync: a changed ConfigMap or Secret reaches
+  // the files of a running pod's volumes.
+  if (!by_name.empty()) {
+    if (Status s = deps_.volumes->Refresh(pod, FactsFor(pod, *rec)); !s.ok()) {
+      Event(pod, "Warning", "FailedMount", s.message());
+    }
+  }
 
   const std::string policy =
       GetString(pod, {"spec", "restartPolicy"}, "Always");

@@ -85,7 +85,8 @@ class PodsE2eTest : public ::testing::Test {
   void TearDown() override {
     if (server_ && server_->pid() > 0) {
       // Pods first, so the agent tears their containers down.
-      Kubectl("delete pods,deployments --all --timeout=60s");
+      Kubectl("delete deployments --all --timeout=60s");
+      Kubectl("delete pods --all --timeout=60s");
       EXPECT_EQ(server_->Stop(), 0) << server_->log();
     }
   }
@@ -137,7 +138,8 @@ class PodsE2eTest : public ::testing::Test {
 };
 
 // A Deployment of busybox httpd serving an index.html from a configMap
-// volume answers on its pod IPs; `kubectl logs -f` follows; `kubectl exec` runs
+// volume answers on its pod IPs and follows a ConfigMap update; `kubectl
+// logs -f` follows; `kubectl exec` runs
 // cat and returns the exit code; `port-forward` carries an HTTP request.
 TEST_F(PodsE2eTest, DeploymentServesAConfigMapOnItsPodIps) {
   EXPECT_OK(Kubectl("apply -f -", std::string(R"(apiVersion: v1
@@ -214,6 +216,19 @@ spec:
                       "busybox wget -qO- http://127.0.0.1:18080/; kill $pf",
                   KubectlEnv(*server_, dir_.path() + "/home"));
   EXPECT_EQ(forward.out, "hello from berth\n") << forward.err;
+
+  // A ConfigMap update reaches the mounted file (the agent's periodic
+  // sync refreshes the volume).
+  EXPECT_OK(
+      Kubectl("patch configmap web-index -p "
+              "'{\"data\":{\"index.html\":\"v2\"}}'"));
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return node_->Exec("busybox wget -qO- http://" + ip + ":8080/").out ==
+               "v2";
+      },
+      120))
+      << node_->Exec("busybox wget -qO- http://" + ip + ":8080/").out;
 }
 
 // A private registry: without credentials the pull fails with the
