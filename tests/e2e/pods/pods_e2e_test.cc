@@ -27,7 +27,6 @@ namespace {
 using ::testing::HasSubstr;
 
 constexpr char kImage[] = "127.0.0.1:5000/library/busybox:1.35";
-constexpr char kPrivateImage[] = "127.0.0.1:5001/private/busybox:1.35";
 
 class PodsE2eTest : public ::testing::Test {
  protected:
@@ -48,11 +47,6 @@ class PodsE2eTest : public ::testing::Test {
                                                  node_->name());
     ASSERT_TRUE(registry_->Start()) << registry_->log();
     ASSERT_EQ(registry_->Push(image_dir, "library/busybox", "1.35"), "");
-    private_registry_ = std::make_unique<RegistryServer>(
-        RegistryServer::Mode::kBasicAuth, node_->name());
-    ASSERT_TRUE(private_registry_->Start()) << private_registry_->log();
-    ASSERT_EQ(private_registry_->Push(image_dir, "private/busybox", "1.35"),
-              "");
 
     const std::string d = dir_.path();
     std::filesystem::create_directories(d + "/home");
@@ -66,7 +60,6 @@ class PodsE2eTest : public ::testing::Test {
         << "      imageRoot: " << d << "/images\n"
         << "      registries:\n"
         << "        \"127.0.0.1:5000\": {insecure: true}\n"
-        << "        \"127.0.0.1:5001\": {insecure: true}\n"
         << "  - name: cni\n"
         << "    settings: {cacheDir: " << d << "/cni}\n"
         << "  - name: node\n"
@@ -86,7 +79,8 @@ class PodsE2eTest : public ::testing::Test {
     if (server_ && server_->pid() > 0) {
       // Pods first, so the agent tears their containers down.
       Kubectl("delete deployments --all --timeout=60s");
-      Kubectl("delete pods --all --timeout=60s");
+      EXPECT_OK(Kubectl("delete pods --all --timeout=60s"))
+          << Kubectl("get pods -o wide").out << server_->log();
       EXPECT_EQ(server_->Stop(), 0) << server_->log();
     }
   }
@@ -132,7 +126,6 @@ class PodsE2eTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<NodeNetns> node_;
   std::unique_ptr<RegistryServer> registry_;
-  std::unique_ptr<RegistryServer> private_registry_;
   std::string config_;
   std::unique_ptr<BerthServer> server_;
 };
@@ -229,28 +222,6 @@ spec:
       },
       120))
       << node_->Exec("busybox wget -qO- http://" + ip + ":8080/").out;
-}
-
-// A private registry: without credentials the pull fails with the
-// registry's message; with `regcred` from `kubectl create secret
-// docker-registry` the pod runs.
-TEST_F(PodsE2eTest, PrivateImagePullsWithRegcred) {
-  RunPod("no-creds", "[\"sleep\", \"3600\"]", "", kPrivateImage);
-  EXPECT_TRUE(Eventually([&] {
-    const std::string reason = Jsonpath(
-        "pod no-creds", ".status.containerStatuses[0].state.waiting.reason");
-    return reason == "ErrImagePull" || reason == "ImagePullBackOff";
-  })) << Describe("no-creds");
-
-  EXPECT_OK(Kubectl(std::string("create secret docker-registry regcred "
-                                "--docker-server=127.0.0.1:5001 "
-                                "--docker-username=") +
-                    RegistryServer::kUser +
-                    " --docker-password=" + RegistryServer::kPassword));
-  RunPod("with-creds", "[\"sleep\", \"3600\"]", "", kPrivateImage,
-         "  imagePullSecrets: [{name: regcred}]\n");
-  EXPECT_TRUE(Eventually([&] { return PodReady("with-creds"); }))
-      << Describe("with-creds");
 }
 
 // A missing image: ErrImagePull, then ImagePullBackOff, with the

@@ -215,7 +215,9 @@ TEST_P(OciRuntimeTest, ExecSyncAndExecWithStdin) {
 TEST_P(OciRuntimeTest, ExecWithATerminal) {
   std::string sb = RunSandbox("tty");
   std::string id = Start(sb, Container("tty", {"sleep", "600"}));
-  FakeExecStreams streams(true, "tty; stty size; exit 5\n", true);
+  // The pause lets the resize (SIGWINCH to runc, copied to its pty) land
+  // before stty reads the size.
+  FakeExecStreams streams(true, "sleep 1; tty; stty size; exit 5\n", true);
   auto code = rt_->Exec(id, {"sh"}, streams);
   ASSERT_TRUE(code.ok()) << code.status().message();
   EXPECT_EQ(*code, 5) << streams.out();
