@@ -38,7 +38,7 @@ Status ResultCache::Write(const CachedAttachment& e) const {
   doc.AddMember("kind", "cniCacheV1", a);
   doc.AddMember("containerId", Str(e.container_id, a), a);
   // libcni keeps the config as []byte, which Go's JSON writes as base64.
-  doc.AddMember("config", Str(Base64Encode(e.config_json), a), a);
+  doc.AddMember("config", Str(core::Base64Encode(e.config_json), a), a);
   doc.AddMember("ifName", Str(e.ifname, a), a);
   doc.AddMember("networkName", Str(e.network_name, a), a);
   Json args(rapidjson::kArrayType);
@@ -92,7 +92,7 @@ StatusOr<CachedAttachment> ResultCache::Read(const std::string& network,
   text << in.rdbuf();
   auto doc = ParseJson(text.str());
   const Json* result = doc.ok() ? Member(*doc, "result") : nullptr;
-  auto config = doc.ok() ? Base64Decode(GetString(*doc, {"config"}))
+  auto config = doc.ok() ? core::Base64Decode(GetString(*doc, {"config"}))
                          : std::optional<std::string>();
   if (!result || !result->IsObject() || !config) {
     return Status::Internal("cni cache: " + path + " is not a cached result");

@@ -1,5 +1,7 @@
 #include "image_pull.h"
 
+#include "base64.h"
+
 namespace berth::node {
 namespace {
 
@@ -24,7 +26,7 @@ std::optional<ImageAuth> AuthFromEntry(const Json& entry) {
   auth.identity_token = GetString(entry, {"identitytoken"});
   const std::string encoded = GetString(entry, {"auth"});
   if (!encoded.empty()) {
-    auto decoded = DecodeBase64(encoded);
+    auto decoded = core::Base64Decode(encoded);
     if (!decoded) return std::nullopt;
     const size_t colon = decoded->find(':');
     if (colon == std::string::npos) return std::nullopt;
@@ -79,7 +81,7 @@ std::optional<ImageAuth> PullAuthFor(const std::string& image,
     } else {
       continue;
     }
-    auto raw = DecodeBase64(GetString(*secret, {"data", key}));
+    auto raw = core::Base64Decode(GetString(*secret, {"data", key}));
     if (!raw) continue;
     auto config = ParseJson(*raw);
     if (!config.ok()) continue;
@@ -92,32 +94,6 @@ std::optional<ImageAuth> PullAuthFor(const std::string& image,
     }
   }
   return std::nullopt;
-}
-
-std::optional<std::string> DecodeBase64(const std::string& text) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-  };
-  std::string out;
-  int bits = 0;
-  uint32_t acc = 0;
-  for (char c : text) {
-    if (c == '=' || c == '\n' || c == '\r') continue;
-    const int v = value(c);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return out;
 }
 
 }  // namespace berth::node

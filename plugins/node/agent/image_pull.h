@@ -29,9 +29,6 @@ std::string RegistryHost(const std::string& image);
 std::optional<ImageAuth> PullAuthFor(const std::string& image,
                                      const std::vector<std::string>& secrets);
 
-// Decodes standard base64 (padding optional); nullopt when invalid.
-std::optional<std::string> DecodeBase64(const std::string& text);
-
 }  // namespace berth::node
 
 #endif  // BERTH_PLUGINS_NODE_AGENT_IMAGE_PULL_H_
