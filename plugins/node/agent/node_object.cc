@@ -1,24 +1,11 @@
 #include "node_object.h"
 
+#include "node_object_base.h"
+
 namespace berth::node {
 
 std::string BuildNodeJson(const NodeSettings& settings) {
-  JsonDoc d(rapidjson::kObjectType);
-  auto& a = d.GetAllocator();
-  SetString(d, "apiVersion", "v1", a);
-  SetString(d, "kind", "Node", a);
-  Json& meta = EnsureObject(d, "metadata", a);
-  SetString(meta, "name", settings.node_name, a);
-  Json& labels = EnsureObject(meta, "labels", a);
-  SetString(labels, "beta.kubernetes.io/arch", "amd64", a);
-  SetString(labels, "beta.kubernetes.io/os", "linux", a);
-  SetString(labels, "kubernetes.io/arch", "amd64", a);
-  SetString(labels, "kubernetes.io/hostname", settings.node_name, a);
-  SetString(labels, "kubernetes.io/os", "linux", a);
-  Json& annotations = EnsureObject(meta, "annotations", a);
-  SetString(annotations, "node.alpha.kubernetes.io/ttl", "0", a);
-  EnsureObject(d, "spec", a);
-  return ToJson(d);
+  return ToJson(kubelet::NodeObjectBase(settings.node_name));
 }
 
 std::map<std::string, std::string> NodeCapacity(const NodeSettings& settings,

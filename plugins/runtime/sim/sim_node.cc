@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "node_conditions.h"
+#include "node_object_base.h"
 
 namespace berth::sim {
 namespace {
@@ -29,23 +30,12 @@ std::string HexId(const std::string& seed, size_t digits) {
 }  // namespace
 
 std::string BuildNodeJson(const SimNodeSpec& node) {
-  JsonDoc d(rapidjson::kObjectType);
+  JsonDoc d = kubelet::NodeObjectBase(node.name);
   auto& a = d.GetAllocator();
-  SetString(d, "apiVersion", "v1", a);
-  SetString(d, "kind", "Node", a);
-  Json& meta = EnsureObject(d, "metadata", a);
-  SetString(meta, "name", node.name, a);
-  Json& labels = EnsureObject(meta, "labels", a);
-  SetString(labels, "beta.kubernetes.io/arch", "amd64", a);
-  SetString(labels, "beta.kubernetes.io/os", "linux", a);
-  SetString(labels, "kubernetes.io/arch", "amd64", a);
-  SetString(labels, "kubernetes.io/hostname", node.name, a);
-  SetString(labels, "kubernetes.io/os", "linux", a);
+  Json& labels = d["metadata"]["labels"];
   SetString(labels, "type", "sim", a);
   for (const auto& [k, v] : node.group->labels) SetString(labels, k, v, a);
-  Json& annotations = EnsureObject(meta, "annotations", a);
-  SetString(annotations, "node.alpha.kubernetes.io/ttl", "0", a);
-  Json& spec = EnsureObject(d, "spec", a);
+  Json& spec = d["spec"];
   const std::string cidr = FormatIpv4(node.pod_cidr) + "/24";
   SetString(spec, "podCIDR", cidr, a);
   Json cidrs(rapidjson::kArrayType);
