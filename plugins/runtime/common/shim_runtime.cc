@@ -316,6 +316,15 @@ Status ShimRuntime::StopPodSandbox(const std::string& sandbox_id) {
   return SaveSandbox(*r);
 }
 
+Status ShimRuntime::RemoveCgroupAndDir(const std::string& cgroup,
+                                       const std::string& dir) {
+  if (Status s = cgroups_.Remove(cgroup); !s.ok()) return s;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  if (ec) return Status::Internal("cannot remove " + dir + ": " + ec.message());
+  return Status::Ok();
+}
+
 Status ShimRuntime::RemovePodSandbox(const std::string& sandbox_id) {
   auto r = LoadSandbox(sandbox_id);
   if (!r.ok()) return r.status().IsNotFound() ? Status::Ok() : r.status();
@@ -330,13 +339,7 @@ Status ShimRuntime::RemovePodSandbox(const std::string& sandbox_id) {
     s = RemoveNetns(r->netns_path);
     if (!s.ok()) return s;
   }
-  s = cgroups_.Remove(r->cgroup_parent);
-  if (!s.ok()) return s;
-  std::error_code ec;
-  fs::remove_all(r->dir, ec);
-  if (ec)
-    return Status::Internal("cannot remove " + r->dir + ": " + ec.message());
-  return Status::Ok();
+  return RemoveCgroupAndDir(r->cgroup_parent, r->dir);
 }
 
 StatusOr<PodSandboxStatus> ShimRuntime::SandboxStatus(
@@ -511,13 +514,7 @@ Status ShimRuntime::RemoveContainer(const std::string& container_id) {
     kill(static_cast<int>(*shim), SIGKILL);
   }
   CleanupContainer(*r);
-  s = cgroups_.Remove(r->cgroup);
-  if (!s.ok()) return s;
-  std::error_code ec;
-  fs::remove_all(r->dir, ec);
-  if (ec)
-    return Status::Internal("cannot remove " + r->dir + ": " + ec.message());
-  return Status::Ok();
+  return RemoveCgroupAndDir(r->cgroup, r->dir);
 }
 
 StatusOr<ContainerStatus> ShimRuntime::GetContainerStatus(

@@ -138,6 +138,8 @@ class ShimRuntime : public ContainerRuntime {
   const Cgroups& cgroups() const { return cgroups_; }
 
  private:
+  // Removes `cgroup` (every hierarchy) and then the state directory `dir`.
+  Status RemoveCgroupAndDir(const std::string& cgroup, const std::string& dir);
   std::string SandboxDir(const std::string& id) const;
   std::string ContainerDir(const std::string& id) const;
   Status SaveSandbox(const SandboxRecord& r) const;
