@@ -230,11 +230,7 @@ Status NodeAgent::PostNodeStatus() {
     auto doc = ParseJson(*got);
     if (!doc.ok()) return doc.status();
     node_uid_ = GetString(*doc, {"metadata", "uid"});
-    const std::string cidr = GetString(*doc, {"spec", "podCIDR"});
-    if (network_ && !cidr.empty() && cidr != pod_cidr_ &&
-        network_->SetNodePodCidr(cidr).ok()) {
-      pod_cidr_ = cidr;
-    }
+    TakePodCidr(*doc);
     facts_ = ReadHostFacts(settings_.root_dir);
     kubelet::NodePressure pressure;
     // The kubelet's default hard eviction thresholds.
@@ -272,13 +268,51 @@ Status NodeAgent::RenewLease() {
   return created.status();
 }
 
+void NodeAgent::TakePodCidr(const Json& node) {
+  const std::string cidr = GetString(node, {"spec", "podCIDR"});
+  if (!network_ || cidr.empty() || cidr == pod_cidr_ ||
+      !network_->SetNodePodCidr(cidr).ok()) {
+    return;
+  }
+  const bool first = pod_cidr_.empty();
+  pod_cidr_ = cidr;
+  if (!first) return;
+  // Pods that came before it failed their sandbox's network and wait out
+  // a retry delay: they go now.
+  std::vector<std::string> keys;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [key, uid] : uid_of_key_) keys.push_back(key);
+  }
+  for (const auto& key : keys) queue_.Add(key);
+}
+
 void NodeAgent::HeartbeatLoop() {
+  // Node IPAM gives the Node its pod CIDR just after registration: until
+  // it shows, the Node is read every second instead of every heartbeat, so
+  // pods do not wait a heartbeat for their network.
+  constexpr auto kCidrPoll = std::chrono::seconds(1);
+  auto next_beat = std::chrono::steady_clock::now() + settings_.heartbeat;
   while (true) {
+    const bool cidr_pending = network_ && pod_cidr_.empty();
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_for(lock, settings_.heartbeat, [this] { return stopping_; });
+      cv_.wait_until(
+          lock,
+          cidr_pending ? std::min(next_beat,
+                                  std::chrono::steady_clock::now() + kCidrPoll)
+                       : next_beat,
+          [this] { return stopping_; });
       if (stopping_) return;
     }
+    if (std::chrono::steady_clock::now() < next_beat) {
+      auto got = host_.client().Get(kNodes, "", settings_.node_name);
+      if (got.ok()) {
+        if (auto doc = ParseJson(*got); doc.ok()) TakePodCidr(*doc);
+      }
+      continue;
+    }
+    next_beat = std::chrono::steady_clock::now() + settings_.heartbeat;
     if (Status s = RenewLease(); !s.ok()) {
       Log(kLogWarn, "lease renewal failed: " + s.ToString());
     }
@@ -295,12 +329,7 @@ void NodeAgent::HeartbeatLoop() {
       if (got.ok()) {
         auto doc = ParseJson(*got);
         if (doc.ok()) {
-          // The pod CIDR is assigned after registration (node IPAM): hand
-          // it to the network as soon as it shows.
-          const std::string cidr = GetString(*doc, {"spec", "podCIDR"});
-          if (network_ && !cidr.empty() && cidr != pod_cidr_) {
-            if (network_->SetNodePodCidr(cidr).ok()) pod_cidr_ = cidr;
-          }
+          TakePodCidr(*doc);
           if (const Json* conds = Find(*doc, {"status", "conditions"});
               conds && conds->IsArray()) {
             for (const auto& c : conds->GetArray()) {

@@ -2,7 +2,9 @@
 // runs on. Start registers the Node (capacity and allocatable from the
 // host, addresses, conditions, nodeInfo with the runtime's version), renews
 // its Lease in kube-node-lease every heartbeat and re-posts status every
-// status report period (at once when someone marked it not Ready), adopts
+// status report period (at once when someone marked it not Ready), hands
+// the pod network the Node's spec.podCIDR (read every second until node
+// IPAM has assigned it, then every heartbeat), adopts
 // what the runtimes still run from before a restart (tearing down sandboxes
 // of pods that are gone), then watches the pods bound to this node and
 // syncs each one through the PodSyncer: one key per pod in a work queue, so
@@ -62,6 +64,9 @@ class NodeAgent {
   void OnPodEvent(const WatchEvent& event);
   void Worker();
   StatusOr<std::chrono::milliseconds> Sync(const std::string& key);
+  // Hands the network `node`'s spec.podCIDR when it is new (heartbeat
+  // thread, or Start before it runs).
+  void TakePodCidr(const Json& node);
   void HeartbeatLoop();
   void RelistLoop();
   void Log(int level, const std::string& message);
@@ -87,7 +92,8 @@ class NodeAgent {
   kubelet::KeyQueue queue_;
   std::unique_ptr<WatchHandle> pod_watch_;
   std::string node_uid_;
-  std::string pod_cidr_;  // last handed to the network
+  // Last handed to the network; written by TakePodCidr only.
+  std::string pod_cidr_;
 
   std::mutex mu_;
   std::condition_variable cv_;

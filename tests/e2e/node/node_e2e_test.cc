@@ -145,5 +145,33 @@ TEST_F(NodeE2eTest, RuntimeClassPicksTheRuntimeByHandler) {
   })) << Kubectl("get events").out;
 }
 
+// Node IPAM gives the Node its pod CIDR just after the agent registered
+// it; the agent must hand it to the pod network before the next heartbeat
+// (here an hour away), or pods wait a heartbeat for their network.
+TEST_F(NodeE2eTest, PodNetworkGetsThePodCidrBeforeTheNextHeartbeat) {
+  ASSERT_EQ(server_->Stop(), 0) << server_->log();
+  std::ofstream(config_)
+      << "pluginDirs: [" << BERTH_MEMORY_RUNTIME_PLUGIN_DIR << "]\n"
+      << "plugins:\n"
+      << "  - core\n"
+      << "  - name: memory-runtime\n"
+      << "    settings: {requirePodCidr: true}\n"
+      << "  - name: node\n"
+      << "    settings: {nodeName: cidr-node, runtime: fake, network: "
+         "fakenet, heartbeatSeconds: 3600, rootDir: "
+      << dir_.path() << "/node2}\n";
+  server_ = std::make_unique<BerthServer>(dir_.path() + "/data2");
+  ASSERT_TRUE(server_->Start({"--config", config_})) << server_->log();
+  EXPECT_OK(Kubectl("apply -f -",
+                    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: early\n"
+                    "spec:\n  nodeName: cidr-node\n  containers:\n"
+                    "  - {name: app, image: 'busybox:1.36'}\n"));
+  EXPECT_TRUE(Eventually([&] {
+    return Jsonpath("pod early", ".status.phase") == "Running";
+  })) << Kubectl("get pod early -o yaml").out
+      << Kubectl("get events").out;
+  EXPECT_FALSE(Jsonpath("node cidr-node", ".spec.podCIDR").empty());
+}
+
 }  // namespace
 }  // namespace berth::testing

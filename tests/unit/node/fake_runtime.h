@@ -233,9 +233,17 @@ class FakeNetwork : public PodNetwork {
  public:
   explicit FakeNetwork(FakeRuntime* log) : log_(log) {}
   std::string Name() const override { return "fakenet"; }
+  Status SetNodePodCidr(const std::string& cidr) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    pod_cidr_ = cidr;
+    return {};
+  }
   StatusOr<PodNetworkStatus> SetUp(const PodNetworkRequest& req) override {
     Record("SetUp " + req.sandbox_id);
     std::lock_guard<std::mutex> lock(mu_);
+    if (require_pod_cidr && pod_cidr_.empty()) {
+      return Status::Unavailable("no pod CIDR for this node yet");
+    }
     attached[req.sandbox_id] = "10.88.0." + std::to_string(++next_);
     last_ports = req.port_mappings;
     return PodNetworkStatus{{attached[req.sandbox_id]}, "eth0"};
@@ -255,6 +263,9 @@ class FakeNetwork : public PodNetwork {
   }
   std::map<std::string, std::string> attached;
   std::vector<PortMapping> last_ports;
+  // SetUp fails until SetNodePodCidr gave a CIDR, as the cni plugin's
+  // default network (a podCIDR placeholder) does.
+  bool require_pod_cidr = false;
 
  private:
   // Network calls go into the runtime's call log, so tests see one order.
@@ -265,6 +276,7 @@ class FakeNetwork : public PodNetwork {
   FakeRuntime* log_;
   std::mutex mu_;
   int next_ = 1;
+  std::string pod_cidr_;
 };
 
 // Pods and secrets by "resource/ns/name"; Update stores; Delete records.
