@@ -1,244 +1,739 @@
-// pod_start_bench [PODS] [THREADS] [RUNTIME]: pod start latency on a real
-// node. Runs as root: makes a network namespace standing in for the
-// machine, enters it, imports the busybox test image into the node's image
-// store (the image is present, as Kubernetes' pod-startup SLO assumes),
-// starts `berth server` with the node agent, RUNTIME (default runc) and
-// CNI, creates PODS pods (default 100) of `sleep 3600` from THREADS clients
-// (default 10) at once, and reports for each pod the time from its create
-// request to the first list that shows it Running: p50, p99, max, and the
-// time until all are Running. Then, with every pod running, the server's
-// RSS and CPU over 10 idle seconds, and the shims' summed RSS.
+// pod_start_bench: issue #4's node figures on this machine (needs root, runc
+// and the CNI plugins). Everything runs inside a fresh network namespace
+// standing in for the machine (the bench enters it itself, so the server,
+// its shims and the CNI bridge live there), with every file under one temp
+// dir. In order:
+//   1. Unless --skip-baseline: a `berth server` with core, auth, storage,
+//      workloads and scheduler only; its RSS/PSS and CPU over --idle-seconds.
+//   2. The busybox test image is built and imported into the node's image
+//      store (`berth image import`), so pods start with the image present.
+//   3. A `berth server` with the same plugins plus oci, cni and node (the
+//      node agent in process); once the Node is Ready, its idle figures with
+//      no pods.
+//   4. --pods pods (default 100; busybox `sleep` and `httpd`, alternately)
+//      created from --clients connections, all at once or at --qps. A pod
+//      watch times each one from its first event (ADDED) and from its
+//      creationTimestamp to the first event showing status.phase Running;
+//      the Ready condition's lastTransitionTime − creationTimestamp is the
+//      agent-side figure. p50, p90, p99, max, and the wall time until all
+//      are Running.
+//   5. With every pod Running: the server's and the shims' idle figures.
+//   6. Cleanup, also after a failure or SIGINT/SIGTERM: DELETE of every pod
+//      (timed until the list is empty), SIGTERM to the server, then
+//      whatever is still left of the node (shims, container processes in the
+//      pod cgroups, the cgroups, mounts) is counted, reported and removed;
+//      the network namespace goes last.
+// Prints its figures on stdout, progress on stderr; exit 0 only when every
+// pod ran and nothing was left behind. See README.md.
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "bench/api/berth_process.h"
+#include "bench/api/https_connection.h"
+#include "bench/api/watch_line_reader.h"
+#include "bench/pods/node_leftovers.h"
+#include "bench/pods/pod_start_tracker.h"
+#include "bench/pods/process_usage.h"
 #include "berth/json.h"
-#include "tests/support/api_client.h"
+#include "kernel/cli/flags.h"
+#include "tests/support/node_netns.h"
 #include "tests/support/oci_registry.h"
 #include "tests/support/process.h"
 
+namespace berth::bench {
 namespace {
 
+namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-using berth::testing::ApiClient;
-using berth::testing::RunCommand;
+using testing::RunCommand;
+
+const char kJson[] = "Content-Type: application/json\r\n";
+const char kPods[] = "/api/v1/namespaces/default/pods";
+const char kNodeName[] = "bench";
+
+std::atomic<bool> g_interrupted{false};
+
+void Progress(const std::string& line) { std::cerr << "# " << line << "\n"; }
+
+// SIGINT/SIGTERM go to one thread that only raises the flag: every wait
+// below gives up on it and the cleanup runs as after a failure. The server
+// runs in a session of its own (see ServerWrapper), so a Ctrl-C on the
+// terminal does not stop it before its pods are deleted.
+void StartSignalThread() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  std::thread([set] {
+    while (true) {
+      int sig = 0;
+      sigwait(&set, &sig);
+      g_interrupted = true;
+      Progress(
+          "interrupted: cleaning up (pods, server, shims, mounts, "
+          "netns); this takes up to a few minutes");
+    }
+  }).detach();
+}
+
+// Sleeps `d`; false (at once) when interrupted.
+bool Pause(Clock::duration d) {
+  const auto until = Clock::now() + d;
+  while (Clock::now() < until) {
+    if (g_interrupted) return false;
+    std::this_thread::sleep_for(std::min<Clock::duration>(
+        until - Clock::now(), std::chrono::milliseconds(100)));
+  }
+  return !g_interrupted;
+}
 
 double Ms(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
 }
 
-// Names of the pods a List response shows Running.
-std::vector<std::string> RunningPods(const std::string& body) {
-  std::vector<std::string> out;
-  auto doc = berth::ParseJson(body);
-  if (!doc.ok()) return out;
-  const berth::Json* items = berth::Member(*doc, "items");
-  if (!items || !items->IsArray()) return out;
-  for (const auto& item : items->GetArray()) {
-    if (berth::GetString(item, {"status", "phase"}) == "Running") {
-      out.push_back(berth::GetString(item, {"metadata", "name"}));
+std::string Fixed(double v, int digits = 0) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
+  return buf;
+}
+
+std::string Mib(int64_t kib) { return Fixed(kib / 1024.0, 1) + " MiB"; }
+
+// "p50 X, p90 X, p99 X, max X <unit>" by nearest rank, or "none".
+std::string Percentiles(std::vector<double> v, const std::string& unit,
+                        int digits = 0) {
+  if (v.empty()) return "none";
+  std::sort(v.begin(), v.end());
+  auto at = [&](double p) {
+    size_t rank = static_cast<size_t>(std::ceil(p * v.size()));
+    return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
+  };
+  return "p50 " + Fixed(at(0.5), digits) + ", p90 " + Fixed(at(0.9), digits) +
+         ", p99 " + Fixed(at(0.99), digits) + ", max " +
+         Fixed(v.back(), digits) + " " + unit + " (" +
+         std::to_string(v.size()) + " pods)";
+}
+
+bool Ok(const StatusOr<HttpResponse>& r) {
+  return r.ok() && r->status >= 200 && r->status < 300;
+}
+
+std::string Why(const StatusOr<HttpResponse>& r) {
+  return r.ok() ? std::to_string(r->status) + " " + r->body.substr(0, 300)
+                : r.status().message();
+}
+
+// The network namespace the bench runs in while the node is up: this
+// thread (the main one, before any other starts) joins it, so every thread
+// and child made later is inside; leaving restores the bench's own, which
+// must happen before the namespace is deleted (its deletion kills what is
+// still inside).
+class EnteredNetns {
+ public:
+  explicit EnteredNetns(const std::string& name) {
+    own_ = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    const int fd = open(("/var/run/netns/" + name).c_str(), O_RDONLY);
+    ok_ = own_ >= 0 && fd >= 0 && setns(fd, CLONE_NEWNET) == 0;
+    if (fd >= 0) close(fd);
+  }
+  ~EnteredNetns() {
+    if (own_ >= 0) {
+      setns(own_, CLONE_NEWNET);
+      close(own_);
     }
+  }
+  EnteredNetns(const EnteredNetns&) = delete;
+  EnteredNetns& operator=(const EnteredNetns&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  int own_ = -1;
+  bool ok_ = false;
+};
+
+// The run's directory. Removed at the end only when nothing is mounted
+// under it any more: removing through a live overlay or bind mount would
+// delete what it shows.
+class BenchDir {
+ public:
+  BenchDir() {
+    std::string tmpl = "/tmp/berth-podbench-XXXXXX";
+    path_ = mkdtemp(tmpl.data()) ? tmpl : "";
+  }
+  ~BenchDir() {
+    if (path_.empty()) return;
+    const Leftovers left = CountLeftovers(path_);
+    if (left.mounts > 0) {
+      Progress("kept " + path_ + ": " + left.ToString());
+      return;
+    }
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  BenchDir(const BenchDir&) = delete;
+  BenchDir& operator=(const BenchDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A script that runs the server in a session of its own (setsid keeps the
+// pid when the caller is no process-group leader, so the pid the bench
+// measures is the server's).
+std::string ServerWrapper(const std::string& dir, const std::string& berth) {
+  const std::string path = dir + "/berth-server.sh";
+  std::ofstream(path) << "#!/bin/sh\nexec setsid " << berth << " \"$@\"\n";
+  chmod(path.c_str(), 0755);
+  return path;
+}
+
+std::string WriteConfig(const std::string& dir, const std::string& name,
+                        bool node, const std::string& runtime) {
+  const std::string path = dir + "/" + name + ".yaml";
+  std::ofstream out(path);
+  out << "plugins:\n  - core\n  - auth\n  - storage\n  - workloads\n"
+      << "  - scheduler\n";
+  if (node) {
+    out << "  - name: oci\n    settings: {root: " << dir
+        << "/oci, imageRoot: " << dir << "/images}\n"
+        << "  - name: cni\n    settings: {cacheDir: " << dir << "/cni}\n"
+        << "  - name: node\n    settings: {nodeName: " << kNodeName
+        << ", runtime: " << runtime << ", network: cni, rootDir: " << dir
+        << "/node}\n";
+  }
+  return path;
+}
+
+struct Idle {
+  MemoryUsage memory;
+  double cores = 0;
+};
+
+// Waits `settle`, then measures `pids`' summed CPU over `window`, and their
+// memory at its end. Zeros when interrupted.
+Idle MeasureIdle(const std::vector<pid_t>& pids, std::chrono::seconds settle,
+                 std::chrono::seconds window) {
+  Idle out;
+  if (!Pause(settle)) return out;
+  auto cpu = [&] {
+    double s = 0;
+    for (pid_t p : pids) s += CpuSecondsOf(p);
+    return s;
+  };
+  const double before = cpu();
+  const auto start = Clock::now();
+  if (!Pause(window)) return out;
+  out.cores = (cpu() - before) /
+              std::chrono::duration<double>(Clock::now() - start).count();
+  for (pid_t p : pids) {
+    const MemoryUsage m = MemoryOf(p);
+    out.memory.rss_kib += m.rss_kib;
+    out.memory.pss_kib += m.pss_kib;
   }
   return out;
 }
 
-// Resident set size of `pid` in KiB, from /proc.
-long RssKib(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
-  }
-  return 0;
+std::string Describe(const Idle& idle) {
+  return "VmRSS " + Mib(idle.memory.rss_kib) + ", PSS " +
+         Mib(idle.memory.pss_kib) + ", CPU " + Fixed(idle.cores * 100, 2) +
+         "% of one core";
 }
 
-// utime + stime of `pid` in clock ticks.
-long CpuTicks(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), {});
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-  std::string f;
-  long utime = 0, stime = 0;
-  for (int i = 3; fields >> f; ++i) {
-    if (i == 14) utime = std::atol(f.c_str());
-    if (i == 15) {
-      stime = std::atol(f.c_str());
-      break;
+struct Options {
+  std::string berth;
+  std::string runtime = "runc";
+  int pods = 100;
+  int clients = 10;
+  double qps = 0;  // 0: all at once
+  std::chrono::seconds idle{30};
+  std::chrono::seconds settle{5};
+  std::chrono::seconds timeout{300};
+  bool baseline = true;
+  std::string log_level = "warn";
+};
+
+StatusOr<std::unique_ptr<BerthProcess>> StartServer(const Options& o,
+                                                    const std::string& dir,
+                                                    const std::string& name,
+                                                    bool node) {
+  return BerthProcess::Start(
+      ServerWrapper(dir, o.berth), dir + "/" + name,
+      {"--config", WriteConfig(dir, name, node, o.runtime), "--log-level",
+       o.log_level});
+}
+
+// The pod body: busybox `sleep` for even `i`, `httpd` for odd.
+std::string PodJson(int i) {
+  char name[16];
+  std::snprintf(name, sizeof(name), "p%03d", i);
+  const char* command =
+      i % 2 == 0 ? R"(["sleep","3600"])" : R"(["httpd","-f","-p","8080"])";
+  return std::string(
+             R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":")") +
+         name +
+         R"(","labels":{"app":"podbench"}},"spec":{)"
+         R"("terminationGracePeriodSeconds":1,"containers":[{"name":"c",)"
+         R"("image":"busybox:1.35","imagePullPolicy":"IfNotPresent",)"
+         R"("command":)" +
+         command + "}]}}";
+}
+
+// Whether the node has registered, has its pod CIDR and says Ready.
+bool NodeReady(HttpsConnection& c) {
+  auto r = c.Request("GET", std::string("/api/v1/nodes/") + kNodeName);
+  if (!Ok(r)) return false;
+  auto doc = ParseJson(r->body);
+  if (!doc.ok() || GetString(*doc, {"spec", "podCIDR"}).empty()) return false;
+  const Json* conds = Find(*doc, {"status", "conditions"});
+  if (!conds || !conds->IsArray()) return false;
+  for (const auto& c : conds->GetArray()) {
+    if (GetString(c, {"type"}) == "Ready") {
+      return GetString(c, {"status"}) == "True";
     }
   }
-  return utime + stime;
+  return false;
 }
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t i = static_cast<size_t>(p * (v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
+// How many pods the default namespace lists; -1 when the list fails.
+int PodCount(HttpsConnection& c) {
+  auto r = c.Request("GET", kPods);
+  if (!Ok(r)) return -1;
+  auto doc = ParseJson(r->body);
+  if (!doc.ok()) return -1;
+  const Json* items = Member(*doc, "items");
+  return items && items->IsArray() ? static_cast<int>(items->Size()) : -1;
+}
+
+// The node's server, torn down in order however the run ends: pods
+// deleted (and awaited), server stopped, leftovers counted and removed.
+class NodeRun {
+ public:
+  NodeRun(std::string dir, std::unique_ptr<BerthProcess> server)
+      : dir_(std::move(dir)), server_(std::move(server)) {}
+  ~NodeRun() { Finish(); }
+  NodeRun(const NodeRun&) = delete;
+  NodeRun& operator=(const NodeRun&) = delete;
+
+  BerthProcess& server() { return *server_; }
+
+  // Returns true when everything went and nothing was left behind.
+  bool Finish() {
+    if (!server_) return clean_;
+    auto c = server_->endpoint().NewConnection();
+    const int pods = PodCount(*c);
+    if (pods > 0) {
+      Progress("deleting " + std::to_string(pods) + " pods");
+      const auto start = Clock::now();
+      auto r = c->Request("DELETE", kPods);
+      if (!Ok(r)) Progress("DELETE of the pods failed: " + Why(r));
+      int left = pods;
+      int unanswered = 0;
+      while (Clock::now() - start < std::chrono::seconds(180)) {
+        const int now = PodCount(*c);
+        if (now >= 0) {
+          left = now;
+          unanswered = 0;
+        } else if (++unanswered == 20) {
+          Progress("the server stopped answering the pod list");
+          break;
+        }
+        if (left == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      if (left == 0) {
+        std::printf(
+            "%d pods deleted: the list was empty %.1f s after the "
+            "DELETE\n",
+            pods, Ms(Clock::now() - start) / 1000);
+      } else {
+        std::printf(
+            "pod deletion: %d of %d pods still listed %.1f s after "
+            "the DELETE\n",
+            left, pods, Ms(Clock::now() - start) / 1000);
+        clean_ = false;
+      }
+    }
+    c.reset();
+    const int code = server_->Stop();
+    server_.reset();
+    if (code != 0) {
+      std::printf("server exit code after SIGTERM: %d\n", code);
+      clean_ = false;
+    }
+    const Leftovers found = RemoveLeftovers(dir_);
+    if (!clean_ || !found.none()) {
+      // The run's dir goes at exit: keep the server's log for a look.
+      const std::string kept =
+          "/tmp/pod_start_bench." + std::to_string(getpid()) + ".node.log";
+      std::error_code ec;
+      fs::copy_file(dir_ + "/node.log", kept,
+                    fs::copy_options::overwrite_existing, ec);
+      if (!ec) std::printf("server log kept in %s\n", kept.c_str());
+    }
+    const Leftovers after = CountLeftovers(dir_);
+    std::printf("left on the machine after the server stopped: %s%s\n",
+                found.none() ? "nothing" : found.ToString().c_str(),
+                found.none() ? ""
+                : after.none()
+                    ? " (removed by the bench)"
+                    : (" (not removable: " + after.ToString() + ")").c_str());
+    if (!found.none()) clean_ = false;
+    std::fflush(stdout);
+    return clean_;
+  }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<BerthProcess> server_;
+  bool clean_ = true;
+};
+
+// Step 1: the server without node plugins; nullopt when it did not run.
+std::optional<Idle> Baseline(const Options& o, const std::string& dir) {
+  Progress("baseline: a server without oci, cni and node");
+  auto server = StartServer(o, dir, "baseline", false);
+  if (!server.ok()) {
+    Progress(server.status().ToString());
+    return std::nullopt;
+  }
+  const Idle idle = MeasureIdle({(*server)->pid()}, o.settle, o.idle);
+  (*server)->Stop();
+  if (g_interrupted) return std::nullopt;
+  std::printf(
+      "idle server without node plugins (core, auth, storage, workloads, "
+      "scheduler) over %lld s: %s\n",
+      static_cast<long long>(o.idle.count()), Describe(idle).c_str());
+  return idle;
+}
+
+// Step 2: the image the pods use, in the node's store.
+Status ImportImage(const Options& o, const std::string& dir) {
+  // The archive's file name names the image ("busybox" + its ref tag).
+  const std::string archive = dir + "/busybox.tar";
+  if (std::string err = testing::BuildOciImage(
+          dir + "/busybox",
+          {"--busybox", "--tag", "1.35", "--archive", archive});
+      !err.empty()) {
+    return Status::Internal("building the busybox image: " + err);
+  }
+  const std::string root = " --root " + dir + "/images";
+  auto imported = RunCommand(o.berth + " image import " + archive + root);
+  if (imported.exit_code != 0) {
+    return Status::Internal("berth image import: " + imported.err);
+  }
+  auto ls = RunCommand(o.berth + " image ls" + root);
+  if (ls.out.find("docker.io/library/busybox") == std::string::npos ||
+      ls.out.find("1.35") == std::string::npos) {
+    return Status::Internal("busybox:1.35 is not in the store after import:\n" +
+                            ls.out);
+  }
+  return {};
+}
+
+// Step 4: creates the pods and waits until all are Running. True when all
+// are.
+bool StartPods(const Options& o, NodeRun& run, PodStartTracker& tracker) {
+  const Endpoint& ep = run.server().endpoint();
+  auto admin = ep.NewConnection();
+  auto list = admin->Request("GET", std::string(kPods) + "?limit=1");
+  if (!Ok(list)) {
+    Progress("listing pods failed: " + Why(list));
+    return false;
+  }
+  auto doc = ParseJson(list->body);
+  if (!doc.ok()) return false;
+  WatchLineReader watch(ep.NewConnection(),
+                        std::string(kPods) + "?watch=1&resourceVersion=" +
+                            GetString(*doc, {"metadata", "resourceVersion"}),
+                        [&](const std::string& line) { tracker.OnLine(line); });
+  if (Status s = watch.Start(); !s.ok()) {
+    Progress("pod watch: " + s.ToString());
+    return false;
+  }
+
+  Progress("creating " + std::to_string(o.pods) + " pods from " +
+           std::to_string(o.clients) + " clients" +
+           (o.qps > 0 ? " at " + Fixed(o.qps, 1) + " pods/s" : " at once"));
+  std::atomic<int> next{0}, failed{0};
+  std::mutex mu;
+  std::map<std::string, Clock::time_point> sent;
+  const auto start = Clock::now();
+  std::atomic<int64_t> posted_ns{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < o.clients; ++t) {
+    clients.emplace_back([&] {
+      auto c = ep.NewConnection();
+      for (int i = next++; i < o.pods && !g_interrupted; i = next++) {
+        if (o.qps > 0) {
+          std::this_thread::sleep_until(
+              start + std::chrono::duration_cast<Clock::duration>(
+                          std::chrono::duration<double>(i / o.qps)));
+        }
+        const std::string body = PodJson(i);
+        const auto at = Clock::now();
+        auto r = c->Request("POST", kPods, kJson, body);
+        if (!Ok(r)) {
+          if (failed++ == 0) Progress("create failed: " + Why(r));
+          continue;
+        }
+        auto created = ParseJson(r->body);
+        std::lock_guard<std::mutex> lock(mu);
+        if (created.ok()) {
+          sent[GetString(*created, {"metadata", "name"})] = at;
+        }
+        posted_ns =
+            std::max<int64_t>(posted_ns, (Clock::now() - start).count());
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  const double posts_s = posted_ns.load() / 1e9;
+
+  const int want = o.pods - failed;
+  auto last_report = Clock::now();
+  while (static_cast<int>(tracker.running()) < want && !g_interrupted &&
+         !watch.failed() && Clock::now() - start < o.timeout) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (Clock::now() - last_report > std::chrono::seconds(10)) {
+      last_report = Clock::now();
+      Progress(tracker.StateCounts());
+    }
+  }
+  watch.Stop();
+  const auto pods = tracker.Snapshot();
+
+  std::vector<double> seen_ms, post_ms, created_ms, ready_s;
+  Clock::time_point last = start;
+  for (const auto& [name, p] : pods) {
+    if (!p.running) continue;
+    last = std::max(last, *p.running);
+    if (p.seen) seen_ms.push_back(Ms(*p.running - *p.seen));
+    if (auto it = sent.find(name); it != sent.end()) {
+      post_ms.push_back(Ms(*p.running - it->second));
+    }
+    if (p.created && p.running_wall) {
+      created_ms.push_back(Ms(*p.running_wall - *p.created));
+    }
+    if (p.created && p.ready) {
+      ready_s.push_back(
+          std::chrono::duration<double>(*p.ready - *p.created).count());
+    }
+  }
+  std::printf(
+      "pod start: %d pods (busybox sleep and httpd, image present, "
+      "IfNotPresent), runtime %s, %d clients, %s\n",
+      o.pods, o.runtime.c_str(), o.clients,
+      o.qps > 0 ? (Fixed(o.qps, 1) + " pods/s").c_str() : "all at once");
+  std::printf("  first watch event -> watch sees Running:  %s\n",
+              Percentiles(seen_ms, "ms").c_str());
+  std::printf("  POST sent -> watch sees Running:          %s\n",
+              Percentiles(post_ms, "ms").c_str());
+  std::printf(
+      "  creationTimestamp -> watch sees Running:  %s "
+      "(creationTimestamp is whole seconds: up to 1 s more)\n",
+      Percentiles(created_ms, "ms").c_str());
+  std::printf(
+      "  creationTimestamp -> Ready lastTransitionTime (agent): %s "
+      "(both whole seconds)\n",
+      Percentiles(ready_s, "s").c_str());
+  std::printf(
+      "  all %zu Running %.2f s after the first POST (the POSTs took "
+      "%.2f s; %d failed)\n",
+      seen_ms.size(), Ms(last - start) / 1000, posts_s, failed.load());
+  if (static_cast<int>(seen_ms.size()) < o.pods) {
+    std::printf("  NOT all Running%s: %s\n",
+                g_interrupted    ? " (interrupted)"
+                : watch.failed() ? " (the watch broke)"
+                                 : "",
+                tracker.StateCounts().c_str());
+  }
+  std::fflush(stdout);
+  return static_cast<int>(seen_ms.size()) == o.pods;
+}
+
+int Run(const Options& o) {
+  if (geteuid() != 0) {
+    std::cerr << "pod_start_bench needs root (namespaces, cgroups, mounts)\n";
+    return 2;
+  }
+  for (const char* tool : {o.runtime.c_str(), "setsid", "ip"}) {
+    if (RunCommand(std::string("command -v ") + tool).exit_code != 0) {
+      std::cerr << tool << " is not installed (scripts/install-deps.sh)\n";
+      return 2;
+    }
+  }
+  testing::NodeNetns netns("berth-bench");
+  if (!netns.ok()) {
+    std::cerr << "cannot create network namespace " << netns.name() << "\n";
+    return 2;
+  }
+  EnteredNetns entered(netns.name());
+  if (!entered.ok()) {
+    std::cerr << "cannot enter network namespace " << netns.name() << "\n";
+    return 2;
+  }
+  StartSignalThread();
+  BenchDir bench_dir;
+  const std::string dir = bench_dir.path();
+  if (dir.empty()) {
+    std::cerr << "cannot make a temp dir\n";
+    return 2;
+  }
+  Progress("network namespace " + netns.name() + ", files under " + dir);
+  std::printf("machine: %u cpus, load average at start %s\n",
+              std::thread::hardware_concurrency(),
+              RunCommand("cut -d' ' -f1-3 /proc/loadavg").out.c_str());
+
+  std::optional<Idle> baseline;
+  if (o.baseline) baseline = Baseline(o, dir);
+  if (g_interrupted) return 1;
+  if (Status s = ImportImage(o, dir); !s.ok()) {
+    std::cerr << s.ToString() << "\n";
+    return 1;
+  }
+
+  Progress("starting the server with the node agent");
+  auto started = StartServer(o, dir, "node", true);
+  if (!started.ok()) {
+    std::cerr << started.status().ToString() << "\n";
+    RemoveLeftovers(dir);
+    return 1;
+  }
+  NodeRun run(dir, std::move(started).value());
+  const pid_t pid = run.server().pid();
+  {
+    auto c = run.server().endpoint().NewConnection();
+    const auto start = Clock::now();
+    while (!NodeReady(*c)) {
+      if (g_interrupted || Clock::now() - start > std::chrono::seconds(60)) {
+        std::cerr << "node " << kNodeName << " not Ready after 60 s\n";
+        run.Finish();
+        return 1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    Progress("node Ready " + Fixed(Ms(Clock::now() - start), 0) +
+             " ms after the server was");
+  }
+  const Idle empty = MeasureIdle({pid}, o.settle, o.idle);
+  if (g_interrupted) {
+    run.Finish();
+    return 1;
+  }
+  std::printf(
+      "idle server with the node agent (+ oci, cni, node), no pods, "
+      "over %lld s: %s\n",
+      static_cast<long long>(o.idle.count()), Describe(empty).c_str());
+  if (baseline) {
+    std::printf(
+        "  the node plugins' in-process cost: VmRSS +%s, PSS +%s, "
+        "CPU +%s%% of one core\n",
+        Mib(empty.memory.rss_kib - baseline->memory.rss_kib).c_str(),
+        Mib(empty.memory.pss_kib - baseline->memory.pss_kib).c_str(),
+        Fixed((empty.cores - baseline->cores) * 100, 2).c_str());
+  }
+
+  PodStartTracker tracker;
+  const bool all_running = StartPods(o, run, tracker);
+  if (all_running) {
+    std::vector<pid_t> shims = PidsMentioning("berth-shim", dir);
+    std::vector<pid_t> both = shims;
+    both.push_back(pid);
+    // One window for the server and the shims together.
+    Idle server_idle, shims_idle;
+    if (Pause(o.settle)) {
+      const double s0 = CpuSecondsOf(pid);
+      double h0 = 0;
+      for (pid_t p : shims) h0 += CpuSecondsOf(p);
+      const auto start = Clock::now();
+      if (Pause(o.idle)) {
+        const double secs =
+            std::chrono::duration<double>(Clock::now() - start).count();
+        server_idle.cores = (CpuSecondsOf(pid) - s0) / secs;
+        double h1 = 0;
+        for (pid_t p : shims) h1 += CpuSecondsOf(p);
+        shims_idle.cores = (h1 - h0) / secs;
+        server_idle.memory = MemoryOf(pid);
+        for (pid_t p : shims) {
+          const MemoryUsage m = MemoryOf(p);
+          shims_idle.memory.rss_kib += m.rss_kib;
+          shims_idle.memory.pss_kib += m.pss_kib;
+        }
+        std::printf(
+            "idle server with the node agent and %d pods Running, over %lld "
+            "s: %s\n",
+            o.pods, static_cast<long long>(o.idle.count()),
+            Describe(server_idle).c_str());
+        std::printf(
+            "  %zu berth-shim processes (pause and container), "
+            "summed: %s\n",
+            shims.size(), Describe(shims_idle).c_str());
+      }
+    }
+  }
+  std::printf(
+      "berth agent as its own process: not measured (`berth agent` "
+      "is not on main yet)\n");
+  std::fflush(stdout);
+  const bool clean = run.Finish();
+  return all_running && clean && !g_interrupted ? 0 : 1;
 }
 
 }  // namespace
+}  // namespace berth::bench
 
 int main(int argc, char** argv) {
-  const int pods = argc > 1 ? std::atoi(argv[1]) : 100;
-  const int threads = argc > 2 ? std::atoi(argv[2]) : 10;
-  const std::string runtime = argc > 3 ? argv[3] : "runc";
-  if (geteuid() != 0) {
-    std::fprintf(stderr, "pod_start_bench needs root\n");
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto flags = berth::cli::ParseFlags(
+      args,
+      {"pods", "clients", "qps", "runtime", "idle-seconds", "settle-seconds",
+       "timeout-seconds", "berth", "log-level"},
+      {"skip-baseline"});
+  if (!flags.ok()) {
+    std::cerr << "pod_start_bench: " << flags.status().message() << "\n"
+              << "usage: pod_start_bench [--pods 100] [--clients 10] "
+                 "[--qps 0] [--runtime runc] [--idle-seconds 30] "
+                 "[--settle-seconds 5] [--timeout-seconds 300] "
+                 "[--skip-baseline] [--berth PATH] [--log-level warn]\n";
     return 2;
   }
-  const std::string netns = "berth-bench-" + std::to_string(getpid());
-  if (RunCommand("ip netns add " + netns + " && ip netns exec " + netns +
-                 " ip link set lo up")
-          .exit_code != 0) {
-    std::fprintf(stderr, "cannot create network namespace %s\n", netns.c_str());
-    return 2;
-  }
-  // Every thread and child made from here on lives in the node's
-  // namespace (threads inherit the creating thread's namespaces).
-  int ns_fd = open(("/var/run/netns/" + netns).c_str(), O_RDONLY);
-  if (ns_fd < 0 || setns(ns_fd, CLONE_NEWNET) != 0) {
-    std::fprintf(stderr, "cannot enter %s\n", netns.c_str());
-    return 2;
-  }
-  close(ns_fd);
-  int rc = 1;
-  {
-    berth::testing::TempDir dir;
-    const std::string d = dir.path();
-    const std::string image = d + "/busybox";
-    if (std::string err = berth::testing::BuildOciImage(
-            image, {"--busybox", "--tag", "1.35", "--archive", d + "/bb.tar"});
-        !err.empty()) {
-      std::fprintf(stderr, "image: %s\n", err.c_str());
-      return 1;
-    }
-    auto imported =
-        RunCommand(berth::testing::BerthBinary() + " image import " + d +
-                   "/bb.tar --root " + d + "/images");
-    if (imported.exit_code != 0) {
-      std::fprintf(stderr, "import: %s\n", imported.err.c_str());
-      return 1;
-    }
-    const std::string config = d + "/berth.yaml";
-    std::ofstream(config)
-        << "plugins:\n  - core\n  - scheduler\n"
-        << "  - name: oci\n    settings: {root: " << d
-        << "/oci, imageRoot: " << d << "/images}\n"
-        << "  - name: process\n    settings: {root: " << d << "/process}\n"
-        << "  - name: cni\n    settings: {cacheDir: " << d << "/cni}\n"
-        << "  - name: node\n    settings: {nodeName: bench, runtime: "
-        << runtime << ", network: cni, rootDir: " << d << "/node}\n";
-    berth::testing::BerthServer server(d + "/data");
-    if (!server.Start({"--config", config})) {
-      std::fprintf(stderr, "server did not start:\n%s\n", server.log().c_str());
-      return 1;
-    }
-    ApiClient client(server.url(), server.data_dir());
-    // The node must be Ready (and have its pod CIDR) first.
-    for (int i = 0; i < 600; ++i) {
-      auto r = client.Request("GET", "/api/v1/nodes/bench");
-      if (r.status == 200 && r.body.find("\"podCIDR\"") != std::string::npos &&
-          r.body.find("KubeletReady") != std::string::npos) {
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-
-    const std::string base = "/api/v1/namespaces/default/pods";
-    std::mutex mu;
-    std::map<std::string, Clock::time_point> created, running;
-    std::atomic<int> next{0}, errors{0};
-    const auto start = Clock::now();
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-      pool.emplace_back([&] {
-        ApiClient c(server.url(), server.data_dir());
-        for (int i = next++; i < pods; i = next++) {
-          const std::string name = "p" + std::to_string(i);
-          const auto at = Clock::now();
-          auto r = c.Request(
-              "POST", base,
-              R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":")" + name +
-                  R"("},"spec":{"terminationGracePeriodSeconds":1,)"
-                  R"("containers":[{"name":"c","image":"busybox:1.35",)"
-                  R"("imagePullPolicy":"IfNotPresent",)"
-                  R"("command":["sleep","3600"]}]}})");
-          if (r.status != 201) {
-            ++errors;
-            continue;
-          }
-          std::lock_guard<std::mutex> lock(mu);
-          created[name] = at;
-        }
-      });
-    }
-    while (Ms(Clock::now() - start) < 300000) {
-      auto listed = RunningPods(client.Request("GET", base).body);
-      const auto now = Clock::now();
-      std::lock_guard<std::mutex> lock(mu);
-      for (const auto& name : listed) running.emplace(name, now);
-      if (static_cast<int>(running.size()) + errors >= pods) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    for (auto& t : pool) t.join();
-    std::vector<double> latencies;
-    Clock::time_point last = start;
-    for (const auto& [name, at] : running) {
-      latencies.push_back(Ms(at - created[name]));
-      last = std::max(last, at);
-    }
-    std::printf(
-        "pod start (%s, image present, %d pods from %d clients): %zu Running "
-        "(%d create errors); created->Running p50 %.0f ms, p99 %.0f ms, max "
-        "%.0f ms; all Running %.0f ms after the first create\n",
-        runtime.c_str(), pods, threads, latencies.size(), errors.load(),
-        Percentile(latencies, 0.5), Percentile(latencies, 0.99),
-        Percentile(latencies, 1.0), Ms(last - start));
-
-    // Idle with every pod running.
-    std::this_thread::sleep_for(std::chrono::seconds(5));
-    const long ticks = sysconf(_SC_CLK_TCK);
-    const long before = CpuTicks(server.pid());
-    std::this_thread::sleep_for(std::chrono::seconds(10));
-    const long used = CpuTicks(server.pid()) - before;
-    long shims_kib = 0;
-    int shims = 0;
-    auto pids = RunCommand("pgrep -f 'berth-shim.*" + d + "'").out;
-    std::istringstream in(pids);
-    for (std::string pid; in >> pid;) {
-      shims_kib += RssKib(std::atoi(pid.c_str()));
-      ++shims;
-    }
-    std::printf(
-        "idle with %zu pods: server (API, controllers, scheduler, agent) RSS "
-        "%.1f MiB, CPU %.1f%% of one core over 10 s; %d shims, %.1f MiB RSS "
-        "in all\n",
-        running.size(), RssKib(server.pid()) / 1024.0,
-        100.0 * used / ticks / 10.0, shims, shims_kib / 1024.0);
-    rc = static_cast<int>(running.size()) == pods ? 0 : 1;
-
-    // Clean up: every pod, then the server.
-    client.Request("DELETE", base);
-    for (int i = 0; i < 600; ++i) {
-      auto r = client.Request("GET", base);
-      if (r.body.find("\"items\":[]") != std::string::npos) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    server.Stop();
-  }
-  RunCommand("ip netns del " + netns);
-  return rc;
+  auto num = [&](const char* name, double def) {
+    return flags->Has(name) ? std::atof(flags->Get(name).c_str()) : def;
+  };
+  berth::bench::Options o;
+  o.berth = flags->Get("berth", BERTH_BINARY);
+  o.runtime = flags->Get("runtime", o.runtime);
+  o.pods = static_cast<int>(num("pods", o.pods));
+  o.clients = std::max(1, static_cast<int>(num("clients", o.clients)));
+  o.qps = num("qps", 0);
+  o.idle = std::chrono::seconds(static_cast<int>(num("idle-seconds", 30)));
+  o.settle = std::chrono::seconds(static_cast<int>(num("settle-seconds", 5)));
+  o.timeout =
+      std::chrono::seconds(static_cast<int>(num("timeout-seconds", 300)));
+  o.baseline = !flags->Has("skip-baseline");
+  o.log_level = flags->Get("log-level", o.log_level);
+  return berth::bench::Run(o);
 }
