@@ -561,8 +561,9 @@ bool StartPods(const Options& o, NodeRun& run, PodStartTracker& tracker) {
       Percentiles(ready_s, "s").c_str());
   std::printf(
       "  all %zu Running %.2f s after the first POST (the POSTs took "
-      "%.2f s; %d failed)\n",
-      seen_ms.size(), Ms(last - start) / 1000, posts_s, failed.load());
+      "%.2f s; %d failed); load average now %s",
+      seen_ms.size(), Ms(last - start) / 1000, posts_s, failed.load(),
+      RunCommand("cut -d' ' -f1-3 /proc/loadavg").out.c_str());
   if (static_cast<int>(seen_ms.size()) < o.pods) {
     std::printf("  NOT all Running%s: %s\n",
                 g_interrupted    ? " (interrupted)"
