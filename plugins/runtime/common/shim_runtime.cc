@@ -229,7 +229,10 @@ StatusOr<std::string> ShimRuntime::RunPodSandbox(
   r.cgroup_parent =
       config.cgroup_parent.empty() ? "/berth/pod" + r.id : config.cgroup_parent;
   r.config.cgroup_parent = r.cgroup_parent;
-  std::lock_guard<std::mutex> lock(mu_);
+  // Not under mu_: the id is new and nobody holds it until it is returned
+  // (a listing sees the sandbox not ready until the end), so a burst of
+  // pods creates its sandboxes side by side instead of each waiting for
+  // the one before to start its infra process.
   std::error_code ec;
   fs::create_directories(r.dir, ec);
   if (ec)
