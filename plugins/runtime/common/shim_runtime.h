@@ -12,7 +12,8 @@
 // process) and how to exec into it.
 //
 // Thread safety: every method may be called from many threads at once;
-// record files are replaced atomically and creation/removal is serialized.
+// record files are replaced atomically; container creation and every
+// removal are serialized, sandboxes are created side by side.
 #ifndef BERTH_PLUGINS_RUNTIME_COMMON_SHIM_RUNTIME_H_
 #define BERTH_PLUGINS_RUNTIME_COMMON_SHIM_RUNTIME_H_
 
@@ -151,7 +152,9 @@ class ShimRuntime : public ContainerRuntime {
 
   ShimRuntimeOptions options_;
   Cgroups cgroups_;
-  std::mutex mu_;  // serializes creation and removal
+  // Serializes container creation and every removal (not sandbox
+  // creation: a new sandbox's id is nobody else's until it is returned).
+  std::mutex mu_;
 };
 
 }  // namespace berth::runtime
