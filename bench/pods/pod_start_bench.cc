@@ -649,11 +649,11 @@ int Run(const Options& o) {
       "over %lld s: %s\n",
       static_cast<long long>(o.idle.count()), Describe(empty).c_str());
   if (baseline) {
+    // No PSS difference: PSS moves with whatever else maps the same files.
     std::printf(
-        "  the node plugins' in-process cost: VmRSS +%s, PSS +%s, "
-        "CPU +%s%% of one core\n",
+        "  the node plugins' in-process cost: VmRSS +%s, CPU +%s%% of one "
+        "core\n",
         Mib(empty.memory.rss_kib - baseline->memory.rss_kib).c_str(),
-        Mib(empty.memory.pss_kib - baseline->memory.pss_kib).c_str(),
         Fixed((empty.cores - baseline->cores) * 100, 2).c_str());
   }
 
