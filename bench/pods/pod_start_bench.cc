@@ -487,10 +487,11 @@ bool StartPods(const Options& o, NodeRun& run, PodStartTracker& tracker) {
     clients.emplace_back([&] {
       auto c = ep.NewConnection();
       for (int i = next++; i < o.pods && !g_interrupted; i = next++) {
-        if (o.qps > 0) {
-          std::this_thread::sleep_until(
-              start + std::chrono::duration_cast<Clock::duration>(
-                          std::chrono::duration<double>(i / o.qps)));
+        if (o.qps > 0 && !Pause(start +
+                                std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(i / o.qps)) -
+                                Clock::now())) {
+          break;
         }
         const std::string body = PodJson(i);
         const auto at = Clock::now();
