@@ -25,10 +25,6 @@
 //      the network namespace goes last.
 // Prints its figures on stdout, progress on stderr; exit 0 only when every
 // pod ran and nothing was left behind. See README.md.
-#include <fcntl.h>
-#include <sched.h>
-#include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,8 +33,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -48,12 +42,16 @@
 #include <thread>
 #include <vector>
 
-#include "bench/api/berth_process.h"
 #include "bench/api/https_connection.h"
 #include "bench/api/watch_line_reader.h"
+#include "bench/pods/bench_dir.h"
+#include "bench/pods/entered_netns.h"
+#include "bench/pods/interruption.h"
 #include "bench/pods/node_leftovers.h"
+#include "bench/pods/node_server.h"
 #include "bench/pods/pod_start_tracker.h"
 #include "bench/pods/process_usage.h"
+#include "bench/pods/progress.h"
 #include "berth/json.h"
 #include "kernel/cli/flags.h"
 #include "tests/support/node_netns.h"
@@ -63,51 +61,10 @@
 namespace berth::bench {
 namespace {
 
-namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using testing::RunCommand;
 
 const char kJson[] = "Content-Type: application/json\r\n";
-const char kPods[] = "/api/v1/namespaces/default/pods";
-const char kNodeName[] = "bench";
-
-std::atomic<bool> g_interrupted{false};
-
-void Progress(const std::string& line) { std::cerr << "# " << line << "\n"; }
-
-// SIGINT/SIGTERM go to one thread that only raises the flag: every wait
-// below gives up on it and the cleanup runs as after a failure. The server
-// runs in a session of its own (see ServerWrapper), so a Ctrl-C on the
-// terminal does not stop it before its pods are deleted.
-void StartSignalThread() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-  std::thread([set] {
-    while (true) {
-      int sig = 0;
-      sigwait(&set, &sig);
-      g_interrupted = true;
-      Progress(
-          "interrupted: cleaning up (pods, server, shims, mounts, "
-          "netns); this takes up to a few minutes");
-    }
-  }).detach();
-}
-
-// Sleeps `d`; false (at once) when interrupted.
-bool Pause(Clock::duration d) {
-  const auto until = Clock::now() + d;
-  while (Clock::now() < until) {
-    if (g_interrupted) return false;
-    std::this_thread::sleep_for(std::min<Clock::duration>(
-        until - Clock::now(), std::chrono::milliseconds(100)));
-  }
-  return !g_interrupted;
-}
 
 double Ms(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
@@ -143,88 +100,6 @@ bool Ok(const StatusOr<HttpResponse>& r) {
 std::string Why(const StatusOr<HttpResponse>& r) {
   return r.ok() ? std::to_string(r->status) + " " + r->body.substr(0, 300)
                 : r.status().message();
-}
-
-// The network namespace the bench runs in while the node is up: this
-// thread (the main one, before any other starts) joins it, so every thread
-// and child made later is inside; leaving restores the bench's own, which
-// must happen before the namespace is deleted (its deletion kills what is
-// still inside).
-class EnteredNetns {
- public:
-  explicit EnteredNetns(const std::string& name) {
-    own_ = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-    const int fd = open(("/var/run/netns/" + name).c_str(), O_RDONLY);
-    ok_ = own_ >= 0 && fd >= 0 && setns(fd, CLONE_NEWNET) == 0;
-    if (fd >= 0) close(fd);
-  }
-  ~EnteredNetns() {
-    if (own_ >= 0) {
-      setns(own_, CLONE_NEWNET);
-      close(own_);
-    }
-  }
-  EnteredNetns(const EnteredNetns&) = delete;
-  EnteredNetns& operator=(const EnteredNetns&) = delete;
-  bool ok() const { return ok_; }
-
- private:
-  int own_ = -1;
-  bool ok_ = false;
-};
-
-// The run's directory. Removed at the end only when nothing is mounted
-// under it any more: removing through a live overlay or bind mount would
-// delete what it shows.
-class BenchDir {
- public:
-  BenchDir() {
-    std::string tmpl = "/tmp/berth-podbench-XXXXXX";
-    path_ = mkdtemp(tmpl.data()) ? tmpl : "";
-  }
-  ~BenchDir() {
-    if (path_.empty()) return;
-    const Leftovers left = CountLeftovers(path_);
-    if (left.mounts > 0) {
-      Progress("kept " + path_ + ": " + left.ToString());
-      return;
-    }
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  BenchDir(const BenchDir&) = delete;
-  BenchDir& operator=(const BenchDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// A script that runs the server in a session of its own (setsid keeps the
-// pid when the caller is no process-group leader, so the pid the bench
-// measures is the server's).
-std::string ServerWrapper(const std::string& dir, const std::string& berth) {
-  const std::string path = dir + "/berth-server.sh";
-  std::ofstream(path) << "#!/bin/sh\nexec setsid " << berth << " \"$@\"\n";
-  chmod(path.c_str(), 0755);
-  return path;
-}
-
-std::string WriteConfig(const std::string& dir, const std::string& name,
-                        bool node, const std::string& runtime) {
-  const std::string path = dir + "/" + name + ".yaml";
-  std::ofstream out(path);
-  out << "plugins:\n  - core\n  - auth\n  - storage\n  - workloads\n"
-      << "  - scheduler\n";
-  if (node) {
-    out << "  - name: oci\n    settings: {root: " << dir
-        << "/oci, imageRoot: " << dir << "/images}\n"
-        << "  - name: cni\n    settings: {cacheDir: " << dir << "/cni}\n"
-        << "  - name: node\n    settings: {nodeName: " << kNodeName
-        << ", runtime: " << runtime << ", network: cni, rootDir: " << dir
-        << "/node}\n";
-  }
-  return path;
 }
 
 struct Idle {
@@ -263,8 +138,7 @@ std::string Describe(const Idle& idle) {
 }
 
 struct Options {
-  std::string berth;
-  std::string runtime = "runc";
+  NodeServerConfig server;
   int pods = 100;
   int clients = 10;
   double qps = 0;  // 0: all at once
@@ -272,18 +146,7 @@ struct Options {
   std::chrono::seconds settle{5};
   std::chrono::seconds timeout{300};
   bool baseline = true;
-  std::string log_level = "warn";
 };
-
-StatusOr<std::unique_ptr<BerthProcess>> StartServer(const Options& o,
-                                                    const std::string& dir,
-                                                    const std::string& name,
-                                                    bool node) {
-  return BerthProcess::Start(
-      ServerWrapper(dir, o.berth), dir + "/" + name,
-      {"--config", WriteConfig(dir, name, node, o.runtime), "--log-level",
-       o.log_level});
-}
 
 // The pod body: busybox `sleep` for even `i`, `httpd` for odd.
 std::string PodJson(int i) {
@@ -301,127 +164,17 @@ std::string PodJson(int i) {
          command + "}]}}";
 }
 
-// Whether the node has registered, has its pod CIDR and says Ready.
-bool NodeReady(HttpsConnection& c) {
-  auto r = c.Request("GET", std::string("/api/v1/nodes/") + kNodeName);
-  if (!Ok(r)) return false;
-  auto doc = ParseJson(r->body);
-  if (!doc.ok() || GetString(*doc, {"spec", "podCIDR"}).empty()) return false;
-  const Json* conds = Find(*doc, {"status", "conditions"});
-  if (!conds || !conds->IsArray()) return false;
-  for (const auto& c : conds->GetArray()) {
-    if (GetString(c, {"type"}) == "Ready") {
-      return GetString(c, {"status"}) == "True";
-    }
-  }
-  return false;
-}
-
-// How many pods the default namespace lists; -1 when the list fails.
-int PodCount(HttpsConnection& c) {
-  auto r = c.Request("GET", kPods);
-  if (!Ok(r)) return -1;
-  auto doc = ParseJson(r->body);
-  if (!doc.ok()) return -1;
-  const Json* items = Member(*doc, "items");
-  return items && items->IsArray() ? static_cast<int>(items->Size()) : -1;
-}
-
-// The node's server, torn down in order however the run ends: pods
-// deleted (and awaited), server stopped, leftovers counted and removed.
-class NodeRun {
- public:
-  NodeRun(std::string dir, std::unique_ptr<BerthProcess> server)
-      : dir_(std::move(dir)), server_(std::move(server)) {}
-  ~NodeRun() { Finish(); }
-  NodeRun(const NodeRun&) = delete;
-  NodeRun& operator=(const NodeRun&) = delete;
-
-  BerthProcess& server() { return *server_; }
-
-  // Returns true when everything went and nothing was left behind.
-  bool Finish() {
-    if (!server_) return clean_;
-    auto c = server_->endpoint().NewConnection();
-    const int pods = PodCount(*c);
-    if (pods > 0) {
-      Progress("deleting " + std::to_string(pods) + " pods");
-      const auto start = Clock::now();
-      auto r = c->Request("DELETE", kPods);
-      if (!Ok(r)) Progress("DELETE of the pods failed: " + Why(r));
-      int left = pods;
-      int unanswered = 0;
-      while (Clock::now() - start < std::chrono::seconds(180)) {
-        const int now = PodCount(*c);
-        if (now >= 0) {
-          left = now;
-          unanswered = 0;
-        } else if (++unanswered == 20) {
-          Progress("the server stopped answering the pod list");
-          break;
-        }
-        if (left == 0) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      if (left == 0) {
-        std::printf(
-            "%d pods deleted: the list was empty %.1f s after the "
-            "DELETE\n",
-            pods, Ms(Clock::now() - start) / 1000);
-      } else {
-        std::printf(
-            "pod deletion: %d of %d pods still listed %.1f s after "
-            "the DELETE\n",
-            left, pods, Ms(Clock::now() - start) / 1000);
-        clean_ = false;
-      }
-    }
-    c.reset();
-    const int code = server_->Stop();
-    server_.reset();
-    if (code != 0) {
-      std::printf("server exit code after SIGTERM: %d\n", code);
-      clean_ = false;
-    }
-    const Leftovers found = RemoveLeftovers(dir_);
-    if (!clean_ || !found.none()) {
-      // The run's dir goes at exit: keep the server's log for a look.
-      const std::string kept =
-          "/tmp/pod_start_bench." + std::to_string(getpid()) + ".node.log";
-      std::error_code ec;
-      fs::copy_file(dir_ + "/node.log", kept,
-                    fs::copy_options::overwrite_existing, ec);
-      if (!ec) std::printf("server log kept in %s\n", kept.c_str());
-    }
-    const Leftovers after = CountLeftovers(dir_);
-    std::printf("left on the machine after the server stopped: %s%s\n",
-                found.none() ? "nothing" : found.ToString().c_str(),
-                found.none() ? ""
-                : after.none()
-                    ? " (removed by the bench)"
-                    : (" (not removable: " + after.ToString() + ")").c_str());
-    if (!found.none()) clean_ = false;
-    std::fflush(stdout);
-    return clean_;
-  }
-
- private:
-  std::string dir_;
-  std::unique_ptr<BerthProcess> server_;
-  bool clean_ = true;
-};
-
 // Step 1: the server without node plugins; nullopt when it did not run.
 std::optional<Idle> Baseline(const Options& o, const std::string& dir) {
   Progress("baseline: a server without oci, cni and node");
-  auto server = StartServer(o, dir, "baseline", false);
+  auto server = NodeServer::Start(o.server, dir, "baseline", false);
   if (!server.ok()) {
     Progress(server.status().ToString());
     return std::nullopt;
   }
   const Idle idle = MeasureIdle({(*server)->pid()}, o.settle, o.idle);
-  (*server)->Stop();
-  if (g_interrupted) return std::nullopt;
+  (*server)->Finish();
+  if (Interrupted()) return std::nullopt;
   std::printf(
       "idle server without node plugins (core, auth, storage, workloads, "
       "scheduler) over %lld s: %s\n",
@@ -440,11 +193,12 @@ Status ImportImage(const Options& o, const std::string& dir) {
     return Status::Internal("building the busybox image: " + err);
   }
   const std::string root = " --root " + dir + "/images";
-  auto imported = RunCommand(o.berth + " image import " + archive + root);
+  auto imported =
+      RunCommand(o.server.berth + " image import " + archive + root);
   if (imported.exit_code != 0) {
     return Status::Internal("berth image import: " + imported.err);
   }
-  auto ls = RunCommand(o.berth + " image ls" + root);
+  auto ls = RunCommand(o.server.berth + " image ls" + root);
   if (ls.out.find("docker.io/library/busybox") == std::string::npos ||
       ls.out.find("1.35") == std::string::npos) {
     return Status::Internal("busybox:1.35 is not in the store after import:\n" +
@@ -455,10 +209,10 @@ Status ImportImage(const Options& o, const std::string& dir) {
 
 // Step 4: creates the pods and waits until all are Running. True when all
 // are.
-bool StartPods(const Options& o, NodeRun& run, PodStartTracker& tracker) {
-  const Endpoint& ep = run.server().endpoint();
+bool StartPods(const Options& o, NodeServer& server, PodStartTracker& tracker) {
+  const Endpoint& ep = server.endpoint();
   auto admin = ep.NewConnection();
-  auto list = admin->Request("GET", std::string(kPods) + "?limit=1");
+  auto list = admin->Request("GET", std::string(kBenchPods) + "?limit=1");
   if (!Ok(list)) {
     Progress("listing pods failed: " + Why(list));
     return false;
@@ -466,7 +220,7 @@ bool StartPods(const Options& o, NodeRun& run, PodStartTracker& tracker) {
   auto doc = ParseJson(list->body);
   if (!doc.ok()) return false;
   WatchLineReader watch(ep.NewConnection(),
-                        std::string(kPods) + "?watch=1&resourceVersion=" +
+                        std::string(kBenchPods) + "?watch=1&resourceVersion=" +
                             GetString(*doc, {"metadata", "resourceVersion"}),
                         [&](const std::string& line) { tracker.OnLine(line); });
   if (Status s = watch.Start(); !s.ok()) {
@@ -486,7 +240,7 @@ bool StartPods(const Options& o, NodeRun& run, PodStartTracker& tracker) {
   for (int t = 0; t < o.clients; ++t) {
     clients.emplace_back([&] {
       auto c = ep.NewConnection();
-      for (int i = next++; i < o.pods && !g_interrupted; i = next++) {
+      for (int i = next++; i < o.pods && !Interrupted(); i = next++) {
         if (o.qps > 0 && !Pause(start +
                                 std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(i / o.qps)) -
@@ -495,7 +249,7 @@ bool StartPods(const Options& o, NodeRun& run, PodStartTracker& tracker) {
         }
         const std::string body = PodJson(i);
         const auto at = Clock::now();
-        auto r = c->Request("POST", kPods, kJson, body);
+        auto r = c->Request("POST", kBenchPods, kJson, body);
         if (!Ok(r)) {
           if (failed++ == 0) Progress("create failed: " + Why(r));
           continue;
@@ -515,7 +269,7 @@ bool StartPods(const Options& o, NodeRun& run, PodStartTracker& tracker) {
 
   const int want = o.pods - failed;
   auto last_report = Clock::now();
-  while (static_cast<int>(tracker.running()) < want && !g_interrupted &&
+  while (static_cast<int>(tracker.running()) < want && !Interrupted() &&
          !watch.failed() && Clock::now() - start < o.timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (Clock::now() - last_report > std::chrono::seconds(10)) {
@@ -546,7 +300,7 @@ bool StartPods(const Options& o, NodeRun& run, PodStartTracker& tracker) {
   std::printf(
       "pod start: %d pods (busybox sleep and httpd, image present, "
       "IfNotPresent), runtime %s, %d clients, %s\n",
-      o.pods, o.runtime.c_str(), o.clients,
+      o.pods, o.server.runtime.c_str(), o.clients,
       o.qps > 0 ? (Fixed(o.qps, 1) + " pods/s").c_str() : "all at once");
   std::printf("  first watch event -> watch sees Running:  %s\n",
               Percentiles(seen_ms, "ms").c_str());
@@ -567,7 +321,7 @@ bool StartPods(const Options& o, NodeRun& run, PodStartTracker& tracker) {
       RunCommand("cut -d' ' -f1-3 /proc/loadavg").out.c_str());
   if (static_cast<int>(seen_ms.size()) < o.pods) {
     std::printf("  NOT all Running%s: %s\n",
-                g_interrupted    ? " (interrupted)"
+                Interrupted()    ? " (interrupted)"
                 : watch.failed() ? " (the watch broke)"
                                  : "",
                 tracker.StateCounts().c_str());
@@ -581,7 +335,7 @@ int Run(const Options& o) {
     std::cerr << "pod_start_bench needs root (namespaces, cgroups, mounts)\n";
     return 2;
   }
-  for (const char* tool : {o.runtime.c_str(), "setsid", "ip"}) {
+  for (const char* tool : {o.server.runtime.c_str(), "setsid", "ip"}) {
     if (RunCommand(std::string("command -v ") + tool).exit_code != 0) {
       std::cerr << tool << " is not installed (scripts/install-deps.sh)\n";
       return 2;
@@ -597,7 +351,7 @@ int Run(const Options& o) {
     std::cerr << "cannot enter network namespace " << netns.name() << "\n";
     return 2;
   }
-  StartSignalThread();
+  StartInterruptionThread();
   BenchDir bench_dir;
   const std::string dir = bench_dir.path();
   if (dir.empty()) {
@@ -611,27 +365,26 @@ int Run(const Options& o) {
 
   std::optional<Idle> baseline;
   if (o.baseline) baseline = Baseline(o, dir);
-  if (g_interrupted) return 1;
+  if (Interrupted()) return 1;
   if (Status s = ImportImage(o, dir); !s.ok()) {
     std::cerr << s.ToString() << "\n";
     return 1;
   }
 
   Progress("starting the server with the node agent");
-  auto started = StartServer(o, dir, "node", true);
+  auto started = NodeServer::Start(o.server, dir, "node", true);
   if (!started.ok()) {
     std::cerr << started.status().ToString() << "\n";
     RemoveLeftovers(dir);
     return 1;
   }
-  NodeRun run(dir, std::move(started).value());
-  const pid_t pid = run.server().pid();
+  NodeServer& run = **started;
+  const pid_t pid = run.pid();
   {
-    auto c = run.server().endpoint().NewConnection();
     const auto start = Clock::now();
-    while (!NodeReady(*c)) {
-      if (g_interrupted || Clock::now() - start > std::chrono::seconds(60)) {
-        std::cerr << "node " << kNodeName << " not Ready after 60 s\n";
+    while (!run.NodeReady()) {
+      if (Interrupted() || Clock::now() - start > std::chrono::seconds(60)) {
+        std::cerr << "node " << o.server.node_name << " not Ready after 60 s\n";
         run.Finish();
         return 1;
       }
@@ -641,7 +394,7 @@ int Run(const Options& o) {
              " ms after the server was");
   }
   const Idle empty = MeasureIdle({pid}, o.settle, o.idle);
-  if (g_interrupted) {
+  if (Interrupted()) {
     run.Finish();
     return 1;
   }
@@ -701,7 +454,7 @@ int Run(const Options& o) {
       "is not on main yet)\n");
   std::fflush(stdout);
   const bool clean = run.Finish();
-  return all_running && clean && !g_interrupted ? 0 : 1;
+  return all_running && clean && !Interrupted() ? 0 : 1;
 }
 
 }  // namespace
@@ -726,8 +479,9 @@ int main(int argc, char** argv) {
     return flags->Has(name) ? std::atof(flags->Get(name).c_str()) : def;
   };
   berth::bench::Options o;
-  o.berth = flags->Get("berth", BERTH_BINARY);
-  o.runtime = flags->Get("runtime", o.runtime);
+  o.server.berth = flags->Get("berth", BERTH_BINARY);
+  o.server.runtime = flags->Get("runtime", o.server.runtime);
+  o.server.log_level = flags->Get("log-level", o.server.log_level);
   o.pods = static_cast<int>(num("pods", o.pods));
   o.clients = std::max(1, static_cast<int>(num("clients", o.clients)));
   o.qps = num("qps", 0);
@@ -736,6 +490,5 @@ int main(int argc, char** argv) {
   o.timeout =
       std::chrono::seconds(static_cast<int>(num("timeout-seconds", 300)));
   o.baseline = !flags->Has("skip-baseline");
-  o.log_level = flags->Get("log-level", o.log_level);
   return berth::bench::Run(o);
 }
