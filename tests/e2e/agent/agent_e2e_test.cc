@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/support/kubectl.h"
 #include "tests/support/node_netns.h"
@@ -196,9 +197,9 @@ class AgentE2eTest : public ::testing::Test {
         << NodePlugins(d + "/a", "nodeName: node-a, ");
     server_ = std::make_unique<BerthServer>(d + "/data");
     server_->set_netns(node_a_->name());
-    ASSERT_TRUE(server_->Start({"--config", server_config, "--bind-address",
-                                "0.0.0.0", "--tls-san", kServerIp}))
-        << server_->log();
+    server_args_ = {"--config", server_config, "--bind-address",
+                    "0.0.0.0",  "--tls-san",   kServerIp};
+    ASSERT_TRUE(server_->Start(server_args_)) << server_->log();
     ASSERT_TRUE(NodeReady("node-a")) << Kubectl("get nodes -o yaml").out;
 
     // The agent's kubeconfig: the server's address on the wire.
@@ -296,6 +297,7 @@ class AgentE2eTest : public ::testing::Test {
   std::unique_ptr<RegistryServer> registry_a_;
   std::unique_ptr<RegistryServer> registry_b_;
   std::unique_ptr<BerthServer> server_;
+  std::vector<std::string> server_args_;
   std::string agent_kubeconfig_;
   std::string agent_config_;
   std::unique_ptr<BerthAgent> agent_;
@@ -386,6 +388,31 @@ spec:
   EXPECT_EQ(
       Jsonpath("pod sleeper", ".status.containerStatuses[0].restartCount"),
       "0");
+}
+
+// The server restarts (its watches end): the agent watches again and runs
+// a pod bound to it afterwards.
+TEST_F(AgentE2eTest, TheAgentFollowsAServerRestart) {
+  const std::string port = server_->url().substr(server_->url().rfind(':') + 1);
+  ASSERT_EQ(server_->Stop(), 0) << server_->log();
+  std::vector<std::string> args = server_args_;
+  args.insert(args.end(), {"--port", port});
+  ASSERT_TRUE(server_->Start(args)) << server_->log();
+  ASSERT_TRUE(NodeReady("node-b")) << agent_->log();
+
+  EXPECT_OK(Kubectl("apply -f -", std::string(R"(apiVersion: v1
+kind: Pod
+metadata: {name: after-restart}
+spec:
+  nodeName: node-b
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: main
+    image: )") + kImage + R"(
+    command: ["sleep", "3600"]
+)"));
+  EXPECT_TRUE(Eventually([&] { return PodReady("after-restart"); }))
+      << Kubectl("describe pod after-restart").out << agent_->log();
 }
 
 }  // namespace
