@@ -350,6 +350,7 @@ constexpr int kResyncTicks = 30;
 
 void NodeAgent::RelistLoop() {
   std::map<std::string, std::string> last;
+  bool rewatch_failing = false;
   for (int tick = 1;; ++tick) {
     {
       std::unique_lock<std::mutex> lock(mu_);
@@ -363,9 +364,16 @@ void NodeAgent::RelistLoop() {
     }
     if (rewatch) {
       if (Status s = WatchPods(); !s.ok()) {
-        Log(kLogWarn, "watching pods again: " + s.ToString());
+        // Once per outage, not every second while the server is down.
+        if (!rewatch_failing) {
+          Log(kLogWarn, "watching pods again: " + s.ToString() +
+                            "; retrying every second");
+        }
+        rewatch_failing = true;
         std::lock_guard<std::mutex> lock(mu_);
         pod_watch_ended_ = true;  // next tick
+      } else {
+        rewatch_failing = false;
       }
     }
     std::map<std::string, std::string> keys;
