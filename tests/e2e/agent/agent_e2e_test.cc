@@ -57,7 +57,8 @@ std::string ReadFile(const std::string& path) {
 }
 
 // ---------------------------------------------------------------------------
-// The command line: what an admin sees when something is wrong.
+// Without root: what an admin sees when something is wrong, and agents
+// with the in-memory runtime.
 
 class AgentCommandTest : public ::testing::Test {
  protected:
@@ -133,6 +134,73 @@ TEST_F(AgentCommandTest, RetriesWhileTheServerIsDown) {
   EXPECT_EQ(CountLines(agent.log(), "retrying"), 1u) << agent.log();
   EXPECT_EQ(agent.Stop(), 0) << agent.log();
   EXPECT_EQ(server.Stop(), 0);
+}
+
+// Two agents on one machine, told apart by --node-name and --data-dir only
+// (the in-memory runtime of tests/e2e/node stands in for containers, so no
+// root is needed): both Nodes register, each keeps its pods under its own
+// data dir, and a pod bound to each runs there.
+TEST_F(AgentCommandTest, TwoAgentsOnOneMachine) {
+  if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
+  const std::string d = dir_.path();
+  std::filesystem::create_directories(d + "/home");
+  BerthServer server(d + "/data");
+  ASSERT_TRUE(server.Start()) << server.log();
+  const std::string config = WriteConfig(
+      std::string("pluginDirs: [") + BERTH_MEMORY_RUNTIME_PLUGIN_DIR +
+      "]\nplugins:\n  - memory-runtime\n  - name: node\n"
+      "    settings: {runtime: fake, network: fakenet, "
+      "heartbeatSeconds: 1}\n");
+  auto kubectl = [&](const std::string& args, const std::string& input = "") {
+    return RunCommand("kubectl " + args, KubectlEnv(server, d + "/home"),
+                      input);
+  };
+  auto jsonpath = [&](const std::string& object, const std::string& path) {
+    return kubectl("get " + object + " -o jsonpath='{" + path + "}'").out;
+  };
+  std::vector<std::unique_ptr<BerthAgent>> agents;
+  for (const std::string name : {"Agent-One", "agent-two"}) {
+    agents.push_back(std::make_unique<BerthAgent>(d + "/" + name));
+    ASSERT_TRUE(agents.back()->Start({"--kubeconfig", server.kubeconfig(),
+                                      "--config", config, "--node-name", name}))
+        << agents.back()->log();
+  }
+  for (const std::string node : {"agent-one", "agent-two"}) {
+    EXPECT_TRUE(Eventually([&] {
+      return jsonpath("node " + node,
+                      ".status.conditions[?(@.type==\"Ready\")].status") ==
+             "True";
+    })) << kubectl("get nodes").out;
+    EXPECT_OK(kubectl("apply -f -",
+                      "apiVersion: v1\nkind: Pod\nmetadata: {name: on-" + node +
+                          "}\nspec:\n  nodeName: " + node +
+                          "\n  containers:\n  - {name: main, image: "
+                          "busybox:1.36}\n"));
+  }
+  for (const std::string node : {"agent-one", "agent-two"}) {
+    EXPECT_TRUE(Eventually([&] {
+      return jsonpath("pod on-" + node, ".status.phase") == "Running";
+    })) << kubectl("get pods -o wide").out;
+  }
+  // Each agent's node plugin keeps its pods under its own data dir.
+  const std::string uid_one = jsonpath("pod on-agent-one", ".metadata.uid");
+  const std::string uid_two = jsonpath("pod on-agent-two", ".metadata.uid");
+  auto has_pod_dir = [&](const std::string& agent, const std::string& uid) {
+    for (const auto& e :
+         std::filesystem::directory_iterator(d + "/" + agent + "/node/pods")) {
+      if (e.path().filename().string().find(uid) != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  EXPECT_TRUE(has_pod_dir("Agent-One", uid_one));
+  EXPECT_FALSE(has_pod_dir("Agent-One", uid_two));
+  EXPECT_TRUE(has_pod_dir("agent-two", uid_two));
+
+  EXPECT_OK(kubectl("delete pods --all --timeout=60s"));
+  for (auto& agent : agents) EXPECT_EQ(agent->Stop(), 0) << agent->log();
+  EXPECT_EQ(server.Stop(), 0) << server.log();
 }
 
 // ---------------------------------------------------------------------------
