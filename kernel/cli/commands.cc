@@ -1,10 +1,10 @@
 #include "kernel/cli/commands.h"
 
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 
 #include "kernel/api/tls/file_util.h"
+#include "kernel/cli/config_file.h"
 #include "kernel/cli/data_dir.h"
 #include "kernel/cli/deferred_client.h"
 #include "kernel/cli/flags.h"
@@ -64,14 +64,7 @@ int RunPlugins(const std::vector<std::string>& args) {
   }
   PluginConfig config;
   std::string path = flags->Get("config");
-  if (path.empty()) {
-    for (const char* c : {"conf/berth.yaml", BERTH_SOURCE_CONF}) {
-      if (std::filesystem::exists(c)) {
-        path = c;
-        break;
-      }
-    }
-  }
+  if (path.empty()) path = FindConfigFile("berth.yaml");
   if (!path.empty()) {
     auto c = LoadPluginConfig(path);
     if (!c.ok()) {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/cli/agent_command.h"
 #include "kernel/cli/commands.h"
 #include "kernel/cli/extensions.h"
 #include "kernel/cli/resource_commands.h"
@@ -18,6 +19,11 @@ const char kUsage[] =
     "              --data-dir DIR (default ~/.berth) --port N (default 6443)\n"
     "              --bind-address A --config FILE --plugin-dir DIR\n"
     "              --watch-window-events N (watch history, default 100000)\n"
+    "              --tls-san A[,B...] (extra serving certificate names)\n"
+    "  agent       run the node plugins (conf/agent.yaml) against a remote\n"
+    "              API server: --kubeconfig FILE [--config FILE]\n"
+    "              [--data-dir DIR (default ~/.berth/agent)] [--node-name N]\n"
+    "              [--plugin-dir DIR]\n"
     "  kubeconfig  print the admin kubeconfig of a data dir (--data-dir DIR)\n"
     "  plugins     list the plugins a config loads (plugins list [--config "
     "F])\n"
@@ -55,6 +61,7 @@ int main(int argc, char** argv) {
   std::string cmd = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (cmd == "server") return berth::cli::RunServer(rest);
+  if (cmd == "agent") return berth::cli::RunAgent(rest);
   if (cmd == "kubeconfig") return berth::cli::RunKubeconfig(rest);
   if (cmd == "plugins") return berth::cli::RunPlugins(rest);
   if (cmd == "apply") return berth::cli::RunApply(rest);

@@ -21,13 +21,11 @@
 #include "kernel/api/tls/pki.h"
 #include "kernel/api/tls/server_context.h"
 #include "kernel/api/tls/tokens.h"
+#include "kernel/cli/config_file.h"
 #include "kernel/cli/data_dir.h"
-#include "kernel/cli/deferred_client.h"
 #include "kernel/cli/flags.h"
+#include "kernel/cli/plugin_host.h"
 #include "kernel/controller/controller_manager.h"
-#include "kernel/controller/informer_factory.h"
-#include "kernel/events/event_recorder.h"
-#include "kernel/exec/process_runner.h"
 #include "kernel/gc/garbage_collector.h"
 #include "kernel/plugin/kind_registry.h"
 #include "kernel/plugin/plugin_config.h"
@@ -40,80 +38,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The kernel services handed to plugins.
-class ServerHost : public Host {
- public:
-  Client& client() override { return client_; }
-  void Log(int level, const std::string& plugin,
-           const std::string& message) override {
-    auto lvl = level <= kLogDebug  ? spdlog::level::debug
-               : level == kLogInfo ? spdlog::level::info
-               : level == kLogWarn ? spdlog::level::warn
-                                   : spdlog::level::err;
-    spdlog::log(lvl, "plugin={} {}", plugin, message);
-  }
-  void RecordEvent(const std::string& component,
-                   const ObjectReference& regarding, const std::string& type,
-                   const std::string& reason,
-                   const std::string& message) override {
-    if (events_) {
-      events_->Record({component, regarding, type, reason, message});
-    }
-  }
-  Informer& InformerFor(const ResourceRef& r) override {
-    return informers_.For(r);
-  }
-  std::vector<std::shared_ptr<SchedulerPlugin>> SchedulerPlugins() override {
-    return plugins_ ? plugins_->SchedulerPlugins()
-                    : std::vector<std::shared_ptr<SchedulerPlugin>>{};
-  }
-  std::vector<std::shared_ptr<ContainerRuntime>> ContainerRuntimes() override {
-    return plugins_ ? plugins_->ContainerRuntimes()
-                    : std::vector<std::shared_ptr<ContainerRuntime>>{};
-  }
-  std::vector<std::shared_ptr<PodNetwork>> PodNetworks() override {
-    return plugins_ ? plugins_->PodNetworks()
-                    : std::vector<std::shared_ptr<PodNetwork>>{};
-  }
-  ProcessRunner* process_runner() override { return &process_runner_; }
-  void set_client(Client* c) { client_.set_target(c); }
-  // The manager whose scheduler plugins are brokered; set once loading is
-  // over, before any plugin's Start.
-  void set_plugins(const PluginManager* plugins) { plugins_ = plugins; }
-  // Stops the informers and the event writer; called once no plugin runs
-  // any more, before the client they use goes away.
-  void StopServices() {
-    informers_.Stop();
-    events_.reset();
-  }
-
- private:
-  DeferredClient client_;
-  const PluginManager* plugins_ = nullptr;
-  // Until Start, lists fail in the DeferredClient and are retried.
-  InformerFactory informers_{client_};
-  // Until Start, writes fail in the DeferredClient and are dropped.
-  std::unique_ptr<events::EventRecorder> events_ =
-      std::make_unique<events::EventRecorder>(&client_);
-  SpawnProcessRunner process_runner_;
-};
-
-std::string ExeDir() {
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? "." : exe.parent_path().string();
-}
-
 std::string FindConfig(const Flags& flags) {
   if (flags.Has("config")) return flags.Get("config");
   if (const char* env = std::getenv("BERTH_CONFIG")) return env;
-  std::vector<std::string> candidates = {
-      "conf/berth.yaml", ExeDir() + "/../conf/berth.yaml",
-      ExeDir() + "/conf/berth.yaml", BERTH_SOURCE_CONF};
-  for (const auto& c : candidates) {
-    if (fs::exists(c)) return c;
-  }
-  return "";
+  return FindConfigFile("berth.yaml");
 }
 
 // Every open watch holds a socket, and the distribution default soft limit
@@ -140,10 +68,11 @@ int Fail(const std::string& line) {
 
 int RunServer(const std::vector<std::string>& args) {
   const auto started = std::chrono::steady_clock::now();
-  auto flags_or = ParseFlags(args,
-                             {"data-dir", "port", "bind-address", "config",
-                              "plugin-dir", "log-level", "watch-window-events"},
-                             {"insecure-http"});
+  auto flags_or =
+      ParseFlags(args,
+                 {"data-dir", "port", "bind-address", "config", "plugin-dir",
+                  "log-level", "watch-window-events", "tls-san"},
+                 {"insecure-http"});
   if (!flags_or.ok()) return Fail(flags_or.status().message());
   const Flags& flags = *flags_or;
   spdlog::set_level(spdlog::level::from_str(flags.Get("log-level", "warn")));
@@ -156,6 +85,9 @@ int RunServer(const std::vector<std::string>& args) {
   fs::create_directories(data_dir, ec);
   if (ec)
     return Fail("cannot create data dir " + data_dir + ": " + ec.message());
+  // Plugins get no data dir through the SDK; those keeping state default to
+  // $BERTH_DATA_DIR (the node agent's <data dir>/node), so it must be ours.
+  setenv("BERTH_DATA_DIR", data_dir.c_str(), 1);
 
   // Block the shutdown signals before any thread starts so that only the
   // sigwait below receives them.
@@ -180,7 +112,7 @@ int RunServer(const std::vector<std::string>& args) {
     config.plugin_dirs.insert(config.plugin_dirs.begin(),
                               flags.Get("plugin-dir"));
   }
-  ServerHost host;
+  PluginHost host;
   KindRegistry kinds;
   PluginManager plugins(host, kinds);
   if (Status s = plugins.LoadAll(config); !s.ok()) return Fail(s.message());
@@ -222,7 +154,7 @@ int RunServer(const std::vector<std::string>& args) {
   host.set_client(&client);
   // On an early return the host's services stop before `client` goes away.
   struct ServicesStopper {
-    ServerHost& host;
+    PluginHost& host;
     ~ServicesStopper() { host.StopServices(); }
   } services_stopper{host};
   store::Store* store_ptr = store.get();
@@ -246,7 +178,22 @@ int RunServer(const std::vector<std::string>& args) {
     scheme = "http";
     api_options.allow_anonymous = true;
   } else {
-    auto pki = tls::EnsurePki(data_dir, {});
+    // Agents on other machines dial the server by an address of its own:
+    // the one it binds to and the --tls-san names must be in its
+    // certificate.
+    std::vector<std::string> sans;
+    if (api_options.bind_address != "0.0.0.0" &&
+        api_options.bind_address != "::") {
+      sans.push_back(api_options.bind_address);
+    }
+    std::string listed = flags.Get("tls-san");
+    for (size_t at = 0; at < listed.size();) {
+      size_t comma = listed.find(',', at);
+      if (comma == std::string::npos) comma = listed.size();
+      if (comma > at) sans.push_back(listed.substr(at, comma - at));
+      at = comma + 1;
+    }
+    auto pki = tls::EnsurePki(data_dir, sans);
     if (!pki.ok()) return Fail(pki.status().message());
     auto ctx = tls::MakeServerContext(*pki);
     if (!ctx.ok()) return Fail(ctx.status().message());

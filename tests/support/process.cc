@@ -40,6 +40,29 @@ int WaitFor(pid_t pid, int timeout_s) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// Forks and execs `args` with stdout and stderr to `log_path`.
+pid_t SpawnLogged(std::vector<std::string> args, const std::string& log_path) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// nsenter, not `ip netns exec`: that remounts /sys for the namespace,
+// which hides the cgroup hierarchies under /sys/fs/cgroup.
+void EnterNetns(const std::string& netns, std::vector<std::string>* args) {
+  if (netns.empty()) return;
+  args->insert(args->begin(), {"nsenter", "--net=/var/run/netns/" + netns});
+}
+
 }  // namespace
 
 CommandResult RunCommand(const std::string& command,
@@ -85,26 +108,12 @@ bool BerthServer::Start(const std::vector<std::string>& extra_args) {
                                    data_dir_,        "--port",   "0",
                                    "--bind-address", "127.0.0.1"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  if (!netns_.empty()) {
-    // nsenter, not `ip netns exec`: that remounts /sys for the namespace,
-    // which hides the cgroup hierarchies under /sys/fs/cgroup.
-    args.insert(args.begin(), {"nsenter", "--net=/var/run/netns/" + netns_});
-  }
+  EnterNetns(netns_, &args);
   // Emptied here, not only in the child: after a restart the wait below
   // must not find the previous run's ready line (and its old port).
   std::ofstream(log_path_, std::ios::trunc);
   url_.clear();
-  pid_ = fork();
-  if (pid_ == 0) {
-    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
+  pid_ = SpawnLogged(args, log_path_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string log = ReadAll(log_path_);
@@ -141,6 +150,72 @@ void BerthServer::Kill() {
 }
 
 std::string BerthServer::log() const { return ReadAll(log_path_); }
+
+BerthAgent::BerthAgent(std::string data_dir)
+    : data_dir_(std::move(data_dir)), log_path_(data_dir_ + ".log") {}
+
+BerthAgent::~BerthAgent() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    int status;
+    waitpid(pid_, &status, 0);
+  }
+  std::error_code ec;
+  std::filesystem::remove(log_path_, ec);
+}
+
+bool BerthAgent::Start(const std::vector<std::string>& extra_args,
+                       int timeout_s, bool wait_ready) {
+  std::vector<std::string> args = {BerthBinary(), "agent", "--data-dir",
+                                   data_dir_};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  EnterNetns(netns_, &args);
+  std::ofstream(log_path_, std::ios::trunc);
+  pid_ = SpawnLogged(args, log_path_);
+  return !wait_ready || WaitForOutput("berth agent ready", timeout_s);
+}
+
+bool BerthAgent::WaitForOutput(const std::string& text, int timeout_s) {
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ReadAll(log_path_).find(text) != std::string::npos) return true;
+    if (!Running()) return ReadAll(log_path_).find(text) != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+bool BerthAgent::Running() {
+  if (pid_ <= 0) return false;
+  int status;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return false;
+  }
+  return true;
+}
+
+int BerthAgent::Stop() {
+  if (pid_ <= 0) return exit_code_;
+  kill(pid_, SIGTERM);
+  int code = WaitFor(pid_, 60);
+  pid_ = -1;
+  return code;
+}
+
+int BerthAgent::Wait(int timeout_s) {
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (Running()) {
+    if (std::chrono::steady_clock::now() > deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return exit_code_;
+}
+
+std::string BerthAgent::log() const { return ReadAll(log_path_); }
 
 std::string BerthBinary() { return BERTH_BINARY; }
 std::string SourceDir() { return BERTH_SOURCE_DIR_PATH; }

@@ -62,6 +62,41 @@ class BerthServer {
   std::string netns_;
 };
 
+// A `berth agent` child process (a second machine's node plugins), with its
+// output in <data_dir>.log.
+class BerthAgent {
+ public:
+  // Does not start anything.
+  explicit BerthAgent(std::string data_dir);
+  ~BerthAgent();  // kills it when still running
+
+  // Starts `berth agent --data-dir D [extra]` (inside netns_ when set,
+  // through nsenter) and waits up to `timeout_s` for its ready line.
+  // False (its output in log()) when it exits or is not ready in time;
+  // with `wait_ready` false it returns true at once after the fork.
+  bool Start(const std::vector<std::string>& extra_args, int timeout_s = 60,
+             bool wait_ready = true);
+  void set_netns(std::string netns) { netns_ = std::move(netns); }
+  // Waits up to `timeout_s` until the output contains `text`.
+  bool WaitForOutput(const std::string& text, int timeout_s);
+  // Whether the process is still running (not exited).
+  bool Running();
+  // SIGTERM and wait; the exit code (-1 when killed by a signal).
+  int Stop();
+  // The exit code once it exited by itself within `timeout_s`, else -1.
+  int Wait(int timeout_s);
+
+  std::string log() const;
+  pid_t pid() const { return pid_; }
+
+ private:
+  std::string data_dir_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+  int exit_code_ = -1;  // once it exited by itself
+  std::string netns_;
+};
+
 // Path of the built `berth` binary and of the repository's directories.
 std::string BerthBinary();
 std::string SourceDir();

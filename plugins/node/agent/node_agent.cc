@@ -179,10 +179,7 @@ Status NodeAgent::Start() {
     Log(kLogWarn, "recovery: " + s.ToString());
   }
 
-  auto watch = host_.client().Watch(
-      kPods, "", "0", [this](const WatchEvent& e) { OnPodEvent(e); });
-  if (!watch.ok()) return watch.status();
-  pod_watch_ = std::move(watch).value();
+  if (Status s = WatchPods(); !s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   for (int i = 0; i < settings_.workers; ++i) {
     threads_.emplace_back([this] { Worker(); });
@@ -201,12 +198,34 @@ void NodeAgent::Stop() {
     stopping_ = true;
     cv_.notify_all();
   }
-  pod_watch_.reset();
+  std::unique_ptr<WatchHandle> watch;
+  {
+    std::lock_guard<std::mutex> lock(watch_mu_);
+    watch = std::move(pod_watch_);
+  }
+  watch.reset();
   queue_.ShutDown();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  {
+    // One the relist loop opened while we stopped.
+    std::lock_guard<std::mutex> lock(watch_mu_);
+    watch = std::move(pod_watch_);
+  }
+  watch.reset();
   // Waits for pods still terminating (their grace periods).
   syncer_.reset();
+}
+
+Status NodeAgent::WatchPods() {
+  auto watch = host_.client().Watch(
+      kPods, "", "0", [this](const WatchEvent& e) { OnPodEvent(e); });
+  if (!watch.ok()) return watch.status();
+  std::unique_ptr<WatchHandle> ended;
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  ended = std::move(pod_watch_);
+  pod_watch_ = std::move(watch).value();
+  return {};
 }
 
 Status NodeAgent::RegisterNode() {
@@ -360,11 +379,31 @@ constexpr int kResyncTicks = 30;
 
 void NodeAgent::RelistLoop() {
   std::map<std::string, std::string> last;
+  bool rewatch_failing = false;
   for (int tick = 1;; ++tick) {
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
       if (stopping_) return;
+    }
+    bool rewatch = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      std::swap(rewatch, pod_watch_ended_);
+    }
+    if (rewatch) {
+      if (Status s = WatchPods(); !s.ok()) {
+        // Once per outage, not every second while the server is down.
+        if (!rewatch_failing) {
+          Log(kLogWarn, "watching pods again: " + s.ToString() +
+                            "; retrying every second");
+        }
+        rewatch_failing = true;
+        std::lock_guard<std::mutex> lock(mu_);
+        pod_watch_ended_ = true;  // next tick
+      } else {
+        rewatch_failing = false;
+      }
     }
     std::map<std::string, std::string> keys;
     auto now = syncer_->RuntimeDigest(&keys);
@@ -384,6 +423,12 @@ void NodeAgent::RelistLoop() {
 }
 
 void NodeAgent::OnPodEvent(const WatchEvent& event) {
+  if (event.type == "ERROR") {
+    Log(kLogInfo, "pod watch ended (" + event.object + "); watching again");
+    std::lock_guard<std::mutex> lock(mu_);
+    pod_watch_ended_ = true;
+    return;
+  }
   auto doc = ParseJson(event.object);
   if (!doc.ok()) return;
   if (GetString(*doc, {"spec", "nodeName"}) != settings_.node_name) return;

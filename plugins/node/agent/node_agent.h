@@ -69,6 +69,9 @@ class NodeAgent {
   void TakePodCidr(const Json& node);
   void HeartbeatLoop();
   void RelistLoop();
+  // Opens the pod watch from "0" (every pod replayed; unchanged ones are
+  // skipped by their digest). The client's Status on failure.
+  Status WatchPods();
   void Log(int level, const std::string& message);
   void RecordPodEvent(const Json& pod, const std::string& type,
                       const std::string& reason, const std::string& message,
@@ -90,7 +93,11 @@ class NodeAgent {
   std::unique_ptr<PodProbes> probes_;
   std::unique_ptr<PodSyncer> syncer_;
   kubelet::KeyQueue queue_;
-  std::unique_ptr<WatchHandle> pod_watch_;
+  // The pod watch, replaced by the relist loop once it ended (a remote
+  // client's watch ends with an ERROR event at a server timeout or
+  // restart and is not reopened by the client).
+  std::mutex watch_mu_;
+  std::unique_ptr<WatchHandle> pod_watch_;  // watch_mu_
   std::string node_uid_;
   // Last handed to the network; written by TakePodCidr only.
   std::string pod_cidr_;
@@ -98,6 +105,7 @@ class NodeAgent {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool pod_watch_ended_ = false;
   // The uid each queued key had when last seen, to clean up pods that are
   // gone (or were replaced by a namesake).
   std::map<std::string, std::string> uid_of_key_;

@@ -1,5 +1,6 @@
 // The `node` plugin: registration only. The agent is plugins/node/agent's
 // NodeAgent; the pods connect subresources are PodsConnectHandler.
+#include <cstdlib>
 #include <memory>
 
 #include "berth/plugin.h"
@@ -19,6 +20,11 @@ class NodePlugin : public Plugin {
                   Registrar& registrar) override {
     auto settings = ParseNodeSettings(settings_json, DefaultDataDir());
     if (!settings.ok()) return settings.status();
+    // `berth agent --node-name` (the kubelet's --hostname-override) wins
+    // over the config's nodeName.
+    if (const char* name = std::getenv("BERTH_NODE_NAME"); name && *name) {
+      settings->node_name = name;
+    }
     agent_ = std::make_unique<NodeAgent>(host, std::move(settings).value());
     PodsConnectDeps deps;
     deps.client = &host.client();

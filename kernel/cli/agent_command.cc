@@ -1,0 +1,240 @@
+#include "kernel/cli/agent_command.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "kernel/cli/config_file.h"
+#include "kernel/cli/data_dir.h"
+#include "kernel/cli/flags.h"
+#include "kernel/cli/plugin_host.h"
+#include "kernel/client/remote_client.h"
+#include "kernel/controller/controller_manager.h"
+#include "kernel/plugin/kind_registry.h"
+#include "kernel/plugin/plugin_config.h"
+#include "kernel/plugin/plugin_loader.h"
+
+namespace berth::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+int Fail(const std::string& line) {
+  std::cerr << "berth agent: " << line << std::endl;
+  return 1;
+}
+
+// A Node name as the kubelet takes it from --hostname-override: trimmed and
+// lowercased; then it must be a DNS subdomain.
+StatusOr<std::string> NodeNameFromFlag(std::string name) {
+  name.erase(0, name.find_first_not_of(" \t"));
+  name.erase(name.find_last_not_of(" \t") + 1);
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  const bool valid = !name.empty() && name.size() <= 253 &&
+                     std::all_of(name.begin(), name.end(),
+                                 [](char c) {
+                                   return (c >= 'a' && c <= 'z') ||
+                                          (c >= '0' && c <= '9') || c == '-' ||
+                                          c == '.';
+                                 }) &&
+                     std::isalnum(static_cast<unsigned char>(name.front())) &&
+                     std::isalnum(static_cast<unsigned char>(name.back()));
+  if (!valid) {
+    return Status::Invalid("--node-name \"" + name +
+                           "\" is not a valid node name (lowercase letters, "
+                           "digits, '-' and '.')");
+  }
+  return name;
+}
+
+// The plugins of an agent only reach the API through the client: what
+// needs the server's store or request chain is refused by name.
+Status RefuseServerOnly(const std::vector<LoadedPlugin>& loaded) {
+  for (const auto& p : loaded) {
+    std::string what;
+    if (!p.kinds.empty()) {
+      what = "kind " + p.kinds.front().kind;
+    } else if (!p.admissions.empty()) {
+      what = "admission " + p.admissions.front();
+    } else if (!p.scheduler_plugins.empty()) {
+      what = "scheduler plugin " + p.scheduler_plugins.front();
+    } else {
+      continue;
+    }
+    return Status::Invalid("plugin " + p.name + " registers " + what +
+                           ", which only berth server can serve; remove it "
+                           "from the agent config");
+  }
+  return {};
+}
+
+// Waits until the API server answers an authenticated request. Transport
+// errors are retried (a machine often boots before its control plane);
+// a reply that refuses us (bad credentials, no such API) is returned.
+// Sets *signalled and returns OK when a shutdown signal arrives first.
+Status WaitForServer(client::RemoteClient& remote, const sigset_t& signals,
+                     bool* signalled) {
+  auto delay = std::chrono::milliseconds(500);
+  bool said = false;
+  while (true) {
+    auto reply = remote.transport().Call(
+        client::ApiRequest::Bodiless("GET", "/api/v1/namespaces/default"));
+    // NotFound or Forbidden still prove the server is up and knows us.
+    if (reply.ok() || reply.status().IsNotFound() ||
+        reply.status().code() == Status::Code::kForbidden) {
+      if (said) std::cout << "berth agent: API server answers" << std::endl;
+      return {};
+    }
+    const Status::Code code = reply.status().code();
+    if (code != Status::Code::kUnavailable && code != Status::Code::kTimeout &&
+        code != Status::Code::kTooManyRequests) {
+      return reply.status();
+    }
+    if (!said) {
+      std::cout << "berth agent: " << reply.status().message()
+                << "; retrying until it answers" << std::endl;
+      said = true;
+    }
+    timespec wait{};
+    wait.tv_sec = delay.count() / 1000;
+    wait.tv_nsec = (delay.count() % 1000) * 1000000;
+    if (sigtimedwait(&signals, nullptr, &wait) > 0) {
+      *signalled = true;
+      return {};
+    }
+    delay = std::min(delay * 2, std::chrono::milliseconds(8000));
+  }
+}
+
+}  // namespace
+
+int RunAgent(const std::vector<std::string>& args) {
+  auto flags_or = ParseFlags(args,
+                             {"kubeconfig", "config", "data-dir", "node-name",
+                              "plugin-dir", "log-level", "server", "token"},
+                             {});
+  if (!flags_or.ok()) return Fail(flags_or.status().message());
+  const Flags& flags = *flags_or;
+  if (!flags.positional.empty()) {
+    return Fail("unexpected argument \"" + flags.positional.front() + "\"");
+  }
+  spdlog::set_level(spdlog::level::from_str(flags.Get("log-level", "warn")));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  // Joining with a bootstrap token: the token is exchanged for the node's
+  // own credentials (a CSR signed by the cluster CA), written as a
+  // kubeconfig under the data dir, and the agent continues with that file
+  // as if given --kubeconfig. The exchange is a library call of its own.
+  if (flags.Has("server") || flags.Has("token")) {
+    return Fail(
+        "--server/--token (joining with a bootstrap token) is not supported "
+        "yet; pass --kubeconfig FILE");
+  }
+  if (!flags.Has("kubeconfig")) {
+    return Fail("--kubeconfig FILE is required (the API server to join)");
+  }
+  const std::string kubeconfig = flags.Get("kubeconfig");
+  const std::string data_dir =
+      flags.Get("data-dir", DefaultDataDir() + "/agent");
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) {
+    return Fail("cannot create data dir " + data_dir + ": " + ec.message());
+  }
+  // Before any plugin reads them (Register) and before any thread starts.
+  setenv("BERTH_DATA_DIR", data_dir.c_str(), 1);
+  std::string node_name;
+  if (flags.Has("node-name")) {
+    auto name = NodeNameFromFlag(flags.Get("node-name"));
+    if (!name.ok()) return Fail(name.status().message());
+    node_name = *name;
+    setenv("BERTH_NODE_NAME", node_name.c_str(), 1);
+  }
+
+  auto remote_or = client::RemoteClient::FromKubeconfig(kubeconfig);
+  if (!remote_or.ok()) {
+    return Fail("kubeconfig " + kubeconfig + ": " +
+                remote_or.status().message());
+  }
+  std::unique_ptr<client::RemoteClient> remote = std::move(remote_or).value();
+
+  const std::string config_path =
+      flags.Has("config") ? flags.Get("config") : FindConfigFile("agent.yaml");
+  if (config_path.empty()) {
+    return Fail("no conf/agent.yaml found; pass --config FILE");
+  }
+  auto config_or = LoadPluginConfig(config_path);
+  if (!config_or.ok()) return Fail(config_or.status().message());
+  PluginConfig config = std::move(config_or).value();
+  if (flags.Has("plugin-dir")) {
+    config.plugin_dirs.insert(config.plugin_dirs.begin(),
+                              flags.Get("plugin-dir"));
+  }
+
+  // Only the sigwait below (and the wait for the server) receives these.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  PluginHost host;
+  KindRegistry kinds;
+  PluginManager plugins(host, kinds);
+  if (Status s = plugins.LoadAll(config); !s.ok()) return Fail(s.message());
+  if (Status s = RefuseServerOnly(plugins.Loaded()); !s.ok()) {
+    return Fail(s.message());
+  }
+  kinds.Freeze();
+  host.set_plugins(&plugins);
+  host.set_client(remote.get());
+  // On an early return the host's services stop before `remote` goes away.
+  struct ServicesStopper {
+    PluginHost& host;
+    ~ServicesStopper() { host.StopServices(); }
+  } services_stopper{host};
+
+  bool signalled = false;
+  if (Status s = WaitForServer(*remote, signals, &signalled); !s.ok()) {
+    return Fail("API server " + remote->transport().server_url() + ": " +
+                s.message());
+  }
+  if (signalled) return 0;
+  if (Status s = plugins.StartAll(); !s.ok()) return Fail(s.message());
+  // Node-side controllers (a service proxy, say) reconcile over the same
+  // remote client.
+  ControllerManager controllers(*remote);
+  for (auto& c : plugins.Controllers()) controllers.Add(c);
+  controllers.Start();
+
+  std::string names;
+  for (const auto& p : plugins.Loaded()) {
+    names += (names.empty() ? "" : ",") + p.name;
+  }
+  std::cout << "berth agent ready"
+            << (node_name.empty() ? "" : " as node " + node_name) << " against "
+            << remote->transport().server_url() << " (data dir " << data_dir
+            << ", plugins " << names << ")" << std::endl;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::cout << "berth agent: received "
+            << (sig == SIGINT ? "SIGINT" : "SIGTERM")
+            << ", stopping (containers keep running)" << std::endl;
+  controllers.Stop();
+  plugins.Shutdown();
+  host.StopServices();
+  return 0;
+}
+
+}  // namespace berth::cli
