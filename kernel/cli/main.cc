@@ -18,6 +18,8 @@ const char kUsage[] =
     "              --data-dir DIR (default ~/.berth) --port N (default 6443)\n"
     "              --bind-address A --config FILE --plugin-dir DIR\n"
     "              --watch-window-events N (watch history, default 100000)\n"
+    "              --kubelet-port N (serve this process's node streams to\n"
+    "              API servers on N, as a kubelet does; off by default)\n"
     "  kubeconfig  print the admin kubeconfig of a data dir (--data-dir DIR)\n"
     "  plugins     list the plugins a config loads (plugins list [--config "
     "F])\n"

@@ -14,6 +14,7 @@
 
 #include "kernel/api/server/api_server.h"
 #include "kernel/api/server/in_process_client.h"
+#include "kernel/api/server/kubelet_server.h"
 #include "kernel/api/server/metrics.h"
 #include "kernel/api/server/resource_service.h"
 #include "kernel/api/tls/file_util.h"
@@ -76,6 +77,8 @@ class ServerHost : public Host {
                     : std::vector<std::shared_ptr<PodNetwork>>{};
   }
   ProcessRunner* process_runner() override { return &process_runner_; }
+  int kubelet_port() const override { return kubelet_port_; }
+  void set_kubelet_port(int port) { kubelet_port_ = port; }
   void set_client(Client* c) { client_.set_target(c); }
   // The manager whose scheduler plugins are brokered; set once loading is
   // over, before any plugin's Start.
@@ -96,6 +99,7 @@ class ServerHost : public Host {
   std::unique_ptr<events::EventRecorder> events_ =
       std::make_unique<events::EventRecorder>(&client_);
   SpawnProcessRunner process_runner_;
+  int kubelet_port_ = 0;
 };
 
 std::string ExeDir() {
@@ -140,10 +144,11 @@ int Fail(const std::string& line) {
 
 int RunServer(const std::vector<std::string>& args) {
   const auto started = std::chrono::steady_clock::now();
-  auto flags_or = ParseFlags(args,
-                             {"data-dir", "port", "bind-address", "config",
-                              "plugin-dir", "log-level", "watch-window-events"},
-                             {"insecure-http"});
+  auto flags_or =
+      ParseFlags(args,
+                 {"data-dir", "port", "bind-address", "config", "plugin-dir",
+                  "log-level", "watch-window-events", "kubelet-port"},
+                 {"insecure-http"});
   if (!flags_or.ok()) return Fail(flags_or.status().message());
   const Flags& flags = *flags_or;
   spdlog::set_level(spdlog::level::from_str(flags.Get("log-level", "warn")));
@@ -183,6 +188,29 @@ int RunServer(const std::vector<std::string>& args) {
   ServerHost host;
   KindRegistry kinds;
   PluginManager plugins(host, kinds);
+  // The kubelet port is bound before the plugins register, so the node
+  // agent knows the port it publishes.
+  std::unique_ptr<api::KubeletServer> kubelet;
+  if (flags.Has("kubelet-port")) {
+    if (flags.Has("insecure-http")) {
+      return Fail("--kubelet-port needs TLS (drop --insecure-http)");
+    }
+    auto pki = tls::EnsurePki(data_dir, {});
+    if (!pki.ok()) return Fail(pki.status().message());
+    api::KubeletServerOptions kubelet_options;
+    kubelet_options.bind_address = flags.Get("bind-address", "0.0.0.0");
+    kubelet_options.port = std::atoi(flags.Get("kubelet-port").c_str());
+    kubelet_options.client_ca_file = pki->ca_cert;
+    kubelet_options.cert_file = pki->dir + "/kubelet.crt";
+    kubelet_options.key_file = pki->dir + "/kubelet.key";
+    Status s = tls::EnsureSelfSignedServingCert(
+        kubelet_options.cert_file, kubelet_options.key_file, "berth-kubelet",
+        tls::ServingSans({}));
+    if (!s.ok()) return Fail(s.message());
+    kubelet = std::make_unique<api::KubeletServer>(kubelet_options);
+    if (Status b = kubelet->Bind(); !b.ok()) return Fail(b.message());
+    host.set_kubelet_port(kubelet->port());
+  }
   if (Status s = plugins.LoadAll(config); !s.ok()) return Fail(s.message());
   kinds.Freeze();
   host.set_plugins(&plugins);
@@ -264,12 +292,20 @@ int RunServer(const std::vector<std::string>& args) {
       if (r.ok()) *out = *r;
       return r.ok();
     };
+    std::string kubelet_client_cert, kubelet_client_key;
     if (!read(pki->ca_cert, &ca_pem) || !read(pki->admin_cert, &admin_cert) ||
-        !read(pki->admin_key, &admin_key)) {
+        !read(pki->admin_key, &admin_key) ||
+        !read(pki->kubelet_client_cert, &kubelet_client_cert) ||
+        !read(pki->kubelet_client_key, &kubelet_client_key)) {
       return Fail("cannot read the PKI in " + pki->dir);
     }
+    auto kubelet_client =
+        tls::MakeKubeletClientContext(kubelet_client_cert, kubelet_client_key);
+    if (!kubelet_client.ok()) return Fail(kubelet_client.status().message());
+    api_options.kubelet_client_tls = *kubelet_client;
   }
   api_options.connect_handlers = plugins.ConnectHandlers();
+  api_options.connect_locators = plugins.ConnectLocators();
   api::ApiServer server(api_options, &kinds, &service, &metrics);
   if (Status s = server.Start(); !s.ok()) return Fail(s.message());
   std::string url = scheme + "://127.0.0.1:" + std::to_string(server.port());
@@ -280,6 +316,11 @@ int RunServer(const std::vector<std::string>& args) {
     if (!s.ok()) return Fail(s.message());
   }
 
+  if (kubelet) {
+    if (Status s = kubelet->Start(plugins.ConnectHandlers()); !s.ok()) {
+      return Fail(s.message());
+    }
+  }
   if (Status s = plugins.StartAll(); !s.ok()) return Fail(s.message());
   ControllerManager controllers(client);
   for (auto& c : plugins.Controllers()) controllers.Add(c);
@@ -309,6 +350,7 @@ int RunServer(const std::vector<std::string>& args) {
   collector.Stop();
   controllers.Stop();
   server.Stop();
+  if (kubelet) kubelet->Stop();
   plugins.Shutdown();
   host.StopServices();
   store.reset();
