@@ -109,6 +109,24 @@ class ConnectProxyE2eTest : public ::testing::Test {
     }
     return false;
   }
+  // Pod "web": prints a line, then busybox httpd serves /etc on 8080.
+  void StartWebPod() {
+    EXPECT_OK(Kubectl("apply -f -", std::string(R"(apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+    terminationGracePeriodSeconds: 2
+    containers:
+    - name: httpd
+      image: )") + kImage + R"(
+      command: ["sh", "-c", "echo hello-from-web; exec httpd -f -p 8080 -h /etc"]
+)"));
+    ASSERT_TRUE(Eventually([&] {
+      return Jsonpath("pod web", ".status.containerStatuses[0].ready") ==
+             "true";
+    })) << Kubectl("describe pod web").out;
+  }
+
   // The HTTP code the kubelet port answers a GET of `path` with, presenting
   // `cert`/`key` files ("" for none); "000" when the connection failed.
   std::string KubeletPortCode(const std::string& path,
@@ -129,23 +147,25 @@ TEST_F(ConnectProxyE2eTest, LogsExecAndPortForwardGoThroughTheKubeletPort) {
   EXPECT_EQ(
       Jsonpath("node node1", ".status.daemonEndpoints.kubeletEndpoint.Port"),
       kKubeletPort);
-  EXPECT_OK(Kubectl("apply -f -", std::string(R"(apiVersion: v1
-kind: Pod
-metadata: {name: web}
-spec:
-  terminationGracePeriodSeconds: 2
-  containers:
-  - name: httpd
-    image: )") + kImage + R"(
-    command: ["sh", "-c", "echo hello-from-web; exec httpd -f -p 8080 -h /etc"]
-)"));
-  ASSERT_TRUE(Eventually([&] {
-    return Jsonpath("pod web", ".status.containerStatuses[0].ready") == "true";
-  })) << Kubectl("describe pod web").out;
+  ASSERT_NO_FATAL_FAILURE(StartWebPod());
 
   auto logs = Kubectl("logs web");
   EXPECT_OK(logs);
   EXPECT_EQ(logs.out, "hello-from-web\n");
+
+  // logs -f: the stream stays open through the proxy and carries a line
+  // written after it started.
+  const std::string follow_out = dir_.path() + "/follow.out";
+  std::thread follower([&] {
+    node_->Exec("timeout 6 kubectl logs -f web > " + follow_out + " 2>&1",
+                KubectlEnv(*server_, dir_.path() + "/home"));
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_OK(Kubectl("exec web -- sh -c 'echo followed-line > /proc/1/fd/1'"));
+  follower.join();
+  std::ifstream followed(follow_out);
+  const std::string seen((std::istreambuf_iterator<char>(followed)), {});
+  EXPECT_EQ(seen, "hello-from-web\nfollowed-line\n");
 
   auto cat = Kubectl("exec web -- cat /etc/hostname");
   EXPECT_OK(cat);
@@ -167,6 +187,30 @@ spec:
               HasSubstr("pods/exec default/web: proxied to node node1"));
   EXPECT_THAT(server_->log(),
               HasSubstr("pods/portforward default/web: proxied to node node1"));
+}
+
+// kubectl 1.27 speaks SPDY/3.1 for exec and port-forward (not WebSocket):
+// the proxy carries that upgrade too.
+TEST_F(ConnectProxyE2eTest, SpdyFromKubectl127GoesThroughTheKubeletPort) {
+  const std::string kubectl127 = "/usr/lib/google-cloud-sdk/bin/kubectl.1.27";
+  if (access(kubectl127.c_str(), X_OK) != 0) {
+    GTEST_SKIP() << kubectl127 << " is not installed";
+  }
+  ASSERT_NO_FATAL_FAILURE(StartWebPod());
+  const auto env = KubectlEnv(*server_, dir_.path() + "/home");
+  auto cat = node_->Exec(kubectl127 + " exec web -- cat /etc/hostname", env);
+  EXPECT_EQ(cat.out, "web\n") << cat.err;
+  auto failing = node_->Exec(kubectl127 + " exec web -- sh -c 'exit 4'", env);
+  EXPECT_EQ(failing.exit_code, 4) << failing.err;
+  auto forward = node_->Exec(
+      kubectl127 +
+          " port-forward pod/web 18081:8080 > /dev/null 2>&1 & pf=$!; "
+          "sleep 2; busybox wget -qO- http://127.0.0.1:18081/hostname; "
+          "kill $pf",
+      env);
+  EXPECT_EQ(forward.out, "web\n") << forward.err;
+  EXPECT_THAT(server_->log(),
+              HasSubstr("pods/exec default/web: proxied to node node1"));
 }
 
 TEST_F(ConnectProxyE2eTest, KubeletPortServesOnlyTheApiServer) {
