@@ -17,42 +17,12 @@
 #include "kernel/api/tls/pki.h"
 #include "kernel/api/tls/server_context.h"
 #include "tests/support/temp_dir.h"
+#include "tests/unit/api/echo_log_handler.h"
 
 namespace berth::api {
 namespace {
 
 using berth::testing::TempDir;
-
-// Serves pods/log as "<user> <ns>/<name>/<container> <query>".
-class EchoLogHandler : public ConnectHandler {
- public:
-  ResourceRef Resource() const override { return {"", "v1", "pods"}; }
-  std::vector<ConnectSubresource> Subresources() const override {
-    return {{"log", ConnectProtocol::kStream, "text/plain"}};
-  }
-  StatusOr<std::unique_ptr<ConnectSession>> Open(
-      const ConnectRequest& req) override {
-    if (req.name == "missing")
-      return Status::NotFound("pods \"missing\" not found");
-    std::string text = req.user.name + " " + req.namespace_name + "/" +
-                       req.name + "/" + req.Param("container").value_or("") +
-                       " tailLines=" + req.Param("tailLines").value_or("");
-    return std::unique_ptr<ConnectSession>(new Session(std::move(text)));
-  }
-
- private:
-  class Session : public ConnectSession {
-   public:
-    explicit Session(std::string text) : text_(std::move(text)) {}
-    Status ServeStream(ResponseStream& out) override {
-      out.Write(text_);
-      return {};
-    }
-
-   private:
-    std::string text_;
-  };
-};
 
 struct Reply {
   int code = 0;
