@@ -197,18 +197,11 @@ int RunServer(const std::vector<std::string>& args) {
     }
     auto pki = tls::EnsurePki(data_dir, {});
     if (!pki.ok()) return Fail(pki.status().message());
-    api::KubeletServerOptions kubelet_options;
-    kubelet_options.bind_address = flags.Get("bind-address", "0.0.0.0");
-    kubelet_options.port = std::atoi(flags.Get("kubelet-port").c_str());
-    kubelet_options.client_ca_file = pki->ca_cert;
-    kubelet_options.cert_file = pki->dir + "/kubelet.crt";
-    kubelet_options.key_file = pki->dir + "/kubelet.key";
-    Status s = tls::EnsureSelfSignedServingCert(
-        kubelet_options.cert_file, kubelet_options.key_file, "berth-kubelet",
-        tls::ServingSans({}));
-    if (!s.ok()) return Fail(s.message());
-    kubelet = std::make_unique<api::KubeletServer>(kubelet_options);
-    if (Status b = kubelet->Bind(); !b.ok()) return Fail(b.message());
+    auto bound = api::BindKubeletPort(
+        pki->dir, pki->ca_cert, flags.Get("bind-address", "0.0.0.0"),
+        std::atoi(flags.Get("kubelet-port").c_str()));
+    if (!bound.ok()) return Fail(bound.status().message());
+    kubelet = std::move(bound).value();
     host.set_kubelet_port(kubelet->port());
   }
   if (Status s = plugins.LoadAll(config); !s.ok()) return Fail(s.message());

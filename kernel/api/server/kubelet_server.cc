@@ -18,6 +18,7 @@
 #include "kernel/api/server/keep_alive_connection.h"
 #include "kernel/api/server/kubelet_paths.h"
 #include "kernel/api/tls/authn.h"
+#include "kernel/api/tls/pki.h"
 #include "kernel/api/tls/server_context.h"
 #include "kernel/api/tls/tokens.h"
 
@@ -201,6 +202,24 @@ void KubeletServer::Stop() {
   server_.reset();
   pool_.reset();
   socket_.reset();
+}
+
+StatusOr<std::unique_ptr<KubeletServer>> BindKubeletPort(
+    const std::string& cert_dir, const std::string& client_ca_file,
+    const std::string& bind_address, int port) {
+  KubeletServerOptions options;
+  options.bind_address = bind_address;
+  options.port = port;
+  options.client_ca_file = client_ca_file;
+  options.cert_file = cert_dir + "/kubelet.crt";
+  options.key_file = cert_dir + "/kubelet.key";
+  Status s =
+      tls::EnsureSelfSignedServingCert(options.cert_file, options.key_file,
+                                       "berth-kubelet", tls::ServingSans({}));
+  if (!s.ok()) return s;
+  auto server = std::make_unique<KubeletServer>(options);
+  if (Status b = server->Bind(); !b.ok()) return b;
+  return server;
 }
 
 }  // namespace berth::api

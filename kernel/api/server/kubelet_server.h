@@ -81,6 +81,16 @@ class KubeletServer {
   int port_ = 0;
 };
 
+// A bound kubelet port as `berth server --kubelet-port` starts one, and as
+// `berth agent` should: serving <cert_dir>/kubelet.crt and kubelet.key,
+// self-signed for this machine (ServingSans) as a kubelet makes its own,
+// created or renewed as needed; client certificates must chain to
+// `client_ca_file` (the cluster CA). The caller Starts it once the plugins
+// registered. Errors: EnsureSelfSignedServingCert's, then Bind's.
+StatusOr<std::unique_ptr<KubeletServer>> BindKubeletPort(
+    const std::string& cert_dir, const std::string& client_ca_file,
+    const std::string& bind_address, int port);
+
 }  // namespace berth::api
 
 #endif  // BERTH_KERNEL_API_SERVER_KUBELET_SERVER_H_

@@ -118,17 +118,10 @@ class ConnectProxyTest : public ::testing::Test {
     auto pki = tls::EnsurePki(dir_.path() + "/cluster", {});
     ASSERT_TRUE(pki.ok()) << pki.status().message();
     pki_ = *pki;
-    KubeletServerOptions options;
-    options.bind_address = "127.0.0.1";
-    options.port = 0;
-    options.client_ca_file = pki_.ca_cert;
-    options.cert_file = dir_.path() + "/kubelet.crt";
-    options.key_file = dir_.path() + "/kubelet.key";
-    ASSERT_TRUE(tls::EnsureSelfSignedServingCert(
-                    options.cert_file, options.key_file, "node1", {"127.0.0.1"})
-                    .ok());
-    kubelet_ = std::make_unique<KubeletServer>(options);
-    ASSERT_TRUE(kubelet_->Bind().ok());
+    auto bound = BindKubeletPort(dir_.path(), pki_.ca_cert, "127.0.0.1", 0);
+    ASSERT_TRUE(bound.ok()) << bound.status().message();
+    kubelet_ = std::move(bound).value();
+    ASSERT_GT(kubelet_->port(), 0);
     ASSERT_TRUE(kubelet_->Start({std::make_shared<EchoLogHandler>()}).ok());
   }
 

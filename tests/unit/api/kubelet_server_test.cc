@@ -35,17 +35,9 @@ class KubeletServerTest : public ::testing::Test {
     auto pki = tls::EnsurePki(dir_.path() + "/cluster", {});
     ASSERT_TRUE(pki.ok()) << pki.status().message();
     pki_ = *pki;
-    KubeletServerOptions options;
-    options.bind_address = "127.0.0.1";
-    options.port = 0;
-    options.client_ca_file = pki_.ca_cert;
-    options.cert_file = dir_.path() + "/kubelet.crt";
-    options.key_file = dir_.path() + "/kubelet.key";
-    ASSERT_TRUE(tls::EnsureSelfSignedServingCert(
-                    options.cert_file, options.key_file, "node1", {"127.0.0.1"})
-                    .ok());
-    server_ = std::make_unique<KubeletServer>(options);
-    ASSERT_TRUE(server_->Bind().ok());
+    auto bound = BindKubeletPort(dir_.path(), pki_.ca_cert, "127.0.0.1", 0);
+    ASSERT_TRUE(bound.ok()) << bound.status().message();
+    server_ = std::move(bound).value();
     ASSERT_GT(server_->port(), 0);
     ASSERT_TRUE(server_->Start({std::make_shared<EchoLogHandler>()}).ok());
   }
