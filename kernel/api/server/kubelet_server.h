@@ -21,6 +21,7 @@
 
 #include "berth/connect.h"
 #include "berth/status.h"
+#include "kernel/api/tls/pki.h"
 
 namespace Poco {
 class ThreadPool;
@@ -45,8 +46,8 @@ struct KubeletServerOptions {
   std::string cert_file;
   std::string key_file;
   // Who may use the port: a certificate's CN, or one of its O groups.
-  std::vector<std::string> allowed_users = {"kube-apiserver-kubelet-client"};
-  std::vector<std::string> allowed_groups = {"system:masters"};
+  std::vector<std::string> allowed_users = {tls::kKubeletClientUser};
+  std::vector<std::string> allowed_groups = {tls::kKubeletClientGroup};
   int max_threads = 64;
 };
 
@@ -62,7 +63,7 @@ class KubeletServer {
   // certificate cannot be loaded, Unavailable when the port is taken.
   Status Bind();
   // Serves `handlers` (the process's registered ConnectHandlers) on the
-  // bound port. FailedPrecondition-like Internal when Bind did not succeed.
+  // bound port. Internal when Bind did not succeed or Start already ran.
   Status Start(std::vector<std::shared_ptr<ConnectHandler>> handlers);
   // Ends running sessions, stops accepting and waits for request threads.
   // Idempotent.
