@@ -46,6 +46,11 @@ class PluginHost : public Host {
   std::vector<std::shared_ptr<ContainerRuntime>> ContainerRuntimes() override;
   std::vector<std::shared_ptr<PodNetwork>> PodNetworks() override;
   ProcessRunner* process_runner() override { return &process_runner_; }
+  int kubelet_port() const override { return kubelet_port_; }
+
+  // The port this process serves its connect handlers on as a kubelet
+  // (0: none); set before plugins register.
+  void set_kubelet_port(int port) { kubelet_port_ = port; }
 
   // The client every service uses from now on; not owned, must outlive
   // StopServices.
@@ -63,6 +68,7 @@ class PluginHost : public Host {
   std::unique_ptr<events::EventRecorder> events_ =
       std::make_unique<events::EventRecorder>(&client_);
   SpawnProcessRunner process_runner_;
+  int kubelet_port_ = 0;
 };
 
 }  // namespace berth::cli

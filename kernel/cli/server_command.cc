@@ -14,6 +14,7 @@
 
 #include "kernel/api/server/api_server.h"
 #include "kernel/api/server/in_process_client.h"
+#include "kernel/api/server/kubelet_server.h"
 #include "kernel/api/server/metrics.h"
 #include "kernel/api/server/resource_service.h"
 #include "kernel/api/tls/file_util.h"
@@ -68,11 +69,11 @@ int Fail(const std::string& line) {
 
 int RunServer(const std::vector<std::string>& args) {
   const auto started = std::chrono::steady_clock::now();
-  auto flags_or =
-      ParseFlags(args,
-                 {"data-dir", "port", "bind-address", "config", "plugin-dir",
-                  "log-level", "watch-window-events", "tls-san"},
-                 {"insecure-http"});
+  auto flags_or = ParseFlags(
+      args,
+      {"data-dir", "port", "bind-address", "config", "plugin-dir", "log-level",
+       "watch-window-events", "tls-san", "kubelet-port"},
+      {"insecure-http"});
   if (!flags_or.ok()) return Fail(flags_or.status().message());
   const Flags& flags = *flags_or;
   spdlog::set_level(spdlog::level::from_str(flags.Get("log-level", "warn")));
@@ -115,6 +116,22 @@ int RunServer(const std::vector<std::string>& args) {
   PluginHost host;
   KindRegistry kinds;
   PluginManager plugins(host, kinds);
+  // The kubelet port is bound before the plugins register, so the node
+  // agent knows the port it publishes.
+  std::unique_ptr<api::KubeletServer> kubelet;
+  if (flags.Has("kubelet-port")) {
+    if (flags.Has("insecure-http")) {
+      return Fail("--kubelet-port needs TLS (drop --insecure-http)");
+    }
+    auto pki = tls::EnsurePki(data_dir, {});
+    if (!pki.ok()) return Fail(pki.status().message());
+    auto bound = api::BindKubeletPort(
+        pki->dir, pki->ca_cert, flags.Get("bind-address", "0.0.0.0"),
+        std::atoi(flags.Get("kubelet-port").c_str()));
+    if (!bound.ok()) return Fail(bound.status().message());
+    kubelet = std::move(bound).value();
+    host.set_kubelet_port(kubelet->port());
+  }
   if (Status s = plugins.LoadAll(config); !s.ok()) return Fail(s.message());
   kinds.Freeze();
   host.set_plugins(&plugins);
@@ -211,12 +228,20 @@ int RunServer(const std::vector<std::string>& args) {
       if (r.ok()) *out = *r;
       return r.ok();
     };
+    std::string kubelet_client_cert, kubelet_client_key;
     if (!read(pki->ca_cert, &ca_pem) || !read(pki->admin_cert, &admin_cert) ||
-        !read(pki->admin_key, &admin_key)) {
+        !read(pki->admin_key, &admin_key) ||
+        !read(pki->kubelet_client_cert, &kubelet_client_cert) ||
+        !read(pki->kubelet_client_key, &kubelet_client_key)) {
       return Fail("cannot read the PKI in " + pki->dir);
     }
+    auto kubelet_client =
+        tls::MakeKubeletClientContext(kubelet_client_cert, kubelet_client_key);
+    if (!kubelet_client.ok()) return Fail(kubelet_client.status().message());
+    api_options.kubelet_client_tls = *kubelet_client;
   }
   api_options.connect_handlers = plugins.ConnectHandlers();
+  api_options.connect_locators = plugins.ConnectLocators();
   api::ApiServer server(api_options, &kinds, &service, &metrics);
   if (Status s = server.Start(); !s.ok()) return Fail(s.message());
   std::string url = scheme + "://127.0.0.1:" + std::to_string(server.port());
@@ -227,6 +252,11 @@ int RunServer(const std::vector<std::string>& args) {
     if (!s.ok()) return Fail(s.message());
   }
 
+  if (kubelet) {
+    if (Status s = kubelet->Start(plugins.ConnectHandlers()); !s.ok()) {
+      return Fail(s.message());
+    }
+  }
   if (Status s = plugins.StartAll(); !s.ok()) return Fail(s.message());
   ControllerManager controllers(client);
   for (auto& c : plugins.Controllers()) controllers.Add(c);
@@ -256,6 +286,7 @@ int RunServer(const std::vector<std::string>& args) {
   collector.Stop();
   controllers.Stop();
   server.Stop();
+  if (kubelet) kubelet->Stop();
   plugins.Shutdown();
   host.StopServices();
   store.reset();

@@ -71,6 +71,7 @@ struct PluginManager::Instance {
   std::vector<std::shared_ptr<ContainerRuntime>> container_runtimes;
   std::vector<std::shared_ptr<PodNetwork>> pod_networks;
   std::vector<std::shared_ptr<ConnectHandler>> connect_handlers;
+  std::vector<std::shared_ptr<ConnectLocator>> connect_locators;
 };
 
 namespace {
@@ -82,6 +83,7 @@ const std::vector<std::string>& ProvidedNames(const LoadedPlugin& info,
   if (category == "scheduler plugin") return info.scheduler_plugins;
   if (category == "container runtime") return info.container_runtimes;
   if (category == "pod network") return info.pod_networks;
+  if (category == "connect locator") return info.connect_locators;
   return info.connect_subresources;
 }
 
@@ -173,6 +175,21 @@ class PluginRegistrar : public Registrar {
     return Status::Ok();
   }
 
+  Status AddConnectLocator(std::shared_ptr<ConnectLocator> locator) override {
+    if (!locator) {
+      return Refuse(Status::Invalid(Prefix() + "AddConnectLocator(nullptr)"));
+    }
+    const ResourceRef ref = locator->Resource();
+    if (Status s = Claim(
+            "connect locator",
+            ref.group.empty() ? ref.resource : ref.resource + "." + ref.group);
+        !s.ok()) {
+      return s;
+    }
+    connect_locators_.push_back(PinToLibrary(std::move(locator), library_));
+    return Status::Ok();
+  }
+
   const Status& first_error() const { return first_error_; }
 
   // Moves what was registered into `instance`, once Register succeeded.
@@ -191,6 +208,7 @@ class PluginRegistrar : public Registrar {
     instance.container_runtimes = std::move(container_runtimes_);
     instance.pod_networks = std::move(pod_networks_);
     instance.connect_handlers = std::move(connect_handlers_);
+    instance.connect_locators = std::move(connect_locators_);
   }
 
  private:
@@ -231,6 +249,7 @@ class PluginRegistrar : public Registrar {
   std::vector<std::shared_ptr<ContainerRuntime>> container_runtimes_;
   std::vector<std::shared_ptr<PodNetwork>> pod_networks_;
   std::vector<std::shared_ptr<ConnectHandler>> connect_handlers_;
+  std::vector<std::shared_ptr<ConnectLocator>> connect_locators_;
 };
 
 }  // namespace
@@ -439,6 +458,11 @@ std::vector<std::shared_ptr<PodNetwork>> PluginManager::PodNetworks() const {
 std::vector<std::shared_ptr<ConnectHandler>> PluginManager::ConnectHandlers()
     const {
   return Gather(instances_, &Instance::connect_handlers);
+}
+
+std::vector<std::shared_ptr<ConnectLocator>> PluginManager::ConnectLocators()
+    const {
+  return Gather(instances_, &Instance::connect_locators);
 }
 
 std::vector<std::shared_ptr<Admission>> PluginManager::Admissions() const {

@@ -50,6 +50,8 @@ struct LoadedPlugin {
   std::vector<std::string> pod_networks;        // PodNetwork::Name()
   // "pods/log", one per connect subresource served (resource/subresource).
   std::vector<std::string> connect_subresources;
+  // "pods", one per resource whose connect subresources it locates.
+  std::vector<std::string> connect_locators;
 };
 
 // Where plugins are looked for, first match wins: each directory of the
@@ -89,6 +91,7 @@ class PluginManager {
   std::vector<std::shared_ptr<ContainerRuntime>> ContainerRuntimes() const;
   std::vector<std::shared_ptr<PodNetwork>> PodNetworks() const;
   std::vector<std::shared_ptr<ConnectHandler>> ConnectHandlers() const;
+  std::vector<std::shared_ptr<ConnectLocator>> ConnectLocators() const;
   // The loaded plugins, in load order.
   std::vector<LoadedPlugin> Loaded() const;
 

@@ -17,6 +17,7 @@
 #include "node_kind.h"
 #include "node_lifecycle_controller.h"
 #include "node_lifecycle_settings.h"
+#include "pod_connect_locator.h"
 #include "pod_gc_controller.h"
 #include "pod_kind.h"
 #include "runtime_class_kind.h"
@@ -79,6 +80,13 @@ class CorePlugin : public Plugin {
     }
     if (Status s =
             registrar.AddController(std::make_shared<PodGcController>(host));
+        !s.ok()) {
+      return s;
+    }
+    // Pods on nodes this process does not serve are reached through their
+    // node's kubelet port.
+    if (Status s = registrar.AddConnectLocator(
+            std::make_shared<PodConnectLocator>(&host.client()));
         !s.ok()) {
       return s;
     }

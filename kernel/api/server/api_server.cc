@@ -34,8 +34,8 @@ ApiServer::ApiServer(ApiServerOptions options, const KindRegistry* kinds,
   ctx_.service = service;
   ctx_.metrics = metrics;
   ctx_.options = std::move(options);
-  ctx_.connect =
-      std::make_unique<ConnectRegistry>(ctx_.options.connect_handlers);
+  ctx_.connect = std::make_unique<ConnectRegistry>(
+      ctx_.options.connect_handlers, ctx_.options.connect_locators);
   ctx_.discovery =
       std::make_unique<Discovery>(kinds->All(), ctx_.connect.get());
   ctx_.openapi = std::make_unique<OpenApi>(kinds->All());
@@ -54,6 +54,10 @@ Status ApiServer::Start() {
   ctx_.fanout = fanout_.get();
   connect_sessions_ = std::make_unique<ConnectSessions>();
   ctx_.connect_sessions = connect_sessions_.get();
+  if (ctx_.options.kubelet_client_tls) {
+    ctx_.connect_proxy = std::make_unique<ConnectProxy>(
+        ctx_.options.kubelet_client_tls, connect_sessions_.get());
+  }
   try {
     Poco::Net::SocketAddress addr(ctx_.options.bind_address,
                                   static_cast<Poco::UInt16>(ctx_.options.port));

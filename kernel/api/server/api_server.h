@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "berth/status.h"
+#include "kernel/api/server/connect_proxy.h"
 #include "kernel/api/server/connect_registry.h"
 #include "kernel/api/server/connect_sessions.h"
 #include "kernel/api/server/discovery.h"
@@ -48,6 +49,11 @@ struct ApiServerOptions {
   int max_threads = 1024;
   // The plugins' connect subresources (pods/log, pods/exec...).
   std::vector<std::shared_ptr<ConnectHandler>> connect_handlers;
+  // Where connect requests served on other nodes go (berth/connect.h).
+  std::vector<std::shared_ptr<ConnectLocator>> connect_locators;
+  // The kubelet-client identity presented to nodes' kubelet ports; null:
+  // nothing is proxied to nodes.
+  Poco::Net::Context::Ptr kubelet_client_tls;
 };
 
 // Everything a request handler needs; owned by ApiServer.
@@ -56,6 +62,7 @@ struct ApiContext {
   ResourceService* service = nullptr;
   std::unique_ptr<ConnectRegistry> connect;
   ConnectSessions* connect_sessions = nullptr;  // running connect sessions
+  std::unique_ptr<ConnectProxy> connect_proxy;  // null: no proxying
   std::unique_ptr<Discovery> discovery;
   std::unique_ptr<OpenApi> openapi;
   Metrics* metrics = nullptr;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "kernel/api/server/api_errors.h"
 #include "kernel/api/server/chunked_response_stream.h"
@@ -109,15 +110,18 @@ int Launch(ConnectSessions* sessions, Poco::Net::HTTPServerRequest& request,
 }
 
 int ServeStream(ConnectSessions* sessions, Running run,
-                const ConnectSubresource& sub, const KindInfo& info,
+                const ConnectSubresource& sub, const KindInfo* info,
                 Poco::Net::HTTPServerRequest& request,
                 Poco::Net::HTTPServerResponse& response) {
+  std::optional<KindInfo> kind;
+  if (info != nullptr) kind = *info;
   return Launch(sessions, request, response, "", 200,
-                [run, sub, info](DuplexConnection& conn) {
+                [run, sub, kind](DuplexConnection& conn) {
                   ChunkedResponseStream out(&conn, sub.content_type);
                   Status s = run.session->ServeStream(out);
-                  out.Finish(
-                      s, s.ok() ? "" : StatusBody(s, &info, run.request.name));
+                  out.Finish(s, s.ok() ? ""
+                                       : StatusBody(s, kind ? &*kind : nullptr,
+                                                    run.request.name));
                 });
 }
 
@@ -246,10 +250,34 @@ int ServePortForward(ConnectSessions* sessions, Running run,
 
 }  // namespace
 
+int ServeConnectLocally(std::shared_ptr<ConnectHandler> handler,
+                        const ConnectSubresource& sub, const KindInfo* info,
+                        ConnectRequest req, ConnectSessions* sessions,
+                        Poco::Net::HTTPServerRequest& request,
+                        Poco::Net::HTTPServerResponse& response) {
+  auto opened = handler->Open(req);
+  if (!opened.ok()) {
+    return SendStatus(response, opened.status(), info, req.name);
+  }
+  Running run{std::move(handler),
+              std::shared_ptr<ConnectSession>(std::move(opened).value()),
+              std::move(req)};
+  switch (sub.protocol) {
+    case ConnectProtocol::kStream:
+      return ServeStream(sessions, std::move(run), sub, info, request,
+                         response);
+    case ConnectProtocol::kExec:
+      return ServeExec(sessions, std::move(run), request, response);
+    case ConnectProtocol::kPortForward:
+      return ServePortForward(sessions, std::move(run), request, response);
+  }
+  return 500;
+}
+
 int ServeConnect(const ConnectRegistry::Entry& entry, const KindInfo& info,
                  const RequestInfo& ri, const UserInfo& user,
                  const Authorizer& authorizer, ConnectSessions* sessions,
-                 Poco::Net::HTTPServerRequest& request,
+                 ConnectProxy* proxy, Poco::Net::HTTPServerRequest& request,
                  Poco::Net::HTTPServerResponse& response) {
   const ConnectSubresource& sub = entry.subresource;
   const std::string& method = request.getMethod();
@@ -288,23 +316,30 @@ int ServeConnect(const ConnectRegistry::Entry& entry, const KindInfo& info,
   for (auto& [k, v] : Poco::URI(request.getURI()).getQueryParameters()) {
     req.query.emplace(k, v);
   }
-  auto opened = entry.handler->Open(req);
-  if (!opened.ok()) {
-    return SendStatus(response, opened.status(), &info, ri.name);
+  // Served here unless the handler says the object lives elsewhere and a
+  // locator can say where (without one, Open gives the handler's error).
+  if (entry.locator && proxy &&
+      (!entry.handler || !entry.handler->ServesLocally(req))) {
+    auto location = entry.locator->Locate(req);
+    if (!location.ok()) {
+      return SendStatus(response, location.status(), &info, ri.name);
+    }
+    spdlog::debug("connect {}/{} {}/{}: proxied to node {} at {}:{}{}",
+                  ri.resource, ri.subresource, ri.namespace_, ri.name,
+                  location->node, location->host, location->port,
+                  location->path);
+    return proxy->Serve(*location, request, response);
   }
-  Running run{entry.handler,
-              std::shared_ptr<ConnectSession>(std::move(opened).value()),
-              std::move(req)};
-  switch (sub.protocol) {
-    case ConnectProtocol::kStream:
-      return ServeStream(sessions, std::move(run), sub, info, request,
-                         response);
-    case ConnectProtocol::kExec:
-      return ServeExec(sessions, std::move(run), request, response);
-    case ConnectProtocol::kPortForward:
-      return ServePortForward(sessions, std::move(run), request, response);
+  if (!entry.handler) {
+    return SendStatus(
+        response,
+        Status::Unavailable("no node connection is available for " +
+                            ri.resource + "/" + ri.subresource +
+                            " (the API server has no kubelet client)"),
+        nullptr, "");
   }
-  return 500;
+  return ServeConnectLocally(entry.handler, sub, &info, std::move(req),
+                             sessions, request, response);
 }
 
 }  // namespace berth::api

@@ -322,9 +322,10 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
     if (const ConnectRegistry::Entry* entry =
             ctx_->connect->Find(info.group, info.plural, sub)) {
       *verb = "CONNECT";
-      ex_.set_code(ServeConnect(*entry, info, ri, user_,
-                                ctx_->service->authorizer(),
-                                ctx_->connect_sessions, ex_.req(), ex_.resp()));
+      ex_.set_code(
+          ServeConnect(*entry, info, ri, user_, ctx_->service->authorizer(),
+                       ctx_->connect_sessions, ctx_->connect_proxy.get(),
+                       ex_.req(), ex_.resp()));
       return;
     }
   }

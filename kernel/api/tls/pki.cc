@@ -275,6 +275,8 @@ PkiPaths PkiPathsFor(const std::string& data_dir) {
   p.server_key = p.dir + "/server.key";
   p.admin_cert = p.dir + "/admin.crt";
   p.admin_key = p.dir + "/admin.key";
+  p.kubelet_client_cert = p.dir + "/apiserver-kubelet-client.crt";
+  p.kubelet_client_key = p.dir + "/apiserver-kubelet-client.key";
   return p;
 }
 
@@ -313,6 +315,9 @@ StatusOr<PkiPaths> EnsurePki(const std::string& data_dir,
   s = EnsureLeaf(ClientSpec("admin", {"system:masters"}), *ca, pki.admin_cert,
                  pki.admin_key);
   if (!s.ok()) return s;
+  s = EnsureLeaf(ClientSpec(kKubeletClientUser, {kKubeletClientGroup}), *ca,
+                 pki.kubelet_client_cert, pki.kubelet_client_key);
+  if (!s.ok()) return s;
   return pki;
 }
 
@@ -325,6 +330,26 @@ StatusOr<CertAndKey> IssueClientCert(const PkiPaths& pki, const std::string& cn,
   if (!leaf.ok()) return leaf.status();
   return CertAndKey{CertificateToPem(leaf->cert.get()),
                     PrivateKeyToPem(leaf->key.get())};
+}
+
+Status EnsureSelfSignedServingCert(const std::string& cert_path,
+                                   const std::string& key_path,
+                                   const std::string& cn,
+                                   const std::vector<std::string>& sans) {
+  StatusOr<KeyPair> existing = LoadPair(cert_path, key_path);
+  if (existing.ok() && LeafUsable(*existing, *existing, sans)) {
+    return Status::Ok();
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(
+      std::filesystem::path(cert_path).parent_path(), ec);
+  CertSpec spec;
+  spec.role = Role::kServer;
+  spec.subject = {{"CN", cn}};
+  spec.sans = sans;
+  StatusOr<KeyPair> pair = Issue(spec, nullptr);
+  if (!pair.ok()) return pair.status();
+  return StorePair(*pair, cert_path, key_path);
 }
 
 }  // namespace berth::tls

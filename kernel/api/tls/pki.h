@@ -7,6 +7,10 @@
 //   ca.crt ca.key           CA, valid 10 years
 //   server.crt server.key   serving cert, serverAuth, valid 1 year
 //   admin.crt admin.key     CN=admin O=system:masters, clientAuth, 1 year
+//   apiserver-kubelet-client.crt .key
+//                           CN=kube-apiserver-kubelet-client
+//                           O=system:masters, clientAuth, 1 year: what the
+//                           API server presents to a node's kubelet port
 //
 // Thread safety: the functions are safe to call concurrently from threads of
 // one process except EnsurePki, which must not race with another EnsurePki on
@@ -30,7 +34,13 @@ struct PkiPaths {
   std::string server_key;
   std::string admin_cert;
   std::string admin_key;
+  std::string kubelet_client_cert;
+  std::string kubelet_client_key;
 };
+
+// The identity the API server presents to kubelet ports, as kubeadm names it.
+inline constexpr char kKubeletClientUser[] = "kube-apiserver-kubelet-client";
+inline constexpr char kKubeletClientGroup[] = "system:masters";
 
 // A certificate and its private key, both PEM.
 struct CertAndKey {
@@ -63,6 +73,16 @@ StatusOr<PkiPaths> EnsurePki(const std::string& data_dir,
 // cannot be read.
 StatusOr<CertAndKey> IssueClientCert(const PkiPaths& pki, const std::string& cn,
                                      const std::vector<std::string>& groups);
+
+// A self-signed serving certificate (serverAuth, 1 year) for `cn` and
+// `sans` at cert_path/key_path, as a kubelet makes for its port when no CA
+// signs one: an existing pair is kept when it matches its key, carries every
+// SAN and is not about to expire, else a new one is written. Internal when
+// the files cannot be written.
+Status EnsureSelfSignedServingCert(const std::string& cert_path,
+                                   const std::string& key_path,
+                                   const std::string& cn,
+                                   const std::vector<std::string>& sans);
 
 }  // namespace berth::tls
 

@@ -158,4 +158,13 @@ StatusOr<Poco::Net::Context::Ptr> MakeClientContextFromPem(
   return ctx;
 }
 
+StatusOr<Poco::Net::Context::Ptr> MakeKubeletClientContext(
+    const std::string& cert_pem, const std::string& key_pem) {
+  auto ctx = MakeClientContextFromPem("", cert_pem, key_pem,
+                                      /*skip_verify=*/true);
+  if (!ctx.ok()) return ctx.status();
+  TrackAcceptedSsl((*ctx)->sslContext());
+  return ctx;
+}
+
 }  // namespace berth::tls

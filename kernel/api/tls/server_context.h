@@ -49,6 +49,15 @@ StatusOr<Poco::Net::Context::Ptr> MakeClientContextFromPem(
     const std::string& ca_pem, const std::string& cert_pem,
     const std::string& key_pem, bool skip_verify = false);
 
+// The API server's client context for nodes' kubelet ports: presents
+// `cert_pem`/`key_pem` (the kubelet-client certificate), accepts any
+// serving certificate (kubelets serve self-signed ones; kube-apiserver
+// without --kubelet-certificate-authority does not verify them either), and
+// records each connection's SSL* so a proxied connection can be taken over
+// (accepted_ssl.h). Errors as MakeClientContextFromPem.
+StatusOr<Poco::Net::Context::Ptr> MakeKubeletClientContext(
+    const std::string& cert_pem, const std::string& key_pem);
+
 }  // namespace berth::tls
 
 #endif  // BERTH_KERNEL_API_TLS_SERVER_CONTEXT_H_

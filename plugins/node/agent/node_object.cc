@@ -46,7 +46,7 @@ Json BuildNodeStatus(const NodeSettings& settings, const HostFacts& facts,
   SetMember(status, "addresses", std::move(addresses), a);
   Json endpoints(rapidjson::kObjectType);
   Json kubelet_port(rapidjson::kObjectType);
-  SetMember(kubelet_port, "Port", Json(10250), a);
+  SetMember(kubelet_port, "Port", Json(settings.kubelet_port), a);
   SetMember(endpoints, "kubeletEndpoint", std::move(kubelet_port), a);
   SetMember(status, "daemonEndpoints", std::move(endpoints), a);
   Json info(rapidjson::kObjectType);

@@ -25,10 +25,17 @@ class NodePlugin : public Plugin {
     if (const char* name = std::getenv("BERTH_NODE_NAME"); name && *name) {
       settings->node_name = name;
     }
+    if (host.kubelet_port() > 0) settings->kubelet_port = host.kubelet_port();
+    if (!settings->serve_connect_locally && host.kubelet_port() <= 0) {
+      return Status::Invalid(
+          "node settings: serveConnectLocally: false needs a kubelet port "
+          "(berth server --kubelet-port)");
+    }
     agent_ = std::make_unique<NodeAgent>(host, std::move(settings).value());
     PodsConnectDeps deps;
     deps.client = &host.client();
     deps.node_name = agent_->settings().node_name;
+    deps.serve_locally = agent_->settings().serve_connect_locally;
     NodeAgent* agent = agent_.get();
     deps.runtime_of = [agent](const std::string& uid, std::string* sandbox) {
       PodSyncer* syncer = agent->syncer();

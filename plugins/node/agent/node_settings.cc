@@ -94,6 +94,13 @@ StatusOr<NodeSettings> ParseNodeSettings(const std::string& settings_json,
   out.image_gc_low_percent = static_cast<int>(low);
   out.workers = static_cast<int>(workers);
   out.log_max_files = static_cast<int>(max_files);
+  if (const Json* local = Member(s, "serveConnectLocally")) {
+    if (!local->IsBool()) {
+      return Status::Invalid(
+          "node settings: serveConnectLocally must be true or false");
+    }
+    out.serve_connect_locally = local->GetBool();
+  }
   if (const Json* cap = Member(s, "capacity")) {
     if (!cap->IsObject()) {
       return Status::Invalid("node settings: capacity must be a map");

@@ -35,6 +35,15 @@ struct NodeSettings {
   // Container log rotation (kubelet's containerLogMaxSize/MaxFiles).
   int64_t log_max_bytes = 10 << 20;
   int log_max_files = 5;
+  // The kubelet port published in the Node's daemonEndpoints: the
+  // process's kubelet port when it serves one (Host::kubelet_port), else
+  // kubelet's default.
+  int kubelet_port = 10250;
+  // serveConnectLocally: whether the API server of this process serves
+  // this node's pods' logs/exec/attach/port-forward from the agent
+  // directly (true) or proxies them to the kubelet port like any remote
+  // node's (false; needs `berth server --kubelet-port`).
+  bool serve_connect_locally = true;
 };
 
 // Parses `settings_json` (the plugin's settings as JSON, "{}" when none).

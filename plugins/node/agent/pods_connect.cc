@@ -116,6 +116,16 @@ std::vector<ConnectSubresource> PodsConnectHandler::Subresources() const {
           {"portforward", ConnectProtocol::kPortForward, ""}};
 }
 
+bool PodsConnectHandler::ServesLocally(const ConnectRequest& req) {
+  if (!deps_.serve_locally) return false;
+  auto got = deps_.client->Get(kPods, req.namespace_name, req.name);
+  // Open reports what went wrong.
+  if (!got.ok()) return true;
+  auto doc = ParseJson(*got);
+  if (!doc.ok()) return true;
+  return GetString(*doc, {"spec", "nodeName"}) == deps_.node_name;
+}
+
 StatusOr<std::unique_ptr<ConnectSession>> PodsConnectHandler::Open(
     const ConnectRequest& req) {
   auto got = deps_.client->Get(kPods, req.namespace_name, req.name);

@@ -7,6 +7,12 @@
 // and calls the handler. The kernel knows no resource or subresource by
 // name.
 //
+// A pod may run on a node this process does not serve (a remote `berth
+// agent`): its handler says so (ServesLocally), and a ConnectLocator (the
+// plugin that knows where objects run) names the node's kubelet endpoint;
+// the kernel then proxies the request there, bytes both ways, as
+// kube-apiserver proxies to a kubelet.
+//
 // Thread safety: Open and every session method may be called from many
 // request threads at once, one session per request.
 #ifndef BERTH_SDK_CONNECT_H_
@@ -109,6 +115,40 @@ class ConnectHandler {
   // The caller owns the returned session.
   virtual StatusOr<std::unique_ptr<ConnectSession>> Open(
       const ConnectRequest& request) = 0;
+  // Whether the API server of this process should Open `request` itself.
+  // False sends it to the resource's ConnectLocator (the object lives on
+  // another node, or the handler is reached only through this process's
+  // kubelet port); the kubelet port always calls Open. Called after
+  // authorization, before Open; must not block for long.
+  virtual bool ServesLocally(const ConnectRequest& request) { return true; }
+};
+
+// Where a connect request is served when not in this process: a node's
+// kubelet API (HTTPS, authenticated with the API server's kubelet-client
+// certificate), as kube-apiserver's pod ResourceLocation gives it.
+struct ConnectLocation {
+  std::string node;  // the node's name, for error messages
+  std::string host;  // IP address or DNS name of the node's kubelet API
+  int port = 0;
+  // The kubelet path and query: "/exec/ns/pod/ctr?command=ls&stdout=true".
+  std::string path;
+};
+
+// Finds where a connect subresource of a resource is served. A plugin that
+// knows where objects run (the core plugin: a pod's spec.nodeName and the
+// Node's address and kubelet port) registers one; the kernel asks it for a
+// request no local handler serves and proxies the request there.
+class ConnectLocator {
+ public:
+  virtual ~ConnectLocator() = default;
+  virtual ResourceRef Resource() const = 0;
+  // The subresources located, with the protocol each one speaks (for
+  // discovery and the method checks; the proxy carries every protocol).
+  virtual std::vector<ConnectSubresource> Subresources() const = 0;
+  // The kubelet location of `request`, or the error to reply with:
+  // NotFound for a missing object, BadRequest "pod x does not have a host
+  // assigned" for one not scheduled yet, BadRequest for a bad container.
+  virtual StatusOr<ConnectLocation> Locate(const ConnectRequest& request) = 0;
 };
 
 }  // namespace berth

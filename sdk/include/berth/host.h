@@ -62,6 +62,11 @@ class Host {
   // The exec service (berth/process.h), owned by the host and valid for its
   // lifetime; nullptr when this host cannot run processes.
   virtual ProcessRunner* process_runner() { return nullptr; }
+  // The port on which this process serves its connect handlers to API
+  // servers (the kubelet API: /containerLogs, /exec, /attach,
+  // /portForward), for the node agent to publish in its Node's
+  // status.daemonEndpoints; 0 when it serves none. Known from Register on.
+  virtual int kubelet_port() const { return 0; }
 };
 
 constexpr int kLogDebug = 0;

@@ -55,6 +55,11 @@ class Registrar {
   virtual Status AddConnectHandler(std::shared_ptr<ConnectHandler> handler) {
     return Status::Internal("this host does not serve connect subresources");
   }
+  // Locates connect subresources served on other nodes (berth/connect.h).
+  // A second locator for the same resource fails with AlreadyExists.
+  virtual Status AddConnectLocator(std::shared_ptr<ConnectLocator> locator) {
+    return Status::Internal("this host does not proxy connect subresources");
+  }
 };
 
 class Plugin {
