@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "fake_runtime.h"
 #include "timestamps.h"
@@ -413,6 +414,38 @@ TEST_F(PodSyncerTest, TerminationRunsOffTheSyncWorker) {
   ASSERT_EQ(client_.deletes.size(), 1u);
   EXPECT_EQ(client_.deletes[0].precondition_uid, "u1");
   EXPECT_EQ(runtime_.Count("RemovePodSandbox"), 1);
+}
+
+// Two pods terminate on threads of their own; one is done while the other
+// still waits for its container to stop. Syncing the one still terminating
+// again (the worker looks every 2 s) joins the finished thread: dropping it
+// unjoined aborted the whole server ("terminate called without an active
+// exception") when pods were deleted together.
+TEST_F(PodSyncerTest, ResyncOfATerminatingPodJoinsFinishedTerminations) {
+  syncer_ = MakeSyncer(/*async=*/true);
+  runtime_.images = {"app:1"};
+  Put(Pod(R"("containers":[{"name":"fast","image":"app:1"}])", "quick", "u1"));
+  Put(Pod(R"("containers":[{"name":"slow","image":"app:1"}])", "slow", "u2"));
+  Sync("quick");
+  Sync("slow");
+  for (const char* name : {"quick", "slow"}) {
+    auto doc = StoredDoc(name);
+    SetString(*Member(doc, "metadata"), "deletionTimestamp",
+              kubelet::FormatTime(clock_.Now() + seconds(30)),
+              doc.GetAllocator());
+    Put(ToJson(doc));
+  }
+  runtime_.HoldStops("slow");
+  EXPECT_EQ(Sync("slow"), seconds(2));
+  EXPECT_EQ(Sync("quick"), seconds(2));
+  while (syncer_->Terminating("u1")) std::this_thread::yield();
+
+  EXPECT_EQ(Sync("slow"), seconds(2));
+  EXPECT_TRUE(syncer_->Terminating("u2"));
+  runtime_.ReleaseStops("slow");
+  syncer_.reset();  // waits for the termination
+  EXPECT_EQ(client_.deletes.size(), 2u);
+  EXPECT_EQ(runtime_.Count("RemovePodSandbox"), 2);
 }
 
 TEST_F(PodSyncerTest, RecoveryAdoptsRunningContainersAndRemovesOrphans) {
