@@ -416,19 +416,24 @@ TEST_F(PodSyncerTest, TerminationRunsOffTheSyncWorker) {
   EXPECT_EQ(runtime_.Count("RemovePodSandbox"), 1);
 }
 
-// Two pods terminate on threads of their own; one is done while the other
-// still waits for its container to stop. Syncing the one still terminating
-// again (the worker looks every 2 s) joins the finished thread: dropping it
-// unjoined aborted the whole server ("terminate called without an active
-// exception") when pods were deleted together.
-TEST_F(PodSyncerTest, ResyncOfATerminatingPodJoinsFinishedTerminations) {
+// A pod in ImagePullBackOff and a running one are deleted together, each
+// terminated on a thread of its own. The one backing off goes at once, the
+// back-off notwithstanding, while the other still waits for its container
+// to stop. Syncing that one again (the worker looks every 2 s) joins the
+// finished thread: dropping it unjoined aborted berth server ("terminate
+// called without an active exception").
+TEST_F(PodSyncerTest, PodsDeletedTogetherTerminateWithoutAbortingTheAgent) {
   syncer_ = MakeSyncer(/*async=*/true);
   runtime_.images = {"app:1"};
-  Put(Pod(R"("containers":[{"name":"fast","image":"app:1"}])", "quick", "u1"));
-  Put(Pod(R"("containers":[{"name":"slow","image":"app:1"}])", "slow", "u2"));
-  Sync("quick");
-  Sync("slow");
-  for (const char* name : {"quick", "slow"}) {
+  runtime_.pull_errors["reg:5000/nope:1"] =
+      Status::NotFound("reg:5000/nope:1: manifest unknown");
+  Put(Pod(R"("containers":[{"name":"pull","image":"reg:5000/nope:1"}])",
+          "backing-off", "u1"));
+  Put(Pod(R"("containers":[{"name":"slow","image":"app:1"}])", "running",
+          "u2"));
+  EXPECT_EQ(Sync("backing-off"), seconds(10));
+  Sync("running");
+  for (const char* name : {"backing-off", "running"}) {
     auto doc = StoredDoc(name);
     SetString(*Member(doc, "metadata"), "deletionTimestamp",
               kubelet::FormatTime(clock_.Now() + seconds(30)),
@@ -436,11 +441,19 @@ TEST_F(PodSyncerTest, ResyncOfATerminatingPodJoinsFinishedTerminations) {
     Put(ToJson(doc));
   }
   runtime_.HoldStops("slow");
-  EXPECT_EQ(Sync("slow"), seconds(2));
-  EXPECT_EQ(Sync("quick"), seconds(2));
+  EXPECT_EQ(Sync("backing-off"), seconds(2));
+  EXPECT_EQ(Sync("running"), seconds(2));
   while (syncer_->Terminating("u1")) std::this_thread::yield();
+  {
+    std::lock_guard<std::mutex> lock(client_.mu);
+    // No ASSERT while "slow" is held: the syncer would wait for it.
+    EXPECT_EQ(client_.deletes.size(), 1u);
+    if (!client_.deletes.empty()) {
+      EXPECT_EQ(client_.deletes[0].precondition_uid, "u1");
+    }
+  }
 
-  EXPECT_EQ(Sync("slow"), seconds(2));
+  EXPECT_EQ(Sync("running"), seconds(2));
   EXPECT_TRUE(syncer_->Terminating("u2"));
   runtime_.ReleaseStops("slow");
   syncer_.reset();  // waits for the termination
