@@ -179,10 +179,7 @@ Status NodeAgent::Start() {
     Log(kLogWarn, "recovery: " + s.ToString());
   }
 
-  auto watch = host_.client().Watch(
-      kPods, "", "0", [this](const WatchEvent& e) { OnPodEvent(e); });
-  if (!watch.ok()) return watch.status();
-  pod_watch_ = std::move(watch).value();
+  if (Status s = WatchPods(); !s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   for (int i = 0; i < settings_.workers; ++i) {
     threads_.emplace_back([this] { Worker(); });
@@ -201,12 +198,47 @@ void NodeAgent::Stop() {
     stopping_ = true;
     cv_.notify_all();
   }
-  pod_watch_.reset();
   queue_.ShutDown();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  // After the relist loop is joined: it is the other thread that replaces
+  // the watch.
+  pod_watch_.reset();
   // Waits for pods still terminating (their grace periods).
   syncer_.reset();
+}
+
+Status NodeAgent::WatchPods() {
+  auto watch = host_.client().Watch(
+      kPods, "", "0", [this](const WatchEvent& e) { OnPodEvent(e); });
+  if (!watch.ok()) return watch.status();
+  pod_watch_ = std::move(watch).value();
+  return {};
+}
+
+void NodeAgent::RewatchPods() {
+  // The old handle goes first (its destructor waits for a callback in
+  // flight), so no ERROR of the old watch lands after the flag is cleared.
+  pod_watch_.reset();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    watch_lost_ = false;
+  }
+  if (Status s = WatchPods(); !s.ok()) {
+    Log(kLogWarn, "watching pods again: " + s.ToString());
+    std::lock_guard<std::mutex> lock(mu_);
+    watch_lost_ = true;
+    return;
+  }
+  // Pods deleted while no watch was open sent no event: every pod the
+  // agent knows is looked at again (the sync reads it from the API).
+  std::vector<std::string> keys;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [key, uid] : uid_of_key_) keys.push_back(key);
+  }
+  for (const auto& key : keys) queue_.Add(key);
+  Log(kLogInfo, "pod watch opened again");
 }
 
 Status NodeAgent::RegisterNode() {
@@ -332,11 +364,14 @@ constexpr int kResyncTicks = 30;
 void NodeAgent::RelistLoop() {
   std::map<std::string, std::string> last;
   for (int tick = 1;; ++tick) {
+    bool watch_lost;
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
       if (stopping_) return;
+      watch_lost = watch_lost_;
     }
+    if (watch_lost) RewatchPods();
     std::map<std::string, std::string> keys;
     auto now = syncer_->RuntimeDigest(&keys);
     for (const auto& [uid, digest] : now) {
@@ -355,6 +390,15 @@ void NodeAgent::RelistLoop() {
 }
 
 void NodeAgent::OnPodEvent(const WatchEvent& event) {
+  if (event.type == "ERROR") {
+    // The watch is over: the store closed it (it fell behind) or the
+    // connection to a remote server ended. Without a new one the agent
+    // would hear of no pod again; the relist loop opens it.
+    Log(kLogWarn, "pod watch ended: " + event.object);
+    std::lock_guard<std::mutex> lock(mu_);
+    watch_lost_ = true;
+    return;
+  }
   auto doc = ParseJson(event.object);
   if (!doc.ok()) return;
   if (GetString(*doc, {"spec", "nodeName"}) != settings_.node_name) return;

@@ -8,7 +8,8 @@
 // syncs each one through the PodSyncer: one key per pod in a work queue, so
 // a pod is never synced twice at once while different pods sync in
 // parallel. A relist loop (the kubelet's PLEG) asks the runtimes every
-// second what changed and queues those pods.
+// second what changed and queues those pods, and opens the pod watch again
+// when it ended (an ERROR event).
 //
 // Thread safety: Start and Stop are called once each, from one thread;
 // syncer() and settings() may be called from any thread after Start.
@@ -59,6 +60,10 @@ class NodeAgent {
   Status RegisterNode();
   Status PostNodeStatus();
   Status RenewLease();
+  // Opens the pod watch (from "0": current pods first) into pod_watch_.
+  Status WatchPods();
+  // Replaces a watch that ended; called by the relist loop only.
+  void RewatchPods();
   void OnPodEvent(const WatchEvent& event);
   void Worker();
   StatusOr<std::chrono::milliseconds> Sync(const std::string& key);
@@ -92,6 +97,7 @@ class NodeAgent {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool watch_lost_ = false;  // the pod watch sent ERROR
   // The uid each queued key had when last seen, to clean up pods that are
   // gone (or were replaced by a namesake).
   std::map<std::string, std::string> uid_of_key_;
