@@ -198,21 +198,12 @@ void NodeAgent::Stop() {
     stopping_ = true;
     cv_.notify_all();
   }
-  std::unique_ptr<WatchHandle> watch;
-  {
-    std::lock_guard<std::mutex> lock(watch_mu_);
-    watch = std::move(pod_watch_);
-  }
-  watch.reset();
   queue_.ShutDown();
   for (auto& t : threads_) t.join();
   threads_.clear();
-  {
-    // One the relist loop opened while we stopped.
-    std::lock_guard<std::mutex> lock(watch_mu_);
-    watch = std::move(pod_watch_);
-  }
-  watch.reset();
+  // After the relist loop is joined: it is the other thread that replaces
+  // the watch.
+  pod_watch_.reset();
   // Waits for pods still terminating (their grace periods).
   syncer_.reset();
 }
@@ -221,11 +212,39 @@ Status NodeAgent::WatchPods() {
   auto watch = host_.client().Watch(
       kPods, "", "0", [this](const WatchEvent& e) { OnPodEvent(e); });
   if (!watch.ok()) return watch.status();
-  std::unique_ptr<WatchHandle> ended;
-  std::lock_guard<std::mutex> lock(watch_mu_);
-  ended = std::move(pod_watch_);
   pod_watch_ = std::move(watch).value();
   return {};
+}
+
+void NodeAgent::RewatchPods() {
+  // The old handle goes first (its destructor waits for a callback in
+  // flight), so no ERROR of the old watch lands after the flag is cleared.
+  pod_watch_.reset();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    watch_lost_ = false;
+  }
+  if (Status s = WatchPods(); !s.ok()) {
+    // Once per outage, not every second while the server is down.
+    if (!rewatch_failing_) {
+      Log(kLogWarn,
+          "watching pods again: " + s.ToString() + "; retrying every second");
+    }
+    rewatch_failing_ = true;
+    std::lock_guard<std::mutex> lock(mu_);
+    watch_lost_ = true;
+    return;
+  }
+  // Pods deleted while no watch was open sent no event: every pod the
+  // agent knows is looked at again (the sync reads it from the API).
+  std::vector<std::string> keys;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [key, uid] : uid_of_key_) keys.push_back(key);
+  }
+  for (const auto& key : keys) queue_.Add(key);
+  rewatch_failing_ = false;
+  Log(kLogInfo, "pod watch opened again");
 }
 
 Status NodeAgent::RegisterNode() {
@@ -379,32 +398,15 @@ constexpr int kResyncTicks = 30;
 
 void NodeAgent::RelistLoop() {
   std::map<std::string, std::string> last;
-  bool rewatch_failing = false;
   for (int tick = 1;; ++tick) {
+    bool watch_lost;
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
       if (stopping_) return;
+      watch_lost = watch_lost_;
     }
-    bool rewatch = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      std::swap(rewatch, pod_watch_ended_);
-    }
-    if (rewatch) {
-      if (Status s = WatchPods(); !s.ok()) {
-        // Once per outage, not every second while the server is down.
-        if (!rewatch_failing) {
-          Log(kLogWarn, "watching pods again: " + s.ToString() +
-                            "; retrying every second");
-        }
-        rewatch_failing = true;
-        std::lock_guard<std::mutex> lock(mu_);
-        pod_watch_ended_ = true;  // next tick
-      } else {
-        rewatch_failing = false;
-      }
-    }
+    if (watch_lost) RewatchPods();
     std::map<std::string, std::string> keys;
     auto now = syncer_->RuntimeDigest(&keys);
     for (const auto& [uid, digest] : now) {
@@ -424,9 +426,12 @@ void NodeAgent::RelistLoop() {
 
 void NodeAgent::OnPodEvent(const WatchEvent& event) {
   if (event.type == "ERROR") {
-    Log(kLogInfo, "pod watch ended (" + event.object + "); watching again");
+    // The watch is over: the store closed it (it fell behind) or the
+    // connection to a remote server ended. Without a new one the agent
+    // would hear of no pod again; the relist loop opens it.
+    Log(kLogWarn, "pod watch ended: " + event.object);
     std::lock_guard<std::mutex> lock(mu_);
-    pod_watch_ended_ = true;
+    watch_lost_ = true;
     return;
   }
   auto doc = ParseJson(event.object);

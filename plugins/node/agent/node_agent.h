@@ -10,7 +10,8 @@
 // syncs each one through the PodSyncer: one key per pod in a work queue, so
 // a pod is never synced twice at once while different pods sync in
 // parallel. A relist loop (the kubelet's PLEG) asks the runtimes every
-// second what changed and queues those pods.
+// second what changed and queues those pods, and opens the pod watch again
+// when it ended (an ERROR event).
 //
 // Thread safety: Start and Stop are called once each, from one thread;
 // syncer() and settings() may be called from any thread after Start.
@@ -61,6 +62,10 @@ class NodeAgent {
   Status RegisterNode();
   Status PostNodeStatus();
   Status RenewLease();
+  // Opens the pod watch (from "0": current pods first) into pod_watch_.
+  Status WatchPods();
+  // Replaces a watch that ended; called by the relist loop only.
+  void RewatchPods();
   void OnPodEvent(const WatchEvent& event);
   void Worker();
   StatusOr<std::chrono::milliseconds> Sync(const std::string& key);
@@ -95,9 +100,12 @@ class NodeAgent {
   kubelet::KeyQueue queue_;
   // The pod watch, replaced by the relist loop once it ended (a remote
   // client's watch ends with an ERROR event at a server timeout or
-  // restart and is not reopened by the client).
-  std::mutex watch_mu_;
-  std::unique_ptr<WatchHandle> pod_watch_;  // watch_mu_
+  // restart and is not reopened by the client). Written by Start, the
+  // relist loop and Stop after joining it.
+  std::unique_ptr<WatchHandle> pod_watch_;
+  // A re-watch failed and was logged; the next failures of the same outage
+  // are not (relist loop only).
+  bool rewatch_failing_ = false;
   std::string node_uid_;
   // Last handed to the network; written by TakePodCidr only.
   std::string pod_cidr_;
@@ -105,7 +113,7 @@ class NodeAgent {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
-  bool pod_watch_ended_ = false;
+  bool watch_lost_ = false;  // the pod watch sent ERROR
   // The uid each queued key had when last seen, to clean up pods that are
   // gone (or were replaced by a namesake).
   std::map<std::string, std::string> uid_of_key_;

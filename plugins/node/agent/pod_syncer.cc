@@ -454,24 +454,27 @@ StatusOr<PodSyncer::Duration> PodSyncer::SyncPod(const std::string& pod_json) {
   auto rec = RecordFor(uid);
   if (Find(pod, {"metadata", "deletionTimestamp"})) {
     if (!deps_.terminate_async) return Terminate(pod, *rec);
+    // Finished termination threads are joined here, on every path: a
+    // joinable std::thread destroyed unjoined aborts the process.
     std::vector<std::thread> finished;
     {
       std::lock_guard<std::mutex> lock(mu_);
       finished.swap(done_);
-      // Already terminating: the thread owns the pod until it is gone; look
-      // again in a while in case it failed.
-      if (terminating_.count(uid)) return Duration(seconds(2));
-      terminating_[uid] = std::thread([this, uid, rec, pod_json] {
-        auto parsed = ParseJson(pod_json);
-        auto result = Terminate(*parsed, *rec);
-        std::lock_guard<std::mutex> lock(mu_);
-        auto self = terminating_.find(uid);
-        if (self != terminating_.end()) {
-          done_.push_back(std::move(self->second));
-          terminating_.erase(self);
-        }
-        (void)result;
-      });
+      // Already terminating: the thread owns the pod until it is gone; the
+      // sync looks again in a while in case it failed.
+      if (!terminating_.count(uid)) {
+        terminating_.emplace(uid, std::thread([this, uid, rec, pod_json] {
+                               auto parsed = ParseJson(pod_json);
+                               auto result = Terminate(*parsed, *rec);
+                               std::lock_guard<std::mutex> lock(mu_);
+                               auto self = terminating_.find(uid);
+                               if (self != terminating_.end()) {
+                                 done_.push_back(std::move(self->second));
+                                 terminating_.erase(self);
+                               }
+                               (void)result;
+                             }));
+      }
     }
     for (auto& t : finished) t.join();
     return Duration(seconds(2));
@@ -875,6 +878,11 @@ std::map<std::string, std::string> PodSyncer::RuntimeDigest(
     }
   }
   return digest;
+}
+
+bool PodSyncer::Terminating(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return terminating_.count(uid) > 0;
 }
 
 ContainerRuntime* PodSyncer::RuntimeOf(const std::string& uid,

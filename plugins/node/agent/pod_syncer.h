@@ -97,6 +97,10 @@ class PodSyncer {
   std::map<std::string, std::string> RuntimeDigest(
       std::map<std::string, std::string>* uid_to_key);
 
+  // True while pod `uid` is being terminated on a thread of its own
+  // (terminate_async).
+  bool Terminating(const std::string& uid);
+
   // The runtime running pod `uid`, and its sandbox id; nullptr when none.
   ContainerRuntime* RuntimeOf(const std::string& uid, std::string* sandbox_id);
 

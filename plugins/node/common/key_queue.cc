@@ -22,7 +22,13 @@ void KeyQueue::AddAfter(const std::string& key,
     return;
   }
   if (shut_down_) return;
-  delayed_.emplace(Clock::now() + delay, key);
+  const Clock::time_point due = Clock::now() + delay;
+  auto [it, added] = waiting_.emplace(key, due);
+  if (!added) {
+    if (it->second <= due) return;
+    it->second = due;  // the entry already in delayed_ becomes stale
+  }
+  delayed_.emplace(due, key);
   // A sleeping Get may need to wake earlier for this one.
   cv_.notify_all();
 }
@@ -33,8 +39,11 @@ bool KeyQueue::Get(std::string* key) {
     if (shut_down_) return false;
     const auto now = Clock::now();
     while (!delayed_.empty() && delayed_.top().first <= now) {
-      std::string k = delayed_.top().second;
+      auto [due, k] = delayed_.top();
       delayed_.pop();
+      auto w = waiting_.find(k);
+      if (w == waiting_.end() || w->second != due) continue;  // stale
+      waiting_.erase(w);
       AddLocked(k);
     }
     if (!queue_.empty()) break;

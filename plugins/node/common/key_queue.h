@@ -1,8 +1,11 @@
 // KeyQueue: the node agents' (sim and real) work queue of string keys, shaped
 // like client-go's workqueue: a key is queued at most once (dirty set), never
 // handed to two workers at once (processing set: an Add while it is processed
-// queues it again when Done), and AddAfter delays an add. The kernel's queue is
-// not part of the SDK, so the plugin keeps this small one.
+// queues it again when Done), and AddAfter delays an add. As client-go's
+// delaying queue, a key waits at most once: a later AddAfter of a key already
+// waiting keeps the earlier time, so two requeues of one key do not come due
+// one after the other and sync it twice in a row. The kernel's queue is not
+// part of the SDK, so the plugin keeps this small one.
 //
 // Thread safety: all methods may be called from any thread.
 #ifndef BERTH_PLUGINS_NODE_COMMON_KEY_QUEUE_H_
@@ -14,6 +17,7 @@
 #include <mutex>
 #include <queue>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -25,7 +29,8 @@ class KeyQueue {
   using Clock = std::chrono::steady_clock;
 
   void Add(const std::string& key);
-  // Adds `key` once `delay` has passed (at once when it is not positive).
+  // Adds `key` once `delay` has passed (at once when it is not positive);
+  // nothing when `key` already waits to be added sooner.
   void AddAfter(const std::string& key, std::chrono::milliseconds delay);
   // Blocks until a key is ready (true) or the queue is shut down (false).
   // The caller must call Done(key) when finished with it.
@@ -45,6 +50,8 @@ class KeyQueue {
   std::unordered_set<std::string> processing_;
   std::priority_queue<Delayed, std::vector<Delayed>, std::greater<Delayed>>
       delayed_;
+  // When each waiting key is due; delayed_ entries that differ are stale.
+  std::unordered_map<std::string, Clock::time_point> waiting_;
   bool shut_down_ = false;
 };
 

@@ -27,6 +27,7 @@ namespace {
 using ::testing::HasSubstr;
 
 constexpr char kImage[] = "127.0.0.1:5000/library/busybox:1.35";
+constexpr char kPrivateImage[] = "127.0.0.1:5001/private/busybox:1.35";
 
 class PodsE2eTest : public ::testing::Test {
  protected:
@@ -47,6 +48,11 @@ class PodsE2eTest : public ::testing::Test {
                                                  node_->name());
     ASSERT_TRUE(registry_->Start()) << registry_->log();
     ASSERT_EQ(registry_->Push(image_dir, "library/busybox", "1.35"), "");
+    private_registry_ = std::make_unique<RegistryServer>(
+        RegistryServer::Mode::kBasicAuth, node_->name());
+    ASSERT_TRUE(private_registry_->Start()) << private_registry_->log();
+    ASSERT_EQ(private_registry_->Push(image_dir, "private/busybox", "1.35"),
+              "");
 
     const std::string d = dir_.path();
     std::filesystem::create_directories(d + "/home");
@@ -60,6 +66,7 @@ class PodsE2eTest : public ::testing::Test {
         << "      imageRoot: " << d << "/images\n"
         << "      registries:\n"
         << "        \"127.0.0.1:5000\": {insecure: true}\n"
+        << "        \"127.0.0.1:5001\": {insecure: true}\n"
         << "  - name: cni\n"
         << "    settings: {cacheDir: " << d << "/cni}\n"
         << "  - name: node\n"
@@ -126,6 +133,7 @@ class PodsE2eTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<NodeNetns> node_;
   std::unique_ptr<RegistryServer> registry_;
+  std::unique_ptr<RegistryServer> private_registry_;
   std::string config_;
   std::unique_ptr<BerthServer> server_;
 };
@@ -224,6 +232,32 @@ spec:
       << node_->Exec("busybox wget -qO- http://" + ip + ":8080/").out;
 }
 
+// A private registry: without credentials the pull fails with the
+// registry's message; with `regcred` from `kubectl create secret
+// docker-registry` the pod runs.
+TEST_F(PodsE2eTest, PrivateImagePullsWithRegcred) {
+  RunPod("no-creds", "[\"sleep\", \"3600\"]", "", kPrivateImage);
+  EXPECT_TRUE(Eventually([&] {
+    const std::string reason = Jsonpath(
+        "pod no-creds", ".status.containerStatuses[0].state.waiting.reason");
+    return reason == "ErrImagePull" || reason == "ImagePullBackOff";
+  })) << Describe("no-creds");
+
+  EXPECT_OK(Kubectl(std::string("create secret docker-registry regcred "
+                                "--docker-server=127.0.0.1:5001 "
+                                "--docker-username=") +
+                    RegistryServer::kUser +
+                    " --docker-password=" + RegistryServer::kPassword));
+  RunPod("with-creds", "[\"sleep\", \"3600\"]", "", kPrivateImage,
+         "  imagePullSecrets: [{name: regcred}]\n");
+  EXPECT_TRUE(Eventually([&] { return PodReady("with-creds"); }))
+      << Describe("with-creds");
+
+  // Both go when deleted together, the one backing off at once.
+  EXPECT_OK(Kubectl("delete pod no-creds with-creds --timeout=60s"))
+      << Kubectl("get pods -o wide").out << server_->log();
+}
+
 // A missing image: ErrImagePull, then ImagePullBackOff, with the
 // registry's message.
 TEST_F(PodsE2eTest, MissingImageBacksOffWithTheRegistryMessage) {
@@ -295,6 +329,56 @@ TEST_F(PodsE2eTest, MemoryHogIsOomKilled) {
            "OOMKilled";
   })) << Describe("hog");
   EXPECT_EQ(Jsonpath("pod hog", ".status.phase"), "Failed");
+}
+
+// `berth server` stopped (SIGTERM) while a pod runs exits cleanly and
+// leaves the container running, as a kubelet's restart does; the next
+// server adopts it: the same container, Ready, restartCount 0. Before the
+// stop, a pod in ImagePullBackOff and a running one are deleted together:
+// that aborted the server ("terminate called without an active
+// exception"), which showed as a crash at its SIGTERM.
+TEST_F(PodsE2eTest, ServerStopLeavesRunningPodsForTheNextServer) {
+  RunPod("survivor", "[\"sleep\", \"3600\"]");
+  RunPod("goner", "[\"sleep\", \"3600\"]");
+  RunPod("backing-off", "[\"sleep\", \"3600\"]", "",
+         "127.0.0.1:5000/library/nope:1");
+  ASSERT_TRUE(Eventually([&] {
+    return PodReady("survivor") && PodReady("goner") &&
+           !Jsonpath("pod backing-off",
+                     ".status.containerStatuses[0].state.waiting.reason")
+                .empty();
+  })) << Kubectl("get pods -o wide").out;
+  // sleep ignores SIGTERM as pid 1: goner takes its whole grace period.
+  EXPECT_OK(
+      Kubectl("delete pod backing-off goner --grace-period=5 "
+              "--timeout=60s"))
+      << server_->log();
+  const std::string container =
+      Jsonpath("pod survivor", ".status.containerStatuses[0].containerID");
+  ASSERT_FALSE(container.empty());
+
+  EXPECT_EQ(server_->Stop(), 0) << server_->log();
+  const std::string stopped_log = server_->log();
+  EXPECT_THAT(stopped_log, ::testing::Not(HasSubstr("terminate called")));
+  EXPECT_EQ(RunCommand("ps -eo args | grep -c '[b]erth-shim run " +
+                       dir_.path() + "/'")
+                .out,
+            "1\n");
+
+  ASSERT_TRUE(server_->Start({"--config", config_})) << server_->log();
+  EXPECT_TRUE(Eventually([&] {
+    return PodReady("survivor") &&
+           Jsonpath("node node1",
+                    ".status.conditions[?(@.type==\"Ready\")].status") ==
+               "True";
+  })) << Describe("survivor");
+  EXPECT_EQ(Jsonpath("pod survivor", ".status.phase"), "Running");
+  EXPECT_EQ(
+      Jsonpath("pod survivor", ".status.containerStatuses[0].restartCount"),
+      "0");
+  EXPECT_EQ(
+      Jsonpath("pod survivor", ".status.containerStatuses[0].containerID"),
+      container);
 }
 
 // Deleting a pod leaves no process, mount, cgroup or network namespace

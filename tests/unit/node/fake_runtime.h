@@ -8,6 +8,7 @@
 #ifndef BERTH_TESTS_UNIT_NODE_FAKE_RUNTIME_H_
 #define BERTH_TESTS_UNIT_NODE_FAKE_RUNTIME_H_
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
@@ -141,6 +142,7 @@ class FakeRuntime : public ContainerRuntime {
   }
   Status StopContainer(const std::string& id,
                        std::chrono::seconds grace) override {
+    WaitWhileHeld(id);
     std::lock_guard<std::mutex> lock(mu_);
     calls.push_back("StopContainer " + containers[id].name + " " +
                     std::to_string(grace.count()));
@@ -186,6 +188,17 @@ class FakeRuntime : public ContainerRuntime {
     return Status::Unavailable("connection refused");
   }
 
+  // StopContainer of containers named `name` waits until ReleaseStops.
+  void HoldStops(const std::string& name) {
+    std::lock_guard<std::mutex> lock(hold_mu_);
+    held_.insert(name);
+  }
+  void ReleaseStops(const std::string& name) {
+    std::lock_guard<std::mutex> lock(hold_mu_);
+    held_.erase(name);
+    hold_cv_.notify_all();
+  }
+
   // The newest container named `name`.
   ContainerStatus* Latest(const std::string& name) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -225,8 +238,22 @@ class FakeRuntime : public ContainerRuntime {
     c.exit_code = code;
     c.finished_at = clock_->Now();
   }
+  void WaitWhileHeld(const std::string& id) {
+    std::string name;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = containers.find(id); it != containers.end()) {
+        name = it->second.name;
+      }
+    }
+    std::unique_lock<std::mutex> lock(hold_mu_);
+    hold_cv_.wait(lock, [&] { return !held_.count(name); });
+  }
   const Clock* clock_;
   int next_id_ = 0;
+  std::mutex hold_mu_;
+  std::condition_variable hold_cv_;
+  std::set<std::string> held_;
 };
 
 class FakeNetwork : public PodNetwork {

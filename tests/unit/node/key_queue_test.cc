@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 namespace berth::kubelet {
 namespace {
 
@@ -44,6 +47,28 @@ TEST(KeyQueue, AddAfterDelivers) {
   std::string k;
   ASSERT_TRUE(q.Get(&k));  // blocks until due
   EXPECT_EQ(k, "later");
+}
+
+// Two requeues of one key (a sync's back-off, then another sync's) make
+// one: the second does not come due while the first is processed and sync
+// the key again at once (which hid a pod's ErrImagePull behind
+// ImagePullBackOff right after the pull failed).
+TEST(KeyQueue, AKeyWaitsOnceAtItsEarliestTime) {
+  KeyQueue q;
+  q.AddAfter("a", std::chrono::milliseconds(1));
+  q.AddAfter("a", std::chrono::milliseconds(20));
+  std::string k;
+  ASSERT_TRUE(q.Get(&k));
+  EXPECT_EQ(k, "a");
+  // Long enough for the 20 ms requeue to be due, had it been kept.
+  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  q.Done("a");
+  q.Add("b");
+  ASSERT_TRUE(q.Get(&k));  // a kept 20 ms requeue would queue "a" here
+  EXPECT_EQ(k, "b");
+  q.Add("c");
+  ASSERT_TRUE(q.Get(&k));
+  EXPECT_EQ(k, "c");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "fake_runtime.h"
 #include "timestamps.h"
@@ -413,6 +414,51 @@ TEST_F(PodSyncerTest, TerminationRunsOffTheSyncWorker) {
   ASSERT_EQ(client_.deletes.size(), 1u);
   EXPECT_EQ(client_.deletes[0].precondition_uid, "u1");
   EXPECT_EQ(runtime_.Count("RemovePodSandbox"), 1);
+}
+
+// A pod in ImagePullBackOff and a running one are deleted together, each
+// terminated on a thread of its own. The one backing off goes at once, the
+// back-off notwithstanding, while the other still waits for its container
+// to stop. Syncing that one again (the worker looks every 2 s) joins the
+// finished thread: dropping it unjoined aborted berth server ("terminate
+// called without an active exception").
+TEST_F(PodSyncerTest, PodsDeletedTogetherTerminateWithoutAbortingTheAgent) {
+  syncer_ = MakeSyncer(/*async=*/true);
+  runtime_.images = {"app:1"};
+  runtime_.pull_errors["reg:5000/nope:1"] =
+      Status::NotFound("reg:5000/nope:1: manifest unknown");
+  Put(Pod(R"("containers":[{"name":"pull","image":"reg:5000/nope:1"}])",
+          "backing-off", "u1"));
+  Put(Pod(R"("containers":[{"name":"slow","image":"app:1"}])", "running",
+          "u2"));
+  EXPECT_EQ(Sync("backing-off"), seconds(10));
+  Sync("running");
+  for (const char* name : {"backing-off", "running"}) {
+    auto doc = StoredDoc(name);
+    SetString(*Member(doc, "metadata"), "deletionTimestamp",
+              kubelet::FormatTime(clock_.Now() + seconds(30)),
+              doc.GetAllocator());
+    Put(ToJson(doc));
+  }
+  runtime_.HoldStops("slow");
+  EXPECT_EQ(Sync("backing-off"), seconds(2));
+  EXPECT_EQ(Sync("running"), seconds(2));
+  while (syncer_->Terminating("u1")) std::this_thread::yield();
+  {
+    std::lock_guard<std::mutex> lock(client_.mu);
+    // No ASSERT while "slow" is held: the syncer would wait for it.
+    EXPECT_EQ(client_.deletes.size(), 1u);
+    if (!client_.deletes.empty()) {
+      EXPECT_EQ(client_.deletes[0].precondition_uid, "u1");
+    }
+  }
+
+  EXPECT_EQ(Sync("running"), seconds(2));
+  EXPECT_TRUE(syncer_->Terminating("u2"));
+  runtime_.ReleaseStops("slow");
+  syncer_.reset();  // waits for the termination
+  EXPECT_EQ(client_.deletes.size(), 2u);
+  EXPECT_EQ(runtime_.Count("RemovePodSandbox"), 2);
 }
 
 TEST_F(PodSyncerTest, RecoveryAdoptsRunningContainersAndRemovesOrphans) {
