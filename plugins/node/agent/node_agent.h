@@ -62,7 +62,9 @@ class NodeAgent {
   Status RegisterNode();
   Status PostNodeStatus();
   Status RenewLease();
-  // Opens the pod watch (from "0": current pods first) into pod_watch_.
+  // Opens the pod watch from "0" (every pod replayed; unchanged ones are
+  // skipped by their digest) into pod_watch_. The client's Status on
+  // failure.
   Status WatchPods();
   // Replaces a watch that ended; called by the relist loop only.
   void RewatchPods();
@@ -74,9 +76,6 @@ class NodeAgent {
   void TakePodCidr(const Json& node);
   void HeartbeatLoop();
   void RelistLoop();
-  // Opens the pod watch from "0" (every pod replayed; unchanged ones are
-  // skipped by their digest). The client's Status on failure.
-  Status WatchPods();
   void Log(int level, const std::string& message);
   void RecordPodEvent(const Json& pod, const std::string& type,
                       const std::string& reason, const std::string& message,
