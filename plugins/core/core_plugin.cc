@@ -1,4 +1,4 @@
-// Registration of the core plugin: the core/v1 kinds, Lease, the
+// Registration of the core plugin: the core/v1 kinds, Lease, EndpointSlice, the
 // namespace, node IPAM and node lifecycle controllers and the admissions. The
 // logic lives in the berth_core_kinds library.
 #include <memory>
@@ -6,6 +6,7 @@
 #include "berth/plugin.h"
 #include "config_map_kind.h"
 #include "default_toleration_seconds.h"
+#include "endpoint_slice_kind.h"
 #include "endpoints_kind.h"
 #include "event_kind.h"
 #include "lease_kind.h"
@@ -54,6 +55,7 @@ class CorePlugin : public Plugin {
         std::make_shared<EventKind>(),
         std::make_shared<NodeKind>(),
         std::make_shared<EndpointsKind>(),
+        std::make_shared<EndpointSliceKind>(),
         std::make_shared<LeaseKind>(),
         std::make_shared<RuntimeClassKind>(),
     };
