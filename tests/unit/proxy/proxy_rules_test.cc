@@ -1,0 +1,163 @@
+// The rules both proxy backends write, as text: nftables verdict maps for
+// constant-time dispatch, random endpoint picks, DNAT, hairpin masquerade,
+// rejects for Services without endpoints, ClientIP affinity, NodePorts; the
+// iptables batch with kube-proxy's chains and probabilities, stale chains
+// deleted, and reading back which chains exist.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "chain_names.h"
+#include "iptables_ruleset.h"
+#include "nftables_ruleset.h"
+
+namespace berth::proxy {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+ServicePort Web() {
+  ServicePort sp;
+  sp.ns = "default";
+  sp.name = "web";
+  sp.cluster_ip = "10.96.0.10";
+  sp.protocol = "tcp";
+  sp.port = 80;
+  sp.node_port = 30300;
+  sp.cluster_endpoints = {{"10.244.0.2", 8080}, {"10.244.0.3", 8080}};
+  sp.external_endpoints = sp.cluster_endpoints;
+  return sp;
+}
+
+ServicePort Empty() {
+  ServicePort sp;
+  sp.ns = "default";
+  sp.name = "empty";
+  sp.cluster_ip = "10.96.0.11";
+  sp.protocol = "udp";
+  sp.port = 53;
+  return sp;
+}
+
+TEST(NftablesRuleset, DispatchesThroughVerdictMapsAndDnatsToEndpoints) {
+  const ServicePort web = Web();
+  const std::string svc = ServiceChain("svc-", web);
+  const std::string a = EndpointChain("sep-", web, {"10.244.0.2", 8080});
+  const std::string b = EndpointChain("sep-", web, {"10.244.0.3", 8080});
+  const std::string rules = NftablesRuleset({web, Empty()}, {});
+  // Replaced whole in one transaction.
+  EXPECT_THAT(rules, StartsWith("table ip berth-proxy\n"
+                                "delete table ip berth-proxy\n"
+                                "table ip berth-proxy {\n"));
+  EXPECT_THAT(rules, HasSubstr("10.96.0.10 . tcp . 80 : goto " + svc));
+  EXPECT_THAT(rules,
+              HasSubstr("tcp . 30300 : goto " + ServiceChain("ext-", web)));
+  EXPECT_THAT(rules, HasSubstr("ip daddr . meta l4proto . th dport vmap "
+                               "@service-ips"));
+  EXPECT_THAT(rules, HasSubstr("numgen random mod 2 vmap { 0 : goto " + a +
+                               ", 1 : goto " + b + " }"));
+  EXPECT_THAT(rules, HasSubstr("chain " + a +
+                               " {\n"
+                               "\t\tip saddr 10.244.0.2 jump "
+                               "mark-for-masquerade\n"
+                               "\t\tmeta l4proto tcp dnat to "
+                               "10.244.0.2:8080\n"));
+  EXPECT_THAT(rules, HasSubstr("ip daddr 10.96.0.10 ip saddr != "
+                               "10.244.0.0/16 jump mark-for-masquerade"));
+  // No endpoints: refused at once rather than left to time out.
+  EXPECT_THAT(rules, HasSubstr("10.96.0.11 . udp . 53 : goto reject-chain"));
+  EXPECT_THAT(rules, Not(HasSubstr(ServiceChain("svc-", Empty()))));
+}
+
+TEST(NftablesRuleset, OneEndpointAffinityAndLocalPolicy) {
+  ServicePort sp = Web();
+  sp.cluster_endpoints.resize(1);
+  sp.external_endpoints = sp.cluster_endpoints;
+  sp.affinity_seconds = 600;
+  sp.external_local = true;
+  const std::string rules = NftablesRuleset({sp}, {});
+  const std::string sep = EndpointChain("sep-", sp, sp.cluster_endpoints[0]);
+  const std::string aff = EndpointChain("aff-", sp, sp.cluster_endpoints[0]);
+  EXPECT_THAT(rules, HasSubstr("\t\tgoto " + sep + "\n"));
+  EXPECT_THAT(rules, Not(HasSubstr("numgen")));
+  EXPECT_THAT(rules, HasSubstr("set " + aff +
+                               " {\n\t\ttype ipv4_addr\n"
+                               "\t\tflags dynamic,timeout\n"
+                               "\t\ttimeout 600s\n"));
+  EXPECT_THAT(rules, HasSubstr("ip saddr @" + aff + " goto " + sep));
+  EXPECT_THAT(rules, HasSubstr("update @" + aff + " { ip saddr }"));
+  // Local: the client's address is kept (no masquerade mark in ext-).
+  const std::string ext = ServiceChain("ext-", sp);
+  const size_t at = rules.find("chain " + ext + " {");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_THAT(rules.substr(at, rules.find('}', at) - at),
+              Not(HasSubstr("mark-for-masquerade")));
+}
+
+TEST(NftablesRuleset, NoServicesStillMakesAValidEmptyTable) {
+  const std::string rules = NftablesRuleset({}, {});
+  EXPECT_THAT(rules, Not(HasSubstr("elements")));
+  EXPECT_THAT(rules, HasSubstr("map service-ips {\n\t\ttype ipv4_addr . "
+                               "inet_proto . inet_service : verdict\n\t}"));
+  EXPECT_EQ(NftablesCleanup(),
+            "table ip berth-proxy\ndelete table ip berth-proxy\n");
+}
+
+TEST(IptablesRuleset, WritesKubeProxyStyleChainsAndDropsStaleOnes) {
+  const ServicePort web = Web();
+  const std::string svc = ServiceChain("BERTH-SVC-", web);
+  const std::string a = EndpointChain("BERTH-SEP-", web, {"10.244.0.2", 8080});
+  const std::string b = EndpointChain("BERTH-SEP-", web, {"10.244.0.3", 8080});
+  EXPECT_LE(svc.size(), 28u);
+  const std::string rules =
+      IptablesRuleset({web, Empty()}, {}, {"BERTH-SVC-0000000000000000"});
+  EXPECT_THAT(rules, StartsWith("*nat\n"));
+  EXPECT_THAT(rules, HasSubstr(":" + svc + " - [0:0]\n"));
+  EXPECT_THAT(rules,
+              HasSubstr("-A BERTH-SERVICES -m comment --comment "
+                        "\"default/web:\" -d 10.96.0.10/32 -p tcp -m tcp "
+                        "--dport 80 -j " +
+                        svc + "\n"));
+  EXPECT_THAT(rules, HasSubstr("-A " + svc +
+                               " -m comment --comment \"default/web:\" -m "
+                               "statistic --mode random --probability "
+                               "0.5000000000 -j " +
+                               a + "\n-A " + svc +
+                               " -m comment --comment \"default/web:\" -j " +
+                               b + "\n"));
+  EXPECT_THAT(rules, HasSubstr("-A " + a +
+                               " -m comment --comment \"default/web:\" -p "
+                               "tcp -m tcp -j DNAT --to-destination "
+                               "10.244.0.2:8080\n"));
+  EXPECT_THAT(rules, HasSubstr("-A BERTH-NODEPORTS -m comment --comment "
+                               "\"default/web:\" -p tcp -m tcp --dport 30300 "
+                               "-j " +
+                               ServiceChain("BERTH-EXT-", web)));
+  EXPECT_THAT(rules, HasSubstr("-A BERTH-POSTROUTING -j MASQUERADE"));
+  // A chain of a Service that went: declared (emptied), then deleted.
+  EXPECT_THAT(rules, HasSubstr(":BERTH-SVC-0000000000000000 - [0:0]\n"));
+  EXPECT_THAT(rules, HasSubstr("-X BERTH-SVC-0000000000000000\nCOMMIT\n"));
+  // The Service without endpoints is rejected in the filter table.
+  EXPECT_THAT(rules, HasSubstr("*filter\n:BERTH-SERVICES - [0:0]\n-A "
+                               "BERTH-SERVICES -m comment --comment "
+                               "\"default/empty:\" -m conntrack --ctstate NEW "
+                               "-d 10.96.0.11/32 -p udp -m udp --dport 53 -j "
+                               "REJECT\nCOMMIT\n"));
+}
+
+TEST(IptablesRuleset, ReadsItsChainsBackFromIptablesSave) {
+  const std::string saved =
+      "*filter\n:INPUT ACCEPT [0:0]\n:BERTH-SERVICES - [0:0]\nCOMMIT\n"
+      "*nat\n:PREROUTING ACCEPT [0:0]\n:BERTH-SERVICES - [0:0]\n"
+      ":BERTH-SVC-ABC - [0:0]\n:KUBE-SERVICES - [0:0]\nCOMMIT\n";
+  EXPECT_EQ(ProxyChainsIn(saved, "nat"),
+            (std::set<std::string>{"BERTH-SERVICES", "BERTH-SVC-ABC"}));
+  EXPECT_EQ(ProxyChainsIn(saved, "filter"),
+            (std::set<std::string>{"BERTH-SERVICES"}));
+  EXPECT_EQ(IptablesCleanup({"BERTH-A"}, {}),
+            "*nat\n:BERTH-A - [0:0]\n-X BERTH-A\nCOMMIT\n");
+}
+
+}  // namespace
+}  // namespace berth::proxy
