@@ -235,6 +235,14 @@ TEST_P(ProxyBackendTest, ASecondRunReplacesWhatACrashedOneLeft) {
   }
 }
 
+TEST_P(ProxyBackendTest, ClientIpAffinityKeepsAClientOnOnePod) {
+  ServicePort web = Web({{"10.244.0.2", 8080}, {"10.244.0.3", 8080}});
+  web.affinity_seconds = 600;
+  Status synced = Sync({web});
+  ASSERT_TRUE(synced.ok()) << synced.ToString();
+  EXPECT_EQ(Answers(*client_, "http://10.96.0.10/", 12).size(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ProxyBackendTest,
                          ::testing::Values("nftables", "iptables"),
                          [](const auto& info) { return info.param; });
