@@ -6,7 +6,9 @@
 namespace berth::proxy {
 namespace {
 
-constexpr std::chrono::seconds kToolTimeout{60};
+// Programming 100,000 endpoints with iptables-restore takes minutes on a
+// small machine; a tool stuck longer than this is killed.
+constexpr std::chrono::seconds kToolTimeout{600};
 
 // Runs argv with `input` on stdin; Internal naming the tool and its stderr
 // when it fails.

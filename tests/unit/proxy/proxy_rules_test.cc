@@ -104,6 +104,60 @@ TEST(NftablesRuleset, NoServicesStillMakesAValidEmptyTable) {
             "table ip berth-proxy\ndelete table ip berth-proxy\n");
 }
 
+TEST(NftablesRuleset, UpdatesOnlyWhatChanged) {
+  const ServicePort web = Web();
+  ServicePort fewer = web;
+  fewer.cluster_endpoints.resize(1);
+  fewer.external_endpoints = fewer.cluster_endpoints;
+  const NftRules before = BuildNftRules({web}, {});
+  const NftRules after = BuildNftRules({fewer, Empty()}, {});
+  EXPECT_EQ(NftablesUpdate(before, before), "");
+
+  const std::string svc = ServiceChain("svc-", web);
+  const std::string kept = EndpointChain("sep-", web, {"10.244.0.2", 8080});
+  const std::string gone = EndpointChain("sep-", web, {"10.244.0.3", 8080});
+  const std::string update = NftablesUpdate(before, after);
+  // The Service chain is rewritten to its one endpoint.
+  EXPECT_THAT(update, HasSubstr("flush chain ip berth-proxy " + svc + "\n"));
+  EXPECT_THAT(update,
+              HasSubstr("add rule ip berth-proxy " + svc + " goto " + kept));
+  // The endpoint that stayed is not touched; the one that went is emptied,
+  // then deleted, after the chains that jumped to it were rewritten.
+  EXPECT_THAT(update, Not(HasSubstr("chain ip berth-proxy " + kept)));
+  const size_t flushed = update.find("flush chain ip berth-proxy " + gone);
+  const size_t deleted = update.find("delete chain ip berth-proxy " + gone);
+  ASSERT_NE(flushed, std::string::npos);
+  ASSERT_NE(deleted, std::string::npos);
+  EXPECT_GT(flushed, update.find("add rule ip berth-proxy " + svc));
+  EXPECT_GT(deleted, flushed);
+  // The Service's map element kept its verdict; the new Service's is added.
+  EXPECT_THAT(update, Not(HasSubstr("service-ips")));
+  EXPECT_THAT(update, HasSubstr("add element ip berth-proxy "
+                                "no-endpoint-services { 10.96.0.11 . udp . "
+                                "53 : goto reject-chain }"));
+  // And back: the element goes, the chain comes again.
+  const std::string back = NftablesUpdate(after, before);
+  EXPECT_THAT(back, HasSubstr("delete element ip berth-proxy "
+                              "no-endpoint-services { 10.96.0.11 . udp . 53 "
+                              "}"));
+  EXPECT_THAT(back, HasSubstr("add chain ip berth-proxy " + gone + "\n"));
+}
+
+TEST(NftablesRuleset, AffinitySetsComeAndGoWithTheirEndpoints) {
+  ServicePort sp = Web();
+  sp.affinity_seconds = 30;
+  const NftRules with = BuildNftRules({sp}, {});
+  const NftRules without = BuildNftRules({}, {});
+  const std::string aff = EndpointChain("aff-", sp, sp.cluster_endpoints[0]);
+  EXPECT_THAT(NftablesUpdate(without, with),
+              HasSubstr("add set ip berth-proxy " + aff +
+                        " { type ipv4_addr; flags dynamic,timeout; timeout "
+                        "30s; }\n"));
+  const std::string removal = NftablesUpdate(with, without);
+  EXPECT_THAT(removal, HasSubstr("delete set ip berth-proxy " + aff + "\n"));
+  EXPECT_GT(removal.find("delete set"), removal.find("delete chain"));
+}
+
 TEST(IptablesRuleset, WritesKubeProxyStyleChainsAndDropsStaleOnes) {
   const ServicePort web = Web();
   const std::string svc = ServiceChain("BERTH-SVC-", web);
