@@ -37,18 +37,29 @@ class NftablesBackend : public ProxyBackend {
   NftablesBackend(ProcessRunner& runner, const ProxyRulesConfig& c)
       : runner_(runner), config_(c) {}
   std::string Name() const override { return "nftables"; }
+  // The first sync (and any after a failure) replaces the table whole;
+  // later ones send only what changed since the last success.
   Status Sync(const std::vector<ServicePort>& ports) override {
-    return Check(
-        Run(runner_, {"nft", "-f", "-"}, NftablesRuleset(ports, config_)),
-        "nft");
+    NftRules now = BuildNftRules(ports, config_);
+    const std::string script =
+        programmed_ ? NftablesUpdate(last_, now) : NftablesScript(now, config_);
+    if (script.empty()) return Status::Ok();
+    Status s = Check(Run(runner_, {"nft", "-f", "-"}, script), "nft");
+    programmed_ = s.ok();
+    if (s.ok()) last_ = std::move(now);
+    return s;
   }
   Status Cleanup() override {
+    programmed_ = false;
+    last_ = NftRules{};
     return Check(Run(runner_, {"nft", "-f", "-"}, NftablesCleanup()), "nft");
   }
 
  private:
   ProcessRunner& runner_;
   const ProxyRulesConfig config_;
+  bool programmed_ = false;
+  NftRules last_;
 };
 
 class IptablesBackend : public ProxyBackend {
