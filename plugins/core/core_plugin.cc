@@ -1,11 +1,15 @@
-// Registration of the core plugin: the core/v1 kinds, Lease, the
-// namespace, node IPAM and node lifecycle controllers and the admissions. The
-// logic lives in the berth_core_kinds library.
+// Registration of the core plugin: the core/v1 kinds, Lease, EndpointSlice,
+// the namespace, endpoints, endpointslice, node IPAM and node lifecycle
+// controllers and the admissions. The logic lives in the berth_core_kinds
+// library.
 #include <memory>
 
 #include "berth/plugin.h"
 #include "config_map_kind.h"
 #include "default_toleration_seconds.h"
+#include "endpoint_slice_controller.h"
+#include "endpoint_slice_kind.h"
+#include "endpoints_controller.h"
 #include "endpoints_kind.h"
 #include "event_kind.h"
 #include "lease_kind.h"
@@ -25,6 +29,7 @@
 #include "service_account_kind.h"
 #include "service_kind.h"
 #include "service_network.h"
+#include "service_pod_watcher.h"
 
 namespace berth::core {
 namespace {
@@ -55,6 +60,7 @@ class CorePlugin : public Plugin {
         std::make_shared<EventKind>(),
         std::make_shared<NodeKind>(),
         std::make_shared<EndpointsKind>(),
+        std::make_shared<EndpointSliceKind>(),
         std::make_shared<LeaseKind>(),
         std::make_shared<RuntimeClassKind>(),
     };
@@ -90,6 +96,9 @@ class CorePlugin : public Plugin {
         !s.ok()) {
       return s;
     }
+    if (Status s = AddEndpointsControllers(host, registrar); !s.ok()) {
+      return s;
+    }
     if (ipam->allocate) {
       if (Status s = registrar.AddController(
               std::make_shared<NodeIpamController>(host, *ipam, *network));
@@ -120,6 +129,23 @@ class CorePlugin : public Plugin {
   }
 
  private:
+  // The endpoints and endpointslice controllers, and the pod watcher that
+  // brings them the changes of the pods their Services select.
+  static Status AddEndpointsControllers(Host& host, Registrar& registrar) {
+    auto endpoints = std::make_shared<EndpointsController>(host.client());
+    auto slices = std::make_shared<EndpointSliceController>(host.client());
+    auto pods = std::make_shared<ServicePodWatcher>(
+        host.client(),
+        std::vector<std::shared_ptr<ServiceSyncer>>{endpoints, slices});
+    for (std::shared_ptr<Controller> c :
+         {std::shared_ptr<Controller>(endpoints),
+          std::shared_ptr<Controller>(slices),
+          std::shared_ptr<Controller>(pods)}) {
+      if (Status s = registrar.AddController(c); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
   // As kube-apiserver does: default/kubernetes holds the first address of
   // the Service range, so no user Service is ever handed it. If a Service
   // created before this existed already holds that address, the cluster

@@ -177,6 +177,7 @@ const std::map<std::string, const SchemaType*>& Registry() {
     AddVolumeSchemas(*v);
     AddServiceSchemas(*v);
     AddClusterSchemas(*v);
+    AddDiscoverySchemas(*v);
     return v;
   }();
   static const auto* by_name = [] {

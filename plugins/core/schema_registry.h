@@ -53,6 +53,7 @@ void AddPodSchemas(std::vector<SchemaType>& out);
 void AddVolumeSchemas(std::vector<SchemaType>& out);
 void AddServiceSchemas(std::vector<SchemaType>& out);
 void AddClusterSchemas(std::vector<SchemaType>& out);
+void AddDiscoverySchemas(std::vector<SchemaType>& out);
 
 // A JSON object {"<full name>": {schema}, ...} holding the types named by
 // `roots` (full names) and every type of this registry they reference,
