@@ -12,6 +12,9 @@
 #include <iostream>
 #include <memory>
 
+#include "kernel/api/server/kubelet_server.h"
+#include "kernel/api/tls/file_util.h"
+#include "kernel/api/tls/kubeconfig.h"
 #include "kernel/cli/config_file.h"
 #include "kernel/cli/data_dir.h"
 #include "kernel/cli/flags.h"
@@ -118,10 +121,11 @@ Status WaitForServer(client::RemoteClient& remote, const sigset_t& signals,
 }  // namespace
 
 int RunAgent(const std::vector<std::string>& args) {
-  auto flags_or = ParseFlags(args,
-                             {"kubeconfig", "config", "data-dir", "node-name",
-                              "plugin-dir", "log-level", "server", "token"},
-                             {});
+  auto flags_or = ParseFlags(
+      args,
+      {"kubeconfig", "config", "data-dir", "node-name", "plugin-dir",
+       "log-level", "server", "token", "kubelet-port", "bind-address"},
+      {});
   if (!flags_or.ok()) return Fail(flags_or.status().message());
   const Flags& flags = *flags_or;
   if (!flags.positional.empty()) {
@@ -167,6 +171,43 @@ int RunAgent(const std::vector<std::string>& args) {
   }
   std::unique_ptr<client::RemoteClient> remote = std::move(remote_or).value();
 
+  // The kubelet port: the API server reaches this node's pod streams (logs,
+  // exec, attach, port-forward) there, authenticating with a certificate of
+  // the cluster CA, which the kubeconfig carries.
+  int kubelet_port = 10250;
+  if (flags.Has("kubelet-port")) {
+    const std::string value = flags.Get("kubelet-port");
+    kubelet_port = value == "off" ? -1 : std::atoi(value.c_str());
+    if (value != "off" &&
+        (value.empty() || kubelet_port < 0 || kubelet_port > 65535 ||
+         value.find_first_not_of("0123456789") != std::string::npos)) {
+      return Fail("--kubelet-port must be a port (0: any free one) or off");
+    }
+  }
+  std::unique_ptr<api::KubeletServer> kubelet;
+  if (kubelet_port >= 0) {
+    auto creds = tls::ReadKubeconfig(kubeconfig);
+    if (!creds.ok()) {
+      return Fail("kubeconfig " + kubeconfig + ": " + creds.status().message());
+    }
+    if (creds->ca_pem.empty()) {
+      return Fail("kubeconfig " + kubeconfig +
+                  " names no certificate authority, which the kubelet port "
+                  "needs to check the API server (or pass --kubelet-port off)");
+    }
+    const std::string pki_dir = data_dir + "/pki";
+    fs::create_directories(pki_dir, ec);
+    const std::string ca_file = pki_dir + "/ca.crt";
+    if (Status s = tls::WriteFileAtomically(ca_file, creds->ca_pem, 0644);
+        !s.ok()) {
+      return Fail(s.message());
+    }
+    auto bound = api::BindKubeletPort(
+        pki_dir, ca_file, flags.Get("bind-address", "0.0.0.0"), kubelet_port);
+    if (!bound.ok()) return Fail("kubelet port: " + bound.status().message());
+    kubelet = std::move(bound).value();
+  }
+
   const std::string config_path =
       flags.Has("config") ? flags.Get("config") : FindConfigFile("agent.yaml");
   if (config_path.empty()) {
@@ -191,6 +232,8 @@ int RunAgent(const std::vector<std::string>& args) {
   PluginHost host;
   KindRegistry kinds;
   PluginManager plugins(host, kinds);
+  // Before the plugins register, so the node agent publishes the port.
+  if (kubelet) host.set_kubelet_port(kubelet->port());
   if (Status s = plugins.LoadAll(config); !s.ok()) return Fail(s.message());
   if (Status s = RefuseServerOnly(plugins.Loaded()); !s.ok()) {
     return Fail(s.message());
@@ -216,6 +259,11 @@ int RunAgent(const std::vector<std::string>& args) {
   ControllerManager controllers(*remote);
   for (auto& c : plugins.Controllers()) controllers.Add(c);
   controllers.Start();
+  if (kubelet) {
+    if (Status s = kubelet->Start(plugins.ConnectHandlers()); !s.ok()) {
+      return Fail("kubelet port: " + s.message());
+    }
+  }
 
   std::string names;
   for (const auto& p : plugins.Loaded()) {
@@ -224,7 +272,10 @@ int RunAgent(const std::vector<std::string>& args) {
   std::cout << "berth agent ready"
             << (node_name.empty() ? "" : " as node " + node_name) << " against "
             << remote->transport().server_url() << " (data dir " << data_dir
-            << ", plugins " << names << ")" << std::endl;
+            << ", plugins " << names << ")"
+            << (kubelet ? ", kubelet port " + std::to_string(kubelet->port())
+                        : std::string())
+            << std::endl;
 
   int sig = 0;
   sigwait(&signals, &sig);
@@ -232,6 +283,8 @@ int RunAgent(const std::vector<std::string>& args) {
             << (sig == SIGINT ? "SIGINT" : "SIGTERM")
             << ", stopping (containers keep running)" << std::endl;
   controllers.Stop();
+  // No new stream reaches a plugin that is going away.
+  if (kubelet) kubelet->Stop();
   plugins.Shutdown();
   host.StopServices();
   return 0;

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -169,6 +170,11 @@ bool BerthAgent::Start(const std::vector<std::string>& extra_args,
   std::vector<std::string> args = {BerthBinary(), "agent", "--data-dir",
                                    data_dir_};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  // Any free kubelet port unless the test picks one: agents of parallel
+  // tests share the host's ports.
+  if (std::find(args.begin(), args.end(), "--kubelet-port") == args.end()) {
+    args.insert(args.end(), {"--kubelet-port", "0"});
+  }
   EnterNetns(netns_, &args);
   std::ofstream(log_path_, std::ios::trunc);
   pid_ = SpawnLogged(args, log_path_);

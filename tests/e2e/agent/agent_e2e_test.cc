@@ -408,6 +408,20 @@ spec:
   EXPECT_NE(
       node_a_->Exec("busybox wget -T 2 -qO- http://" + ip + ":8080/").exit_code,
       0);
+  // kubectl reaches the pod's streams all the same: the API server proxies
+  // them to node-b's kubelet port, which the agent serves.
+  EXPECT_NE(Jsonpath("node node-b",
+                     ".status.daemonEndpoints.kubeletEndpoint"
+                     ".Port"),
+            "0");
+  auto cat = Kubectl("exec web-b -- cat /www/index.html");
+  EXPECT_EQ(cat.out, "hello from node b\n") << cat.err << agent_->log();
+  EXPECT_EQ(Kubectl("exec web-b -- sh -c 'exit 3'").exit_code, 3);
+  auto wrote = Kubectl("exec web-b -- sh -c 'echo to-log > /proc/1/fd/1'");
+  EXPECT_EQ(wrote.exit_code, 0) << wrote.err;
+  EXPECT_TRUE(Eventually([&] {
+    return Kubectl("logs web-b").out.find("to-log") != std::string::npos;
+  })) << Kubectl("logs web-b").err;
 
   const std::string uid = Jsonpath("pod web-b", ".metadata.uid");
   EXPECT_NE(Leftovers(uid), "0\n");
