@@ -33,6 +33,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -164,6 +165,36 @@ std::string PodJson(int i) {
          command + "}]}}";
 }
 
+// `berth agent` with oci, cni and node (another machine's node: its own
+// process against the baseline server), idle with no pods. Prints one line;
+// a failure to start is reported on that line, not fatal.
+void MeasureAgent(const Options& o, const std::string& dir,
+                  const std::string& kubeconfig) {
+  Progress("berth agent (oci, cni, node) against the baseline server");
+  const std::string config = dir + "/agent.yaml";
+  std::ofstream(config) << "plugins:\n  - name: oci\n    settings: {root: "
+                        << dir << "/agent-oci, imageRoot: " << dir
+                        << "/images}\n  - name: cni\n    settings: {cacheDir: "
+                        << dir << "/agent-cni}\n  - name: node\n    settings: "
+                        << "{runtime: " << o.server.runtime
+                        << ", network: cni, rootDir: " << dir
+                        << "/agent-node}\n";
+  testing::BerthAgent agent(dir + "/agent");
+  if (!agent.Start({"--kubeconfig", kubeconfig, "--config", config,
+                    "--node-name", "bench-agent"})) {
+    std::printf("berth agent as its own process: did not start: %s\n",
+                agent.log().c_str());
+    return;
+  }
+  const Idle idle = MeasureIdle({agent.pid()}, o.settle, o.idle);
+  agent.Stop();
+  if (Interrupted()) return;
+  std::printf(
+      "berth agent as its own process (oci, cni, node; no pods) idle over "
+      "%lld s: %s\n",
+      static_cast<long long>(o.idle.count()), Describe(idle).c_str());
+}
+
 // Step 1: the server without node plugins; nullopt when it did not run.
 std::optional<Idle> Baseline(const Options& o, const std::string& dir) {
   Progress("baseline: a server without oci, cni and node");
@@ -173,12 +204,14 @@ std::optional<Idle> Baseline(const Options& o, const std::string& dir) {
     return std::nullopt;
   }
   const Idle idle = MeasureIdle({(*server)->pid()}, o.settle, o.idle);
-  (*server)->Finish();
   if (Interrupted()) return std::nullopt;
   std::printf(
       "idle server without node plugins (core, auth, storage, workloads, "
       "scheduler) over %lld s: %s\n",
       static_cast<long long>(o.idle.count()), Describe(idle).c_str());
+  MeasureAgent(o, dir, dir + "/baseline/admin.kubeconfig");
+  (*server)->Finish();
+  if (Interrupted()) return std::nullopt;
   return idle;
 }
 
@@ -449,9 +482,6 @@ int Run(const Options& o) {
       }
     }
   }
-  std::printf(
-      "berth agent as its own process: not measured (`berth agent` "
-      "is not on main yet)\n");
   std::fflush(stdout);
   const bool clean = run.Finish();
   return all_running && clean && !Interrupted() ? 0 : 1;
