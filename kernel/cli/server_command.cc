@@ -11,11 +11,13 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "kernel/api/server/api_server.h"
 #include "kernel/api/server/in_process_client.h"
 #include "kernel/api/server/metrics.h"
 #include "kernel/api/server/resource_service.h"
+#include "kernel/api/tls/certificate_request.h"
 #include "kernel/api/tls/file_util.h"
 #include "kernel/api/tls/kubeconfig.h"
 #include "kernel/api/tls/pki.h"
@@ -76,6 +78,15 @@ class ServerHost : public Host {
                     : std::vector<std::shared_ptr<PodNetwork>>{};
   }
   ProcessRunner* process_runner() override { return &process_runner_; }
+  StatusOr<std::string> SignCertificate(
+      const std::string& csr_pem, const std::vector<std::string>& usages,
+      std::chrono::seconds duration) override {
+    if (!pki_) return Host::SignCertificate(csr_pem, usages, duration);
+    return tls::SignCertificateRequest(*pki_, csr_pem, usages, duration);
+  }
+  // The cluster PKI that signs certificate requests; unset (plain HTTP) the
+  // host signs nothing. Set before the plugins start.
+  void set_pki(const tls::PkiPaths& pki) { pki_ = pki; }
   void set_client(Client* c) { client_.set_target(c); }
   // The manager whose scheduler plugins are brokered; set once loading is
   // over, before any plugin's Start.
@@ -90,6 +101,7 @@ class ServerHost : public Host {
  private:
   DeferredClient client_;
   const PluginManager* plugins_ = nullptr;
+  std::optional<tls::PkiPaths> pki_;
   // Until Start, lists fail in the DeferredClient and are retried.
   InformerFactory informers_{client_};
   // Until Start, writes fail in the DeferredClient and are dropped.
@@ -251,6 +263,7 @@ int RunServer(const std::vector<std::string>& args) {
     auto ctx = tls::MakeServerContext(*pki);
     if (!ctx.ok()) return Fail(ctx.status().message());
     api_options.tls = *ctx;
+    host.set_pki(*pki);
     if (auto t = tls::EnsureAdminToken(data_dir); !t.ok()) {
       return Fail(t.status().message());
     }
@@ -268,6 +281,8 @@ int RunServer(const std::vector<std::string>& args) {
         !read(pki->admin_key, &admin_key)) {
       return Fail("cannot read the PKI in " + pki->dir);
     }
+    api_options.ca_cert_pem = ca_pem;
+    api_options.authenticators = plugins.Authenticators();
   }
   api_options.connect_handlers = plugins.ConnectHandlers();
   api::ApiServer server(api_options, &kinds, &service, &metrics);

@@ -71,6 +71,7 @@ struct PluginManager::Instance {
   std::vector<std::shared_ptr<ContainerRuntime>> container_runtimes;
   std::vector<std::shared_ptr<PodNetwork>> pod_networks;
   std::vector<std::shared_ptr<ConnectHandler>> connect_handlers;
+  std::vector<std::shared_ptr<Authenticator>> authenticators;
 };
 
 namespace {
@@ -82,6 +83,7 @@ const std::vector<std::string>& ProvidedNames(const LoadedPlugin& info,
   if (category == "scheduler plugin") return info.scheduler_plugins;
   if (category == "container runtime") return info.container_runtimes;
   if (category == "pod network") return info.pod_networks;
+  if (category == "authenticator") return info.authenticators;
   return info.connect_subresources;
 }
 
@@ -173,6 +175,15 @@ class PluginRegistrar : public Registrar {
     return Status::Ok();
   }
 
+  Status AddAuthenticator(std::shared_ptr<Authenticator> auth) override {
+    if (!auth) {
+      return Refuse(Status::Invalid(Prefix() + "AddAuthenticator(nullptr)"));
+    }
+    if (Status s = Claim("authenticator", auth->Name()); !s.ok()) return s;
+    authenticators_.push_back(PinToLibrary(std::move(auth), library_));
+    return Status::Ok();
+  }
+
   const Status& first_error() const { return first_error_; }
 
   // Moves what was registered into `instance`, once Register succeeded.
@@ -191,6 +202,7 @@ class PluginRegistrar : public Registrar {
     instance.container_runtimes = std::move(container_runtimes_);
     instance.pod_networks = std::move(pod_networks_);
     instance.connect_handlers = std::move(connect_handlers_);
+    instance.authenticators = std::move(authenticators_);
   }
 
  private:
@@ -231,6 +243,7 @@ class PluginRegistrar : public Registrar {
   std::vector<std::shared_ptr<ContainerRuntime>> container_runtimes_;
   std::vector<std::shared_ptr<PodNetwork>> pod_networks_;
   std::vector<std::shared_ptr<ConnectHandler>> connect_handlers_;
+  std::vector<std::shared_ptr<Authenticator>> authenticators_;
 };
 
 }  // namespace
@@ -439,6 +452,11 @@ std::vector<std::shared_ptr<PodNetwork>> PluginManager::PodNetworks() const {
 std::vector<std::shared_ptr<ConnectHandler>> PluginManager::ConnectHandlers()
     const {
   return Gather(instances_, &Instance::connect_handlers);
+}
+
+std::vector<std::shared_ptr<Authenticator>> PluginManager::Authenticators()
+    const {
+  return Gather(instances_, &Instance::authenticators);
 }
 
 std::vector<std::shared_ptr<Admission>> PluginManager::Admissions() const {

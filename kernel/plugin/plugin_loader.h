@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "berth/admission.h"
+#include "berth/authentication.h"
 #include "berth/controller.h"
 #include "berth/host.h"
 #include "berth/plugin.h"
@@ -50,6 +51,7 @@ struct LoadedPlugin {
   std::vector<std::string> pod_networks;        // PodNetwork::Name()
   // "pods/log", one per connect subresource served (resource/subresource).
   std::vector<std::string> connect_subresources;
+  std::vector<std::string> authenticators;  // Authenticator::Name()
 };
 
 // Where plugins are looked for, first match wins: each directory of the
@@ -89,6 +91,8 @@ class PluginManager {
   std::vector<std::shared_ptr<ContainerRuntime>> ContainerRuntimes() const;
   std::vector<std::shared_ptr<PodNetwork>> PodNetworks() const;
   std::vector<std::shared_ptr<ConnectHandler>> ConnectHandlers() const;
+  // Every plugin bearer-token authenticator, in load order.
+  std::vector<std::shared_ptr<Authenticator>> Authenticators() const;
   // The loaded plugins, in load order.
   std::vector<LoadedPlugin> Loaded() const;
 
