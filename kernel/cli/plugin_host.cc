@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "kernel/api/tls/certificate_request.h"
+
 namespace berth::cli {
 
 PluginHost::PluginHost() = default;
@@ -46,6 +48,13 @@ std::vector<std::shared_ptr<PodNetwork>> PluginHost::PodNetworks() {
 void PluginHost::StopServices() {
   informers_.Stop();
   events_.reset();
+}
+
+StatusOr<std::string> PluginHost::SignCertificate(
+    const std::string& csr_pem, const std::vector<std::string>& usages,
+    std::chrono::seconds duration) {
+  if (!pki_) return Host::SignCertificate(csr_pem, usages, duration);
+  return tls::SignCertificateRequest(*pki_, csr_pem, usages, duration);
 }
 
 }  // namespace berth::cli

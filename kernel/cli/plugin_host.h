@@ -16,11 +16,14 @@
 #ifndef BERTH_KERNEL_CLI_PLUGIN_HOST_H_
 #define BERTH_KERNEL_CLI_PLUGIN_HOST_H_
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "berth/host.h"
+#include "kernel/api/tls/pki.h"
 #include "kernel/cli/deferred_client.h"
 #include "kernel/controller/informer_factory.h"
 #include "kernel/events/event_recorder.h"
@@ -47,10 +50,18 @@ class PluginHost : public Host {
   std::vector<std::shared_ptr<PodNetwork>> PodNetworks() override;
   ProcessRunner* process_runner() override { return &process_runner_; }
   int kubelet_port() const override { return kubelet_port_; }
+  // Signs with the cluster PKI given to set_pki; without one (an agent, or
+  // a plain-HTTP server) Host's Unavailable.
+  StatusOr<std::string> SignCertificate(const std::string& csr_pem,
+                                        const std::vector<std::string>& usages,
+                                        std::chrono::seconds duration) override;
 
   // The port this process serves its connect handlers on as a kubelet
   // (0: none); set before plugins register.
   void set_kubelet_port(int port) { kubelet_port_ = port; }
+  // The cluster PKI that signs certificate requests; set before the plugins
+  // start.
+  void set_pki(const tls::PkiPaths& pki) { pki_ = pki; }
 
   // The client every service uses from now on; not owned, must outlive
   // StopServices.
@@ -69,6 +80,7 @@ class PluginHost : public Host {
       std::make_unique<events::EventRecorder>(&client_);
   SpawnProcessRunner process_runner_;
   int kubelet_port_ = 0;
+  std::optional<tls::PkiPaths> pki_;
 };
 
 }  // namespace berth::cli

@@ -11,12 +11,14 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "kernel/api/server/api_server.h"
 #include "kernel/api/server/in_process_client.h"
 #include "kernel/api/server/kubelet_server.h"
 #include "kernel/api/server/metrics.h"
 #include "kernel/api/server/resource_service.h"
+#include "kernel/api/tls/certificate_request.h"
 #include "kernel/api/tls/file_util.h"
 #include "kernel/api/tls/kubeconfig.h"
 #include "kernel/api/tls/pki.h"
@@ -215,6 +217,7 @@ int RunServer(const std::vector<std::string>& args) {
     auto ctx = tls::MakeServerContext(*pki);
     if (!ctx.ok()) return Fail(ctx.status().message());
     api_options.tls = *ctx;
+    host.set_pki(*pki);
     if (auto t = tls::EnsureAdminToken(data_dir); !t.ok()) {
       return Fail(t.status().message());
     }
@@ -239,6 +242,8 @@ int RunServer(const std::vector<std::string>& args) {
         tls::MakeKubeletClientContext(kubelet_client_cert, kubelet_client_key);
     if (!kubelet_client.ok()) return Fail(kubelet_client.status().message());
     api_options.kubelet_client_tls = *kubelet_client;
+    api_options.ca_cert_pem = ca_pem;
+    api_options.authenticators = plugins.Authenticators();
   }
   api_options.connect_handlers = plugins.ConnectHandlers();
   api_options.connect_locators = plugins.ConnectLocators();

@@ -72,6 +72,7 @@ struct PluginManager::Instance {
   std::vector<std::shared_ptr<PodNetwork>> pod_networks;
   std::vector<std::shared_ptr<ConnectHandler>> connect_handlers;
   std::vector<std::shared_ptr<ConnectLocator>> connect_locators;
+  std::vector<std::shared_ptr<Authenticator>> authenticators;
 };
 
 namespace {
@@ -84,6 +85,7 @@ const std::vector<std::string>& ProvidedNames(const LoadedPlugin& info,
   if (category == "container runtime") return info.container_runtimes;
   if (category == "pod network") return info.pod_networks;
   if (category == "connect locator") return info.connect_locators;
+  if (category == "authenticator") return info.authenticators;
   return info.connect_subresources;
 }
 
@@ -190,6 +192,15 @@ class PluginRegistrar : public Registrar {
     return Status::Ok();
   }
 
+  Status AddAuthenticator(std::shared_ptr<Authenticator> auth) override {
+    if (!auth) {
+      return Refuse(Status::Invalid(Prefix() + "AddAuthenticator(nullptr)"));
+    }
+    if (Status s = Claim("authenticator", auth->Name()); !s.ok()) return s;
+    authenticators_.push_back(PinToLibrary(std::move(auth), library_));
+    return Status::Ok();
+  }
+
   const Status& first_error() const { return first_error_; }
 
   // Moves what was registered into `instance`, once Register succeeded.
@@ -209,6 +220,7 @@ class PluginRegistrar : public Registrar {
     instance.pod_networks = std::move(pod_networks_);
     instance.connect_handlers = std::move(connect_handlers_);
     instance.connect_locators = std::move(connect_locators_);
+    instance.authenticators = std::move(authenticators_);
   }
 
  private:
@@ -250,6 +262,7 @@ class PluginRegistrar : public Registrar {
   std::vector<std::shared_ptr<PodNetwork>> pod_networks_;
   std::vector<std::shared_ptr<ConnectHandler>> connect_handlers_;
   std::vector<std::shared_ptr<ConnectLocator>> connect_locators_;
+  std::vector<std::shared_ptr<Authenticator>> authenticators_;
 };
 
 }  // namespace
@@ -463,6 +476,11 @@ std::vector<std::shared_ptr<ConnectHandler>> PluginManager::ConnectHandlers()
 std::vector<std::shared_ptr<ConnectLocator>> PluginManager::ConnectLocators()
     const {
   return Gather(instances_, &Instance::connect_locators);
+}
+
+std::vector<std::shared_ptr<Authenticator>> PluginManager::Authenticators()
+    const {
+  return Gather(instances_, &Instance::authenticators);
 }
 
 std::vector<std::shared_ptr<Admission>> PluginManager::Admissions() const {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "berth/admission.h"
+#include "berth/authentication.h"
 #include "berth/controller.h"
 #include "berth/host.h"
 #include "berth/plugin.h"
@@ -52,6 +53,7 @@ struct LoadedPlugin {
   std::vector<std::string> connect_subresources;
   // "pods", one per resource whose connect subresources it locates.
   std::vector<std::string> connect_locators;
+  std::vector<std::string> authenticators;  // Authenticator::Name()
 };
 
 // Where plugins are looked for, first match wins: each directory of the
@@ -92,6 +94,8 @@ class PluginManager {
   std::vector<std::shared_ptr<PodNetwork>> PodNetworks() const;
   std::vector<std::shared_ptr<ConnectHandler>> ConnectHandlers() const;
   std::vector<std::shared_ptr<ConnectLocator>> ConnectLocators() const;
+  // Every plugin bearer-token authenticator, in load order.
+  std::vector<std::shared_ptr<Authenticator>> Authenticators() const;
   // The loaded plugins, in load order.
   std::vector<LoadedPlugin> Loaded() const;
 

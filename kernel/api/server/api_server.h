@@ -28,6 +28,7 @@
 #include "kernel/api/server/openapi.h"
 #include "kernel/api/server/resource_service.h"
 #include "kernel/api/server/watch_fanout.h"
+#include "kernel/api/tls/authn.h"
 #include "kernel/api/tls/tokens.h"
 #include "kernel/plugin/kind_registry.h"
 
@@ -46,6 +47,12 @@ struct ApiServerOptions {
   Poco::Net::Context::Ptr tls;  // null: plain HTTP (tests only)
   const tls::TokenAuthenticator* tokens = nullptr;
   bool allow_anonymous = false;  // plain-HTTP tests without credentials
+  // Asked after `tokens` for a bearer token they do not know.
+  tls::PluginAuthenticators authenticators;
+  // The cluster CA (PEM) served to anyone at GET /cacerts, as k3s does, so
+  // a joining node can fetch it and check it against the hash it was given
+  // (the CA is public; trusting it is the client's decision). Empty: 404.
+  std::string ca_cert_pem;
   int max_threads = 1024;
   // The plugins' connect subresources (pods/log, pods/exec...).
   std::vector<std::shared_ptr<ConnectHandler>> connect_handlers;

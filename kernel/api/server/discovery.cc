@@ -149,6 +149,14 @@ std::string Discovery::BuildAggregated(bool core,
           SetMember(s, "verbs", StringArray(kSubresourceVerbs, a), a);
           subs.PushBack(s, a);
         }
+        for (const auto& name : info.update_subresources) {
+          Json s(rapidjson::kObjectType);
+          SetString(s, "subresource", name, a);
+          SetMember(s, "responseKind", Gvk(info.group, it->first, info.kind, a),
+                    a);
+          SetMember(s, "verbs", StringArray(kSubresourceVerbs, a), a);
+          subs.PushBack(s, a);
+        }
         if (info.scale_subresource) {
           Json s(rapidjson::kObjectType);
           SetString(s, "subresource", "scale", a);
@@ -301,6 +309,9 @@ std::string Discovery::BuildResourceList(const std::string& group,
       resources.PushBack(s, a);
     };
     if (info.status_subresource) sub("status", "", "", info.kind);
+    for (const auto& name : info.update_subresources) {
+      sub(name, "", "", info.kind);
+    }
     if (info.scale_subresource) sub("scale", "autoscaling", "v1", "Scale");
     for (const auto& action : k->ActionSubresources()) {
       auto [g, v] = SplitGroupVersion(action.request_group_version);

@@ -1,5 +1,6 @@
 #include "kernel/api/server/resource_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <initializer_list>
 #include <optional>
@@ -551,6 +552,15 @@ StatusOr<WriteResult> ResourceService::UpdateLoop(
         SetMember(merged["metadata"], "managedFields",
                   Json(*mf, merged.GetAllocator()), merged.GetAllocator());
       }
+      next = std::move(merged);
+    } else if (!subresource.empty() &&
+               std::find(info.update_subresources.begin(),
+                         info.update_subresources.end(),
+                         subresource) != info.update_subresources.end()) {
+      // Only what the kind lets this subresource change.
+      JsonDoc merged = Copy(old);
+      kind.MergeSubresourceUpdate(subresource, next, merged,
+                                  merged.GetAllocator());
       next = std::move(merged);
     } else {
       KeepSystemMetadata(old, next, a);

@@ -7,6 +7,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <sstream>
@@ -333,7 +334,10 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
   for (const auto& a : kind.ActionSubresources()) {
     if (!sub.empty() && a.name == sub) action = true;
   }
-  if (!sub.empty() && !action &&
+  const bool update_sub = std::find(info.update_subresources.begin(),
+                                    info.update_subresources.end(),
+                                    sub) != info.update_subresources.end();
+  if (!sub.empty() && !action && !update_sub &&
       !((sub == "status" && info.status_subresource) ||
         (sub == "scale" && info.scale_subresource))) {
     ex_.SendStatus(
@@ -600,6 +604,8 @@ void RestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                path.rfind("/healthz/", 0) == 0 ||
                path.rfind("/livez/", 0) == 0) {
       ex.Send(200, "ok", "text/plain; charset=utf-8");
+    } else if (path == "/cacerts" && !ctx_->options.ca_cert_pem.empty()) {
+      ex.Send(200, ctx_->options.ca_cert_pem, "application/x-pem-file");
     } else if (path == "/readyz" || path.rfind("/readyz/", 0) == 0) {
       if (ctx_->ready) {
         ex.Send(200, "ok", "text/plain; charset=utf-8");
@@ -610,7 +616,8 @@ void RestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     } else {
       StatusOr<UserInfo> acting = Status::Unauthorized("Unauthorized");
       if (ctx_->options.tokens) {
-        acting = tls::AuthenticateRequest(request, *ctx_->options.tokens);
+        acting = tls::AuthenticateRequest(request, *ctx_->options.tokens,
+                                          ctx_->options.authenticators);
       }
       if (acting.ok()) {
         acting = Impersonate(request, *acting, ctx_->service->authorizer());

@@ -103,7 +103,8 @@ StatusOr<UserInfo> UserFromX509(const X509* cert) {
 }
 
 StatusOr<UserInfo> UserFromBearer(const std::string& authorization_header,
-                                  const TokenAuthenticator& tokens) {
+                                  const TokenAuthenticator& tokens,
+                                  const PluginAuthenticators& plugins) {
   static constexpr char kScheme[] = "bearer";
   constexpr size_t kSchemeLen = sizeof(kScheme) - 1;
   const std::string& h = authorization_header;
@@ -115,8 +116,14 @@ StatusOr<UserInfo> UserFromBearer(const std::string& authorization_header,
   size_t begin = h.find_first_not_of(' ', kSchemeLen);
   size_t end = h.find_last_not_of(" \t\r\n");
   if (begin == std::string::npos || end < begin) return Unauthorized();
-  StatusOr<UserInfo> user =
-      tokens.Authenticate(std::string_view(h).substr(begin, end - begin + 1));
+  const std::string_view token =
+      std::string_view(h).substr(begin, end - begin + 1);
+  StatusOr<UserInfo> user = tokens.Authenticate(token);
+  for (size_t i = 0; !user.ok() && i < plugins.size(); ++i) {
+    if (std::optional<UserInfo> u = plugins[i]->AuthenticateToken(token)) {
+      user = std::move(*u);
+    }
+  }
   if (!user.ok()) return user;
   AddAuthenticatedGroup(*user);
   return user;
@@ -145,7 +152,8 @@ std::optional<Poco::Net::X509Certificate> PeerCertificate(
 }
 
 StatusOr<UserInfo> AuthenticateRequest(Poco::Net::HTTPServerRequest& request,
-                                       const TokenAuthenticator& tokens) {
+                                       const TokenAuthenticator& tokens,
+                                       const PluginAuthenticators& plugins) {
   if (std::optional<StatusOr<UserInfo>> user = CachedCertificateUser(request)) {
     return std::move(*user);
   }
@@ -157,7 +165,7 @@ StatusOr<UserInfo> AuthenticateRequest(Poco::Net::HTTPServerRequest& request,
   const std::string authorization =
       request.get(Poco::Net::HTTPRequest::AUTHORIZATION, "");
   if (authorization.empty()) return Unauthorized();
-  return UserFromBearer(authorization, tokens);
+  return UserFromBearer(authorization, tokens, plugins);
 }
 
 }  // namespace berth::tls

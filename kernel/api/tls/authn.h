@@ -19,9 +19,12 @@
 #include <Poco/Net/X509Certificate.h>
 #include <openssl/x509.h>
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "berth/authentication.h"
 #include "berth/status.h"
 #include "kernel/api/tls/tokens.h"
 #include "kernel/api/tls/user_info.h"
@@ -36,11 +39,16 @@ StatusOr<UserInfo> UserFromCertificate(
     const Poco::Crypto::X509Certificate& cert);
 StatusOr<UserInfo> UserFromX509(const X509* cert);
 
+// Plugin token authenticators (berth/authentication.h), asked in order.
+using PluginAuthenticators = std::vector<std::shared_ptr<Authenticator>>;
+
 // The user of an `Authorization` header value "Bearer <token>" (scheme
-// case-insensitive), plus system:authenticated. Unauthorized if the header is
-// not a bearer header or the token is unknown.
+// case-insensitive), plus system:authenticated: the static `tokens` first,
+// then each of `plugins` until one accepts the token. Unauthorized if the
+// header is not a bearer header or no authenticator knows the token.
 StatusOr<UserInfo> UserFromBearer(const std::string& authorization_header,
-                                  const TokenAuthenticator& tokens);
+                                  const TokenAuthenticator& tokens,
+                                  const PluginAuthenticators& plugins = {});
 
 // The certificate the client presented on the TLS connection `request` came
 // in on; nullopt for plain-HTTP requests, requests without a client
@@ -52,8 +60,9 @@ std::optional<Poco::Net::X509Certificate> PeerCertificate(
 // certificate, then (if there is none or it names no user) the bearer token.
 // Unauthorized when neither yields a user (including requests without
 // credentials; the caller decides whether those become anonymous).
-StatusOr<UserInfo> AuthenticateRequest(Poco::Net::HTTPServerRequest& request,
-                                       const TokenAuthenticator& tokens);
+StatusOr<UserInfo> AuthenticateRequest(
+    Poco::Net::HTTPServerRequest& request, const TokenAuthenticator& tokens,
+    const PluginAuthenticators& plugins = {});
 
 }  // namespace berth::tls
 

@@ -8,6 +8,7 @@
 #ifndef BERTH_SDK_HOST_H_
 #define BERTH_SDK_HOST_H_
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "berth/network.h"
 #include "berth/process.h"
 #include "berth/runtime.h"
+#include "berth/status.h"
 
 namespace berth {
 
@@ -67,6 +69,20 @@ class Host {
   // /portForward), for the node agent to publish in its Node's
   // status.daemonEndpoints; 0 when it serves none. Known from Register on.
   virtual int kubelet_port() const { return 0; }
+  // Signs a PKCS#10 certificate request (PEM) with the cluster CA, as
+  // kube-controller-manager's csrsigning controller does; the CA key stays
+  // in the kernel. The certificate keeps the request's subject and SANs,
+  // gets the extended key usages named by `usages` (Kubernetes' KeyUsage
+  // strings: "client auth", "server auth"; others are ignored) and is valid
+  // for `duration` (capped at one year; zero: one year). Returns the
+  // certificate PEM. Invalid when the request does not parse or its
+  // signature is wrong; Unavailable when this host has no CA (a remote
+  // agent). Whether the request should be signed is the caller's decision.
+  virtual StatusOr<std::string> SignCertificate(
+      const std::string& csr_pem, const std::vector<std::string>& usages,
+      std::chrono::seconds duration) {
+    return Status::Unavailable("this host cannot sign certificates");
+  }
 };
 
 constexpr int kLogDebug = 0;

@@ -43,6 +43,10 @@ struct KindInfo {
   bool stored = true;
   // A `scale` subresource (autoscaling/v1 Scale) reading these fields.
   bool scale_subresource = false;
+  // Subresources that read and replace the object like `status` but change
+  // only what Kind::MergeSubresourceUpdate copies from the request
+  // ({"approval"} for a CertificateSigningRequest).
+  std::vector<std::string> update_subresources;
   // Schema name in OpenAPI components, e.g. "io.k8s.api.core.v1.Pod".
   std::string schema_name;
   // Other versions of `group` the kind is also served under ({"v1beta2"}
@@ -222,6 +226,15 @@ class Kind {
     return Status::MethodNotAllowed(
         "the server does not allow this method on the requested resource");
   }
+
+  // An update through one of KindInfo::update_subresources: copies into
+  // `obj` (the stored object; `alloc` owns its memory) the fields that
+  // subresource may change from `requested` (the client's object). The
+  // result then goes through defaulting, validation and admission as any
+  // update. The default copies nothing.
+  virtual void MergeSubresourceUpdate(const std::string& subresource,
+                                      const Json& requested, Json& obj,
+                                      JsonAlloc& alloc) const {}
 
   // Conversion for KindInfo::also_served_versions. ConvertFromVersion
   // turns `obj`, written in `version` (one of also_served_versions), into

@@ -15,6 +15,7 @@
 
 #include "berth/abi_version.h"
 #include "berth/admission.h"
+#include "berth/authentication.h"
 #include "berth/connect.h"
 #include "berth/controller.h"
 #include "berth/host.h"
@@ -49,6 +50,11 @@ class Registrar {
   // with the same Name() fails with AlreadyExists.
   virtual Status AddPodNetwork(std::shared_ptr<PodNetwork> network) {
     return Status::Internal("this host does not run pod networks");
+  }
+  // Adds a bearer-token authenticator (berth/authentication.h), asked after
+  // the kernel's own credentials, in registration order.
+  virtual Status AddAuthenticator(std::shared_ptr<Authenticator> auth) {
+    return Status::Internal("this host does not run authenticators");
   }
   // Serves connect subresources (pods/log, pods/exec...; berth/connect.h).
   // A subresource another handler already serves fails with AlreadyExists.

@@ -1,0 +1,25 @@
+// `berth token create|list|delete`: bootstrap tokens (bootstrap_token.h)
+// for joining machines, as `kubeadm token` manages them. Run on the server
+// machine as admin: --kubeconfig FILE, else --data-dir DIR's
+// admin.kubeconfig, else the usual CliConnection choice.
+//
+// Thread safety: runs once from main.
+#ifndef BERTH_KERNEL_CLI_TOKEN_COMMAND_H_
+#define BERTH_KERNEL_CLI_TOKEN_COMMAND_H_
+
+#include <string>
+#include <vector>
+
+namespace berth::cli {
+
+// create [--ttl 24h] [--description TEXT] [--groups G1,G2]
+//        [--print-join-command [--server URL]]: prints the token (or the
+//        `berth agent` line joining with it).
+// list: TOKEN TTL EXPIRES USAGES DESCRIPTION EXTRA GROUPS, as kubeadm.
+// delete ID|TOKEN...: prints "bootstrap token "<id>" deleted".
+// Exit 0 on success, 1 with one line on stderr on failure, 2 on misuse.
+int RunToken(const std::vector<std::string>& args);
+
+}  // namespace berth::cli
+
+#endif  // BERTH_KERNEL_CLI_TOKEN_COMMAND_H_
