@@ -232,6 +232,14 @@ TEST_F(BootstrapE2eTest, OnlyNodeRequestsAreApprovedAutomatically) {
   ASSERT_NO_FATAL_FAILURE(CreateToken(&token, &hash));
   const std::string id = token.substr(0, 6);
   const std::string as_token = TokenKubeconfig(token);
+  // The authenticator knows the token once its Secret informer saw it; a
+  // request before that is a 401 (seen in CI as a CSR never created).
+  bool known = false;
+  for (int i = 0; i < 300 && !known; ++i) {
+    known = Kubectl("auth whoami", "", as_token).exit_code == 0;
+    if (!known) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(known);
   // The bootstrap token asks for an admin certificate: not auto-approved.
   // Once in four runs kubectl printed "created" and then AlreadyExists for
   // a second POST of the same object (not yet understood), so the object's
