@@ -137,7 +137,9 @@ int RunAgent(const std::vector<std::string>& args) {
   // Joining with a bootstrap token: the token is exchanged for the node's
   // own credentials (a CSR signed by the cluster CA), written as a
   // kubeconfig under the data dir, and the agent continues with that file
-  // as if given --kubeconfig. The exchange is a library call of its own.
+  // as if given --kubeconfig. The exchange names kinds (Secrets, CSRs), so
+  // it belongs to the certificates plugin's berth-token extension, which
+  // the agent would run rather than link.
   if (flags.Has("server") || flags.Has("token")) {
     return Fail(
         "--server/--token (joining with a bootstrap token) is not supported "

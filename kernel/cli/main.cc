@@ -8,7 +8,6 @@
 #include "kernel/cli/extensions.h"
 #include "kernel/cli/resource_commands.h"
 #include "kernel/cli/server_command.h"
-#include "kernel/cli/token_command.h"
 
 namespace {
 
@@ -31,10 +30,6 @@ const char kUsage[] =
     "  kubeconfig  print the admin kubeconfig of a data dir (--data-dir DIR)\n"
     "  plugins     list the plugins a config loads (plugins list [--config "
     "F])\n"
-    "  token       bootstrap tokens for joining machines: token create\n"
-    "              [--ttl 24h] [--description D] [--print-join-command],\n"
-    "              token list, token delete ID (--data-dir DIR or\n"
-    "              --kubeconfig FILE)\n"
     "\n"
     "  apply       apply -f FILE|DIR|- [-n NS]: create or update objects\n"
     "              (server-side apply; prints created/configured/unchanged)\n"
@@ -72,7 +67,6 @@ int main(int argc, char** argv) {
   if (cmd == "agent") return berth::cli::RunAgent(rest);
   if (cmd == "kubeconfig") return berth::cli::RunKubeconfig(rest);
   if (cmd == "plugins") return berth::cli::RunPlugins(rest);
-  if (cmd == "token") return berth::cli::RunToken(rest);
   if (cmd == "apply") return berth::cli::RunApply(rest);
   if (cmd == "get") return berth::cli::RunGet(rest);
   if (cmd == "delete") return berth::cli::RunDelete(rest);

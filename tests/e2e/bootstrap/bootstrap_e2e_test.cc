@@ -25,7 +25,7 @@
 #include "kernel/api/tls/file_util.h"
 #include "kernel/api/tls/kubeconfig.h"
 #include "kernel/api/tls/openssl_util.h"
-#include "kernel/client/node_bootstrap.h"
+#include "plugins/certificates/token/node_bootstrap.h"
 #include "tests/support/kubectl.h"
 #include "tests/support/process.h"
 
@@ -79,10 +79,10 @@ class BootstrapE2eTest : public ::testing::Test {
     *token = m[2].str();
     *hash = m[3].str();
   }
-  client::NodeBootstrapOptions Options(const std::string& token,
-                                       const std::string& hash,
-                                       const std::string& node) {
-    client::NodeBootstrapOptions o;
+  certificates::NodeBootstrapOptions Options(const std::string& token,
+                                             const std::string& hash,
+                                             const std::string& node) {
+    certificates::NodeBootstrapOptions o;
     o.server_url = server_->url();
     o.token = token;
     o.ca_cert_hash = hash;
@@ -141,7 +141,8 @@ TEST_F(BootstrapE2eTest, TokenIsExchangedForANodeCertificate) {
   EXPECT_THAT(as_token.out, HasSubstr("system:bootstrap:" + id));
   EXPECT_THAT(as_token.out, HasSubstr("system:bootstrappers"));
 
-  auto path = client::BootstrapNodeCredentials(Options(token, hash, "node-1"));
+  auto path =
+      certificates::BootstrapNodeCredentials(Options(token, hash, "node-1"));
   ASSERT_TRUE(path.ok()) << path.status().message() << "\n" << server_->log();
   struct stat st {};
   ASSERT_EQ(stat(path->c_str(), &st), 0);
@@ -162,7 +163,8 @@ TEST_F(BootstrapE2eTest, TokenIsExchangedForANodeCertificate) {
                                      id + " +<none> +Approved,Issued\n"));
 
   // A second run finds the kubeconfig and makes no new request.
-  auto again = client::BootstrapNodeCredentials(Options(token, hash, "node-1"));
+  auto again =
+      certificates::BootstrapNodeCredentials(Options(token, hash, "node-1"));
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_EQ(*again, *path);
   auto after = Kubectl("get csr --no-headers");
@@ -195,7 +197,8 @@ TEST_F(BootstrapE2eTest, WrongExpiredAndDeletedTokensAreUnauthorized) {
   EXPECT_THAT(r.err, HasSubstr("You must be logged in to the server"));
 
   // A joining node with the wrong token cannot get a certificate.
-  auto failed = client::BootstrapNodeCredentials(Options(wrong, hash, "n2"));
+  auto failed =
+      certificates::BootstrapNodeCredentials(Options(wrong, hash, "n2"));
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().code(), Status::Code::kUnauthorized)
       << failed.status().message();
@@ -205,10 +208,11 @@ TEST_F(BootstrapE2eTest, WrongExpiredAndDeletedTokensAreUnauthorized) {
   std::string other_hash = hash;
   other_hash.back() = other_hash.back() == '0' ? '1' : '0';
   auto mismatch =
-      client::BootstrapNodeCredentials(Options(token, other_hash, "n3"));
+      certificates::BootstrapNodeCredentials(Options(token, other_hash, "n3"));
   ASSERT_FALSE(mismatch.ok());
   EXPECT_EQ(mismatch.status().code(), Status::Code::kForbidden);
-  auto no_hash = client::BootstrapNodeCredentials(Options(token, "", "n3"));
+  auto no_hash =
+      certificates::BootstrapNodeCredentials(Options(token, "", "n3"));
   ASSERT_FALSE(no_hash.ok());
   EXPECT_EQ(no_hash.status().code(), Status::Code::kInvalid);
   EXPECT_EQ(Kubectl("get csr --no-headers").out, "");
@@ -253,7 +257,8 @@ TEST_F(BootstrapE2eTest, OnlyNodeRequestsAreApprovedAutomatically) {
   // A node's request made after it is issued, so the approver has seen
   // both by then.
   ASSERT_TRUE(
-      client::BootstrapNodeCredentials(Options(token, hash, "node-2")).ok());
+      certificates::BootstrapNodeCredentials(Options(token, hash, "node-2"))
+          .ok());
   auto pending = Kubectl("get csr grab-admin --no-headers");
   EXPECT_OK(pending);
   EXPECT_THAT(pending.out, MatchesRegex("grab-admin +[0-9]+s +kubernetes.io/"

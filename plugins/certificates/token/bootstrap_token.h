@@ -7,8 +7,8 @@
 // as) is the certificates plugin's.
 //
 // Thread safety: stateless functions.
-#ifndef BERTH_KERNEL_CLI_BOOTSTRAP_TOKEN_H_
-#define BERTH_KERNEL_CLI_BOOTSTRAP_TOKEN_H_
+#ifndef BERTH_PLUGINS_CERTIFICATES_TOKEN_BOOTSTRAP_TOKEN_H_
+#define BERTH_PLUGINS_CERTIFICATES_TOKEN_BOOTSTRAP_TOKEN_H_
 
 #include <chrono>
 #include <optional>
@@ -17,7 +17,7 @@
 
 #include "berth/status.h"
 
-namespace berth::cli {
+namespace berth::certificates {
 
 // kubeadm's default extra group: the group the node CSR approver and
 // Kubernetes' RBAC for node bootstrap know.
@@ -47,6 +47,6 @@ StatusOr<std::string> BootstrapTokenSecret(
 // "24h", "90m", "1h30m", "45s" or "0" as seconds; Invalid otherwise.
 StatusOr<std::chrono::seconds> ParseDuration(const std::string& text);
 
-}  // namespace berth::cli
+}  // namespace berth::certificates
 
-#endif  // BERTH_KERNEL_CLI_BOOTSTRAP_TOKEN_H_
+#endif  // BERTH_PLUGINS_CERTIFICATES_TOKEN_BOOTSTRAP_TOKEN_H_

@@ -1,4 +1,4 @@
-#include "kernel/cli/token_command.h"
+#include "plugins/certificates/token/token_command.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,14 +10,18 @@
 #include "kernel/api/tls/ca_cert_hash.h"
 #include "kernel/api/tls/kubeconfig.h"
 #include "kernel/api/tls/openssl_util.h"
-#include "kernel/cli/bootstrap_token.h"
 #include "kernel/cli/cli_connection.h"
 #include "kernel/cli/flags.h"
 #include "kernel/client/remote_client.h"
+#include "plugins/certificates/token/bootstrap_token.h"
 
-namespace berth::cli {
+namespace berth::certificates {
 
 namespace {
+
+using cli::Flags;
+using cli::ParseFlags;
+using cli::ServerErrorLine;
 
 const ResourceRef kSecrets{"", "v1", "secrets"};
 constexpr char kNamespace[] = "kube-system";
@@ -209,4 +213,4 @@ int RunToken(const std::vector<std::string>& args) {
   return Delete(flags, client);
 }
 
-}  // namespace berth::cli
+}  // namespace berth::certificates

@@ -1,4 +1,4 @@
-#include "kernel/cli/bootstrap_token.h"
+#include "plugins/certificates/token/bootstrap_token.h"
 
 #include <openssl/rand.h>
 
@@ -7,7 +7,7 @@
 
 #include "berth/json.h"
 
-namespace berth::cli {
+namespace berth::certificates {
 
 namespace {
 
@@ -118,4 +118,4 @@ StatusOr<std::chrono::seconds> ParseDuration(const std::string& text) {
   return std::chrono::seconds(total);
 }
 
-}  // namespace berth::cli
+}  // namespace berth::certificates

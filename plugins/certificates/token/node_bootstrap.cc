@@ -1,4 +1,4 @@
-#include "kernel/client/node_bootstrap.h"
+#include "plugins/certificates/token/node_bootstrap.h"
 
 #include <filesystem>
 #include <thread>
@@ -11,9 +11,13 @@
 #include "kernel/client/api_transport.h"
 #include "kernel/client/remote_client.h"
 
-namespace berth::client {
+namespace berth::certificates {
 
 namespace {
+
+using client::ApiRequest;
+using client::ApiTransport;
+using client::RemoteClient;
 
 const ResourceRef kCsrs{"certificates.k8s.io", "v1",
                         "certificatesigningrequests"};
@@ -154,4 +158,4 @@ StatusOr<std::string> BootstrapNodeCredentials(const NodeBootstrapOptions& o) {
   return o.kubeconfig_path;
 }
 
-}  // namespace berth::client
+}  // namespace berth::certificates

@@ -17,15 +17,15 @@
 //
 // Thread safety: a free function; concurrent calls for the same path race
 // (the last write wins, each result is a complete file).
-#ifndef BERTH_KERNEL_CLIENT_NODE_BOOTSTRAP_H_
-#define BERTH_KERNEL_CLIENT_NODE_BOOTSTRAP_H_
+#ifndef BERTH_PLUGINS_CERTIFICATES_TOKEN_NODE_BOOTSTRAP_H_
+#define BERTH_PLUGINS_CERTIFICATES_TOKEN_NODE_BOOTSTRAP_H_
 
 #include <chrono>
 #include <string>
 
 #include "berth/status.h"
 
-namespace berth::client {
+namespace berth::certificates {
 
 struct NodeBootstrapOptions {
   std::string server_url;  // "https://10.0.0.1:6443"
@@ -49,6 +49,6 @@ struct NodeBootstrapOptions {
 StatusOr<std::string> BootstrapNodeCredentials(
     const NodeBootstrapOptions& options);
 
-}  // namespace berth::client
+}  // namespace berth::certificates
 
-#endif  // BERTH_KERNEL_CLIENT_NODE_BOOTSTRAP_H_
+#endif  // BERTH_PLUGINS_CERTIFICATES_TOKEN_NODE_BOOTSTRAP_H_

@@ -4,13 +4,13 @@
 // admin.kubeconfig, else the usual CliConnection choice.
 //
 // Thread safety: runs once from main.
-#ifndef BERTH_KERNEL_CLI_TOKEN_COMMAND_H_
-#define BERTH_KERNEL_CLI_TOKEN_COMMAND_H_
+#ifndef BERTH_PLUGINS_CERTIFICATES_TOKEN_TOKEN_COMMAND_H_
+#define BERTH_PLUGINS_CERTIFICATES_TOKEN_TOKEN_COMMAND_H_
 
 #include <string>
 #include <vector>
 
-namespace berth::cli {
+namespace berth::certificates {
 
 // create [--ttl 24h] [--description TEXT] [--groups G1,G2]
 //        [--print-join-command [--server URL]]: prints the token (or the
@@ -20,6 +20,6 @@ namespace berth::cli {
 // Exit 0 on success, 1 with one line on stderr on failure, 2 on misuse.
 int RunToken(const std::vector<std::string>& args);
 
-}  // namespace berth::cli
+}  // namespace berth::certificates
 
-#endif  // BERTH_KERNEL_CLI_TOKEN_COMMAND_H_
+#endif  // BERTH_PLUGINS_CERTIFICATES_TOKEN_TOKEN_COMMAND_H_
