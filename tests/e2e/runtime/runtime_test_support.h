@@ -34,6 +34,11 @@ inline std::string BuildDir() {
 
 inline std::string ShimPath() { return BuildDir() + "/berth-shim"; }
 
+// The cgroup parent of this test process's pods: "/berth-test-<pid>".
+inline std::string TestCgroupParent() {
+  return "/berth-test-" + std::to_string(getpid());
+}
+
 inline PodSandboxConfig SandboxConfig(const std::string& name,
                                       const std::string& log_dir) {
   PodSandboxConfig c;
@@ -41,7 +46,7 @@ inline PodSandboxConfig SandboxConfig(const std::string& name,
   c.pod_namespace = "default";
   c.uid = name + "-uid";
   c.hostname = name;
-  c.cgroup_parent = "/berth-test/" + name;
+  c.cgroup_parent = TestCgroupParent() + "/" + name;
   c.log_directory = log_dir;
   c.dns_servers = {"10.96.0.10"};
   c.dns_searches = {"default.svc.cluster.local"};
@@ -121,23 +126,18 @@ inline int CountCgroupDirs(const std::string& path) {
   return n;
 }
 
-// Removes this test process's empty pod cgroups ("/berth-test/*-<pid>")
-// and the test cgroup parent "/berth-test" wherever they are empty (another
-// test process may still use the parent; then it stays).
+// Removes this test process's empty pod cgroups and its own parent
+// (TestCgroupParent()) wherever they exist. Each process has its own parent:
+// a shared one, removed when empty, raced the other test process's runc
+// creating its path ("cannot create cgroup .../berth-test/...").
 inline void RemoveTestCgroupParent() {
   for (const auto& entry :
        std::filesystem::directory_iterator("/sys/fs/cgroup")) {
     std::error_code ec;
-    std::filesystem::path dir = entry.path() / "berth-test";
+    std::filesystem::path dir = entry.path().string() + TestCgroupParent();
     if (!std::filesystem::exists(dir, ec)) continue;
     for (const auto& child : std::filesystem::directory_iterator(dir, ec)) {
-      std::string name = child.path().filename().string();
-      std::string suffix = "-" + std::to_string(getpid());
-      if (child.is_directory(ec) && name.size() > suffix.size() &&
-          name.compare(name.size() - suffix.size(), suffix.size(), suffix) ==
-              0) {
-        rmdir(child.path().c_str());
-      }
+      if (child.is_directory(ec)) rmdir(child.path().c_str());
     }
     rmdir(dir.c_str());
   }
