@@ -94,9 +94,18 @@ std::optional<UserInfo> BootstrapTokenAuthenticator::AuthenticateToken(
     std::string_view token) const {
   std::optional<TokenParts> parts = ParseToken(token);
   if (!parts) return std::nullopt;
-  auto cached = secrets_.Get("kube-system", "bootstrap-token-" + parts->id);
-  if (!cached.ok()) return std::nullopt;
-  auto doc = ParseJson(**cached);
+  const std::string name = "bootstrap-token-" + parts->id;
+  std::string json;
+  if (auto cached = secrets_.Get("kube-system", name); cached.ok()) {
+    json = **cached;
+  } else if (read_on_miss_) {
+    auto read = read_on_miss_("kube-system", name);
+    if (!read.ok()) return std::nullopt;
+    json = std::move(read).value();
+  } else {
+    return std::nullopt;
+  }
+  auto doc = ParseJson(json);
   if (!doc.ok()) return std::nullopt;
   return UserForToken(*parts, *doc, now_());
 }

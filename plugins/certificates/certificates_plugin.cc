@@ -31,7 +31,11 @@ class CertificatesPlugin : public Plugin {
     }
     const Informer& secrets = host.InformerFor({"", "v1", "secrets"});
     if (Status s = registrar.AddAuthenticator(
-            std::make_shared<BootstrapTokenAuthenticator>(secrets));
+            std::make_shared<BootstrapTokenAuthenticator>(
+                secrets,
+                [&host](const std::string& ns, const std::string& name) {
+                  return host.client().Get({"", "v1", "secrets"}, ns, name);
+                }));
         !s.ok()) {
       return s;
     }
