@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,10 +18,12 @@
 #include "kernel/api/tls/kubeconfig.h"
 #include "kernel/cli/config_file.h"
 #include "kernel/cli/data_dir.h"
+#include "kernel/cli/extensions.h"
 #include "kernel/cli/flags.h"
 #include "kernel/cli/plugin_host.h"
 #include "kernel/client/remote_client.h"
 #include "kernel/controller/controller_manager.h"
+#include "kernel/exec/process_runner.h"
 #include "kernel/plugin/kind_registry.h"
 #include "kernel/plugin/plugin_config.h"
 #include "kernel/plugin/plugin_loader.h"
@@ -33,6 +36,15 @@ namespace fs = std::filesystem;
 int Fail(const std::string& line) {
   std::cerr << "berth agent: " << line << std::endl;
   return 1;
+}
+
+// Sleeps for `delay` unless one of the blocked `signals` arrives first;
+// returns whether one did.
+bool WaitForSignal(const sigset_t& signals, std::chrono::milliseconds delay) {
+  timespec wait{};
+  wait.tv_sec = delay.count() / 1000;
+  wait.tv_nsec = (delay.count() % 1000) * 1000000;
+  return sigtimedwait(&signals, nullptr, &wait) > 0;
 }
 
 // A Node name as the kubelet takes it from --hostname-override: trimmed and
@@ -107,10 +119,82 @@ Status WaitForServer(client::RemoteClient& remote, const sigset_t& signals,
                 << "; retrying until it answers" << std::endl;
       said = true;
     }
-    timespec wait{};
-    wait.tv_sec = delay.count() / 1000;
-    wait.tv_nsec = (delay.count() % 1000) * 1000000;
-    if (sigtimedwait(&signals, nullptr, &wait) > 0) {
+    if (WaitForSignal(signals, delay)) {
+      *signalled = true;
+      return {};
+    }
+    delay = std::min(delay * 2, std::chrono::milliseconds(8000));
+  }
+}
+
+// The exit code of `berth token join` when the server cannot be reached
+// (plugins/certificates/token/token_command.h): worth another try.
+constexpr int kJoinUnavailableExit = 3;
+
+// Joining with a bootstrap token, as `kubeadm join` discovers the cluster
+// and kubelet's TLS bootstrap gets the node its own certificate: the token
+// is exchanged for a system:node:<name> kubeconfig written at `kubeconfig`.
+// The exchange names kinds (Secrets, CSRs), so it is the certificates
+// plugin's `berth token join` extension, which the agent runs rather than
+// links. A kubeconfig already there is used as it is, so a restarted agent
+// does not join again. Retries while the server does not answer, as the
+// agent does; sets *signalled and returns OK when asked to stop meanwhile.
+Status JoinWithToken(const Flags& flags, const std::string& node_name,
+                     const std::string& kubeconfig, const sigset_t& signals,
+                     bool* signalled) {
+  std::error_code ec;
+  if (fs::exists(kubeconfig, ec)) return {};
+  if (!flags.Has("server") || !flags.Has("token")) {
+    return Status::Invalid(
+        "joining with a bootstrap token needs both --server URL and --token");
+  }
+  if (!flags.Has("ca-cert-hash") &&
+      !flags.Has("discovery-token-unsafe-skip-ca-verification")) {
+    return Status::Invalid(
+        "--ca-cert-hash sha256:HEX is required to trust the server (from "
+        "`berth token create --print-join-command`), or "
+        "--discovery-token-unsafe-skip-ca-verification");
+  }
+  auto extension = FindExtension("token");
+  if (!extension) {
+    return Status::NotFound(
+        "joining with a token needs the certificates plugin's berth-token "
+        "command, found neither next to berth nor on PATH");
+  }
+  ProcessSpec spec;
+  spec.argv = {*extension,          "join",    "--server",
+               flags.Get("server"), "--token", flags.Get("token"),
+               "--node-name",       node_name, "--out",
+               kubeconfig};
+  if (flags.Has("ca-cert-hash")) {
+    spec.argv.insert(spec.argv.end(),
+                     {"--ca-cert-hash", flags.Get("ca-cert-hash")});
+  } else {
+    spec.argv.push_back("--discovery-token-unsafe-skip-ca-verification");
+  }
+  SpawnProcessRunner runner;
+  std::chrono::milliseconds delay(500);
+  bool said = false;
+  while (true) {
+    auto result = runner.Run(spec);
+    if (!result.ok()) return result.status();
+    if (result->exit_code == 0) {
+      std::cout << result->stdout_data << std::flush;
+      return {};
+    }
+    // The extension's one line, in the agent's name.
+    std::string line = result->stderr_data;
+    if (line.rfind("berth token: ", 0) == 0) line.erase(0, 13);
+    while (!line.empty() && line.back() == '\n') line.pop_back();
+    if (result->exit_code != kJoinUnavailableExit) {
+      return Status::Invalid(line.empty() ? "berth token join failed" : line);
+    }
+    if (!said) {
+      std::cout << "berth agent: " << line << "; retrying until it answers"
+                << std::endl;
+      said = true;
+    }
+    if (WaitForSignal(signals, delay)) {
       *signalled = true;
       return {};
     }
@@ -121,11 +205,11 @@ Status WaitForServer(client::RemoteClient& remote, const sigset_t& signals,
 }  // namespace
 
 int RunAgent(const std::vector<std::string>& args) {
-  auto flags_or = ParseFlags(
-      args,
-      {"kubeconfig", "config", "data-dir", "node-name", "plugin-dir",
-       "log-level", "server", "token", "kubelet-port", "bind-address"},
-      {});
+  auto flags_or = ParseFlags(args,
+                             {"kubeconfig", "config", "data-dir", "node-name",
+                              "plugin-dir", "log-level", "server", "token",
+                              "ca-cert-hash", "kubelet-port", "bind-address"},
+                             {"discovery-token-unsafe-skip-ca-verification"});
   if (!flags_or.ok()) return Fail(flags_or.status().message());
   const Flags& flags = *flags_or;
   if (!flags.positional.empty()) {
@@ -134,21 +218,13 @@ int RunAgent(const std::vector<std::string>& args) {
   spdlog::set_level(spdlog::level::from_str(flags.Get("log-level", "warn")));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
-  // Joining with a bootstrap token: the token is exchanged for the node's
-  // own credentials (a CSR signed by the cluster CA), written as a
-  // kubeconfig under the data dir, and the agent continues with that file
-  // as if given --kubeconfig. The exchange names kinds (Secrets, CSRs), so
-  // it belongs to the certificates plugin's berth-token extension, which
-  // the agent would run rather than link.
-  if (flags.Has("server") || flags.Has("token")) {
+  const bool joining = flags.Has("server") || flags.Has("token");
+  if (!joining && !flags.Has("kubeconfig")) {
     return Fail(
-        "--server/--token (joining with a bootstrap token) is not supported "
-        "yet; pass --kubeconfig FILE");
+        "--kubeconfig FILE is required (the API server to join), or "
+        "--server URL --token TOKEN --ca-cert-hash HASH to join with a "
+        "bootstrap token");
   }
-  if (!flags.Has("kubeconfig")) {
-    return Fail("--kubeconfig FILE is required (the API server to join)");
-  }
-  const std::string kubeconfig = flags.Get("kubeconfig");
   const std::string data_dir =
       flags.Get("data-dir", DefaultDataDir() + "/agent");
   std::error_code ec;
@@ -159,11 +235,37 @@ int RunAgent(const std::vector<std::string>& args) {
   // Before any plugin reads them (Register) and before any thread starts.
   setenv("BERTH_DATA_DIR", data_dir.c_str(), 1);
   std::string node_name;
-  if (flags.Has("node-name")) {
-    auto name = NodeNameFromFlag(flags.Get("node-name"));
+  if (flags.Has("node-name") || joining) {
+    // A joining node asks for its certificate by name: the kubelet's
+    // default, the host name, when no --node-name is given.
+    char host[256] = {};
+    gethostname(host, sizeof(host) - 1);
+    auto name = NodeNameFromFlag(flags.Get("node-name", host));
     if (!name.ok()) return Fail(name.status().message());
     node_name = *name;
     setenv("BERTH_NODE_NAME", node_name.c_str(), 1);
+  }
+
+  // Only the sigwait below (and the waits for the server) receives these.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  // As kubelet's --kubeconfig with --bootstrap-kubeconfig: where the joined
+  // node's credentials are written, and read from then on.
+  const std::string kubeconfig =
+      flags.Get("kubeconfig", joining ? data_dir + "/kubelet.kubeconfig" : "");
+  if (joining) {
+    bool signalled = false;
+    if (Status s =
+            JoinWithToken(flags, node_name, kubeconfig, signals, &signalled);
+        !s.ok()) {
+      return Fail(s.message());
+    }
+    if (signalled) return 0;
   }
 
   auto remote_or = client::RemoteClient::FromKubeconfig(kubeconfig);
@@ -222,14 +324,6 @@ int RunAgent(const std::vector<std::string>& args) {
     config.plugin_dirs.insert(config.plugin_dirs.begin(),
                               flags.Get("plugin-dir"));
   }
-
-  // Only the sigwait below (and the wait for the server) receives these.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
 
   PluginHost host;
   KindRegistry kinds;

@@ -14,6 +14,7 @@
 #include "kernel/cli/flags.h"
 #include "kernel/client/remote_client.h"
 #include "plugins/certificates/token/bootstrap_token.h"
+#include "plugins/certificates/token/node_bootstrap.h"
 
 namespace berth::certificates {
 
@@ -31,7 +32,10 @@ constexpr char kUsage[] =
     "[--groups G1,G2] [--print-join-command [--server URL]]\n"
     "       berth token list\n"
     "       berth token delete ID|TOKEN...\n"
-    "each takes --kubeconfig FILE or --data-dir DIR (its admin.kubeconfig)\n";
+    "each takes --kubeconfig FILE or --data-dir DIR (its admin.kubeconfig)\n"
+    "       berth token join --server URL --token TOKEN --node-name NAME\n"
+    "         --out FILE (--ca-cert-hash sha256:HEX |\n"
+    "         --discovery-token-unsafe-skip-ca-verification) [--timeout 5m]\n";
 
 int Fail(const std::string& line) {
   std::cerr << "berth token: " << line << "\n";
@@ -183,13 +187,50 @@ int Delete(const Flags& flags, Client& client) {
   return rc;
 }
 
+// The machine side: exchanges the token for the node's kubeconfig at
+// --out (node_bootstrap.h). `berth agent --server --token` runs this.
+int Join(const Flags& flags) {
+  for (const char* required : {"server", "token", "node-name", "out"}) {
+    if (!flags.Has(required)) {
+      std::cerr << "berth token: join needs --" << required << "\n" << kUsage;
+      return 2;
+    }
+  }
+  NodeBootstrapOptions options;
+  options.server_url = flags.Get("server");
+  options.token = flags.Get("token");
+  options.ca_cert_hash = flags.Get("ca-cert-hash");
+  options.insecure_skip_ca_verification =
+      flags.Has("discovery-token-unsafe-skip-ca-verification");
+  options.node_name = flags.Get("node-name");
+  options.kubeconfig_path = flags.Get("out");
+  if (flags.Has("timeout")) {
+    auto timeout = ParseDuration(flags.Get("timeout"));
+    if (!timeout.ok()) return Fail(timeout.status().message());
+    options.timeout = *timeout;
+  }
+  auto path = BootstrapNodeCredentials(options);
+  if (!path.ok()) {
+    std::cerr << "berth token: join " << options.server_url << " as node "
+              << options.node_name << ": " << path.status().message() << "\n";
+    // The caller may retry a server that does not answer yet.
+    return path.status().code() == Status::Code::kUnavailable
+               ? kJoinUnavailableExit
+               : 1;
+  }
+  std::cout << "node " << options.node_name << " joined " << options.server_url
+            << ": credentials in " << *path << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int RunToken(const std::vector<std::string>& args) {
   auto flags_or = ParseFlags(
       args,
-      {"ttl", "description", "groups", "kubeconfig", "data-dir", "server"},
-      {"print-join-command"});
+      {"ttl", "description", "groups", "kubeconfig", "data-dir", "server",
+       "token", "ca-cert-hash", "node-name", "out", "timeout"},
+      {"print-join-command", "discovery-token-unsafe-skip-ca-verification"});
   if (!flags_or.ok()) {
     std::cerr << "berth token: " << flags_or.status().message() << "\n"
               << kUsage;
@@ -198,6 +239,7 @@ int RunToken(const std::vector<std::string>& args) {
   const Flags& flags = *flags_or;
   const std::string verb =
       flags.positional.empty() ? "" : flags.positional.front();
+  if (verb == "join") return Join(flags);
   if (verb != "create" && verb != "list" && verb != "delete") {
     std::cerr << kUsage;
     return 2;

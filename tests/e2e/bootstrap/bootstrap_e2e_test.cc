@@ -34,6 +34,8 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 class BootstrapE2eTest : public ::testing::Test {
  protected:
@@ -267,6 +269,104 @@ TEST_F(BootstrapE2eTest, OnlyNodeRequestsAreApprovedAutomatically) {
                                         id + " +<none> +Pending\n"));
   // `kubectl certificate approve|deny` are not tested: kubectl sends the
   // approval update as protobuf, which the API server does not decode yet.
+}
+
+// `berth agent --server --token --ca-cert-hash`, the line `berth token
+// create --print-join-command` prints: the agent exchanges the token for
+// the node's own kubeconfig under its data dir, registers as that node and
+// runs the pods bound to it (the in-memory runtime of tests/e2e/node stands
+// in for containers, so no root is needed). A restarted agent uses the
+// kubeconfig it has and makes no new request.
+TEST_F(BootstrapE2eTest, AnAgentJoinsWithTheJoinCommand) {
+  std::string token, hash;
+  ASSERT_NO_FATAL_FAILURE(CreateToken(&token, &hash));
+  const std::string config = dir_.path() + "/agent.yaml";
+  std::ofstream(config) << "pluginDirs: [" BERTH_MEMORY_RUNTIME_PLUGIN_DIR
+                           "]\nplugins:\n  - memory-runtime\n  - name: node\n"
+                           "    settings: {runtime: fake, network: fakenet, "
+                           "heartbeatSeconds: 1}\n";
+  const std::vector<std::string> join = {
+      "--server",    server_->url(), "--token",  token,  "--ca-cert-hash", hash,
+      "--node-name", "Joined-1",     "--config", config, "--kubelet-port", "0"};
+  const std::string data = dir_.path() + "/joined";
+  auto agent = std::make_unique<BerthAgent>(data);
+  ASSERT_TRUE(agent->Start(join)) << agent->log();
+  EXPECT_THAT(agent->log(),
+              HasSubstr("node joined-1 joined " + server_->url() +
+                        ": credentials in " + data + "/kubelet.kubeconfig"));
+  EXPECT_THAT(agent->log(), HasSubstr("berth agent ready as node joined-1"));
+
+  // The agent's identity is the node's own, not the token's.
+  const std::string kubeconfig = data + "/kubelet.kubeconfig";
+  auto who = Kubectl("auth whoami", "", kubeconfig);
+  EXPECT_OK(who);
+  EXPECT_THAT(who.out, HasSubstr("system:node:joined-1"));
+  bool ready = false;
+  for (int i = 0; i < 120 && !ready; ++i) {
+    ready = Kubectl(
+                "get node joined-1 -o jsonpath='{.status.conditions[?(@."
+                "type==\"Ready\")].status}'")
+                .out == "True";
+    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  ASSERT_TRUE(ready) << Kubectl("get nodes").out << agent->log();
+  EXPECT_OK(Kubectl("apply -f -",
+                    "apiVersion: v1\nkind: Pod\nmetadata: {name: joined}\n"
+                    "spec:\n  nodeName: joined-1\n  containers:\n"
+                    "  - {name: main, image: busybox:1.36}\n"));
+  bool running = false;
+  for (int i = 0; i < 120 && !running; ++i) {
+    running =
+        Kubectl("get pod joined -o jsonpath={.status.phase}").out == "Running";
+    if (!running) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  EXPECT_TRUE(running) << Kubectl("get pods -o wide").out << agent->log();
+
+  // Restarted with the same line (the token may be gone by then), it uses
+  // the credentials it has.
+  EXPECT_EQ(agent->Stop(), 0) << agent->log();
+  EXPECT_EQ(Berth("token delete " + token.substr(0, 6) + " --data-dir " +
+                  server_->data_dir())
+                .exit_code,
+            0);
+  agent = std::make_unique<BerthAgent>(data);
+  ASSERT_TRUE(agent->Start(join)) << agent->log();
+  EXPECT_THAT(agent->log(), Not(HasSubstr("joined " + server_->url())));
+  auto csrs = Kubectl("get csr --no-headers");
+  EXPECT_EQ(std::count(csrs.out.begin(), csrs.out.end(), '\n'), 1) << csrs.out;
+  EXPECT_OK(Kubectl("delete pod joined --timeout=60s"));
+  EXPECT_EQ(agent->Stop(), 0) << agent->log();
+}
+
+// What a machine sees when the join line is wrong: one line naming the
+// cause, exit 1, nothing written.
+TEST_F(BootstrapE2eTest, AWrongJoinIsOneLineAndNoCredentials) {
+  std::string token, hash;
+  ASSERT_NO_FATAL_FAILURE(CreateToken(&token, &hash));
+  std::string wrong_token = token;
+  wrong_token.back() = wrong_token.back() == 'a' ? 'b' : 'a';
+  std::string wrong_hash = hash;
+  wrong_hash.back() = wrong_hash.back() == '0' ? '1' : '0';
+  const std::string data = dir_.path() + "/wrong";
+  auto join = [&](const std::string& t, const std::string& h) {
+    return RunCommand(BerthBinary() + " agent --data-dir " + data +
+                      " --server " + server_->url() + " --token " + t +
+                      (h.empty() ? "" : " --ca-cert-hash " + h) +
+                      " --node-name n1 --kubelet-port off --config " + config_);
+  };
+  auto r = join(wrong_token, hash);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, StartsWith("berth agent: join " + server_->url() +
+                                " as node n1: "));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  r = join(token, wrong_hash);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("does not match"));
+  r = join(token, "");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("--ca-cert-hash sha256:HEX is required"));
+  EXPECT_FALSE(std::filesystem::exists(data + "/kubelet.kubeconfig"));
+  EXPECT_EQ(Kubectl("get csr --no-headers").out, "");
 }
 
 }  // namespace
