@@ -41,6 +41,17 @@ struct ImageInfo {
   std::vector<std::string> repo_tags;     // "registry:5000/busybox:1.35"
   std::vector<std::string> repo_digests;  // "registry:5000/busybox@sha256:.."
   uint64_t size_bytes = 0;
+  // When a container was last made from it (or it was pulled or imported);
+  // the epoch when the runtime does not track it. The node's image garbage
+  // collection removes the least recently used first.
+  std::chrono::system_clock::time_point last_used;
+};
+
+// The filesystem holding a runtime's images (CRI ImageFsInfo), in bytes.
+struct ImageFsUsage {
+  uint64_t capacity_bytes = 0;   // the filesystem's size
+  uint64_t available_bytes = 0;  // free to unprivileged writers
+  uint64_t images_bytes = 0;     // taken by the runtime's images
 };
 
 struct Mount {
@@ -193,6 +204,11 @@ class ContainerRuntime {
   }
   virtual Status RemoveImage(const std::string& image) {
     return Status::NotFound("image " + image + " not present");
+  }
+  // The image filesystem's size and use, for the node's image garbage
+  // collection. MethodNotAllowed when the runtime keeps no images.
+  virtual StatusOr<ImageFsUsage> ImageFsInfo() {
+    return Status::MethodNotAllowed(Name() + " keeps no images");
   }
 
   // --- sandboxes ---
