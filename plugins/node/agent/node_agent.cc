@@ -5,6 +5,7 @@
 
 #include "berth/events.h"
 #include "framework/quantity.h"
+#include "image_gc.h"
 #include "node_lease.h"
 #include "node_object.h"
 #include "node_parts.h"
@@ -186,6 +187,7 @@ Status NodeAgent::Start() {
   }
   threads_.emplace_back([this] { HeartbeatLoop(); });
   threads_.emplace_back([this] { RelistLoop(); });
+  threads_.emplace_back([this] { ImageGcLoop(); });
   Log(kLogInfo, "node " + settings_.node_name + " registered (runtime " +
                     settings_.runtime + ", network " + settings_.network + ")");
   return {};
@@ -421,6 +423,75 @@ void NodeAgent::RelistLoop() {
     }
     last = std::move(now);
     if (tick % 10 == 0) RotateLogs();
+  }
+}
+
+void NodeAgent::ImageGcLoop() {
+  std::map<std::string, bool> failed_before;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, settings_.image_gc_period,
+                   [this] { return stopping_; });
+      if (stopping_) return;
+    }
+    // Every runtime's containers: runtimes of one plugin share images.
+    std::vector<ContainerStatus> in_use;
+    bool listed = true;
+    for (const auto& [name, runtime] : runtimes_) {
+      auto containers = runtime->ListContainers();
+      if (!containers.ok()) {
+        Log(kLogWarn, "image garbage collection: listing " + name +
+                          " containers: " + containers.status().message());
+        listed = false;
+        break;
+      }
+      in_use.insert(in_use.end(), containers->begin(), containers->end());
+    }
+    if (!listed) continue;
+    for (const auto& [name, runtime] : runtimes_) {
+      if (runtime->UsesImages()) {
+        CollectImagesOnce(*runtime, in_use, &failed_before[name]);
+      }
+    }
+  }
+}
+
+void NodeAgent::CollectImagesOnce(ContainerRuntime& runtime,
+                                  const std::vector<ContainerStatus>& in_use,
+                                  bool* failed_before) {
+  ImageGcPolicy policy;
+  policy.high_percent = settings_.image_gc_high_percent;
+  policy.low_percent = settings_.image_gc_low_percent;
+  policy.min_age = settings_.image_minimum_gc_age;
+  // As the kubelet's nodeRef: the uid is the node's name.
+  ObjectReference node{
+      "v1", "Node", "", settings_.node_name, settings_.node_name, "", ""};
+  auto result =
+      CollectImages(runtime, in_use, policy, std::chrono::system_clock::now());
+  if (!result.ok()) {
+    if (result.status().code() == Status::Code::kMethodNotAllowed) return;
+    Log(kLogWarn, "image garbage collection (" + runtime.Name() +
+                      "): " + result.status().message());
+    // As the kubelet: an event for repeated failures only.
+    if (*failed_before) {
+      host_.RecordEvent("kubelet", node, "Warning", "ImageGCFailed",
+                        result.status().message());
+    }
+    *failed_before = true;
+    return;
+  }
+  *failed_before = false;
+  if (!result->removed.empty()) {
+    Log(kLogInfo,
+        "image garbage collection (" + runtime.Name() + "): disk " +
+            std::to_string(result->plan.usage_percent) + "% full, removed " +
+            std::to_string(result->removed.size()) + " unused images, " +
+            std::to_string(result->freed_bytes) + " bytes");
+  }
+  if (std::string failure = FreeDiskSpaceFailure(*result); !failure.empty()) {
+    host_.RecordEvent("kubelet", node, "Warning", "FreeDiskSpaceFailed",
+                      failure);
   }
 }
 

@@ -11,7 +11,8 @@
 // a pod is never synced twice at once while different pods sync in
 // parallel. A relist loop (the kubelet's PLEG) asks the runtimes every
 // second what changed and queues those pods, and opens the pod watch again
-// when it ended (an ERROR event).
+// when it ended (an ERROR event). Every image GC period it removes unused
+// images when the image file system is full (image_gc.h).
 //
 // Thread safety: Start and Stop are called once each, from one thread;
 // syncer() and settings() may be called from any thread after Start.
@@ -84,6 +85,11 @@ class NodeAgent {
   std::string KeyOfUid(const std::string& uid);
   // Rotates the running containers' logs that reached the size limit.
   void RotateLogs();
+  // Every image GC period: image_gc.h for each runtime that keeps images.
+  void ImageGcLoop();
+  void CollectImagesOnce(ContainerRuntime& runtime,
+                         const std::vector<ContainerStatus>& in_use,
+                         bool* failed_before);
 
   Host& host_;
   NodeSettings settings_;

@@ -72,6 +72,8 @@ StatusOr<NodeSettings> ParseNodeSettings(const std::string& settings_json,
   int64_t high = out.image_gc_high_percent;
   int64_t low = out.image_gc_low_percent;
   int64_t workers = out.workers;
+  int64_t gc_age = out.image_minimum_gc_age.count();
+  int64_t gc_period = out.image_gc_period.count();
   int64_t max_files = out.log_max_files;
   for (auto [key, min, field] :
        {std::tuple<const char*, int64_t, int64_t*>{"maxPods", 1, &out.max_pods},
@@ -79,6 +81,8 @@ StatusOr<NodeSettings> ParseNodeSettings(const std::string& settings_json,
         {"statusReportSeconds", 1, &report},
         {"imageGCHighThresholdPercent", 0, &high},
         {"imageGCLowThresholdPercent", 0, &low},
+        {"imageMinimumGCAgeSeconds", 0, &gc_age},
+        {"imageGCPeriodSeconds", 1, &gc_period},
         {"workers", 1, &workers},
         {"containerLogMaxBytes", 1024, &out.log_max_bytes},
         {"containerLogMaxFiles", 1, &max_files}}) {
@@ -93,6 +97,8 @@ StatusOr<NodeSettings> ParseNodeSettings(const std::string& settings_json,
   out.image_gc_high_percent = static_cast<int>(high);
   out.image_gc_low_percent = static_cast<int>(low);
   out.workers = static_cast<int>(workers);
+  out.image_minimum_gc_age = std::chrono::seconds(gc_age);
+  out.image_gc_period = std::chrono::seconds(gc_period);
   out.log_max_files = static_cast<int>(max_files);
   if (const Json* local = Member(s, "serveConnectLocally")) {
     if (!local->IsBool()) {

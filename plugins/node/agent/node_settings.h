@@ -29,8 +29,12 @@ struct NodeSettings {
   std::chrono::seconds status_report{300};  // status re-post when unchanged
   std::vector<std::string> cluster_dns;     // pod resolv.conf nameservers
   std::string cluster_domain = "cluster.local";
+  // Image garbage collection (image_gc.h): kubelet's thresholds and
+  // minimum age; the period is kubelet's fixed 5 minutes, settable here.
   int image_gc_high_percent = 85;
   int image_gc_low_percent = 80;
+  std::chrono::seconds image_minimum_gc_age{120};
+  std::chrono::seconds image_gc_period{300};
   int workers = 8;  // pods synced in parallel
   // Container log rotation (kubelet's containerLogMaxSize/MaxFiles).
   int64_t log_max_bytes = 10 << 20;

@@ -79,6 +79,11 @@ Status OciRuntime::RemoveImage(const std::string& image) {
   return oci_.images->Remove(image);
 }
 
+StatusOr<ImageFsUsage> OciRuntime::ImageFsInfo() {
+  if (!oci_.images) return Status::Unavailable("no image store");
+  return oci_.images->FsUsage();
+}
+
 StatusOr<ShimSpec> OciRuntime::PrepareContainer(ContainerRecord& record,
                                                 const ContainerConfig& config,
                                                 const SandboxRecord& sandbox) {

@@ -39,6 +39,7 @@ class OciRuntime : public ShimRuntime {
   StatusOr<ImageInfo> ImageStatus(const std::string& image) override;
   StatusOr<std::vector<ImageInfo>> ListImages() override;
   Status RemoveImage(const std::string& image) override;
+  StatusOr<ImageFsUsage> ImageFsInfo() override;
 
   // `<binary> exec`; on timeout the command itself is killed too (killing
   // the runtime's exec process alone would leave it running).

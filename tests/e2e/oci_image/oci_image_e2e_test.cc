@@ -354,21 +354,5 @@ TEST_F(OciImageE2eTest, BerthImageDefaultsToTheDataDirsImages) {
       << ls.out;
 }
 
-TEST_F(OciImageE2eTest, GarbageCollectKeepsInUseImages) {
-  auto busybox = store_->Pull(plain_->host() + "/busybox", std::nullopt);
-  auto whiteout = store_->Pull(plain_->host() + "/whiteout", std::nullopt);
-  ASSERT_TRUE(busybox.ok() && whiteout.ok());
-  auto freed = store_->GarbageCollect({busybox->info.id}, 0);
-  ASSERT_TRUE(freed.ok()) << freed.status().ToString();
-  EXPECT_GT(*freed, 0u);
-  auto left = store_->List();
-  ASSERT_EQ(left->size(), 1u);
-  EXPECT_EQ(left->front().info.id, busybox->info.id);
-  EXPECT_TRUE(fs::exists(busybox->layer_dirs[0] + "/bin/busybox"));
-  EXPECT_FALSE(fs::exists(whiteout->layer_dirs[0]));
-  EXPECT_TRUE(
-      store_->Resolve(plain_->host() + "/whiteout").status().IsNotFound());
-}
-
 }  // namespace
 }  // namespace berth::testing

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <thread>
@@ -379,6 +380,65 @@ TEST_F(PodsE2eTest, ServerStopLeavesRunningPodsForTheNextServer) {
   EXPECT_EQ(
       Jsonpath("pod survivor", ".status.containerStatuses[0].containerID"),
       container);
+}
+
+// Image garbage collection with kubelet's policy: once the image file
+// system is past the high threshold, images no container uses go, least
+// recently used first, and the node says FreeDiskSpaceFailed when it could
+// not get down to the low threshold. The thresholds (1% / 0%) make any
+// disk "full" and impossible to empty, so both show on a real one.
+TEST_F(PodsE2eTest, UnusedImagesAreCollectedWhenTheDiskFills) {
+  const std::string spare_dir = dir_.path() + "/spare";
+  ASSERT_EQ(BuildOciImage(spare_dir,
+                          {"--busybox", "--tag", "1", "--cmd", "/bin/true"}),
+            "");
+  ASSERT_EQ(registry_->Push(spare_dir, "library/spare", "1"), "");
+  RunPod("keeper", "[\"sleep\", \"3600\"]");
+  RunPod("once", "[\"true\"]", "", "127.0.0.1:5000/library/spare:1",
+         "  restartPolicy: Never\n");
+  ASSERT_TRUE(Eventually([&] {
+    return PodReady("keeper") &&
+           Jsonpath("pod once", ".status.phase") == "Succeeded";
+  })) << Kubectl("get pods -o wide").out;
+  EXPECT_OK(Kubectl("delete pod once --timeout=60s"));
+  const std::string images =
+      BerthBinary() + " image ls --root " + dir_.path() + "/images";
+  auto before = RunCommand(images);
+  ASSERT_THAT(before.out, HasSubstr("library/spare")) << before.err;
+  ASSERT_THAT(before.out, HasSubstr("library/busybox"));
+
+  ASSERT_EQ(server_->Stop(), 0) << server_->log();
+  std::ifstream in(config_);
+  std::string config((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+  const std::string node_settings = "heartbeatSeconds: 2";
+  config.replace(config.find(node_settings), node_settings.size(),
+                 node_settings +
+                     ", imageGCHighThresholdPercent: 1, "
+                     "imageGCLowThresholdPercent: 0, imageGCPeriodSeconds: 1, "
+                     "imageMinimumGCAgeSeconds: 0");
+  std::ofstream(config_) << config;
+  ASSERT_TRUE(server_->Start({"--config", config_})) << server_->log();
+
+  EXPECT_TRUE(Eventually([&] {
+    return RunCommand(images).out.find("library/spare") == std::string::npos;
+  })) << RunCommand(images).out;
+  EXPECT_THAT(RunCommand(images).out, HasSubstr("library/busybox"));
+  EXPECT_TRUE(Eventually([&] {
+    return Kubectl("get events --field-selector reason=FreeDiskSpaceFailed")
+               .out.find(
+                   "Failed to garbage collect required amount of "
+                   "images") != std::string::npos;
+  })) << Kubectl("get events").out;
+  EXPECT_THAT(Kubectl("get events --field-selector reason=FreeDiskSpaceFailed "
+                      "-o jsonpath='{.items[0].involvedObject.kind}/"
+                      "{.items[0].involvedObject.name}'")
+                  .out,
+              "Node/node1");
+  // The running pod never noticed.
+  EXPECT_TRUE(PodReady("keeper"));
+  EXPECT_EQ(Jsonpath("pod keeper", ".status.containerStatuses[0].restartCount"),
+            "0");
 }
 
 // Deleting a pod leaves no process, mount, cgroup or network namespace

@@ -67,10 +67,7 @@ class FakeImageStore : public oci::ImageStore {
   Status Remove(const std::string& reference) override {
     return Status::NotFound(reference);
   }
-  StatusOr<uint64_t> GarbageCollect(const std::vector<std::string>&,
-                                    uint64_t) override {
-    return uint64_t{0};
-  }
+  StatusOr<ImageFsUsage> FsUsage() override { return ImageFsUsage{}; }
   void SetRegistryHosts(
       std::map<std::string, oci::RegistryHostSettings>) override {}
 

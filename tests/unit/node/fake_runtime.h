@@ -54,12 +54,12 @@ class FakeRuntime : public ContainerRuntime {
       return it->second;
     }
     images.insert(image);
-    return ImageInfo{"sha256:" + image, {image}, {}, 1000};
+    return ImageInfo{"sha256:" + image, {image}, {}, 1000, {}};
   }
   StatusOr<ImageInfo> ImageStatus(const std::string& image) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (!images.count(image)) return Status::NotFound(image);
-    return ImageInfo{"sha256:" + image, {image}, {}, 1000};
+    return ImageInfo{"sha256:" + image, {image}, {}, 1000, {}};
   }
   StatusOr<std::string> RunPodSandbox(const PodSandboxConfig& c) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -163,6 +163,28 @@ class FakeRuntime : public ContainerRuntime {
     if (it == containers.end()) return Status::NotFound(id);
     return it->second;
   }
+  // Images for garbage collection: `stored` and `fs`; a removal frees
+  // the image's size on the file system; ids in `remove_errors` fail.
+  StatusOr<std::vector<ImageInfo>> ListImages() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stored;
+  }
+  Status RemoveImage(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    calls.push_back("RemoveImage " + id);
+    if (remove_errors.count(id)) return Status::Internal("busy");
+    for (auto it = stored.begin(); it != stored.end(); ++it) {
+      if (it->id != id) continue;
+      fs.available_bytes += it->size_bytes;
+      stored.erase(it);
+      return {};
+    }
+    return Status::NotFound(id);
+  }
+  StatusOr<ImageFsUsage> ImageFsInfo() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return fs;
+  }
   StatusOr<std::vector<ContainerStatus>> ListContainers() override {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<ContainerStatus> out;
@@ -223,6 +245,9 @@ class FakeRuntime : public ContainerRuntime {
 
   std::mutex mu_;
   std::set<std::string> images;
+  std::vector<ImageInfo> stored;
+  ImageFsUsage fs;
+  std::set<std::string> remove_errors;
   std::map<std::string, Status> pull_errors;
   std::vector<std::string> pulls;
   std::optional<ImageAuth> last_auth;

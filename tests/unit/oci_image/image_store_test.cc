@@ -161,38 +161,26 @@ TEST_F(ImageStoreTest, RemoveKeepsLayersAnotherReferenceUses) {
   EXPECT_TRUE(store_->Remove("other").IsNotFound());
 }
 
-TEST_F(ImageStoreTest, GarbageCollectKeepsImagesInUse) {
-  ASSERT_TRUE(store_->Import(BusyboxArchive("busybox.tar")).ok());
-  ASSERT_TRUE(store_->Import(DockerArchive("hello:1", "one")).ok());
-  ASSERT_TRUE(store_->Import(DockerArchive("hello:2", "two")).ok());
-  auto bb = store_->Resolve("busybox");
-  ASSERT_TRUE(bb.ok());
-
-  // Nothing needs freeing: nothing goes.
-  auto none = store_->GarbageCollect({bb->info.id}, UINT64_MAX);
-  ASSERT_TRUE(none.ok());
-  EXPECT_EQ(*none, 0u);
-  EXPECT_EQ(store_->List()->size(), 3u);
-
-  // Least recently used first: hello:1 goes before hello:2.
-  ASSERT_TRUE(store_->Resolve("hello:2").ok());
-  auto hello2 = store_->Resolve("hello:2");
-  auto freed = store_->GarbageCollect({bb->info.id}, 0);
-  ASSERT_TRUE(freed.ok()) << freed.status().ToString();
-  EXPECT_GT(*freed, 0u);
-  auto left = store_->List();
-  ASSERT_EQ(left->size(), 1u);
-  EXPECT_EQ(left->front().info.id, bb->info.id);
-  EXPECT_TRUE(fs::exists(bb->layer_dirs[0] + "/bin/busybox"));
-  EXPECT_FALSE(fs::exists(hello2->layer_dirs[0]));
-}
-
-TEST_F(ImageStoreTest, GarbageCollectFreesLeastRecentlyUsedFirst) {
+// What the node's image garbage collection reads: each image's last use
+// (a Resolve when a container is made from it), and the file system's use.
+TEST_F(ImageStoreTest, ListsLastUseAndFileSystemUse) {
   ASSERT_TRUE(store_->Import(DockerArchive("hello:1", "one")).ok());
   ASSERT_TRUE(store_->Import(DockerArchive("hello:2", "two")).ok());
   ASSERT_TRUE(store_->Resolve("hello:1").ok());  // hello:2 is now the oldest
-  // A target just below the current size (blobs plus unpacked layer
-  // bytes, layers/<id>.size): one image has to go.
+  auto list = store_->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  const ImageInfo* one = nullptr;
+  const ImageInfo* two = nullptr;
+  for (const auto& r : *list) {
+    (r.info.repo_tags.front() == "docker.io/library/hello:1" ? one : two) =
+        &r.info;
+  }
+  ASSERT_TRUE(one && two);
+  EXPECT_GT(two->last_used.time_since_epoch().count(), 0);
+  EXPECT_LT(two->last_used, one->last_used);
+
+  // Blobs plus unpacked layer bytes (layers/<id>.size).
   uint64_t size = 0;
   for (const auto& e :
        fs::directory_iterator(dir_.path() + "/store/blobs/sha256")) {
@@ -206,12 +194,14 @@ TEST_F(ImageStoreTest, GarbageCollectFreesLeastRecentlyUsedFirst) {
       size += n;
     }
   }
-  auto freed = store_->GarbageCollect({}, size - 1);
-  ASSERT_TRUE(freed.ok());
-  auto left = store_->List();
-  ASSERT_EQ(left->size(), 1u);
-  EXPECT_EQ(left->front().info.repo_tags,
-            std::vector<std::string>{"docker.io/library/hello:1"});
+  auto usage = store_->FsUsage();
+  ASSERT_TRUE(usage.ok()) << usage.status().ToString();
+  EXPECT_GT(usage->capacity_bytes, 0u);
+  EXPECT_LE(usage->available_bytes, usage->capacity_bytes);
+  EXPECT_EQ(usage->images_bytes, size);
+  ASSERT_TRUE(store_->Remove("hello:2").ok());
+  ASSERT_TRUE(store_->Remove("hello:1").ok());
+  EXPECT_EQ(store_->FsUsage()->images_bytes, 0u);
 }
 
 }  // namespace

@@ -3,17 +3,20 @@
 //
 // Locking: <root>/store.lock is held shared by operations that add or read
 // images (Pull, Import, Resolve) and exclusively by those that delete
-// (Remove, GarbageCollect), so a sweep never removes a blob or layer a
-// concurrent pull in any process is still writing. Blobs and layers are
-// written once under their own lock files (locks/).
+// (Remove), so a sweep never removes a blob or layer a concurrent pull in
+// any process is still writing. Blobs and layers are written once under
+// their own lock files (locks/).
 #include "plugins/runtime/oci/image/image_store.h"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -311,38 +314,18 @@ class ImageStoreImpl : public ImageStore {
     return Status::Ok();
   }
 
-  StatusOr<uint64_t> GarbageCollect(const std::vector<std::string>& in_use,
-                                    uint64_t target_bytes) override {
-    auto lock = LockStore(FileLock::Mode::kExclusive);
+  StatusOr<ImageFsUsage> FsUsage() override {
+    struct statvfs fs {};
+    if (statvfs(root_.c_str(), &fs) != 0) {
+      return Status::Internal("statvfs " + root_ + ": " + strerror(errno));
+    }
+    ImageFsUsage out;
+    out.capacity_bytes = static_cast<uint64_t>(fs.f_blocks) * fs.f_frsize;
+    out.available_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+    auto lock = LockStore(FileLock::Mode::kShared);
     if (!lock.ok()) return lock.status();
-    Sweep();
-    uint64_t before = StoreBytes();
-    uint64_t now = before;
-    auto refs = LoadAll();
-    std::set<std::string> keep;
-    for (const auto& u : in_use) {
-      for (StoredRef* r : Match(refs, u)) keep.insert(r->parsed.config.digest);
-    }
-    // Images by last use (the latest use of any of their references).
-    std::map<std::string, int64_t> last_used;
-    for (const auto& r : refs) {
-      auto& t = last_used[r.parsed.config.digest];
-      t = std::max(t, r.last_used_ns);
-    }
-    std::vector<std::pair<int64_t, std::string>> order;
-    for (const auto& [id, t] : last_used) {
-      if (!keep.count(id)) order.emplace_back(t, id);
-    }
-    std::sort(order.begin(), order.end());
-    for (const auto& [t, id] : order) {
-      if (now <= target_bytes) break;
-      for (auto& r : refs) {
-        if (r.parsed.config.digest == id) DeleteRef(r);
-      }
-      Sweep();
-      now = StoreBytes();
-    }
-    return before > now ? before - now : 0;
+    out.images_bytes = StoreBytes();
+    return out;
   }
 
   void SetRegistryHosts(
@@ -554,6 +537,7 @@ class ImageStoreImpl : public ImageStore {
     out.last_used = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             std::chrono::nanoseconds(last)));
+    out.info.last_used = out.last_used;
     return out;
   }
 

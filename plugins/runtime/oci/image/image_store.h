@@ -3,7 +3,8 @@
 // own directory so a container's root filesystem is an overlay of layer
 // directories, lowest first. Images come from registries (OCI distribution
 // API, see registry_client.h) or from OCI / docker archives
-// (`berth image import`). Unused images are removed by GarbageCollect.
+// (`berth image import`). The node agent removes unused images, least
+// recently used first, when the file system fills (FsUsage, Remove).
 //
 // On-disk layout under the root (stable: a restarted agent and the
 // berth-image command open the same store):
@@ -88,11 +89,10 @@ class ImageStore {
   // image); then the blobs and layers no remaining reference needs.
   // NotFound when absent. Waits for pulls and imports in progress.
   virtual Status Remove(const std::string& reference) = 0;
-  // Removes images not in `in_use` (image ids or references), least
-  // recently used first, until the store (blobs plus unpacked layer bytes)
-  // is at most `target_bytes`. Returns bytes freed.
-  virtual StatusOr<uint64_t> GarbageCollect(
-      const std::vector<std::string>& in_use, uint64_t target_bytes) = 0;
+  // The size and free space of the file system under the root, and the
+  // bytes the store takes (blobs plus unpacked layers). Internal when the
+  // file system cannot be read.
+  virtual StatusOr<ImageFsUsage> FsUsage() = 0;
   virtual void SetRegistryHosts(
       std::map<std::string, RegistryHostSettings> hosts) = 0;
 };
