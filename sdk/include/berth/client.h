@@ -119,6 +119,20 @@ class Client {
       const ResourceRef& r, const std::string& ns,
       const std::string& resource_version,
       std::function<void(const WatchEvent&)> on_event) = 0;
+  // Watch of the objects `options` selects (a kubelet's
+  // fieldSelector=spec.nodeName=<node>): an object that comes to match
+  // arrives as ADDED, one that stops matching as DELETED. A client that
+  // cannot select refuses selectors (MethodNotAllowed) and, given none,
+  // is Watch.
+  virtual StatusOr<std::unique_ptr<WatchHandle>> WatchSelected(
+      const ResourceRef& r, const std::string& ns,
+      const std::string& resource_version, const ListOptions& options,
+      std::function<void(const WatchEvent&)> on_event) {
+    if (!options.label_selector.empty() || !options.field_selector.empty()) {
+      return Status::MethodNotAllowed("this client cannot select a watch");
+    }
+    return Watch(r, ns, resource_version, std::move(on_event));
+  }
 };
 
 }  // namespace berth
