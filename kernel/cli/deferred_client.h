@@ -73,6 +73,14 @@ class DeferredClient : public Client {
     if (!target_) return NotReady();
     return target_->Watch(r, ns, resource_version, std::move(on_event));
   }
+  StatusOr<std::unique_ptr<WatchHandle>> WatchSelected(
+      const ResourceRef& r, const std::string& ns,
+      const std::string& resource_version, const ListOptions& options,
+      std::function<void(const WatchEvent&)> on_event) override {
+    if (!target_) return NotReady();
+    return target_->WatchSelected(r, ns, resource_version, options,
+                                  std::move(on_event));
+  }
 
  private:
   static Status NotReady() {

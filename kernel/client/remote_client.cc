@@ -193,8 +193,21 @@ StatusOr<std::unique_ptr<WatchHandle>> RemoteClient::Watch(
     const ResourceRef& r, const std::string& ns,
     const std::string& resource_version,
     std::function<void(const WatchEvent&)> on_event) {
+  return WatchSelected(r, ns, resource_version, {}, std::move(on_event));
+}
+
+StatusOr<std::unique_ptr<WatchHandle>> RemoteClient::WatchSelected(
+    const ResourceRef& r, const std::string& ns,
+    const std::string& resource_version, const ListOptions& options,
+    std::function<void(const WatchEvent&)> on_event) {
   std::string path = ResourcePath(r, ns);
   AddQuery(&path, "watch", "1");
+  if (!options.label_selector.empty()) {
+    AddQuery(&path, "labelSelector", options.label_selector);
+  }
+  if (!options.field_selector.empty()) {
+    AddQuery(&path, "fieldSelector", options.field_selector);
+  }
   if (!resource_version.empty()) {
     AddQuery(&path, "resourceVersion", resource_version);
   }

@@ -66,6 +66,10 @@ class RemoteClient : public Client {
       const ResourceRef& r, const std::string& ns,
       const std::string& resource_version,
       std::function<void(const WatchEvent&)> on_event) override;
+  StatusOr<std::unique_ptr<WatchHandle>> WatchSelected(
+      const ResourceRef& r, const std::string& ns,
+      const std::string& resource_version, const ListOptions& options,
+      std::function<void(const WatchEvent&)> on_event) override;
 
   // The transport, for requests outside the SDK interface. Owned by the
   // client.

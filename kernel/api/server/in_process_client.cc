@@ -4,6 +4,16 @@
 #include "kernel/api/server/version_conversion.h"
 
 namespace berth::api {
+namespace {
+
+api::ListOptions ToApiOptions(const berth::ListOptions& options) {
+  api::ListOptions lo;
+  lo.label_selector = options.label_selector;
+  lo.field_selector = options.field_selector;
+  return lo;
+}
+
+}  // namespace
 
 InProcessClient::InProcessClient(const KindRegistry* kinds,
                                  ResourceService* service)
@@ -55,10 +65,7 @@ StatusOr<std::string> InProcessClient::List(const ResourceRef& r,
                                             const berth::ListOptions& opts) {
   auto k = Find(r);
   if (!k.ok()) return k.status();
-  api::ListOptions lo;
-  lo.label_selector = opts.label_selector;
-  lo.field_selector = opts.field_selector;
-  auto list = service_->List(**k, ns, lo);
+  auto list = service_->List(**k, ns, ToApiOptions(opts));
   if (!list.ok()) return list.status();
   return EncodeList(**k, *list, r.version);
 }
@@ -131,9 +138,16 @@ StatusOr<std::unique_ptr<WatchHandle>> InProcessClient::Watch(
     const ResourceRef& r, const std::string& ns,
     const std::string& resource_version,
     std::function<void(const WatchEvent&)> on_event) {
+  return WatchSelected(r, ns, resource_version, {}, std::move(on_event));
+}
+
+StatusOr<std::unique_ptr<WatchHandle>> InProcessClient::WatchSelected(
+    const ResourceRef& r, const std::string& ns,
+    const std::string& resource_version, const berth::ListOptions& options,
+    std::function<void(const WatchEvent&)> on_event) {
   auto k = Find(r);
   if (!k.ok()) return k.status();
-  auto w = service_->Watch(**k, ns, {}, resource_version);
+  auto w = service_->Watch(**k, ns, ToApiOptions(options), resource_version);
   if (!w.ok()) return w.status();
   if (IsOtherVersion((*k)->Info(), r.version)) {
     on_event = [kind = *k, version = r.version,

@@ -50,6 +50,10 @@ class InProcessClient : public Client {
       const ResourceRef& r, const std::string& ns,
       const std::string& resource_version,
       std::function<void(const WatchEvent&)> on_event) override;
+  StatusOr<std::unique_ptr<WatchHandle>> WatchSelected(
+      const ResourceRef& r, const std::string& ns,
+      const std::string& resource_version, const berth::ListOptions& options,
+      std::function<void(const WatchEvent&)> on_event) override;
 
  private:
   StatusOr<const Kind*> Find(const ResourceRef& r) const;

@@ -211,8 +211,12 @@ void NodeAgent::Stop() {
 }
 
 Status NodeAgent::WatchPods() {
-  auto watch = host_.client().Watch(
-      kPods, "", "0", [this](const WatchEvent& e) { OnPodEvent(e); });
+  // Only this node's pods, as the kubelet watches: a pod bound here
+  // arrives ADDED; other nodes' pods never cross the wire.
+  ListOptions on_node;
+  on_node.field_selector = "spec.nodeName=" + settings_.node_name;
+  auto watch = host_.client().WatchSelected(
+      kPods, "", "0", on_node, [this](const WatchEvent& e) { OnPodEvent(e); });
   if (!watch.ok()) return watch.status();
   pod_watch_ = std::move(watch).value();
   return {};

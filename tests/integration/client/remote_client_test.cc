@@ -228,6 +228,46 @@ TEST_F(RemoteClientTest, WatchFromEmptyVersionStartsWithCurrentState) {
   EXPECT_TRUE(client_->Delete(kConfigMaps, "default", "now").ok());
 }
 
+// A selected watch (the node agent's spec.nodeName=<node>): objects that
+// come to match arrive ADDED, those that stop matching DELETED, others
+// never.
+TEST_F(RemoteClientTest, SelectedWatchSeesOnlyWhatMatches) {
+  ListOptions selected;
+  selected.label_selector = "team=a";
+  selected.field_selector = "metadata.name!=skipped";
+  EventLog log;
+  auto watch =
+      client_->WatchSelected(kConfigMaps, "default", "", selected,
+                             [&log](const WatchEvent& e) { log.Add(e); });
+  ASSERT_TRUE(watch.ok()) << watch.status().ToString();
+  ASSERT_TRUE(client_
+                  ->Create(kConfigMaps, "default",
+                           ConfigMap("other", "1", R"({"team":"b"})"))
+                  .ok());
+  ASSERT_TRUE(client_
+                  ->Create(kConfigMaps, "default",
+                           ConfigMap("skipped", "1", R"({"team":"a"})"))
+                  .ok());
+  ASSERT_TRUE(client_
+                  ->MergePatch(kConfigMaps, "default", "other",
+                               R"({"metadata":{"labels":{"team":"a"}}})")
+                  .ok());
+  ASSERT_TRUE(client_
+                  ->MergePatch(kConfigMaps, "default", "other",
+                               R"({"metadata":{"labels":{"team":"c"}}})")
+                  .ok());
+  auto events = log.WaitFor(2);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].type, "ADDED");
+  EXPECT_EQ(Field(events[0].object, {"metadata", "name"}), "other");
+  EXPECT_EQ(events[1].type, "DELETED");
+  EXPECT_EQ(Field(events[1].object, {"metadata", "name"}), "other");
+  watch->reset();
+  EXPECT_EQ(log.WaitFor(0).size(), 2u);
+  EXPECT_TRUE(client_->Delete(kConfigMaps, "default", "other").ok());
+  EXPECT_TRUE(client_->Delete(kConfigMaps, "default", "skipped").ok());
+}
+
 TEST_F(RemoteClientTest, WatchOfUnknownResourceFailsAtOnce) {
   auto watch = client_->Watch({"", "v1", "nosuchthings"}, "default", "",
                               [](const WatchEvent&) {});

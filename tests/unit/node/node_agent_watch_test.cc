@@ -2,6 +2,7 @@
 // closed a watcher that fell behind, or a remote server's stream ended),
 // the agent opens it again, so pods bound or deleted afterwards are still
 // acted on. Before, the agent ignored the ERROR and heard of no pod again.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -45,9 +46,16 @@ class AgentClient : public PodClient {
     return std::string(R"({"items":[],"metadata":{"resourceVersion":"1"}})");
   }
   StatusOr<std::unique_ptr<WatchHandle>> Watch(
+      const ResourceRef& r, const std::string& ns, const std::string& rv,
+      std::function<void(const WatchEvent&)> on_event) override {
+    return WatchSelected(r, ns, rv, {}, std::move(on_event));
+  }
+  StatusOr<std::unique_ptr<WatchHandle>> WatchSelected(
       const ResourceRef&, const std::string&, const std::string&,
+      const ListOptions& options,
       std::function<void(const WatchEvent&)> on_event) override {
     std::lock_guard<std::mutex> lock(watch_mu_);
+    selectors.push_back(options.field_selector);
     watches_.push_back(std::move(on_event));
     watch_cv_.notify_all();
     return std::unique_ptr<WatchHandle>(new WatchHandle());
@@ -69,6 +77,9 @@ class AgentClient : public PodClient {
     }
     latest(event);
   }
+
+  // The field selector of each watch opened.
+  std::vector<std::string> selectors;
 
  private:
   std::mutex watch_mu_;
@@ -116,6 +127,9 @@ TEST(NodeAgentWatchTest, AnEndedPodWatchIsOpenedAgain) {
 
   host.client_.Send({"ERROR", R"({"kind":"Status","code":410})"});
   EXPECT_TRUE(host.client_.WaitForWatches(2));
+  // Only this node's pods, each time.
+  EXPECT_THAT(host.client_.selectors,
+              ::testing::ElementsAre("spec.nodeName=n1", "spec.nodeName=n1"));
 
   // A pod bound after the watch was opened again is run.
   const std::string pod =
