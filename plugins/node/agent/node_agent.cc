@@ -285,8 +285,12 @@ Status NodeAgent::PostNodeStatus() {
     auto& a = doc->GetAllocator();
     Json status = BuildNodeStatus(settings_, facts_, version, pressure,
                                   Member(*doc, "status"), clock_.Now(), a);
-    SetMember(*doc, "status", std::move(status), a);
-    auto updated = host_.client().Update(kNodes, "", ToJson(*doc), "status");
+    // A patch, as the kubelet's: no resourceVersion to lose to the node
+    // controllers writing the Node at the same time (podCIDR, taints).
+    Json patch(rapidjson::kObjectType);
+    SetMember(patch, "status", std::move(status), a);
+    auto updated = host_.client().MergePatch(kNodes, "", settings_.node_name,
+                                             ToJson(patch), "status");
     if (updated.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       last_status_ = std::chrono::steady_clock::now();
