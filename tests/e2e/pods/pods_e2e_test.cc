@@ -233,6 +233,42 @@ spec:
       << node_->Exec("busybox wget -qO- http://" + ip + ":8080/").out;
 }
 
+// `kubectl cp` both ways (tar through exec) and `kubectl run -i --tty
+// --rm ... -- sh` as the course does it: typed commands run in the new
+// pod's shell on a terminal, their output comes back, and the pod is
+// deleted when the shell exits.
+TEST_F(PodsE2eTest, CpAndAnInteractiveRunWithATerminal) {
+  RunPod("box", "[\"sleep\", \"3600\"]");
+  ASSERT_TRUE(Eventually([&] { return PodReady("box"); })) << Describe("box");
+  const std::string d = dir_.path();
+  std::ofstream(d + "/to-pod.txt") << "copied in\n";
+  EXPECT_OK(Kubectl("cp " + d + "/to-pod.txt box:/tmp/in.txt"));
+  auto in = Kubectl("exec box -- cat /tmp/in.txt");
+  EXPECT_OK(in);
+  EXPECT_EQ(in.out, "copied in\n");
+  EXPECT_OK(
+      Kubectl("exec box -- sh -c 'mkdir -p /tmp/out && echo made "
+              "inside > /tmp/out/file'"));
+  EXPECT_OK(Kubectl("cp box:/tmp/out " + d + "/from-pod"));
+  std::ifstream out(d + "/from-pod/file");
+  std::string text((std::istreambuf_iterator<char>(out)), {});
+  EXPECT_EQ(text, "made inside\n");
+
+  // script(1) gives kubectl a terminal, as a user's shell would.
+  auto run = node_->Exec(
+      "printf 'echo typed-$((6*7)); tty; exit\\n' | script -qec "
+      "\"kubectl run shell -i --tty --rm --restart=Never --image=" +
+          std::string(kImage) + " --pod-running-timeout=60s -- sh\" /dev/null",
+      KubectlEnv(*server_, d + "/home"));
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("typed-42"));
+  EXPECT_THAT(run.out, HasSubstr("/dev/pts/"));
+  EXPECT_THAT(run.out, HasSubstr("pod \"shell\" deleted"));
+  EXPECT_TRUE(Eventually([&] {
+    return Kubectl("get pod shell").err.find("NotFound") != std::string::npos;
+  }));
+}
+
 // A private registry: without credentials the pull fails with the
 // registry's message; with `regcred` from `kubectl create secret
 // docker-registry` the pod runs.
