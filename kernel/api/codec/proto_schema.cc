@@ -548,6 +548,32 @@ constexpr FieldSpec kPriorityClass[] = {
     Str(5, "preemptionPolicy", kPtr),
 };
 
+// certificates.k8s.io/v1: `kubectl certificate approve|deny` puts the
+// whole object to /approval as protobuf. spec.extra (map of ExtraValue
+// lists) is not described: Berth never sets it, so kubectl never echoes it.
+constexpr FieldSpec kCertificateSigningRequest[] = {
+    Meta(),
+    Msg(2, "spec", "CertificateSigningRequestSpec"),
+    Msg(3, "status", "CertificateSigningRequestStatus"),
+};
+constexpr FieldSpec kCertificateSigningRequestSpec[] = {
+    Bytes(1, "request"),
+    Str(7, "signerName"),
+    I32(8, "expirationSeconds", kPtr),
+    Str(5, "usages", kRepeated),
+    Str(2, "username"),
+    Str(3, "uid"),
+    Str(4, "groups", kRepeated),
+};
+constexpr FieldSpec kCertificateSigningRequestStatus[] = {
+    Msg(1, "conditions", "CertificateSigningRequestCondition", kRepeated),
+    Bytes(2, "certificate"),
+};
+constexpr FieldSpec kCertificateSigningRequestCondition[] = {
+    Str(1, "type"),    Str(6, "status"),          Str(2, "reason"),
+    Str(3, "message"), Time(4, "lastUpdateTime"), Time(5, "lastTransitionTime"),
+};
+
 constexpr MessageSpec kMessages[] = {
     {"ObjectMeta", kObjectMeta},
     {"ManagedFieldsEntry", kManagedFieldsEntry},
@@ -654,6 +680,10 @@ constexpr MessageSpec kMessages[] = {
     {"HTTPIngressPath", kHTTPIngressPath},
     {"IngressTLS", kIngressTLS},
     {"PriorityClass", kPriorityClass},
+    {"CertificateSigningRequest", kCertificateSigningRequest},
+    {"CertificateSigningRequestSpec", kCertificateSigningRequestSpec},
+    {"CertificateSigningRequestStatus", kCertificateSigningRequestStatus},
+    {"CertificateSigningRequestCondition", kCertificateSigningRequestCondition},
 };
 
 // apiVersion, kind; the kind's message has the kind's name.
@@ -678,6 +708,7 @@ constexpr std::pair<std::string_view, std::string_view> kKinds[] = {
     {"rbac.authorization.k8s.io/v1", "ClusterRoleBinding"},
     {"networking.k8s.io/v1", "Ingress"},
     {"scheduling.k8s.io/v1", "PriorityClass"},
+    {"certificates.k8s.io/v1", "CertificateSigningRequest"},
 };
 
 }  // namespace

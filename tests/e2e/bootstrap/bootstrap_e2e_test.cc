@@ -5,9 +5,8 @@
 // kubeconfig whose user is system:node:<name> in system:nodes; the CSR is
 // shown Approved,Issued; wrong, expired and deleted tokens get 401; a CSR
 // for another identity made with the token stays Pending; `kubectl
-// certificate approve|deny` are not covered yet (kubectl sends protobuf
-// there). Waits poll with a generous deadline and
-// measure nothing.
+// certificate approve|deny` decide an admin's requests; `berth agent
+// --token` joins. Waits poll with a generous deadline and measure nothing.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -267,8 +266,41 @@ TEST_F(BootstrapE2eTest, OnlyNodeRequestsAreApprovedAutomatically) {
                                         "kube-apiserver-client-kubelet +"
                                         "system:bootstrap:" +
                                         id + " +<none> +Pending\n"));
-  // `kubectl certificate approve|deny` are not tested: kubectl sends the
-  // approval update as protobuf, which the API server does not decode yet.
+}
+
+// `kubectl certificate approve|deny` (kubectl puts the whole object to
+// /approval as protobuf): an admin approves a client certificate request,
+// which the signer then issues, and denies another, which stays unissued.
+TEST_F(BootstrapE2eTest, KubectlApprovesAndDeniesRequests) {
+  EXPECT_OK(Kubectl("create -f -",
+                    CsrManifest("jane", "kubernetes.io/kube-apiserver-client",
+                                "jane", {"developers"})));
+  EXPECT_OK(
+      Kubectl("create -f -",
+              CsrManifest("mallory", "kubernetes.io/kube-apiserver-client",
+                          "mallory", {"system:masters"})));
+  auto approved = Kubectl("certificate approve jane");
+  EXPECT_OK(approved);
+  EXPECT_EQ(approved.out,
+            "certificatesigningrequest.certificates.k8s.io/jane approved\n");
+  auto denied = Kubectl("certificate deny mallory");
+  EXPECT_OK(denied);
+  EXPECT_EQ(denied.out,
+            "certificatesigningrequest.certificates.k8s.io/mallory denied\n");
+  bool issued = false;
+  for (int i = 0; i < 120 && !issued; ++i) {
+    issued = Kubectl("get csr jane --no-headers").out.find("Approved,Issued") !=
+             std::string::npos;
+    if (!issued) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  EXPECT_TRUE(issued) << Kubectl("get csr").out;
+  EXPECT_THAT(Kubectl("get csr mallory --no-headers").out,
+              HasSubstr(" Denied\n"));
+  EXPECT_EQ(Kubectl("get csr mallory -o jsonpath={.status.certificate}").out,
+            "");
+  EXPECT_EQ(
+      Kubectl("get csr jane -o jsonpath='{.status.conditions[0].reason}'").out,
+      "KubectlApprove");
 }
 
 // `berth agent --server --token --ca-cert-hash`, the line `berth token
