@@ -9,6 +9,7 @@
 #include "default_toleration_seconds.h"
 #include "endpoint_slice_controller.h"
 #include "endpoint_slice_kind.h"
+#include "endpoint_slice_mirroring.h"
 #include "endpoints_controller.h"
 #include "endpoints_kind.h"
 #include "event_kind.h"
@@ -137,10 +138,14 @@ class CorePlugin : public Plugin {
     auto pods = std::make_shared<ServicePodWatcher>(
         host.client(),
         std::vector<std::shared_ptr<ServiceSyncer>>{endpoints, slices});
+    auto mirroring =
+        std::make_shared<EndpointSliceMirroringController>(host.client());
     for (std::shared_ptr<Controller> c :
          {std::shared_ptr<Controller>(endpoints),
           std::shared_ptr<Controller>(slices),
-          std::shared_ptr<Controller>(pods)}) {
+          std::shared_ptr<Controller>(pods),
+          std::shared_ptr<Controller>(mirroring),
+          mirroring->ServiceTrigger()}) {
       if (Status s = registrar.AddController(c); !s.ok()) return s;
     }
     return Status::Ok();

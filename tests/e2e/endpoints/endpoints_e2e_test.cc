@@ -351,7 +351,10 @@ endpoints:
   EXPECT_EQ(Get("endpoints external",
                 "{.subsets[0].addresses[0].ip}:{.subsets[0].ports[0].port}"),
             "192.0.2.10:8080");
-  EXPECT_EQ(Get("endpointslices -l kubernetes.io/service-name=external",
+  // The hand-made slice is left alone (the hand-made Endpoints are
+  // mirrored into a slice of their own, see below).
+  EXPECT_EQ(Get("endpointslices -l kubernetes.io/service-name=external,"
+                "!endpointslice.kubernetes.io/managed-by",
                 "{.items[*].metadata.name}"),
             "external-1");
   auto described = Kubectl("describe service external");
@@ -368,6 +371,79 @@ endpoints: []
 )");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_THAT(bad.err, HasSubstr("addressType"));
+}
+
+// The endpointslicemirroring controller: hand-made Endpoints of a Service
+// without selector become an EndpointSlice (ready and not-ready addresses,
+// ports, the Endpoints' labels) that follows them, and goes when they are
+// marked skip-mirror or the Service gets a selector.
+TEST_F(EndpointsE2eTest, HandMadeEndpointsAreMirroredIntoSlices) {
+  EXPECT_OK(Kubectl("apply -f -", R"(apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  ports: [{name: pg, port: 5432}]
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: db, labels: {tier: data}}
+subsets:
+- addresses: [{ip: 192.0.2.20, hostname: db-0}, {ip: 192.0.2.21}]
+  notReadyAddresses: [{ip: 192.0.2.22}]
+  ports: [{name: pg, port: 5432, protocol: TCP}]
+)"));
+  const std::string mirrored =
+      "endpointslices -l kubernetes.io/service-name=db,"
+      "endpointslice.kubernetes.io/managed-by="
+      "endpointslicemirroring-controller.k8s.io";
+  ASSERT_TRUE(Eventually([&] {
+    return Get(mirrored, "{.items[*].endpoints[*].addresses[0]}") ==
+           "192.0.2.20 192.0.2.21 192.0.2.22";
+  })) << Kubectl("get " + mirrored + " -o yaml").out;
+  EXPECT_EQ(Get(mirrored, "{.items[0].endpoints[*].conditions.ready}"),
+            "true true false");
+  EXPECT_EQ(Get(mirrored, "{.items[0].endpoints[0].hostname}"), "db-0");
+  EXPECT_EQ(Get(mirrored,
+                "{.items[0].ports[0].name}:{.items[0].ports[0]."
+                "port}/{.items[0].ports[0].protocol}"),
+            "pg:5432/TCP");
+  EXPECT_EQ(Get(mirrored, "{.items[0].metadata.labels.tier}"), "data");
+  EXPECT_EQ(Get(mirrored,
+                "{.items[0].metadata.ownerReferences[0].kind}/"
+                "{.items[0].metadata.ownerReferences[0].name}"),
+            "Endpoints/db");
+
+  // The slice follows the Endpoints.
+  EXPECT_OK(Kubectl("apply -f -", R"(apiVersion: v1
+kind: Endpoints
+metadata: {name: db, labels: {tier: data}}
+subsets:
+- addresses: [{ip: 192.0.2.30}]
+  ports: [{name: pg, port: 5432, protocol: TCP}]
+)"));
+  EXPECT_TRUE(Eventually([&] {
+    return Get(mirrored, "{.items[*].endpoints[*].addresses[0]}") ==
+           "192.0.2.30";
+  })) << Kubectl("get " + mirrored + " -o yaml").out;
+
+  // skip-mirror: the mirrored slice goes.
+  EXPECT_OK(Kubectl(
+      "label endpoints db endpointslice.kubernetes.io/skip-mirror=true"));
+  EXPECT_TRUE(Eventually([&] {
+    return Get(mirrored, "{.items[*].metadata.name}").empty();
+  })) << Kubectl("get " + mirrored).out;
+  EXPECT_OK(
+      Kubectl("label endpoints db endpointslice.kubernetes.io/skip-mirror-"));
+  EXPECT_TRUE(Eventually(
+      [&] { return !Get(mirrored, "{.items[*].metadata.name}").empty(); }));
+
+  // A selector makes the endpoints the controllers' own: no mirror.
+  EXPECT_OK(
+      Kubectl("patch service db -p '{\"spec\":{\"selector\":"
+              "{\"app\":\"db\"}}}'"));
+  EXPECT_TRUE(Eventually([&] {
+    return Get(mirrored, "{.items[*].metadata.name}").empty();
+  })) << Kubectl("get endpointslices --show-labels").out;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "canonical_json.h"
 #include "endpoint_pods.h"
 #include "endpoint_slice_kind.h"
+#include "endpoint_slice_mirroring.h"
 #include "endpoint_slice_plan.h"
 #include "endpoints_subsets.h"
 #include "test_util.h"
@@ -259,6 +260,40 @@ TEST(EndpointSlicePlan, KeepsUnchangedSlicesAndUpdatesOnlyWhatChanged) {
   plan = PlanSlices(existing, {{ports, Endpoints(0, 100)}});
   EXPECT_THAT(plan.remove, ElementsAre("web-b"));
   EXPECT_THAT(plan.update, IsEmpty());
+}
+
+// Hand-made Endpoints as their mirrored slices hold them: one endpoint per
+// address (ready) and not-ready address, the subset's ports with TCP as
+// the default protocol, IPv6 left out, subsets with the same ports merged.
+TEST(EndpointSliceMirroring, EndpointsBecomeSliceEndpointsByPorts) {
+  auto endpoints = ParseJson(R"({"metadata":{"name":"db"},"subsets":[
+    {"addresses":[{"ip":"10.0.0.2","hostname":"db-0","nodeName":"n1",
+                   "targetRef":{"kind":"Pod","name":"db-0"}},
+                  {"ip":"fd00::2"}],
+     "notReadyAddresses":[{"ip":"10.0.0.3"}],
+     "ports":[{"name":"pg","port":5432}]},
+    {"addresses":[{"ip":"10.0.0.4"}],"ports":[{"name":"pg","port":5432}]},
+    {"addresses":[{"ip":"10.0.0.5"}],
+     "ports":[{"port":53,"protocol":"UDP","appProtocol":"dns"}]},
+    {"ports":[{"port":1}]}]})");
+  ASSERT_TRUE(endpoints.ok());
+  DesiredSliceEndpoints desired = MirroredSliceEndpoints(*endpoints);
+  ASSERT_EQ(desired.size(), 2u);
+  const std::string pg = R"([{"name":"pg","port":5432,"protocol":"TCP"}])";
+  ASSERT_EQ(desired.count(pg), 1u);
+  const auto& eps = desired.at(pg);
+  ASSERT_EQ(eps.size(), 3u);
+  EXPECT_EQ(eps[0].json,
+            R"({"addresses":["10.0.0.2"],"conditions":{"ready":true},)"
+            R"("hostname":"db-0","nodeName":"n1",)"
+            R"("targetRef":{"kind":"Pod","name":"db-0"}})");
+  EXPECT_EQ(eps[1].json,
+            R"({"addresses":["10.0.0.3"],"conditions":{"ready":false}})");
+  EXPECT_EQ(eps[2].json,
+            R"({"addresses":["10.0.0.4"],"conditions":{"ready":true}})");
+  EXPECT_EQ(desired.count(R"([{"appProtocol":"dns","name":"","port":53,)"
+                          R"("protocol":"UDP"}])"),
+            1u);
 }
 
 TEST(EndpointSlicePlan, NoEndpointsLeavesOnePlaceholderSlice) {
