@@ -258,6 +258,29 @@ spec:
     for (const auto& p : Answers(url, 10)) seen.insert(p);
     return seen == three;
   })) << ::testing::PrintToString(seen);
+
+  // A Service without selector reaches what hand-made Endpoints list (the
+  // mirroring controller turns them into the slice the proxy reads).
+  const std::string chosen = *three.rbegin();
+  const std::string chosen_ip = Jsonpath("pod " + chosen, ".status.podIP");
+  EXPECT_OK(Kubectl("apply -f -", R"(apiVersion: v1
+kind: Service
+metadata: {name: manual}
+spec:
+  ports: [{port: 80, targetPort: 8000}]
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: manual}
+subsets:
+- addresses: [{ip: )" + chosen_ip + R"(}]
+  ports: [{port: 8000}]
+)"));
+  const std::string manual =
+      "http://" + Jsonpath("service manual", ".spec.clusterIP") + ":80/";
+  ASSERT_TRUE(Eventually([&] {
+    return Answers(manual, 4) == std::set<std::string>{chosen};
+  })) << Kubectl("get endpointslices -o wide").out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServicesE2eTest,
