@@ -49,6 +49,7 @@ class NftablesBackend : public ProxyBackend {
     if (s.ok()) last_ = std::move(now);
     return s;
   }
+  void ForgetProgrammed() override { programmed_ = false; }
   Status Cleanup() override {
     programmed_ = false;
     last_ = NftRules{};
@@ -88,6 +89,9 @@ class IptablesBackend : public ProxyBackend {
     return Status::Ok();
   }
 
+  // Every batch rewrites the chains whole; what may be gone is a chain
+  // another tool deleted, which reading them again notices.
+  void ForgetProgrammed() override { known_ = false; }
   Status Cleanup() override {
     for (const auto& jump : IptablesJumps()) {
       // -D removes one copy; repeat while one is there.

@@ -28,6 +28,10 @@ class ProxyBackend {
   // included). On failure (the tool is missing or refused the rules:
   // Internal with its message) the old rules stay as they were.
   virtual Status Sync(const std::vector<ServicePort>& ports) = 0;
+  // Makes the next Sync program everything from scratch rather than what
+  // changed since the last one: the host may have lost rules meanwhile
+  // (someone flushed a table). Connections keep their conntrack entries.
+  virtual void ForgetProgrammed() = 0;
   // Removes every rule, chain, map and table the proxy owns; nothing else.
   // OK when there was nothing.
   virtual Status Cleanup() = 0;

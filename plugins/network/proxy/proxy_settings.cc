@@ -48,6 +48,12 @@ StatusOr<ProxySettings> ParseProxySettings(const std::string& settings_json) {
       } else {
         s.min_sync_period = std::chrono::milliseconds(v.GetInt64());
       }
+    } else if (key == "syncPeriodSeconds") {
+      if (!v.IsInt64() || v.GetInt64() < 1) {
+        st = Status::Invalid("setting syncPeriodSeconds must be a number >= 1");
+      } else {
+        s.sync_period = std::chrono::seconds(v.GetInt64());
+      }
     } else if (key == "cleanupOnExit") {
       if (!v.IsBool()) {
         st = Status::Invalid("setting cleanupOnExit must be true or false");

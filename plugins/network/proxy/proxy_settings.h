@@ -27,6 +27,9 @@ struct ProxySettings {
   // Changes arriving within this long of each other are programmed in one
   // sync (kube-proxy's minSyncPeriod).
   std::chrono::milliseconds min_sync_period{50};
+  // Every this long the rules are programmed whole again, whatever changed
+  // on the host meanwhile (kube-proxy's syncPeriod).
+  std::chrono::seconds sync_period{30};
   // Remove the rules when Berth stops.
   bool cleanup_on_exit = true;
 };

@@ -74,7 +74,13 @@ uint64_t ServiceProxy::syncs() const {
 void ServiceProxy::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    cv_.wait(lock, [this] { return stopping_ || dirty_; });
+    if (!cv_.wait_for(lock, settings_.sync_period,
+                      [this] { return stopping_ || dirty_; })) {
+      // The periodic resync: everything again, even with nothing new.
+      backend_->ForgetProgrammed();
+      last_.clear();
+      dirty_ = true;
+    }
     if (stopping_) return;
     // Let a burst of changes land, then take them all in one sync.
     cv_.wait_for(lock, settings_.min_sync_period, [this] { return stopping_; });

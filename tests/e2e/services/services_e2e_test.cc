@@ -77,7 +77,8 @@ class ServicesE2eTest : public ::testing::TestWithParam<std::string> {
         << "    settings: {nodeName: node1, runtime: runc, network: cni, "
         << "rootDir: " << d << "/node, heartbeatSeconds: 2}\n"
         << "  - name: proxy\n"
-        << "    settings: {backend: " << GetParam() << ", nodeName: node1}\n";
+        << "    settings: {backend: " << GetParam()
+        << ", nodeName: node1, syncPeriodSeconds: 2}\n";
     server_ = std::make_unique<BerthServer>(d + "/data");
     server_->set_netns(node_->name());
     ASSERT_TRUE(server_->Start({"--config", config_})) << server_->log();
@@ -281,6 +282,18 @@ subsets:
   ASSERT_TRUE(Eventually([&] {
     return Answers(manual, 4) == std::set<std::string>{chosen};
   })) << Kubectl("get endpointslices -o wide").out;
+
+  // Rules lost behind the proxy's back (another tool flushed them) come
+  // back with the periodic resync, though no Service changed.
+  EXPECT_EQ(node_
+                ->Exec(GetParam() == "nftables"
+                           ? "nft delete table ip berth-proxy"
+                           : "iptables -w -t nat -F BERTH-SERVICES")
+                .exit_code,
+            0);
+  EXPECT_TRUE(Answers(manual, 1).empty());
+  EXPECT_TRUE(Eventually(
+      [&] { return Answers(manual, 2) == std::set<std::string>{chosen}; }));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServicesE2eTest,
