@@ -71,6 +71,34 @@ std::vector<FieldCause> NodeKind::Validate(const Json& obj,
       }
     }
   }
+  if (old) {
+    // ValidateNodeUpdate: node IPAM may assign a pod CIDR once, and a
+    // provider ID may be set once; neither changes after.
+    auto cidrs = [](const Json& node) {
+      std::vector<std::string> out;
+      if (const Json* list = Find(node, {"spec", "podCIDRs"});
+          list && list->IsArray()) {
+        for (const auto& c : list->GetArray()) out.push_back(Str(&c));
+      }
+      const std::string one = GetString(node, {"spec", "podCIDR"});
+      if (out.empty() && !one.empty()) out.push_back(one);
+      return out;
+    };
+    const std::vector<std::string> before = cidrs(*old);
+    if (!before.empty() && cidrs(obj) != before) {
+      causes.push_back(field::Forbidden(
+          "spec.podCIDRs",
+          "node updates may not change podCIDR except from \"\" to valid"));
+    }
+    const std::string provider = GetString(*old, {"spec", "providerID"});
+    if (!provider.empty() &&
+        GetString(obj, {"spec", "providerID"}) != provider) {
+      causes.push_back(field::Forbidden(
+          "spec.providerID",
+          "node updates may not change providerID except from \"\" to "
+          "valid"));
+    }
+  }
   return causes;
 }
 

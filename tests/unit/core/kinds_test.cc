@@ -325,6 +325,33 @@ TEST(NamespaceKind, DefaultsAndDelete) {
   EXPECT_EQ(causes[0].field, "metadata.name");
 }
 
+// As ValidateNodeUpdate: a pod CIDR is assigned once ("" to valid) and a
+// provider ID set once; changing either is forbidden.
+TEST(NodeKind, PodCidrAndProviderIdAreSetOnce) {
+  NodeKind nodes;
+  JsonDoc fresh = Parse(R"({"metadata":{"name":"n1"},"spec":{}})");
+  JsonDoc assigned = Parse(R"({"metadata":{"name":"n1"},"spec":{
+    "podCIDR":"10.244.1.0/24","podCIDRs":["10.244.1.0/24"],
+    "providerID":"berth://n1"}})");
+  EXPECT_TRUE(nodes.Validate(assigned, &fresh).empty());
+  EXPECT_TRUE(nodes.Validate(assigned, &assigned).empty());
+  JsonDoc moved = Parse(R"({"metadata":{"name":"n1"},"spec":{
+    "podCIDR":"10.244.2.0/24","podCIDRs":["10.244.2.0/24"],
+    "providerID":"other://n1"}})");
+  auto causes = nodes.Validate(moved, &assigned);
+  ASSERT_EQ(causes.size(), 2u);
+  EXPECT_EQ(causes[0].reason, "FieldValueForbidden");
+  EXPECT_EQ(causes[0].field, "spec.podCIDRs");
+  EXPECT_NE(causes[0].message.find(
+                "node updates may not change podCIDR except from \"\" to "
+                "valid"),
+            std::string::npos)
+      << causes[0].message;
+  EXPECT_EQ(causes[1].field, "spec.providerID");
+  // Taking the CIDR away is a change too.
+  EXPECT_EQ(nodes.Validate(fresh, &assigned).size(), 2u);
+}
+
 TEST(NodeKind, Cells) {
   NodeKind nodes;
   JsonDoc node = Parse(R"({"metadata":{"name":"n1",
