@@ -90,6 +90,11 @@ class CorePlugin : public Plugin {
         !s.ok()) {
       return s;
     }
+    if (Status s = registrar.AddController(
+            std::make_shared<OrphanPodGcController>(host));
+        !s.ok()) {
+      return s;
+    }
     // Pods on nodes this process does not serve are reached through their
     // node's kubelet port.
     if (Status s = registrar.AddConnectLocator(

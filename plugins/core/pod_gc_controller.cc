@@ -82,4 +82,50 @@ StatusOr<ReconcileResult> PodGcController::Reconcile(
   return ReconcileResult{};
 }
 
+StatusOr<ReconcileResult> OrphanPodGcController::Reconcile(
+    const ReconcileRequest& req) {
+  const std::string key = req.ns + "/" + req.name;
+  auto forget = [&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    first_seen_.erase(key);
+    return ReconcileResult{};
+  };
+  Client& client = host_.client();
+  auto got = client.Get(kPods, req.ns, req.name);
+  if (!got.ok()) {
+    if (got.status().IsNotFound()) return forget();
+    return got.status();
+  }
+  auto pod = ParseJson(*got);
+  if (!pod.ok()) return pod.status();
+  const std::string node = GetString(*pod, {"spec", "nodeName"});
+  if (node.empty()) return forget();
+  auto node_got = client.Get(kNodes, "", node);
+  if (node_got.ok()) return forget();
+  if (!node_got.status().IsNotFound()) return node_got.status();
+
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto [it, added] = first_seen_.emplace(key, now);
+    if (now - it->second < quarantine_) {
+      return ReconcileResult{
+          std::chrono::duration_cast<std::chrono::milliseconds>(
+              quarantine_ - (now - it->second))};
+    }
+  }
+  ObjectReference ref = ReferenceTo(*pod);
+  ref.api_version = "v1";
+  ref.kind = "Pod";
+  host_.RecordEvent(
+      "pod-garbage-collector", ref, "Normal", "PodGarbageCollected",
+      "Deleting orphaned pod " + key + ": node " + node + " no longer exists");
+  DeleteOptions force;
+  force.grace_period_seconds = 0;
+  force.precondition_uid = GetString(*pod, {"metadata", "uid"});
+  Status s = client.Delete(kPods, req.ns, req.name, force);
+  if (!s.ok() && !s.IsNotFound() && !s.IsConflict()) return s;
+  return forget();
+}
+
 }  // namespace berth::core

@@ -9,15 +9,21 @@
 //     node.kubernetes.io/out-of-service taint (an admin's statement that
 //     the machine is gone).
 // It is keyed by Node, so a Node's deletion or taint change triggers it.
-// Unlike the real pod GC there is no periodic scan: pods bound to a node
-// that was deleted while the server was down are only collected when a
-// Node of that name comes and goes again.
+// OrphanPodGcController, keyed by Pod, finds the orphans no Node event
+// names (their node was deleted while the server was down, or never
+// existed): a pod bound to a missing node is deleted once the node has
+// stayed missing for the quarantine (the pod GC's 40 s), so a node that is
+// just registering keeps its pods.
 //
-// Thread safety: Reconcile may run concurrently for different nodes; it
-// keeps no state between calls.
+// Thread safety: PodGcController's Reconcile may run concurrently for
+// different nodes and keeps no state between calls; OrphanPodGcController
+// keeps when it first saw each orphan under a mutex.
 #ifndef BERTH_PLUGINS_CORE_POD_GC_CONTROLLER_H_
 #define BERTH_PLUGINS_CORE_POD_GC_CONTROLLER_H_
 
+#include <chrono>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "berth/client.h"
@@ -39,6 +45,26 @@ class PodGcController : public Controller {
  private:
   Host& host_;
   Client& client_;
+};
+
+class OrphanPodGcController : public Controller {
+ public:
+  // `host` must outlive the controller.
+  explicit OrphanPodGcController(
+      Host& host, std::chrono::seconds quarantine = std::chrono::seconds(40))
+      : host_(host), quarantine_(quarantine) {}
+
+  std::string Name() const override { return "pod-garbage-collector-orphans"; }
+  ResourceRef Primary() const override { return {"", "v1", "pods"}; }
+  // Client errors other than NotFound/Conflict are returned for retry.
+  StatusOr<ReconcileResult> Reconcile(const ReconcileRequest& req) override;
+
+ private:
+  Host& host_;
+  const std::chrono::seconds quarantine_;
+  std::mutex mu_;
+  // "<ns>/<name>" of pods seen bound to a missing node, and when.
+  std::map<std::string, std::chrono::steady_clock::time_point> first_seen_;
 };
 
 }  // namespace berth::core

@@ -4,8 +4,7 @@
 #include "node_lifecycle_controller.h"
 
 #include "age.h"
-#include "fake_client.h"
-#include "kernel/controller/informer_factory.h"
+#include "fake_host.h"
 #include "test_util.h"
 
 namespace berth::core {
@@ -14,26 +13,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using ::testing::ElementsAre;
-
-class FakeHost : public Host {
- public:
-  Client& client() override { return client_; }
-  Informer& InformerFor(const ResourceRef& r) override {
-    return informers_.For(r);
-  }
-  void Log(int, const std::string&, const std::string&) override {}
-  void RecordEvent(const std::string& component,
-                   const ObjectReference& regarding, const std::string& type,
-                   const std::string& reason,
-                   const std::string& message) override {
-    events.push_back(component + " " + regarding.kind + "/" + regarding.name +
-                     " " + type + " " + reason + ": " + message);
-  }
-
-  FakeClient client_;
-  std::vector<std::string> events;
-  InformerFactory informers_{client_};
-};
 
 constexpr const char* kNode = R"({"apiVersion":"v1","kind":"Node",
   "metadata":{"name":"n1","uid":"u1",
