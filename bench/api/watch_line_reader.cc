@@ -38,7 +38,11 @@ void WatchLineReader::Loop() {
   char tmp[65536];
   while (!stop_) {
     pollfd p{conn_->fd(), POLLIN, 0};
-    if (SSL_pending(conn_->ssl()) == 0 && poll(&p, 1, 100) <= 0) continue;
+    // SSL_has_pending, not SSL_pending: with read-ahead on, whole records
+    // can wait in OpenSSL's buffer while the socket has nothing more, and
+    // only SSL_has_pending sees them (the last events of a burst stayed
+    // unread until the 30 s stall check gave up).
+    if (!SSL_has_pending(conn_->ssl()) && poll(&p, 1, 100) <= 0) continue;
     int n = SSL_read(conn_->ssl(), tmp, sizeof(tmp));
     if (n <= 0) {
       int err = SSL_get_error(conn_->ssl(), n);

@@ -20,7 +20,13 @@ std::vector<std::chrono::steady_clock::time_point> BoundPodCounter::BindTimes()
   return times_;
 }
 
+bool BoundPodCounter::Seen(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return seen_.count(key) > 0;
+}
+
 void BoundPodCounter::OnLine(const std::string& line) {
+  lines_++;
   // Only the name and whether nodeName is set matter; a full parse of every
   // event would cost the server's CPU on this 2-core machine.
   if (line.find("\"nodeName\":\"") == std::string::npos) return;

@@ -37,6 +37,10 @@ class BoundPodCounter {
   size_t bound() const { return bound_.load(); }
   // Whether the stream broke.
   bool failed() const { return reader_.failed(); }
+  // Whether pod "<ns>/<name>" was seen bound.
+  bool Seen(const std::string& key) const;
+  // Watch lines read so far.
+  size_t lines() const { return lines_.load(); }
   // Steady-clock times at which pods were first seen bound, in order.
   std::vector<std::chrono::steady_clock::time_point> BindTimes() const;
 
@@ -44,6 +48,7 @@ class BoundPodCounter {
   void OnLine(const std::string& line);
 
   std::atomic<size_t> bound_{0};
+  std::atomic<size_t> lines_{0};
   mutable std::mutex mu_;
   std::unordered_set<std::string> seen_;
   std::vector<std::chrono::steady_clock::time_point> times_;

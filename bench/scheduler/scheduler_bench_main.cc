@@ -172,7 +172,13 @@ int Run(const cli::Flags& flags) {
   });
   if (failed || !WaitBound(counter, init_pods, std::chrono::seconds(30))) {
     std::cerr << "initial pods: " << counter.bound() << "/" << init_pods
-              << " bound\n";
+              << " bound; " << counter.lines()
+              << " watch lines read; not seen bound:";
+    for (int i = 0; i < init_pods; ++i) {
+      const std::string name = "init-" + std::to_string(i);
+      if (!counter.Seen("sched-0/" + name)) std::cerr << " " << name;
+    }
+    std::cerr << "\n";
     return 1;
   }
   double init_s = std::chrono::duration<double>(Clock::now() - t).count();
@@ -220,6 +226,14 @@ int Run(const cli::Flags& flags) {
         "GET",
         "/api/v1/namespaces/sched-1/pods?fieldSelector=spec.nodeName%3D");
     if (unbound.ok()) std::cerr << unbound->body.substr(0, 4000) << "\n";
+    // Which bound pods the watch never showed bound, to tell a lost event
+    // from a slow scheduler.
+    std::cerr << counter.lines() << " watch lines read; bound but not seen:";
+    for (int i = 0; i < measure_pods; ++i) {
+      const std::string name = "pod-" + std::to_string(i);
+      if (!counter.Seen("sched-1/" + name)) std::cerr << " " << name;
+    }
+    std::cerr << "\n";
     (*server)->Stop();
     return 1;
   }
