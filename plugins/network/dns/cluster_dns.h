@@ -79,6 +79,7 @@ class ClusterDns {
   std::shared_ptr<const ClusterZone> zone_;  // guarded by mu_
   bool slice_written_ = false;               // sync thread only
   std::string service_warning_;              // sync thread only
+  std::string slice_failure_;                // sync thread only
   std::thread thread_;
 };
 
