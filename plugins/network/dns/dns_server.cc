@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -63,6 +64,12 @@ Status DnsServer::Start(const std::string& bind_address, int port) {
     return Status::Unavailable("binding udp " + at->ToString() + ": " +
                                std::strerror(errno));
   }
+  int one = 1;
+  if (at->family() == AF_INET) {
+    setsockopt(udp_fd_, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+  } else {
+    setsockopt(udp_fd_, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
+  }
   port_ = BoundPort(udp_fd_);
   auto tcp_at = ParseSocketAddress(bind_address, port_);
   tcp_fd_ = BoundSocket(*tcp_at, SOCK_STREAM);
@@ -98,15 +105,62 @@ void DnsServer::ServeUdp() {
   while (!stopping_) {
     if (!Readable(udp_fd_)) continue;
     sockaddr_storage from{};
-    socklen_t from_len = sizeof(from);
-    ssize_t n = recvfrom(udp_fd_, buf.data(), buf.size(), MSG_DONTWAIT,
-                         reinterpret_cast<sockaddr*>(&from), &from_len);
+    alignas(cmsghdr) char control[256];
+    iovec iov{buf.data(), buf.size()};
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof(from);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    ssize_t n = recvmsg(udp_fd_, &msg, MSG_DONTWAIT);
     if (n <= 0) continue;  // another worker took it
     std::string reply =
         responder_.Respond(std::string_view(buf.data(), size_t(n)), true);
     if (reply.empty()) continue;
-    sendto(udp_fd_, reply.data(), reply.size(), 0,
-           reinterpret_cast<sockaddr*>(&from), from_len);
+    // Reply from the address the query was sent to. On a wildcard socket
+    // the kernel would otherwise pick the source by route, and a query
+    // that reached us through the proxy's DNAT would get a reply conntrack
+    // cannot map back to the ClusterIP, which the client then drops.
+    alignas(cmsghdr) char reply_control[256];
+    size_t reply_control_len = 0;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+        in_pktinfo info{};
+        std::memcpy(&info, CMSG_DATA(c), sizeof(info));
+        info.ipi_spec_dst = info.ipi_addr;
+        info.ipi_ifindex = 0;
+        auto* out = reinterpret_cast<cmsghdr*>(reply_control);
+        out->cmsg_level = IPPROTO_IP;
+        out->cmsg_type = IP_PKTINFO;
+        out->cmsg_len = CMSG_LEN(sizeof(info));
+        std::memcpy(CMSG_DATA(out), &info, sizeof(info));
+        reply_control_len = CMSG_SPACE(sizeof(info));
+      } else if (c->cmsg_level == IPPROTO_IPV6 &&
+                 c->cmsg_type == IPV6_PKTINFO) {
+        in6_pktinfo info{};
+        std::memcpy(&info, CMSG_DATA(c), sizeof(info));
+        info.ipi6_ifindex = 0;
+        auto* out = reinterpret_cast<cmsghdr*>(reply_control);
+        out->cmsg_level = IPPROTO_IPV6;
+        out->cmsg_type = IPV6_PKTINFO;
+        out->cmsg_len = CMSG_LEN(sizeof(info));
+        std::memcpy(CMSG_DATA(out), &info, sizeof(info));
+        reply_control_len = CMSG_SPACE(sizeof(info));
+      }
+    }
+    iovec out_iov{reply.data(), reply.size()};
+    msghdr out{};
+    out.msg_name = &from;
+    out.msg_namelen = msg.msg_namelen;
+    out.msg_iov = &out_iov;
+    out.msg_iovlen = 1;
+    if (reply_control_len > 0) {
+      out.msg_control = reply_control;
+      out.msg_controllen = reply_control_len;
+    }
+    sendmsg(udp_fd_, &out, 0);
   }
 }
 
