@@ -64,7 +64,8 @@ std::string ServiceJson(const std::string& ip) {
   return R"({"apiVersion":"v1","kind":"Service","metadata":{"name":")" +
          std::string(kServiceName) + R"(","namespace":")" + kNamespace +
          R"(","labels":{"k8s-app":"kube-dns","kubernetes.io/name":"CoreDNS",)"
-         R"("kubernetes.io/cluster-service":"true"}},"spec":{"clusterIP":")" +
+         R"("kubernetes.io/cluster-service":"true"}},"spec":{)"
+         R"("trafficDistribution":"PreferSameNode","clusterIP":")" +
          ip +
          R"(","ports":[{"name":"dns","port":53,"protocol":"UDP","targetPort":53},)"
          R"({"name":"dns-tcp","port":53,"protocol":"TCP","targetPort":53}]}})";

@@ -176,6 +176,10 @@ TEST_F(DnsIntegrationTest, KubeDnsServiceAndThisNodesSlice) {
   EXPECT_EQ(Get("service -n kube-system kube-dns",
                 "{.spec.ports[*].name} {.spec.ports[*].protocol}"),
             "dns dns-tcp UDP TCP");
+  // Pods use their own node's listener when it has one.
+  EXPECT_EQ(
+      Get("service -n kube-system kube-dns", "{.spec.trafficDistribution}"),
+      "PreferSameNode");
   EXPECT_EQ(Get("endpointslice -n kube-system kube-dns-test-node",
                 "{.metadata.labels.endpointslice\\.kubernetes\\.io/"
                 "managed-by} {.endpoints[0].addresses[0]}"),
