@@ -6,7 +6,8 @@
 // Service's endpoints and StatefulSet-style names, ExternalName as CNAME,
 // NXDOMAIN against NODATA, names outside the zone forwarded to an
 // upstream (a DnsServer this test runs), and truncation with TC over UDP
-// while EDNS0 and TCP get the whole answer.
+// while EDNS0 and TCP get the whole answer; and the same plugin inside a
+// `berth agent`, publishing its own listener and removing it at stop.
 // Waits poll with a generous deadline; nothing here measures speed.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -269,6 +270,45 @@ TEST_F(DnsIntegrationTest, BigAnswersTruncateOverUdpOnly) {
   // over TCP after TC.
   EXPECT_EQ(Short("many.big.svc.cluster.local").size(), 100u);
   EXPECT_EQ(Short("+noedns many.big.svc.cluster.local").size(), 100u);
+}
+
+TEST_F(DnsIntegrationTest, TheSamePluginServesInsideBerthAgent) {
+  // A second machine's `berth agent` runs the plugin over the remote
+  // client: it publishes its own listener for kube-dns and answers from the
+  // same Services.
+  EXPECT_OK(Kubectl("create namespace remote"));
+  EXPECT_OK(Kubectl("-n remote create service clusterip api --tcp=443"));
+  const std::string conf = dir_->path() + "/agent.yaml";
+  std::ofstream(conf) << "plugins:\n"
+                      << "  - name: dns\n"
+                      << "    settings: {bindAddress: 127.0.0.1, port: 0, "
+                      << "advertiseAddress: 192.0.2.2}\n";
+  BerthAgent agent(dir_->path() + "/agent");
+  ASSERT_TRUE(
+      agent.Start({"--kubeconfig", server_->kubeconfig(), "--config", conf,
+                   "--node-name", "agent-node", "--kubelet-port", "off"}))
+      << agent.log();
+  std::string port;
+  ASSERT_TRUE(Eventually([&] {
+    port = Get("endpointslice -n kube-system kube-dns-agent-node",
+               "{.ports[?(@.name==\"dns\")].port}");
+    return !port.empty();
+  })) << agent.log();
+  EXPECT_EQ(Get("endpointslice -n kube-system kube-dns-agent-node",
+                "{.endpoints[0].addresses[0]} {.endpoints[0].nodeName}"),
+            "192.0.2.2 agent-node");
+  const std::string ip = Get("-n remote service api", "{.spec.clusterIP}");
+  ASSERT_FALSE(ip.empty());
+  EXPECT_TRUE(Eventually([&] {
+    return RunCommand("dig @127.0.0.1 -p " + port +
+                      " +time=5 +tries=1 +short api.remote.svc.cluster.local")
+               .out == ip + "\n";
+  }));
+  // Stopping the agent takes its listener out of kube-dns.
+  EXPECT_EQ(agent.Stop(), 0) << agent.log();
+  EXPECT_EQ(
+      Kubectl("get endpointslice -n kube-system kube-dns-agent-node").exit_code,
+      1);
 }
 
 }  // namespace
