@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -18,8 +19,6 @@ namespace {
 
 constexpr int kUdpWorkers = 4;
 constexpr size_t kMaxTcpConnections = 64;
-// How often blocked threads look at stopping_.
-constexpr int kPollMillis = 200;
 // An idle TCP connection is closed after this long (RFC 7766 6.2.3).
 constexpr int kTcpIdleSeconds = 10;
 
@@ -43,11 +42,6 @@ int BoundPort(int fd) {
     return ntohs(reinterpret_cast<sockaddr_in*>(&s)->sin_port);
   }
   return ntohs(reinterpret_cast<sockaddr_in6*>(&s)->sin6_port);
-}
-
-bool Readable(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  return poll(&p, 1, kPollMillis) > 0;
 }
 
 }  // namespace
@@ -82,6 +76,7 @@ Status DnsServer::Start(const std::string& bind_address, int port) {
     return s;
   }
   stopping_ = false;
+  wake_fd_ = eventfd(0, EFD_CLOEXEC);
   for (int i = 0; i < kUdpWorkers; ++i) {
     threads_.emplace_back([this] { ServeUdp(); });
   }
@@ -92,18 +87,32 @@ Status DnsServer::Start(const std::string& bind_address, int port) {
 void DnsServer::Stop() {
   if (udp_fd_ < 0) return;
   stopping_ = true;
+  // Never read: it stays readable and wakes every waiting thread.
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof(one));
   for (auto& t : threads_) t.join();
   threads_.clear();
   ReapConnections(/*all=*/true);
   close(udp_fd_);
   close(tcp_fd_);
-  udp_fd_ = tcp_fd_ = -1;
+  close(wake_fd_);
+  udp_fd_ = tcp_fd_ = wake_fd_ = -1;
+}
+
+bool DnsServer::Readable(int fd, int timeout_ms) const {
+  pollfd p[2] = {{fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+  while (true) {
+    int r = poll(p, 2, timeout_ms);
+    if (r < 0 && errno == EINTR) continue;
+    return r > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
+           !(p[1].revents & POLLIN);
+  }
 }
 
 void DnsServer::ServeUdp() {
   std::string buf(65535, '\0');
   while (!stopping_) {
-    if (!Readable(udp_fd_)) continue;
+    if (!Readable(udp_fd_, -1)) continue;
     sockaddr_storage from{};
     alignas(cmsghdr) char control[256];
     iovec iov{buf.data(), buf.size()};
@@ -167,7 +176,7 @@ void DnsServer::ServeUdp() {
 void DnsServer::AcceptTcp() {
   while (!stopping_) {
     ReapConnections(/*all=*/false);
-    if (!Readable(tcp_fd_)) continue;
+    if (!Readable(tcp_fd_, -1)) continue;
     int fd = accept4(tcp_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
     // A client that stops in the middle of a message cannot hold a thread
@@ -189,13 +198,8 @@ void DnsServer::AcceptTcp() {
 }
 
 void DnsServer::ServeTcp(int fd, Connection* self) {
-  int idle_polls = 0;
-  while (!stopping_ && idle_polls * kPollMillis < kTcpIdleSeconds * 1000) {
-    if (!Readable(fd)) {
-      ++idle_polls;
-      continue;
-    }
-    idle_polls = 0;
+  // An idle connection is closed (RFC 7766 6.2.3).
+  while (!stopping_ && Readable(fd, kTcpIdleSeconds * 1000)) {
     std::string query;
     if (!ReadTcpMessage(fd, &query)) break;
     std::string reply = responder_.Respond(query, false);

@@ -47,11 +47,15 @@ class DnsServer {
   void AcceptTcp();
   void ServeTcp(int fd, Connection* self);
   void ReapConnections(bool all);
+  // Waits until `fd` is readable (true) or Stop was called or
+  // `timeout_ms` passed (-1: no limit) (false).
+  bool Readable(int fd, int timeout_ms) const;
 
   const DnsResponder& responder_;
   int udp_fd_ = -1;
   int tcp_fd_ = -1;
   int port_ = 0;
+  int wake_fd_ = -1;  // an eventfd Stop makes readable
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> threads_;
   std::mutex mu_;
