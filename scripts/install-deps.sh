@@ -23,6 +23,8 @@ PACKAGES=(
   # zlib for image layers and SPDY header compression
   crun runc busybox-static containernetworking-plugins iproute2 iptables
   nftables netcat-openbsd docker-registry apache2-utils skopeo
+  # cluster DNS tests query with dig
+  bind9-dnsutils
   libarchive-dev zlib1g-dev
 )
 

@@ -78,8 +78,8 @@ std::string ExternalIp(const Json& svc) {
 ServiceKind::ServiceKind(const ServiceNetwork& network, Client* client)
     : network_(network),
       client_(client),
-      ips_(std::make_unique<RangeAllocator>(network.FirstIp(),
-                                            network.LastIp())),
+      ips_(std::make_unique<RangeAllocator>(network.FirstIp(), network.LastIp(),
+                                            network.StaticBand())),
       ports_(std::make_unique<RangeAllocator>(network.port_first,
                                               network.port_last)) {
   info_.version = "v1";

@@ -6,6 +6,7 @@
 #ifndef BERTH_PLUGINS_CORE_SERVICE_NETWORK_H_
 #define BERTH_PLUGINS_CORE_SERVICE_NETWORK_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,15 @@ struct ServiceNetwork {
   uint32_t FirstIp() const { return network + 1; }
   uint32_t LastIp() const {
     return network + static_cast<uint32_t>((uint64_t(1) << (32 - prefix)) - 2);
+  }
+  // How many addresses from FirstIp on are allocated only when the rest is
+  // full, sized as Kubernetes sizes its static band: none below 16
+  // addresses, else min(max(16, size/16), 256).
+  uint32_t StaticBand() const {
+    const uint64_t size = uint64_t(1) << (32 - prefix);
+    if (size < 16) return 0;
+    return static_cast<uint32_t>(
+        std::min<uint64_t>(std::max<uint64_t>(16, size / 16), 256));
   }
 };
 

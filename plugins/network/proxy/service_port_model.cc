@@ -115,6 +115,11 @@ std::vector<ServicePort> BuildServicePorts(
         Text(Member(*spec, "externalTrafficPolicy")) == "Local";
     const bool internal_local =
         Text(Member(*spec, "internalTrafficPolicy")) == "Local";
+    // trafficDistribution PreferSameNode (Kubernetes 1.33+, what kube-dns
+    // uses for a node-local resolver): this node's ready endpoints when it
+    // has any, else the Service's others.
+    const bool prefer_same_node =
+        Text(Member(*spec, "trafficDistribution")) == "PreferSameNode";
     for (const auto& p : ports->GetArray()) {
       ServicePort sp;
       sp.ns = ns;
@@ -132,6 +137,10 @@ std::vector<ServicePort> BuildServicePorts(
       if (auto it = endpoints.find(sp.port_name + "/" + sp.protocol);
           it != endpoints.end()) {
         sp.cluster_endpoints = Choose(it->second, internal_local, node_name);
+        if (prefer_same_node && !internal_local) {
+          auto same_node = Choose(it->second, true, node_name);
+          if (!same_node.empty()) sp.cluster_endpoints = std::move(same_node);
+        }
         sp.external_endpoints =
             Choose(it->second, sp.external_local, node_name);
       }

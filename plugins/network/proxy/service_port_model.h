@@ -3,7 +3,8 @@
 // ClusterIP, its NodePort, session affinity and traffic policies, and the
 // endpoints that traffic may reach, already chosen as kube-proxy's
 // CategorizeEndpoints does (ready endpoints; when none is ready, the
-// serving terminating ones; for a Local policy only this node's). Built
+// serving terminating ones; for a Local policy only this node's; for
+// trafficDistribution PreferSameNode this node's when it has any). Built
 // from Services and EndpointSlices; Endpoints objects are not read
 // (kube-proxy reads slices only).
 //

@@ -69,6 +69,50 @@ TEST(ServiceKind, AllocatesUniqueClusterIpsAndReleases) {
   EXPECT_EQ(GetString(c, {"spec", "clusterIP"}), "10.0.0.1");
 }
 
+TEST(ServiceKind, AllocationLeavesTheStaticBandForKubeDns) {
+  // Kubernetes allocates from above the static band first, so the
+  // kube-dns Service created later still gets 10.96.0.10.
+  ServiceKind svcs(Network(), nullptr);
+  const char* text =
+      R"({"metadata":{"name":"a"},"spec":{"ports":[{"port":80}]}})";
+  for (int i = 0; i < 300; ++i) {
+    Status s;
+    JsonDoc d = Prepared(svcs, text, &s);
+    ASSERT_TRUE(s.ok());
+    EXPECT_NE(GetString(d, {"spec", "clusterIP"}).rfind("10.96.0.", 0), 0u)
+        << GetString(d, {"spec", "clusterIP"});
+  }
+  Status s;
+  JsonDoc dns = Prepared(svcs, R"({"metadata":{"name":"kube-dns"},
+    "spec":{"clusterIP":"10.96.0.10","ports":[{"port":53}]}})",
+                         &s);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(GetString(dns, {"spec", "clusterIP"}), "10.96.0.10");
+}
+
+TEST(ServiceKind, TheStaticBandIsUsedWhenTheRestIsFull) {
+  // A /27: 30 usable addresses, the lowest 16 are the static band.
+  ServiceKind svcs(Network(R"({"serviceClusterIPRange":"10.0.0.0/27"})"),
+                   nullptr);
+  const char* text =
+      R"({"metadata":{"name":"a"},"spec":{"ports":[{"port":80}]}})";
+  std::set<std::string> ips;
+  for (int i = 0; i < 30; ++i) {
+    Status s;
+    JsonDoc d = Prepared(svcs, text, &s);
+    ASSERT_TRUE(s.ok()) << i;
+    const std::string ip = GetString(d, {"spec", "clusterIP"});
+    if (i == 0) {
+      EXPECT_EQ(ip, "10.0.0.17");
+    }
+    if (i == 14) {
+      EXPECT_EQ(ip, "10.0.0.1");
+    }
+    ips.insert(ip);
+  }
+  EXPECT_EQ(ips.size(), 30u);
+}
+
 TEST(ServiceKind, RequestedClusterIp) {
   ServiceKind svcs(Network(), nullptr);
   Status s;

@@ -121,6 +121,23 @@ TEST(ServicePortModel, LocalPoliciesKeepThisNodesEndpoints) {
   EXPECT_EQ(ports[0].affinity_seconds, 10800);
 }
 
+TEST(ServicePortModel, PreferSameNodeKeepsThisNodesEndpointsWhenItHasAny) {
+  Docs svcs, slices;
+  svcs.Add(Service("kube-dns", R"({"clusterIP":"10.96.0.10",
+      "trafficDistribution":"PreferSameNode",
+      "ports":[{"name":"dns","port":53,"protocol":"UDP"}]})"));
+  slices.Add(Slice("kube-dns", R"([{"name":"dns","port":53,"protocol":"UDP"}])",
+                   {Endpoint("192.168.0.1", true, "n1"),
+                    Endpoint("192.168.0.2", true, "n2")}));
+  auto on_n1 = BuildServicePorts(svcs.Ptrs(), slices.Ptrs(), "n1");
+  ASSERT_THAT(on_n1, SizeIs(1));
+  EXPECT_THAT(Ips(on_n1[0].cluster_endpoints), ElementsAre("192.168.0.1:53"));
+  // A node without an endpoint of its own uses the others.
+  auto on_n3 = BuildServicePorts(svcs.Ptrs(), slices.Ptrs(), "n3");
+  EXPECT_THAT(Ips(on_n3[0].cluster_endpoints),
+              ElementsAre("192.168.0.1:53", "192.168.0.2:53"));
+}
+
 TEST(ServicePortModel, HeadlessAndExternalNameServicesAreLeftOut) {
   Docs svcs, slices;
   svcs.Add(Service("db", R"({"clusterIP":"None","ports":[{"port":5432}]})"));
