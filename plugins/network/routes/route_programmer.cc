@@ -150,10 +150,10 @@ StatusOr<std::string> RouteProgrammer::EnsureVxlanDevice(
     }
   }
   if (!same) {
-    auto added = Run({"ip", "link", "add", dev, "type", "vxlan", "id",
-                      std::to_string(settings_.vni), "local", local_ip,
-                      "dstport", std::to_string(settings_.vxlan_port),
-                      "nolearning", "mtu", "1450"});
+    auto added =
+        Run({"ip", "link", "add", dev, "mtu", "1450", "type", "vxlan", "id",
+             std::to_string(settings_.vni), "local", local_ip, "dstport",
+             std::to_string(settings_.vxlan_port), "nolearning"});
     if (!added.ok()) return added.status();
   }
   if (auto up = Run({"ip", "link", "set", dev, "up"}); !up.ok()) {

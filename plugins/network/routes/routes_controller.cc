@@ -99,7 +99,7 @@ bool RoutesController::SyncOnce() {
   if (!self || self->pod_cidr.empty()) return false;
   auto subnets = programmer_.ConnectedSubnets();
   if (!subnets.ok()) {
-    host_.Log(kLogWarn, kName, subnets.status().ToString());
+    Warn(subnets.status().ToString());
     return false;
   }
   const RoutePlan plan =
@@ -115,16 +115,16 @@ bool RoutesController::SyncOnce() {
     if (self->internal_ip.empty()) return false;
     auto mac = programmer_.EnsureVxlanDevice(self->internal_ip, self->pod_cidr);
     if (!mac.ok()) {
-      host_.Log(kLogWarn, kName, "VXLAN device: " + mac.status().ToString());
+      Warn("VXLAN device: " + mac.status().ToString());
       return false;
     }
     if (Status s = PublishVtepMac(self->vtep_mac, *mac); !s.ok()) {
-      host_.Log(kLogWarn, kName, "publishing the VTEP MAC: " + s.ToString());
+      Warn("publishing the VTEP MAC: " + s.ToString());
       return false;
     }
   }
   if (Status s = programmer_.Apply(plan, self->pod_cidr); !s.ok()) {
-    host_.Log(kLogWarn, kName, s.ToString());
+    Warn(s.ToString());
     return false;
   }
   if (key != last_) {
@@ -133,7 +133,13 @@ bool RoutesController::SyncOnce() {
   }
   last_ = std::move(key);
   last_time_ = now;
+  last_warning_.clear();
   return true;
+}
+
+void RoutesController::Warn(const std::string& message) {
+  host_.Log(message == last_warning_ ? kLogDebug : kLogWarn, kName, message);
+  last_warning_ = message;
 }
 
 Status RoutesController::PublishVtepMac(const std::string& current,

@@ -39,6 +39,9 @@ class RoutesController {
   // One sync from the cache; false when it failed or must wait.
   bool SyncOnce();
   Status PublishVtepMac(const std::string& current, const std::string& mac);
+  // Logs a failed sync as a warning once, then at debug level while the
+  // same failure repeats every retry.
+  void Warn(const std::string& message);
 
   Host& host_;
   const RoutesSettings settings_;
@@ -53,6 +56,7 @@ class RoutesController {
   // The sync thread's own: what it last programmed, and when.
   std::string last_;
   std::chrono::steady_clock::time_point last_time_;
+  std::string last_warning_;
   std::thread thread_;
 };
 
