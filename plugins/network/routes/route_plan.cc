@@ -44,7 +44,11 @@ RoutePlan PlanRoutes(const std::string& self, RouteMode mode,
             [](auto* a, auto* b) { return a->name < b->name; });
 
   RoutePlan plan;
-  plan.needs_vxlan = mode == RouteMode::kVxlan;
+  // In auto mode every node keeps a VTEP (flannel's vxlan backend with
+  // DirectRouting): a node on another subnet decides for itself to reach
+  // this one over VXLAN, and that works only if this one has a device and
+  // a published MAC, whatever this one's own view of the others.
+  plan.needs_vxlan = mode != RouteMode::kHostGw;
   for (const NodeRouteInfo* n : sorted) {
     if (n->name == self) continue;
     const std::optional<Ipv4Cidr> cidr = ParseIpv4Cidr(n->pod_cidr);
@@ -68,7 +72,6 @@ RoutePlan PlanRoutes(const std::string& self, RouteMode mode,
       plan.pod_cidrs.push_back(cidr->ToString());
       continue;
     }
-    plan.needs_vxlan = true;
     if (n->vtep_mac.empty()) {
       plan.waiting.push_back(n->name + ": no VTEP MAC published yet");
       continue;

@@ -23,6 +23,7 @@ inline constexpr char kVtepMacAnnotation[] = "berth.dev/vxlan-vtep-mac";
 
 enum class RouteMode {
   kAuto,    // host-gw to nodes on a connected subnet, VXLAN to the others
+            // (flannel's vxlan backend with DirectRouting)
   kHostGw,  // host-gw only; nodes on other subnets are not reachable
   kVxlan,   // VXLAN to every node
 };
@@ -58,9 +59,9 @@ struct VxlanPeer {
 struct RoutePlan {
   std::vector<HostGwRoute> host_gw;  // ordered by node name
   std::vector<VxlanPeer> vxlan;      // ordered by node name
-  // Whether this node needs its VXLAN device (mode vxlan, or some node is
-  // off the connected subnets): the device must exist and its MAC be
-  // published before other nodes can plan a peer for it.
+  // Whether this node needs its VXLAN device (modes auto and vxlan): the
+  // device must exist and its MAC be published before other nodes can plan
+  // a peer for it.
   bool needs_vxlan = false;
   // Remote pod CIDRs traffic from local pods reaches unmasqueraded.
   std::vector<std::string> pod_cidrs;

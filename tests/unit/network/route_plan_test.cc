@@ -32,9 +32,19 @@ TEST(RoutePlan, NodesOnAConnectedSubnetGetHostGwRoutes) {
       ElementsAre(HostGwRoute{"node-a", "10.244.0.0/24", "192.168.77.1"},
                   HostGwRoute{"node-c", "10.244.2.0/24", "192.168.77.3"}));
   EXPECT_THAT(plan.vxlan, IsEmpty());
-  EXPECT_FALSE(plan.needs_vxlan);
   EXPECT_THAT(plan.pod_cidrs, ElementsAre("10.244.0.0/24", "10.244.2.0/24"));
   EXPECT_THAT(plan.waiting, IsEmpty());
+}
+
+// A node on another subnet reaches this one over VXLAN by its own
+// decision, so in auto mode this node keeps a VTEP even when every node it
+// sees is on its own subnet; host-gw mode has none.
+TEST(RoutePlan, AutoKeepsAVtepForNodesThatDecideOnVxlan) {
+  const std::vector<std::string> subnets = {"192.168.77.0/24"};
+  EXPECT_TRUE(
+      PlanRoutes("node-b", RouteMode::kAuto, kThreeNodes, subnets).needs_vxlan);
+  EXPECT_FALSE(PlanRoutes("node-b", RouteMode::kHostGw, kThreeNodes, subnets)
+                   .needs_vxlan);
 }
 
 TEST(RoutePlan, NodesElsewhereGoOverVxlanInAuto) {
