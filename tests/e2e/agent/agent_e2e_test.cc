@@ -28,7 +28,9 @@
 namespace berth::testing {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr char kImage[] = "127.0.0.1:5000/library/busybox:1.35";
@@ -300,15 +302,17 @@ class AgentE2eTest : public ::testing::Test {
     }
   }
 
-  // Plugs machine `m` into the switch in A with address `ip`/24.
-  void Cable(NodeNetns& m, const std::string& ip) {
+  // Plugs machine `m` into switch `hub` in A (the first one by default)
+  // with address `ip`/24.
+  void Cable(NodeNetns& m, const std::string& ip, std::string hub = "") {
+    if (hub.empty()) hub = hub_;
     const std::string end = "c" + std::to_string(++cables_) + hub_;
     auto link =
         RunCommand("ip link add " + end + "a netns " + node_a_->name() +
                    " type veth peer name " + end + " netns " + m.name());
     ASSERT_EQ(link.exit_code, 0) << link.err;
     ASSERT_EQ(node_a_
-                  ->Exec("ip link set " + end + "a master " + hub_ +
+                  ->Exec("ip link set " + end + "a master " + hub +
                          " && ip link set " + end + "a up")
                   .exit_code,
               0);
@@ -523,6 +527,9 @@ spec:
 // pod IP and through a Service.
 
 constexpr char kThirdIp[] = "192.168.77.3";
+// C's address when it sits on a subnet of its own behind A.
+constexpr char kOtherSubnetA[] = "192.168.78.1";
+constexpr char kOtherSubnetC[] = "192.168.78.3";
 
 class MultiNodeE2eTest : public AgentE2eTest {
  protected:
@@ -531,7 +538,30 @@ class MultiNodeE2eTest : public AgentE2eTest {
     if (IsSkipped() || HasFatalFailure()) return;
     node_c_ = std::make_unique<NodeNetns>("berth-agc");
     ASSERT_TRUE(node_c_->ok());
-    ASSERT_NO_FATAL_FAILURE(Cable(*node_c_, kThirdIp));
+    if (c_on_other_subnet_) {
+      // A second switch in A; A routes between the two subnets.
+      const std::string hub2 = hub_ + "x";
+      ASSERT_EQ(
+          node_a_
+              ->Exec("ip link add " + hub2 + " type bridge && ip addr add " +
+                     kOtherSubnetA + "/24 dev " + hub2 + " && ip link set " +
+                     hub2 + " up && sysctl -qw net.ipv4.ip_forward=1")
+              .exit_code,
+          0);
+      ASSERT_NO_FATAL_FAILURE(Cable(*node_c_, kOtherSubnetC, hub2));
+      ASSERT_EQ(node_c_
+                    ->Exec("ip route add 192.168.77.0/24 via " +
+                           std::string(kOtherSubnetA))
+                    .exit_code,
+                0);
+      ASSERT_EQ(node_b_
+                    ->Exec("ip route add 192.168.78.0/24 via " +
+                           std::string(kServerIp))
+                    .exit_code,
+                0);
+    } else {
+      ASSERT_NO_FATAL_FAILURE(Cable(*node_c_, kThirdIp));
+    }
     registry_c_ = std::make_unique<RegistryServer>(RegistryServer::Mode::kPlain,
                                                    node_c_->name());
     ASSERT_TRUE(registry_c_->Start()) << registry_c_->log();
@@ -616,6 +646,7 @@ spec:
   }
 
   std::string mode_ = "auto";
+  bool c_on_other_subnet_ = false;
   std::string wget_err_;  // the last WgetFromB's kubectl stderr
   std::unique_ptr<NodeNetns> node_c_;
   std::unique_ptr<RegistryServer> registry_c_;
@@ -640,8 +671,9 @@ TEST_F(MultiNodeE2eTest, PodsOnDifferentNodesReachEachOtherHostGw) {
             "[::ffff:" + client_ip + "]\n");
   EXPECT_THAT(node_b_->Exec("ip -o route show proto 77").out,
               HasSubstr(cidr_c + " via " + kThirdIp));
-  // host-gw needs no overlay.
-  EXPECT_NE(node_b_->Exec("ip link show berth.vxlan").exit_code, 0);
+  // On one switch the route is direct, not through the overlay.
+  EXPECT_THAT(node_b_->Exec("ip -o route show " + cidr_c).out,
+              Not(HasSubstr("berth.vxlan")));
 
   EXPECT_OK(Kubectl("apply -f -", R"(apiVersion: v1
 kind: Service
@@ -693,6 +725,66 @@ TEST_F(VxlanE2eTest, PodsOnDifferentNodesReachEachOtherOverVxlan) {
   EXPECT_THAT(node_c_->Exec("ip link show berth.vxlan").out, HasSubstr(mac_c));
   EXPECT_THAT(node_b_->Exec("bridge fdb show dev berth.vxlan").out,
               HasSubstr(mac_c + " dst " + kThirdIp));
+}
+
+// Auto mode with C on another subnet, routed through A: B reaches A's
+// pods host-gw and C's over VXLAN (its UDP routed by A), so pods on B and C
+// reach each other although B and C share no L2 segment.
+class RoutedSubnetsE2eTest : public MultiNodeE2eTest {
+ protected:
+  RoutedSubnetsE2eTest() { c_on_other_subnet_ = true; }
+};
+
+TEST_F(RoutedSubnetsE2eTest, AutoModeUsesVxlanWhereNodesShareNoSubnet) {
+  EXPECT_EQ(Jsonpath("node node-c",
+                     ".status.addresses[?(@.type==\"InternalIP\")].address"),
+            kOtherSubnetC);
+  ASSERT_NO_FATAL_FAILURE(StartWebOnCAndClientOnB());
+  const std::string web_ip = Jsonpath("pod web-c", ".status.podIP");
+  const std::string client_ip = Jsonpath("pod client-b", ".status.podIP");
+  EXPECT_EQ(WgetFromB("http://" + web_ip + ":8080/"), "hello from node c\n")
+      << wget_err_ << node_b_->Exec("ip route; ip neigh; bridge fdb").out
+      << agent_->log();
+  EXPECT_EQ(WgetFromB("http://" + web_ip + ":8080/cgi-bin/ip"),
+            "[::ffff:" + client_ip + "]\n");
+  const std::string cidr_a = Jsonpath("node node-a", ".spec.podCIDR");
+  const std::string cidr_c = Jsonpath("node node-c", ".spec.podCIDR");
+  EXPECT_THAT(
+      node_b_->Exec("ip -o route show proto 77").out,
+      AllOf(HasSubstr(cidr_a + " via " + kServerIp),
+            HasSubstr(cidr_c + " via " + cidr_c.substr(0, cidr_c.find('/')) +
+                      " dev berth.vxlan")));
+  EXPECT_THAT(node_b_->Exec("bridge fdb show dev berth.vxlan").out,
+              HasSubstr(" dst " + std::string(kOtherSubnetC)));
+
+  // C reaches A over VXLAN while A reaches C host-gw: A, though it sees
+  // every node on a subnet of its own, keeps a VTEP for C to use.
+  EXPECT_OK(Kubectl("apply -f -", std::string(R"(apiVersion: v1
+kind: Pod
+metadata: {name: web-a}
+spec:
+  nodeName: node-a
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: httpd
+    image: )") + kImage + R"(
+    command: ["sh", "-c", "mkdir /www && echo hello from node a > /www/index.html && exec httpd -f -p 8080 -h /www"]
+)"));
+  ASSERT_TRUE(Eventually([&] { return PodReady("web-a"); }))
+      << Kubectl("describe pod web-a").out;
+  const std::string web_a = Jsonpath("pod web-a", ".status.podIP");
+  std::string got;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        got =
+            node_c_
+                ->Exec("timeout 3 busybox wget -qO- http://" + web_a + ":8080/")
+                .out;
+        return got == "hello from node a\n";
+      },
+      30))
+      << got << node_c_->Exec("ip route; ip neigh").out
+      << node_a_->Exec("ip link show berth.vxlan").out;
 }
 
 }  // namespace
