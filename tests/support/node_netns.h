@@ -7,10 +7,14 @@
 #ifndef BERTH_TESTS_SUPPORT_NODE_NETNS_H_
 #define BERTH_TESTS_SUPPORT_NODE_NETNS_H_
 
+#include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
 
+#include <functional>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "tests/support/process.h"
 
@@ -46,6 +50,21 @@ class NodeNetns {
       quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return RunCommand("ip netns exec " + name_ + " sh -c '" + quoted + "'", env,
                       input);
+  }
+  // Runs `f` on a thread that entered the namespace, so what it spawns
+  // (through the exec service) runs there and the test's own threads stay
+  // where they are. False when the namespace could not be entered.
+  bool RunInside(const std::function<void()>& f) {
+    bool entered = false;
+    std::thread t([&] {
+      const int fd = open(("/var/run/netns/" + name_).c_str(), O_RDONLY);
+      if (fd < 0) return;
+      entered = setns(fd, CLONE_NEWNET) == 0;
+      close(fd);
+      if (entered) f();
+    });
+    t.join();
+    return entered;
   }
 
  private:

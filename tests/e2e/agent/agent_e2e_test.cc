@@ -1,9 +1,11 @@
 // `berth agent` end to end. A `berth server` with its own node agent runs in
-// network namespace A (as in tests/e2e/pods); a second machine is network
-// namespace B, joined to A by a veth pair, where `berth agent` runs the
-// node, oci and cni plugins against the server's address on the veth. A pod
-// bound to node B runs there with real runc and CNI, from an image pulled
-// off a registry in B. The command-line tests need no root.
+// network namespace A (as in tests/e2e/pods); other machines are network
+// namespaces B (and C) plugged into a switch in A, where `berth agent` runs
+// the node, oci and cni plugins against the server's address on the
+// switch. A pod bound to node B runs there with real runc and CNI, from an
+// image pulled off a registry in B. With the routes and proxy plugins on
+// every node, pods on B reach pods on C by pod IP and through a Service
+// (host-gw, and VXLAN forced). The command-line tests need no root.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -26,7 +28,9 @@
 namespace berth::testing {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr char kImage[] = "127.0.0.1:5000/library/busybox:1.35";
@@ -226,25 +230,17 @@ class AgentE2eTest : public ::testing::Test {
     node_b_ = std::make_unique<NodeNetns>("berth-agb");
     ASSERT_TRUE(node_a_->ok() && node_b_->ok())
         << "cannot create network namespaces";
-    // The wire between the two machines.
-    const std::string pid = std::to_string(getpid());
-    auto link = RunCommand("ip link add bva" + pid + " netns " +
-                           node_a_->name() + " type veth peer name bvb" + pid +
-                           " netns " + node_b_->name());
-    ASSERT_EQ(link.exit_code, 0) << link.err;
+    // The wire between the machines: a switch (a bridge in A, where the
+    // server's address is) with a cable to each other machine.
+    hub_ = "bh" + std::to_string(getpid());
     ASSERT_EQ(
         node_a_
-            ->Exec("ip addr add " + std::string(kServerIp) + "/24 dev bva" +
-                   pid + " && ip link set bva" + pid + " up")
+            ->Exec("ip link add " + hub_ + " type bridge && ip addr add " +
+                   std::string(kServerIp) + "/24 dev " + hub_ +
+                   " && ip link set " + hub_ + " up")
             .exit_code,
         0);
-    ASSERT_EQ(
-        node_b_
-            ->Exec("ip addr add " + std::string(kAgentIp) + "/24 dev bvb" +
-                   pid + " && ip link set bvb" + pid + " up")
-            .exit_code,
-        0);
-
+    ASSERT_NO_FATAL_FAILURE(Cable(*node_b_, kAgentIp));
     // Each machine pulls from a registry of its own on its loopback.
     const std::string d = dir_.path();
     const std::string image_dir = d + "/busybox";
@@ -263,7 +259,8 @@ class AgentE2eTest : public ::testing::Test {
     std::ofstream(server_config)
         << "plugins:\n"
         << "  - core\n  - auth\n  - storage\n  - workloads\n  - scheduler\n"
-        << NodePlugins(d + "/a", "nodeName: node-a, ");
+        << NodePlugins(d + "/a", "nodeName: node-a, ")
+        << ExtraPlugins("node-a");
     server_ = std::make_unique<BerthServer>(d + "/data");
     server_->set_netns(node_a_->name());
     server_args_ = {"--config", server_config, "--bind-address",
@@ -281,7 +278,9 @@ class AgentE2eTest : public ::testing::Test {
     agent_kubeconfig_ = d + "/agent-b.kubeconfig";
     std::ofstream(agent_kubeconfig_) << kubeconfig;
     agent_config_ = d + "/agent-b.yaml";
-    std::ofstream(agent_config_) << "plugins:\n" << NodePlugins(d + "/b", "");
+    std::ofstream(agent_config_)
+        << "plugins:\n"
+        << NodePlugins(d + "/b", "") << ExtraPlugins("node-b");
     agent_ = std::make_unique<BerthAgent>(d + "/agent-b");
     agent_->set_netns(node_b_->name());
     // Upper case on purpose: node names are lowercased, as the kubelet's.
@@ -303,6 +302,29 @@ class AgentE2eTest : public ::testing::Test {
       EXPECT_EQ(server_->Stop(), 0) << server_->log();
     }
   }
+
+  // Plugs machine `m` into switch `hub` in A (the first one by default)
+  // with address `ip`/24.
+  void Cable(NodeNetns& m, const std::string& ip, std::string hub = "") {
+    if (hub.empty()) hub = hub_;
+    const std::string end = "c" + std::to_string(++cables_) + hub_;
+    auto link =
+        RunCommand("ip link add " + end + "a netns " + node_a_->name() +
+                   " type veth peer name " + end + " netns " + m.name());
+    ASSERT_EQ(link.exit_code, 0) << link.err;
+    ASSERT_EQ(node_a_
+                  ->Exec("ip link set " + end + "a master " + hub +
+                         " && ip link set " + end + "a up")
+                  .exit_code,
+              0);
+    ASSERT_EQ(m.Exec("ip addr add " + ip + "/24 dev " + end +
+                     " && ip link set " + end + " up")
+                  .exit_code,
+              0);
+  }
+
+  // Plugins a fixture adds to node `node`'s configuration (none here).
+  virtual std::string ExtraPlugins(const std::string& /*node*/) { return ""; }
 
   bool StartAgent() {
     return agent_->Start({"--kubeconfig", agent_kubeconfig_, "--config",
@@ -361,6 +383,8 @@ class AgentE2eTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::string hub_;  // the switch in A
+  int cables_ = 0;
   std::unique_ptr<NodeNetns> node_a_;
   std::unique_ptr<NodeNetns> node_b_;
   std::unique_ptr<RegistryServer> registry_a_;
@@ -496,6 +520,272 @@ spec:
 )"));
   EXPECT_TRUE(Eventually([&] { return PodReady("after-restart"); }))
       << Kubectl("describe pod after-restart").out << agent_->log();
+}
+
+// ---------------------------------------------------------------------------
+// Many nodes: the server's node A and two agents, B and C, on one switch,
+// each with the routes plugin (and the proxy): pods on B reach pods on C by
+// pod IP and through a Service.
+
+constexpr char kThirdIp[] = "192.168.77.3";
+// C's address when it sits on a subnet of its own behind A.
+constexpr char kOtherSubnetA[] = "192.168.78.1";
+constexpr char kOtherSubnetC[] = "192.168.78.3";
+
+class MultiNodeE2eTest : public AgentE2eTest {
+ protected:
+  void SetUp() override {
+    AgentE2eTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    node_c_ = std::make_unique<NodeNetns>("berth-agc");
+    ASSERT_TRUE(node_c_->ok());
+    if (c_on_other_subnet_) {
+      // A second switch in A; A routes between the two subnets.
+      const std::string hub2 = hub_ + "x";
+      ASSERT_EQ(
+          node_a_
+              ->Exec("ip link add " + hub2 + " type bridge && ip addr add " +
+                     kOtherSubnetA + "/24 dev " + hub2 + " && ip link set " +
+                     hub2 + " up && sysctl -qw net.ipv4.ip_forward=1")
+              .exit_code,
+          0);
+      ASSERT_NO_FATAL_FAILURE(Cable(*node_c_, kOtherSubnetC, hub2));
+      ASSERT_EQ(node_c_
+                    ->Exec("ip route add 192.168.77.0/24 via " +
+                           std::string(kOtherSubnetA))
+                    .exit_code,
+                0);
+      ASSERT_EQ(node_b_
+                    ->Exec("ip route add 192.168.78.0/24 via " +
+                           std::string(kServerIp))
+                    .exit_code,
+                0);
+    } else {
+      ASSERT_NO_FATAL_FAILURE(Cable(*node_c_, kThirdIp));
+    }
+    registry_c_ = std::make_unique<RegistryServer>(RegistryServer::Mode::kPlain,
+                                                   node_c_->name());
+    ASSERT_TRUE(registry_c_->Start()) << registry_c_->log();
+    ASSERT_EQ(
+        registry_c_->Push(dir_.path() + "/busybox", "library/busybox", "1.35"),
+        "");
+    const std::string config = dir_.path() + "/agent-c.yaml";
+    std::ofstream(config) << "plugins:\n"
+                          << NodePlugins(dir_.path() + "/c", "")
+                          << ExtraPlugins("node-c");
+    agent_c_ = std::make_unique<BerthAgent>(dir_.path() + "/agent-c");
+    agent_c_->set_netns(node_c_->name());
+    ASSERT_TRUE(agent_c_->Start({"--kubeconfig", agent_kubeconfig_, "--config",
+                                 config, "--node-name", "node-c"}))
+        << agent_c_->log();
+    ASSERT_TRUE(NodeReady("node-c")) << agent_c_->log();
+  }
+
+  void TearDown() override {
+    if (server_ && server_->pid() > 0) {
+      EXPECT_OK(Kubectl("delete pods --all --timeout=60s"))
+          << Kubectl("get pods -o wide").out;
+    }
+    if (agent_c_) {
+      EXPECT_EQ(agent_c_->Stop(), 0) << agent_c_->log();
+    }
+    AgentE2eTest::TearDown();
+  }
+
+  std::string ExtraPlugins(const std::string& node) override {
+    return "  - name: proxy\n  - name: routes\n    settings: {nodeName: " +
+           node + ", mode: " + mode_ + ", resyncSeconds: 5}\n";
+  }
+
+  // A web server on node-c answering its page and, at /cgi-bin/ip, the
+  // client address it sees; a client on node-b.
+  void StartWebOnCAndClientOnB() {
+    EXPECT_OK(Kubectl("apply -f -", std::string(R"(apiVersion: v1
+kind: Pod
+metadata: {name: web-c, labels: {app: web-c}}
+spec:
+  nodeName: node-c
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: httpd
+    image: )") + kImage + R"(
+    command: ["sh", "-c", "mkdir -p /www/cgi-bin && echo hello from node c > /www/index.html && printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho $REMOTE_ADDR\\n' > /www/cgi-bin/ip && chmod +x /www/cgi-bin/ip && exec httpd -f -p 8080 -h /www"]
+    ports: [{containerPort: 8080}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client-b}
+spec:
+  nodeName: node-b
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: main
+    image: )" + kImage + R"(
+    command: ["sleep", "3600"]
+)"));
+    for (const char* pod : {"web-c", "client-b"}) {
+      ASSERT_TRUE(Eventually([&] { return PodReady(pod); }))
+          << Kubectl("describe pod " + std::string(pod)).out << agent_->log()
+          << agent_c_->log();
+    }
+  }
+
+  // wget from the client pod on node-b, retried until it answers (routes
+  // and rules follow the Nodes and Services within a few seconds). Not
+  // `wget -T`: Debian's busybox 1.35 wget crashes with it.
+  std::string WgetFromB(const std::string& url) {
+    std::string got;
+    Eventually(
+        [&] {
+          auto r = Kubectl("exec client-b -- timeout 3 wget -qO- " + url);
+          got = r.out;
+          wget_err_ = r.err;
+          return !got.empty();
+        },
+        30);
+    return got;
+  }
+
+  std::string mode_ = "auto";
+  bool c_on_other_subnet_ = false;
+  std::string wget_err_;  // the last WgetFromB's kubectl stderr
+  std::unique_ptr<NodeNetns> node_c_;
+  std::unique_ptr<RegistryServer> registry_c_;
+  std::unique_ptr<BerthAgent> agent_c_;
+};
+
+// host-gw: B and C share the switch, so each routes the other's pod CIDR
+// via its InternalIP; a pod on B reaches a pod on C by pod IP, keeping its
+// own address (no masquerade), and through a Service whose only endpoint
+// is on C. Stopping an agent removes its routes and rules; starting it
+// again puts them back.
+TEST_F(MultiNodeE2eTest, PodsOnDifferentNodesReachEachOtherHostGw) {
+  ASSERT_NO_FATAL_FAILURE(StartWebOnCAndClientOnB());
+  const std::string web_ip = Jsonpath("pod web-c", ".status.podIP");
+  const std::string client_ip = Jsonpath("pod client-b", ".status.podIP");
+  const std::string cidr_c = Jsonpath("node node-c", ".spec.podCIDR");
+  EXPECT_EQ(WgetFromB("http://" + web_ip + ":8080/"), "hello from node c\n")
+      << wget_err_ << node_c_->Exec("ip route; sysctl net.ipv4.ip_forward").out
+      << agent_c_->log();
+  // httpd reports it IPv4-mapped: "[::ffff:10.244.1.2]".
+  EXPECT_EQ(WgetFromB("http://" + web_ip + ":8080/cgi-bin/ip"),
+            "[::ffff:" + client_ip + "]\n");
+  EXPECT_THAT(node_b_->Exec("ip -o route show proto 77").out,
+              HasSubstr(cidr_c + " via " + kThirdIp));
+  // On one switch the route is direct, not through the overlay.
+  EXPECT_THAT(node_b_->Exec("ip -o route show " + cidr_c).out,
+              Not(HasSubstr("berth.vxlan")));
+
+  EXPECT_OK(Kubectl("apply -f -", R"(apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web-c}
+  ports: [{port: 80, targetPort: 8080}]
+)"));
+  const std::string cluster_ip = Jsonpath("service web", ".spec.clusterIP");
+  EXPECT_EQ(WgetFromB("http://" + cluster_ip + "/"), "hello from node c\n")
+      << Kubectl("get endpointslices -o wide").out
+      << node_b_->Exec("nft list ruleset").out;
+
+  // Stopped with cleanup on, the agent on B takes its routes and its
+  // masquerade exemption with it.
+  EXPECT_EQ(agent_->Stop(), 0) << agent_->log();
+  EXPECT_EQ(node_b_->Exec("ip -o route show proto 77").out, "");
+  EXPECT_NE(
+      node_b_->Exec("iptables -t nat -S BERTH-ROUTES-POSTROUTING").exit_code,
+      0);
+  // Started again, it puts them back.
+  ASSERT_TRUE(StartAgent()) << agent_->log();
+  EXPECT_TRUE(Eventually([&] {
+    return node_b_->Exec("ip -o route show proto 77").out.find(cidr_c) !=
+           std::string::npos;
+  })) << agent_->log();
+  EXPECT_EQ(WgetFromB("http://" + web_ip + ":8080/"), "hello from node c\n");
+}
+
+// VXLAN forced: every node reaches the others over the overlay, each
+// having published its VTEP's MAC on its Node.
+class VxlanE2eTest : public MultiNodeE2eTest {
+ protected:
+  VxlanE2eTest() { mode_ = "vxlan"; }
+};
+
+TEST_F(VxlanE2eTest, PodsOnDifferentNodesReachEachOtherOverVxlan) {
+  ASSERT_NO_FATAL_FAILURE(StartWebOnCAndClientOnB());
+  const std::string web_ip = Jsonpath("pod web-c", ".status.podIP");
+  const std::string client_ip = Jsonpath("pod client-b", ".status.podIP");
+  EXPECT_EQ(WgetFromB("http://" + web_ip + ":8080/"), "hello from node c\n")
+      << node_b_->Exec("ip route; ip neigh; bridge fdb").out << agent_->log();
+  // httpd reports it IPv4-mapped: "[::ffff:10.244.1.2]".
+  EXPECT_EQ(WgetFromB("http://" + web_ip + ":8080/cgi-bin/ip"),
+            "[::ffff:" + client_ip + "]\n");
+  const std::string mac_c = Jsonpath(
+      "node node-c", ".metadata.annotations.berth\\.dev/vxlan-vtep-mac");
+  EXPECT_EQ(mac_c.size(), 17u) << mac_c;
+  EXPECT_THAT(node_c_->Exec("ip link show berth.vxlan").out, HasSubstr(mac_c));
+  EXPECT_THAT(node_b_->Exec("bridge fdb show dev berth.vxlan").out,
+              HasSubstr(mac_c + " dst " + kThirdIp));
+}
+
+// Auto mode with C on another subnet, routed through A: B reaches A's
+// pods host-gw and C's over VXLAN (its UDP routed by A), so pods on B and C
+// reach each other although B and C share no L2 segment.
+class RoutedSubnetsE2eTest : public MultiNodeE2eTest {
+ protected:
+  RoutedSubnetsE2eTest() { c_on_other_subnet_ = true; }
+};
+
+TEST_F(RoutedSubnetsE2eTest, AutoModeUsesVxlanWhereNodesShareNoSubnet) {
+  EXPECT_EQ(Jsonpath("node node-c",
+                     ".status.addresses[?(@.type==\"InternalIP\")].address"),
+            kOtherSubnetC);
+  ASSERT_NO_FATAL_FAILURE(StartWebOnCAndClientOnB());
+  const std::string web_ip = Jsonpath("pod web-c", ".status.podIP");
+  const std::string client_ip = Jsonpath("pod client-b", ".status.podIP");
+  EXPECT_EQ(WgetFromB("http://" + web_ip + ":8080/"), "hello from node c\n")
+      << wget_err_ << node_b_->Exec("ip route; ip neigh; bridge fdb").out
+      << agent_->log();
+  EXPECT_EQ(WgetFromB("http://" + web_ip + ":8080/cgi-bin/ip"),
+            "[::ffff:" + client_ip + "]\n");
+  const std::string cidr_a = Jsonpath("node node-a", ".spec.podCIDR");
+  const std::string cidr_c = Jsonpath("node node-c", ".spec.podCIDR");
+  EXPECT_THAT(
+      node_b_->Exec("ip -o route show proto 77").out,
+      AllOf(HasSubstr(cidr_a + " via " + kServerIp),
+            HasSubstr(cidr_c + " via " + cidr_c.substr(0, cidr_c.find('/')) +
+                      " dev berth.vxlan")));
+  EXPECT_THAT(node_b_->Exec("bridge fdb show dev berth.vxlan").out,
+              HasSubstr(" dst " + std::string(kOtherSubnetC)));
+
+  // C reaches A over VXLAN while A reaches C host-gw: A, though it sees
+  // every node on a subnet of its own, keeps a VTEP for C to use.
+  EXPECT_OK(Kubectl("apply -f -", std::string(R"(apiVersion: v1
+kind: Pod
+metadata: {name: web-a}
+spec:
+  nodeName: node-a
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: httpd
+    image: )") + kImage + R"(
+    command: ["sh", "-c", "mkdir /www && echo hello from node a > /www/index.html && exec httpd -f -p 8080 -h /www"]
+)"));
+  ASSERT_TRUE(Eventually([&] { return PodReady("web-a"); }))
+      << Kubectl("describe pod web-a").out;
+  const std::string web_a = Jsonpath("pod web-a", ".status.podIP");
+  std::string got;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        got =
+            node_c_
+                ->Exec("timeout 3 busybox wget -qO- http://" + web_a + ":8080/")
+                .out;
+        return got == "hello from node a\n";
+      },
+      30))
+      << got << node_c_->Exec("ip route; ip neigh").out
+      << node_a_->Exec("ip link show berth.vxlan").out;
 }
 
 }  // namespace
