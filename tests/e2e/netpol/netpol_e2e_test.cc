@@ -7,7 +7,8 @@
 // blocks, allow-from-label admits only the labelled client of the same
 // namespace, same-namespace-only blocks the other namespace while
 // allow-webui opens webui to everyone, deleting the policies restores
-// access, and an egress policy with no rules cuts a client off. kubectl
+// access, and an egress policy with no rules cuts a client off. A table
+// left by an earlier run is replaced. kubectl
 // get and describe show the policies. Waits poll.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -88,6 +89,14 @@ class NetpolE2eTest : public ::testing::Test {
         << "rootDir: " << d << "/node, heartbeatSeconds: 2}\n"
         << "  - name: policy\n"
         << "    settings: {nodeName: node1}\n";
+    // What a crashed earlier run could have left, made worse: a drop-all
+    // forward chain in the enforcer's table. The first sync replaces it.
+    ASSERT_EQ(node_
+                  ->Exec("nft add table inet berth-policy && nft add chain "
+                         "inet berth-policy stale '{ type filter hook "
+                         "forward priority 0; policy drop; }'")
+                  .exit_code,
+              0);
     server_ = std::make_unique<BerthServer>(d + "/data");
     server_->set_netns(node_->name());
     ASSERT_TRUE(server_->Start({"--config", config_})) << server_->log();
