@@ -53,4 +53,53 @@ bool ContainsIpv4(const Cidr& block, std::string_view ip) {
   return SamePrefix(a, block.addr, block.prefix);
 }
 
+namespace {
+
+uint32_t V4(const Cidr& c) {
+  return (uint32_t{c.addr[0]} << 24) | (uint32_t{c.addr[1]} << 16) |
+         (uint32_t{c.addr[2]} << 8) | uint32_t{c.addr[3]};
+}
+
+std::string V4Text(uint32_t a, int prefix) {
+  return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 255) + "." +
+         std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255) + "/" +
+         std::to_string(prefix);
+}
+
+uint32_t Mask(int prefix) {
+  return prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
+}
+
+// Splits (base, prefix) around the excepts, recursively by halves.
+void Split(uint32_t base, int prefix, const std::vector<Cidr>& except,
+           std::vector<std::string>& out) {
+  bool partial = false;
+  for (const auto& e : except) {
+    if (e.v6) continue;
+    const uint32_t eb = V4(e) & Mask(e.prefix);
+    if (e.prefix <= prefix) {
+      // The except covers this whole block: nothing of it is left.
+      if ((base & Mask(e.prefix)) == eb) return;
+    } else if ((eb & Mask(prefix)) == base) {
+      partial = true;
+    }
+  }
+  if (!partial) {
+    out.push_back(V4Text(base, prefix));
+    return;
+  }
+  Split(base, prefix + 1, except, out);
+  Split(base | (uint32_t{1} << (31 - prefix)), prefix + 1, except, out);
+}
+
+}  // namespace
+
+std::vector<std::string> SubtractCidrs(const Cidr& block,
+                                       const std::vector<Cidr>& except) {
+  std::vector<std::string> out;
+  if (block.v6) return out;
+  Split(V4(block) & Mask(block.prefix), block.prefix, except, out);
+  return out;
+}
+
 }  // namespace berth::policy

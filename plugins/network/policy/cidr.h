@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace berth::policy {
 
@@ -30,6 +31,13 @@ bool IsStrictSubset(const Cidr& inner, const Cidr& outer);
 
 // True when the IPv4 address `ip` ("10.0.0.5") lies inside `block`.
 bool ContainsIpv4(const Cidr& block, std::string_view ip);
+
+// The IPv4 block `block` less the `except` blocks, as the fewest CIDRs
+// ("10.0.0.0/9", ...), in address order; excepts that are not IPv4 or do
+// not overlap are ignored. Empty when nothing is left, and for an IPv6
+// block.
+std::vector<std::string> SubtractCidrs(const Cidr& block,
+                                       const std::vector<Cidr>& except);
 
 }  // namespace berth::policy
 

@@ -2,9 +2,6 @@
 
 #include <vector>
 
-#include "nftables_policy.h"
-#include "policy_model.h"
-
 namespace berth::policy {
 namespace {
 
@@ -12,7 +9,6 @@ const ResourceRef kPolicies{"networking.k8s.io", "v1", "networkpolicies"};
 const ResourceRef kPods{"", "v1", "pods"};
 const ResourceRef kNamespaces{"", "v1", "namespaces"};
 constexpr std::chrono::seconds kRetry{1};
-constexpr std::chrono::seconds kToolTimeout{60};
 
 // Parses every cached object; unparsable ones are skipped.
 std::vector<JsonDoc> ParseAll(const std::vector<CachedObject>& objects) {
@@ -34,8 +30,9 @@ std::vector<const Json*> Pointers(const std::vector<JsonDoc>& docs) {
 
 }  // namespace
 
-PolicyEnforcer::PolicyEnforcer(Host& host, const PolicySettings& settings)
-    : host_(host), settings_(settings) {}
+PolicyEnforcer::PolicyEnforcer(Host& host, const PolicySettings& settings,
+                               std::unique_ptr<PolicyBackend> backend)
+    : host_(host), settings_(settings), backend_(std::move(backend)) {}
 
 PolicyEnforcer::~PolicyEnforcer() { Stop(); }
 
@@ -70,9 +67,9 @@ void PolicyEnforcer::Stop() {
   }
   thread_.join();
   if (settings_.cleanup_on_exit) {
-    Status s = Apply(NftablesPolicyCleanup());
+    Status s = backend_->Cleanup();
     if (!s.ok()) {
-      host_.Log(kLogWarn, "policy", "removing the table: " + s.ToString());
+      host_.Log(kLogWarn, "policy", "removing the rules: " + s.ToString());
     }
   }
 }
@@ -112,29 +109,17 @@ bool PolicyEnforcer::SyncOnce() {
   const auto ns_docs = ParseAll(*namespaces);
   const auto rules = ComputePodRules(Pointers(policy_docs), Pointers(pod_docs),
                                      Pointers(ns_docs), settings_.node_name);
-  std::string script = NftablesPolicyScript(rules);
-  if (script == last_) return true;
-  Status s = Apply(script);
+  if (programmed_ && rules == last_) return true;
+  Status s = backend_->Sync(rules);
+  programmed_ = s.ok();
   if (!s.ok()) {
-    host_.Log(kLogWarn, "policy", "nft: " + s.ToString());
+    host_.Log(kLogWarn, "policy", backend_->Name() + " sync: " + s.ToString());
     return false;
   }
   host_.Log(kLogDebug, "policy",
             "programmed " + std::to_string(rules.size()) + " isolated pods");
-  last_ = std::move(script);
+  last_ = rules;
   return true;
-}
-
-Status PolicyEnforcer::Apply(const std::string& script) {
-  ProcessSpec spec;
-  spec.argv = {"nft", "-f", "-"};
-  spec.stdin_data = script;
-  spec.timeout = kToolTimeout;
-  auto r = host_.process_runner()->Run(spec);
-  if (!r.ok()) return r.status();
-  if (r->exit_code == 0) return Status::Ok();
-  return Status::Internal("nft failed (exit " + std::to_string(r->exit_code) +
-                          "): " + r->stderr_data);
 }
 
 }  // namespace berth::policy

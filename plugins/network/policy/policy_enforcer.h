@@ -1,11 +1,10 @@
 // PolicyEnforcer: the node side of NetworkPolicy. It follows
 // NetworkPolicies, Pods and Namespaces through the host's shared
 // informers; any change marks the state dirty, and one sync thread (at most
-// once per min_sync_period) recomputes this node's PodRules and, when the
-// nftables program they make differs from the last one applied, replaces
-// the table with `nft -f -`. A failed sync is retried a second later. The
-// first sync replaces whatever an earlier run left; Stop removes the table
-// when settings ask.
+// once per min_sync_period) recomputes this node's PodRules and, when they
+// differ from the last ones programmed, hands them to the backend. A failed
+// sync is retried a second later. The first sync replaces whatever an
+// earlier run left; Stop removes everything when settings ask.
 //
 // Thread safety: Start and Stop from one thread (plugin start and
 // shutdown); informer handlers only flag work for the sync thread.
@@ -14,19 +13,24 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "berth/host.h"
+#include "policy_backend.h"
+#include "policy_model.h"
 #include "policy_settings.h"
 
 namespace berth::policy {
 
 class PolicyEnforcer {
  public:
-  // `host` (and its process runner) must outlive the enforcer.
-  PolicyEnforcer(Host& host, const PolicySettings& settings);
+  // `host` must outlive the enforcer.
+  PolicyEnforcer(Host& host, const PolicySettings& settings,
+                 std::unique_ptr<PolicyBackend> backend);
   ~PolicyEnforcer();
 
   // Subscribes to the informers and starts the sync thread.
@@ -38,10 +42,10 @@ class PolicyEnforcer {
   void Loop();
   // One sync from the caches; false when it failed.
   bool SyncOnce();
-  Status Apply(const std::string& script);
 
   Host& host_;
   const PolicySettings settings_;
+  std::unique_ptr<PolicyBackend> backend_;
   Informer* policies_ = nullptr;
   Informer* pods_ = nullptr;
   Informer* namespaces_ = nullptr;
@@ -51,9 +55,10 @@ class PolicyEnforcer {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  bool dirty_ = true;      // guarded by mu_
-  bool stopping_ = false;  // guarded by mu_
-  std::string last_;       // the script last applied (sync thread)
+  bool dirty_ = true;           // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  bool programmed_ = false;     // a sync succeeded (sync thread)
+  std::vector<PodRules> last_;  // what it programmed (sync thread)
   std::thread thread_;
 };
 

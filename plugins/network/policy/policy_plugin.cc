@@ -1,10 +1,11 @@
 // Registration of the `policy` plugin: NetworkPolicy enforcement for this
-// node's pods with nftables (the PolicyEnforcer). It registers no kind, so
-// it runs in `berth server` and `berth agent` alike; the kind is the
+// node's pods with nftables or iptables (the PolicyEnforcer). It registers no
+// kind, so it runs in `berth server` and `berth agent` alike; the kind is the
 // `networkpolicy` plugin's.
 #include <memory>
 
 #include "berth/plugin.h"
+#include "policy_backend.h"
 #include "policy_enforcer.h"
 #include "policy_settings.h"
 
@@ -30,10 +31,17 @@ class PolicyPlugin : public Plugin {
   }
 
   Status Start() override {
+    ProcessRunner& runner = *host_->process_runner();
+    std::string backend = settings_.backend;
+    if (backend == "auto") backend = NftWorks(runner) ? "nftables" : "iptables";
+    auto impl = backend == "nftables"
+                    ? NewNftablesPolicyBackend(runner)
+                    : NewIptablesPolicyBackend(runner, settings_.iptables);
     host_->Log(kLogInfo, Name(),
                "enforcing NetworkPolicy for node " + settings_.node_name +
-                   " with nftables");
-    enforcer_ = std::make_unique<PolicyEnforcer>(*host_, settings_);
+                   " with " + backend);
+    enforcer_ =
+        std::make_unique<PolicyEnforcer>(*host_, settings_, std::move(impl));
     enforcer_->Start();
     return Status::Ok();
   }

@@ -16,7 +16,22 @@ StatusOr<PolicySettings> ParsePolicySettings(const std::string& settings_json) {
   for (auto it = doc->MemberBegin(); it != doc->MemberEnd(); ++it) {
     const std::string key = it->name.GetString();
     const Json& v = it->value;
-    if (key == "nodeName") {
+    if (key == "backend" || key == "iptables") {
+      const bool backend = key == "backend";
+      const std::string value = v.IsString() ? v.GetString() : "";
+      const bool ok =
+          backend
+              ? value == "auto" || value == "nftables" || value == "iptables"
+              : value == "iptables" || value == "iptables-nft" ||
+                    value == "iptables-legacy";
+      if (!ok) {
+        return Status::Invalid(
+            backend ? "setting backend must be auto, nftables or iptables"
+                    : "setting iptables must be iptables, iptables-nft or "
+                      "iptables-legacy");
+      }
+      (backend ? s.backend : s.iptables) = value;
+    } else if (key == "nodeName") {
       if (!v.IsString()) {
         return Status::Invalid("setting nodeName must be a string");
       }

@@ -1,5 +1,7 @@
-// PolicySettings: the `policy` plugin's settings from conf — nodeName (the
-// node whose pods it enforces; default $BERTH_NODE_NAME, else the host
+// PolicySettings: the `policy` plugin's settings from conf — backend
+// (auto: nftables where `nft` works, else iptables; or nftables, iptables),
+// iptables (the variant: iptables, iptables-nft, iptables-legacy), nodeName
+// (the node whose pods it enforces; default $BERTH_NODE_NAME, else the host
 // name), minSyncPeriodMillis (how long a burst of changes may gather before
 // one sync, default 100) and cleanupOnExit (remove the table when the
 // plugin stops, default true).
@@ -16,6 +18,8 @@
 namespace berth::policy {
 
 struct PolicySettings {
+  std::string backend = "auto";
+  std::string iptables = "iptables";
   std::string node_name;
   std::chrono::milliseconds min_sync_period{100};
   bool cleanup_on_exit = true;

@@ -7,9 +7,9 @@
 // blocks, allow-from-label admits only the labelled client of the same
 // namespace, same-namespace-only blocks the other namespace while
 // allow-webui opens webui to everyone, deleting the policies restores
-// access, and an egress policy with no rules cuts a client off. A table
-// left by an earlier run is replaced. kubectl
-// get and describe show the policies. Waits poll.
+// access, and an egress policy with no rules cuts a client off. kubectl
+// get and describe show the policies. Rules left by an earlier run are
+// replaced. Run with each backend (nftables, iptables). Waits poll.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -48,14 +48,17 @@ std::string ServerPod(const std::string& ns, const std::string& name,
          "    ports: [{name: http, containerPort: 8000}]\n---\n";
 }
 
-class NetpolE2eTest : public ::testing::Test {
+class NetpolE2eTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (namespaces, cgroups)";
     if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
+    const char* tool =
+        GetParam() == "nftables" ? "nft --version" : "iptables-restore -V";
     if (RunCommand("command -v runc").exit_code != 0 ||
-        RunCommand("nft --version").exit_code != 0) {
-      GTEST_SKIP() << "runc or nft is not installed (scripts/install-deps.sh)";
+        RunCommand(tool).exit_code != 0) {
+      GTEST_SKIP() << "runc or " << GetParam()
+                   << " is not installed (scripts/install-deps.sh)";
     }
     if (std::string missing = MissingRegistryTools(); !missing.empty()) {
       GTEST_SKIP() << missing;
@@ -88,13 +91,17 @@ class NetpolE2eTest : public ::testing::Test {
         << "    settings: {nodeName: node1, runtime: runc, network: cni, "
         << "rootDir: " << d << "/node, heartbeatSeconds: 2}\n"
         << "  - name: policy\n"
-        << "    settings: {nodeName: node1}\n";
+        << "    settings: {nodeName: node1, backend: " << GetParam() << "}\n";
     // What a crashed earlier run could have left, made worse: a drop-all
-    // forward chain in the enforcer's table. The first sync replaces it.
+    // forward chain in the enforcer's table, or a DROP in its chain. The
+    // first sync replaces it.
     ASSERT_EQ(node_
-                  ->Exec("nft add table inet berth-policy && nft add chain "
-                         "inet berth-policy stale '{ type filter hook "
-                         "forward priority 0; policy drop; }'")
+                  ->Exec(GetParam() == "nftables"
+                             ? "nft add table inet berth-policy && nft add "
+                               "chain inet berth-policy stale '{ type filter "
+                               "hook forward priority 0; policy drop; }'"
+                             : "iptables -N BERTHPOL && iptables -A BERTHPOL "
+                               "-j DROP && iptables -I FORWARD 1 -j BERTHPOL")
                   .exit_code,
               0);
     server_ = std::make_unique<BerthServer>(d + "/data");
@@ -113,9 +120,9 @@ class NetpolE2eTest : public ::testing::Test {
       EXPECT_OK(Kubectl("delete pods --all -A --timeout=60s"))
           << Kubectl("get pods -A -o wide").out << server_->log();
       EXPECT_EQ(server_->Stop(), 0) << server_->log();
-      // The enforcer removed its table when the server stopped.
-      EXPECT_THAT(node_->Exec("nft list ruleset").out,
-                  Not(HasSubstr("berth-policy")));
+      // The enforcer removed its rules when the server stopped.
+      EXPECT_THAT(Ruleset(), Not(HasSubstr("berth-policy")));
+      EXPECT_THAT(Ruleset(), Not(HasSubstr("BERTHPOL")));
     }
   }
 
@@ -145,7 +152,9 @@ class NetpolE2eTest : public ::testing::Test {
     auto r = Fetch(ns, client, ip);
     return r.exit_code == 0 && r.out.find(server) != std::string::npos;
   }
-  std::string Ruleset() { return node_->Exec("nft list ruleset").out; }
+  std::string Ruleset() {
+    return node_->Exec("nft list ruleset; iptables-save -t filter").out;
+  }
 
   TempDir dir_;
   std::unique_ptr<NodeNetns> node_;
@@ -154,7 +163,7 @@ class NetpolE2eTest : public ::testing::Test {
   std::unique_ptr<BerthServer> server_;
 };
 
-TEST_F(NetpolE2eTest, WorkshopPoliciesIsolateAndDeletingRestores) {
+TEST_P(NetpolE2eTest, WorkshopPoliciesIsolateAndDeletingRestores) {
   EXPECT_OK(Kubectl("create namespace other"));
   EXPECT_OK(
       Kubectl("apply -f -", ServerPod("default", "testweb", "testweb") +
@@ -273,7 +282,9 @@ spec:
   })) << Ruleset();
   EXPECT_OK(Kubectl("delete netpol allow-webui"));
   ASSERT_TRUE(Eventually([&] {
-    return Ruleset().find("berth-policy") == std::string::npos;
+    const std::string r = Ruleset();
+    return r.find("berth-policy") == std::string::npos &&
+           r.find("BERTHPOL") == std::string::npos;
   })) << Ruleset();
 
   // Egress: a policy selecting testcurl with no egress rules cuts it off;
@@ -316,7 +327,8 @@ spec:
   EXPECT_FALSE(Reaches("default", "testcurl", webui, "webui"));
 }
 
-TEST_F(NetpolE2eTest, InvalidPolicyIsRefusedWithKubernetesMessage) {
+TEST_P(NetpolE2eTest, InvalidPolicyIsRefusedWithKubernetesMessage) {
+  if (GetParam() != "nftables") GTEST_SKIP() << "the kind, not a backend";
   auto r = Kubectl("apply -f -", std::string(R"(kind: NetworkPolicy
 apiVersion: networking.k8s.io/v1
 metadata:
@@ -334,6 +346,10 @@ spec:
                                "Invalid value: \"10.1.0.0/24\": must be a "
                                "strict subset of `cidr`"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, NetpolE2eTest,
+                         ::testing::Values("nftables", "iptables"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace berth::testing
