@@ -35,6 +35,15 @@ using ::testing::Not;
 
 constexpr char kImage[] = "127.0.0.1:5000/library/busybox:1.35";
 
+// Polls `done` every 100 ms for up to `seconds`.
+bool Eventually(const std::function<bool()>& done, int seconds = 90) {
+  for (int i = 0; i < seconds * 10; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
 // A pod of namespace `ns` labelled run=`run` serving its name on :8000.
 std::string ServerPod(const std::string& ns, const std::string& name,
                       const std::string& run) {
@@ -134,13 +143,6 @@ class NetpolE2eTest : public ::testing::TestWithParam<std::string> {
   std::string Jsonpath(const std::string& object, const std::string& path) {
     return Kubectl("get " + object + " -o jsonpath='{" + path + "}'").out;
   }
-  static bool Eventually(const std::function<bool()>& done, int seconds = 90) {
-    for (int i = 0; i < seconds * 10; ++i) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
   // True when pod `ns`/`client` fetches `server`'s page at `ip`.
   CommandResult Fetch(const std::string& ns, const std::string& client,
                       const std::string& ip) {
@@ -227,6 +229,17 @@ spec:
   EXPECT_FALSE(Reaches("default", "webui", web, "testweb"));
   EXPECT_FALSE(Reaches("other", "stranger", web, "testweb"));
 
+  // Labels count as they change: webui relabelled run=testcurl gets in,
+  // and loses access when the label goes back.
+  EXPECT_OK(Kubectl("label pod webui run=testcurl --overwrite"));
+  ASSERT_TRUE(Eventually([&] {
+    return Reaches("default", "webui", web, "testweb");
+  })) << Ruleset();
+  EXPECT_OK(Kubectl("label pod webui run=webui --overwrite"));
+  ASSERT_TRUE(Eventually([&] {
+    return !Reaches("default", "webui", web, "testweb");
+  })) << Ruleset();
+
   // kubectl shows them as Kubernetes does.
   auto got = Kubectl("get netpol");
   EXPECT_OK(got);
@@ -237,7 +250,6 @@ spec:
   EXPECT_THAT(described.out, HasSubstr("PodSelector:     run=testweb"));
   EXPECT_THAT(described.out, HasSubstr("PodSelector: run=testcurl"));
   EXPECT_THAT(described.out, HasSubstr("Policy Types: Ingress"));
-  std::cout << described.out;
 
   // Deleting both restores access.
   EXPECT_OK(
@@ -342,9 +354,77 @@ spec:
         except: [10.1.0.0/24]
 )"));
   EXPECT_NE(r.exit_code, 0);
+  auto resources = Kubectl("api-resources --api-group=networking.k8s.io");
+  EXPECT_OK(resources);
+  EXPECT_THAT(
+      resources.out,
+      ::testing::ContainsRegex("networkpolicies +netpol +networking.k8s.io/v1 "
+                               "+true +NetworkPolicy"));
+  auto explain = Kubectl("explain netpol.spec.ingress.from.ipBlock");
+  EXPECT_OK(explain);
+  EXPECT_THAT(explain.out, HasSubstr("except"));
   EXPECT_THAT(r.err, HasSubstr("spec.ingress[0].from[0].ipBlock.except[0]: "
                                "Invalid value: \"10.1.0.0/24\": must be a "
                                "strict subset of `cidr`"));
+}
+
+// The enforcer is a node plugin: `berth agent` loads it (the kind stays in
+// the server's default conf), takes its node name from --node-name, follows
+// the server's pods and policies, and removes its table when it stops.
+TEST(NetpolAgentTest, TheEnforcerRunsInBerthAgent) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (network namespaces)";
+  if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
+  if (RunCommand("nft --version").exit_code != 0) GTEST_SKIP() << "no nft";
+  TempDir dir;
+  NodeNetns node("berth-npa");
+  ASSERT_TRUE(node.ok()) << "cannot create a network namespace";
+  BerthServer server(dir.path() + "/data");
+  server.set_netns(node.name());
+  ASSERT_TRUE(server.Start()) << server.log();
+  const std::string config = dir.path() + "/agent.yaml";
+  std::ofstream(config) << "plugins:\n  - name: policy\n";
+  BerthAgent agent(dir.path() + "/agent");
+  agent.set_netns(node.name());
+  ASSERT_TRUE(
+      agent.Start({"--kubeconfig", server.kubeconfig(), "--node-name", "node-b",
+                   "--kubelet-port", "off", "--config", config}))
+      << agent.log();
+  std::filesystem::create_directories(dir.path() + "/home");
+  auto kubectl = [&](const std::string& args, const std::string& input = "") {
+    return node.Exec("kubectl " + args,
+                     KubectlEnv(server, dir.path() + "/home"), input);
+  };
+  // A pod bound to node-b with an address (no node runs it: the status is
+  // written by hand), and the workshop's deny-all for it.
+  EXPECT_OK(kubectl("apply -f -", R"(apiVersion: v1
+kind: Pod
+metadata: {name: testweb, labels: {run: testweb}}
+spec:
+  nodeName: node-b
+  containers: [{name: main, image: busybox}]
+---
+kind: NetworkPolicy
+apiVersion: networking.k8s.io/v1
+metadata: {name: deny-all-for-testweb}
+spec:
+  podSelector: {matchLabels: {run: testweb}}
+  ingress: []
+)"));
+  EXPECT_OK(
+      kubectl("patch pod testweb --subresource=status --type=merge -p "
+              "'{\"status\":{\"phase\":\"Running\",\"podIP\":\"10.9.0.5\"}}'"));
+  auto ruleset = [&] { return node.Exec("nft list ruleset").out; };
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return ruleset().find("10.9.0.5 : jump in-10-9-0-5") !=
+               std::string::npos;
+      },
+      30))
+      << ruleset() << agent.log();
+  EXPECT_EQ(agent.Stop(), 0) << agent.log();
+  EXPECT_THAT(ruleset(), Not(HasSubstr("berth-policy")));
+  kubectl("delete pod testweb --grace-period=0 --force");
+  EXPECT_EQ(server.Stop(), 0) << server.log();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, NetpolE2eTest,
