@@ -111,7 +111,8 @@ TEST(PluginConfigTest, ShippedConfigLoadsItsPlugins) {
   auto config =
       LoadPluginConfig(std::string(BERTH_SOURCE_DIR) + "/conf/berth.yaml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
-  ASSERT_EQ(config->plugins.size(), 5u);
+  ASSERT_EQ(config->plugins.size(), 6u);
+  EXPECT_EQ(config->plugins[5].name, "networkpolicy");
   EXPECT_EQ(config->plugins[1].name, "auth");
   EXPECT_EQ(config->plugins[2].name, "storage");
   EXPECT_EQ(config->plugins[2].settings_json,
