@@ -6,6 +6,7 @@
 #include "berth/plugin.h"
 #include "cni_network.h"
 #include "cni_settings.h"
+#include "plugins/common/data_dir.h"
 
 namespace berth::cni {
 namespace {
@@ -17,7 +18,7 @@ class CniPlugin : public Plugin {
 
   Status Register(Host& host, const std::string& settings_json,
                   Registrar& registrar) override {
-    auto settings = ParseCniSettings(settings_json);
+    auto settings = ParseCniSettings(settings_json, PluginDataDir());
     if (!settings.ok()) return settings.status();
     ProcessRunner* runner = host.process_runner();
     if (!runner) {
