@@ -1,7 +1,11 @@
 // Registration of the `cni` plugin: the pod network that attaches pods
 // through CNI plugin binaries. The logic lives in the berth_cni_lib
 // library.
+#include <unistd.h>
+
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "berth/plugin.h"
 #include "cni_network.h"
@@ -10,6 +14,14 @@
 
 namespace berth::cni {
 namespace {
+
+bool HasPluginBinary(const std::vector<std::string>& dirs,
+                     const std::string& type) {
+  for (const auto& d : dirs) {
+    if (access((d + "/" + type).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
 
 class CniPlugin : public Plugin {
  public:
@@ -25,6 +37,20 @@ class CniPlugin : public Plugin {
       return Status::Unavailable(
           "the cni plugin runs CNI plugin binaries and this host has no "
           "exec service");
+    }
+    // The default network is a bridge: without that binary no pod could be
+    // attached, so the network is not offered and the node agent reports
+    // its Node NotReady instead of failing every pod (or the server).
+    if (settings->networks_json.empty() && settings->conf_dir.empty() &&
+        !HasPluginBinary(settings->bin_dirs, "bridge")) {
+      std::string dirs;
+      for (const auto& d : settings->bin_dirs) {
+        dirs += (dirs.empty() ? "" : ", ") + d;
+      }
+      host.Log(kLogWarn, Name(),
+               "pod network not offered: no CNI bridge plugin in " + dirs +
+                   " (install containernetworking-plugins)");
+      return Status::Ok();
     }
     return registrar.AddPodNetwork(
         std::make_shared<CniNetwork>(std::move(settings).value(), *runner));
