@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -92,6 +93,13 @@ StatusOr<std::unique_ptr<BerthProcess>> BerthProcess::Start(
                                    "--port",         std::to_string(*port),
                                    "--bind-address", "127.0.0.1"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  // The shipped conf/berth.yaml runs a node on this machine; a bench that
+  // names no config measures the control plane alone and touches nothing
+  // of the host.
+  if (std::find(extra_args.begin(), extra_args.end(), "--config") ==
+      extra_args.end()) {
+    argv.insert(argv.end(), {"--config", BERTH_CONTROL_PLANE_CONFIG});
+  }
   auto child = ChildProcess::Spawn(argv, log);
   if (!child.ok()) return child.status();
   p->child_ = std::move(child).value();

@@ -23,7 +23,8 @@ class BerthProcess {
   // server), output in `data_dir`.log, and polls /readyz until it answers
   // 200. Unavailable (with the log's tail) when the server exits or is not
   // ready within `ready_timeout`. `extra_args` follow the server's own
-  // (e.g. --config FILE).
+  // (e.g. --config FILE); without --config the server runs
+  // conf/control-plane.yaml (no node on this machine).
   static StatusOr<std::unique_ptr<BerthProcess>> Start(
       const std::string& binary, const std::string& data_dir,
       const std::vector<std::string>& extra_args = {},

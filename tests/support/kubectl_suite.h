@@ -1,5 +1,5 @@
 // KubectlSuite: a GoogleTest fixture whose suite shares one started
-// `berth server` (the shipped conf) and drives it with the real kubectl.
+// `berth server` (conf/control-plane.yaml) and drives it with the real kubectl.
 // Every test skips with kNoKubectl when kubectl is not installed. Derive
 // from it; `dir_` holds the data dir and kubectl's own HOME.
 //

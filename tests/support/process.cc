@@ -109,6 +109,14 @@ bool BerthServer::Start(const std::vector<std::string>& extra_args) {
                                    data_dir_,        "--port",   "0",
                                    "--bind-address", "127.0.0.1"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  // The shipped conf/berth.yaml runs a node on this machine (containers, a
+  // CNI bridge, cgroups, nftables): a test that names no config gets the
+  // node-less control plane, so parallel servers share nothing of the host.
+  if (std::find(extra_args.begin(), extra_args.end(), "--config") ==
+      extra_args.end()) {
+    args.insert(args.end(), {"--config", ControlPlaneConfig()});
+  }
+  args.insert(args.begin(), wrapper_.begin(), wrapper_.end());
   EnterNetns(netns_, &args);
   // Emptied here, not only in the child: after a restart the wait below
   // must not find the previous run's ready line (and its old port).
@@ -224,6 +232,10 @@ int BerthAgent::Wait(int timeout_s) {
 std::string BerthAgent::log() const { return ReadAll(log_path_); }
 
 std::string BerthBinary() { return BERTH_BINARY; }
+std::string ControlPlaneConfig() {
+  return SourceDir() + "/conf/control-plane.yaml";
+}
+std::string ShippedConfig() { return SourceDir() + "/conf/berth.yaml"; }
 std::string SourceDir() { return BERTH_SOURCE_DIR_PATH; }
 std::string ExamplesDir() {
   return BERTH_SOURCE_DIR_PATH "/../shared/examples";

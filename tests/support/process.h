@@ -36,13 +36,21 @@ class BerthServer {
   ~BerthServer();
 
   // Starts `berth server --data-dir D --port 0 [extra]` and waits for its
-  // ready line. Returns false (with the server's output in log()) when it
-  // exits or is not ready within 20 s.
+  // ready line. Without `--config` in `extra` the server gets
+  // ControlPlaneConfig() (no node), not the shipped conf/berth.yaml.
+  // Returns false (with the server's output in log()) when it exits or is
+  // not ready within 20 s.
   bool Start(const std::vector<std::string>& extra_args = {});
   // Runs the server inside network namespace `netns` (/var/run/netns/NAME) from
   // the next Start on (through nsenter); "" (the default) runs it in the
   // caller's. Clients then reach it only from inside that namespace.
   void set_netns(std::string netns) { netns_ = std::move(netns); }
+  // Runs the server through `wrapper` (a command that runs the command line
+  // after it, e.g. {"setpriv", "--reuid=65534", ...}) from the next Start
+  // on; empty (the default) runs it directly.
+  void set_wrapper(std::vector<std::string> wrapper) {
+    wrapper_ = std::move(wrapper);
+  }
   // SIGTERM and wait; returns the exit code.
   int Stop();
   // SIGKILL and wait.
@@ -60,6 +68,7 @@ class BerthServer {
   pid_t pid_ = -1;
   std::string url_;
   std::string netns_;
+  std::vector<std::string> wrapper_;
 };
 
 // A `berth agent` child process (a second machine's node plugins), with its
@@ -100,6 +109,10 @@ class BerthAgent {
 // Path of the built `berth` binary and of the repository's directories.
 std::string BerthBinary();
 std::string SourceDir();
+// The source tree's conf/control-plane.yaml (no node on this machine) and
+// conf/berth.yaml (the shipped config, with the node agent).
+std::string ControlPlaneConfig();
+std::string ShippedConfig();
 std::string ExamplesDir();
 
 }  // namespace berth::testing

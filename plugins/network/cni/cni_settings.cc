@@ -16,7 +16,8 @@ Status ReadString(const Json& value, const std::string& key, std::string& out) {
 
 }  // namespace
 
-StatusOr<CniSettings> ParseCniSettings(const std::string& settings_json) {
+StatusOr<CniSettings> ParseCniSettings(const std::string& settings_json,
+                                       const std::string& data_dir) {
   CniSettings out;
   auto doc = ParseJson(settings_json.empty() ? "{}" : settings_json);
   if (!doc.ok()) return Status::Invalid("settings: " + doc.status().message());
@@ -66,6 +67,7 @@ StatusOr<CniSettings> ParseCniSettings(const std::string& settings_json) {
     }
     if (!s.ok()) return s;
   }
+  if (out.cache_dir.empty()) out.cache_dir = data_dir + "/cni";
   if (!out.networks_json.empty() && !out.conf_dir.empty()) {
     return Status::Invalid("settings networks and confDir exclude each other");
   }

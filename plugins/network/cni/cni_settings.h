@@ -27,7 +27,8 @@ struct CniSettings {
   std::vector<std::string> bin_dirs = {"/usr/lib/cni", "/opt/cni/bin"};
   // Results are cached under <cacheDir>/results, as libcni does; the default
   // network's host-local keeps its leases under <cacheDir>/networks.
-  std::string cache_dir = "/var/lib/cni";
+  // Default <data dir>/cni: per server or agent, as its pods are.
+  std::string cache_dir;
   // When set, plugins run in this named network namespace
   // (`ip netns exec NAME`): the node's network lives there, not in the
   // agent's own namespace.
@@ -42,7 +43,9 @@ struct CniSettings {
 // Parses the settings JSON ("{}" gives the defaults). Unknown keys, wrong
 // types, both `networks` and `confDir`, or a `networks` that is not a
 // valid network config list give Status::Invalid naming the setting.
-StatusOr<CniSettings> ParseCniSettings(const std::string& settings_json);
+// The cache defaults to <data_dir>/cni.
+StatusOr<CniSettings> ParseCniSettings(const std::string& settings_json,
+                                       const std::string& data_dir);
 
 }  // namespace berth::cni
 

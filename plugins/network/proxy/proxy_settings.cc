@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "berth/json.h"
 
 namespace berth::proxy {
@@ -65,9 +67,18 @@ StatusOr<ProxySettings> ParseProxySettings(const std::string& settings_json) {
     }
     if (!st.ok()) return st;
   }
+  // The name the node agent of this process registers: `berth agent
+  // --node-name` ($BERTH_NODE_NAME), else the host name in lower case.
   if (s.node_name.empty()) {
-    char host[256] = {};
-    if (gethostname(host, sizeof(host) - 1) == 0) s.node_name = host;
+    if (const char* env = std::getenv("BERTH_NODE_NAME"); env && *env) {
+      s.node_name = env;
+    } else {
+      char host[256] = {};
+      if (gethostname(host, sizeof(host) - 1) == 0) s.node_name = host;
+      for (char& c : s.node_name) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+    }
   }
   return s;
 }

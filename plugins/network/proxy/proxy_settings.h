@@ -21,8 +21,9 @@ struct ProxySettings {
   // "iptables" or "iptables-legacy": the iptables variant of that backend.
   std::string iptables = "iptables";
   ProxyRulesConfig rules;
-  // Endpoints on this node serve Local traffic policies; "" is this
-  // machine's hostname (the Node name the node agent registers).
+  // Endpoints on this node serve Local traffic policies; "" is the Node
+  // name the node agent registers: $BERTH_NODE_NAME (`berth agent
+  // --node-name`), else this machine's host name in lower case.
   std::string node_name;
   // Changes arriving within this long of each other are programmed in one
   // sync (kube-proxy's minSyncPeriod).

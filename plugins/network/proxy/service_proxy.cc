@@ -117,9 +117,15 @@ bool ServiceProxy::SyncOnce() {
   if (rules == last_) return true;
   Status s = backend_->Sync(ports);
   if (!s.ok()) {
-    host_.Log(kLogWarn, "proxy", backend_->Name() + " sync: " + s.ToString());
+    if (s.ToString() != last_error_) {
+      last_error_ = s.ToString();
+      host_.Log(kLogWarn, "proxy",
+                backend_->Name() + " sync: " + last_error_ +
+                    " (retrying every second; logged again when it changes)");
+    }
     return false;
   }
+  last_error_.clear();
   last_ = std::move(rules);
   return true;
 }

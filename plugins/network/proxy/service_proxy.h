@@ -58,6 +58,9 @@ class ServiceProxy {
   bool stopping_ = false;  // guarded by mu_
   uint64_t syncs_ = 0;     // guarded by mu_
   std::string last_;       // the ServicePorts last programmed (sync thread)
+  // The failure last logged, until a sync succeeds (sync thread): a sync
+  // retried every second for the same cause (no root, no nft) says so once.
+  std::string last_error_;
   std::thread thread_;
 };
 

@@ -1,5 +1,7 @@
 #include "node_agent.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <set>
 
@@ -9,6 +11,7 @@
 #include "node_lease.h"
 #include "node_object.h"
 #include "node_parts.h"
+#include "pod_host_check.h"
 
 namespace berth::node {
 namespace {
@@ -80,10 +83,14 @@ void NodeAgent::Log(int level, const std::string& message) {
 
 Status NodeAgent::Start() {
   for (auto& rt : host_.ContainerRuntimes()) runtimes_[rt->Name()] = rt;
-  if (!runtimes_.count(settings_.runtime)) {
-    return Status::Invalid("node: container runtime \"" + settings_.runtime +
-                           "\" is not loaded (loaded: " + Names(runtimes_) +
-                           "); enable its plugin or set settings.runtime");
+  // A machine that cannot run pods (not root, no cgroups, the runtime's or
+  // the network's plugin not loaded or skipped for a missing binary) still
+  // serves the API: its Node says why it is NotReady, as kubelet's does.
+  std::string problem = PodHostProblem(geteuid(), "/sys/fs/cgroup");
+  if (problem.empty() && !runtimes_.count(settings_.runtime)) {
+    problem = "container runtime \"" + settings_.runtime +
+              "\" is not loaded (loaded: " + Names(runtimes_) +
+              "); enable its plugin or set settings.runtime";
   }
   if (settings_.network != "none") {
     std::string loaded;
@@ -91,13 +98,13 @@ Status NodeAgent::Start() {
       if (n->Name() == settings_.network) network_ = n;
       loaded += (loaded.empty() ? "" : ", ") + n->Name();
     }
-    if (!network_) {
-      return Status::Invalid(
-          "node: pod network \"" + settings_.network + "\" is not loaded (" +
-          (loaded.empty() ? "none" : loaded) +
-          "); enable its plugin or set settings.network: none");
+    if (problem.empty() && !network_) {
+      problem = "pod network \"" + settings_.network + "\" is not loaded (" +
+                (loaded.empty() ? "none" : loaded) +
+                "); enable its plugin or set settings.network: none";
     }
   }
+  if (!problem.empty()) return StartNotReady(problem);
   std::error_code ec;
   std::filesystem::create_directories(settings_.root_dir + "/pods", ec);
   if (ec) {
@@ -193,6 +200,20 @@ Status NodeAgent::Start() {
   return {};
 }
 
+Status NodeAgent::StartNotReady(const std::string& problem) {
+  not_ready_message_ = "container runtime network not ready: " + problem;
+  network_.reset();  // no pod CIDR to hand out, no pods to attach
+  if (Status s = RegisterNode(); !s.ok()) {
+    return Status(s.code(), "node: registering " + settings_.node_name + ": " +
+                                s.message());
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  threads_.emplace_back([this] { HeartbeatLoop(); });
+  Log(kLogWarn, "node " + settings_.node_name + " cannot run pods: " + problem +
+                    "; the Node stays NotReady");
+  return {};
+}
+
 void NodeAgent::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -282,6 +303,7 @@ Status NodeAgent::PostNodeStatus() {
         facts_.memory_available > 0 && facts_.memory_available < (100 << 20);
     pressure.disk = facts_.ephemeral_bytes > 0 &&
                     facts_.ephemeral_available * 10 < facts_.ephemeral_bytes;
+    pressure.not_ready_message = not_ready_message_;
     auto& a = doc->GetAllocator();
     Json status = BuildNodeStatus(settings_, facts_, version, pressure,
                                   Member(*doc, "status"), clock_.Now(), a);

@@ -47,9 +47,12 @@ class NodeAgent {
   NodeAgent(const NodeAgent&) = delete;
   NodeAgent& operator=(const NodeAgent&) = delete;
 
-  // Finds the runtime and network named in the settings (an error names
-  // what is missing and what is loaded), registers the node, recovers and
-  // starts the threads.
+  // Finds the runtime and network named in the settings, registers the
+  // node, recovers and starts the threads. When this machine cannot run
+  // pods (not root, no cgroups, the runtime or network not loaded) it logs
+  // the cause once, registers the Node NotReady (KubeletNotReady,
+  // "container runtime network not ready: <cause>") and only heartbeats;
+  // that is not an error. Fails when the API refuses the registration.
   Status Start();
   // Stops the watch and joins every thread. Containers keep running.
   void Stop();
@@ -60,6 +63,8 @@ class NodeAgent {
   PodSyncer* syncer() { return syncer_.get(); }
 
  private:
+  // Start's path for a machine that cannot run pods (see Start).
+  Status StartNotReady(const std::string& problem);
   Status RegisterNode();
   Status PostNodeStatus();
   Status RenewLease();
@@ -112,6 +117,9 @@ class NodeAgent {
   // are not (relist loop only).
   bool rewatch_failing_ = false;
   std::string node_uid_;
+  // Set once by Start when this machine cannot run pods: the Ready
+  // condition's message, and only the heartbeat runs.
+  std::string not_ready_message_;
   // Last handed to the network; written by TakePodCidr only.
   std::string pod_cidr_;
 

@@ -6,6 +6,7 @@
 #include "berth/plugin.h"
 #include "node_agent.h"
 #include "node_settings.h"
+#include "plugins/common/data_dir.h"
 #include "pods_connect.h"
 
 namespace berth::node {
@@ -18,7 +19,7 @@ class NodePlugin : public Plugin {
 
   Status Register(Host& host, const std::string& settings_json,
                   Registrar& registrar) override {
-    auto settings = ParseNodeSettings(settings_json, DefaultDataDir());
+    auto settings = ParseNodeSettings(settings_json, PluginDataDir());
     if (!settings.ok()) return settings.status();
     // `berth agent --node-name` (the kubelet's --hostname-override) wins
     // over the config's nodeName.

@@ -43,12 +43,6 @@ std::string HostName() {
 
 }  // namespace
 
-std::string DefaultDataDir() {
-  if (const char* env = std::getenv("BERTH_DATA_DIR")) return env;
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.berth";
-}
-
 StatusOr<NodeSettings> ParseNodeSettings(const std::string& settings_json,
                                          const std::string& data_dir) {
   auto doc = ParseJson(settings_json.empty() ? "{}" : settings_json);

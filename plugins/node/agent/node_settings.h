@@ -55,11 +55,6 @@ struct NodeSettings {
 StatusOr<NodeSettings> ParseNodeSettings(const std::string& settings_json,
                                          const std::string& data_dir);
 
-// $BERTH_DATA_DIR, else ~/.berth: where `berth server` keeps its data, or
-// the data dir `berth agent` was given (the kernel hands plugins no data
-// dir; the agent sets the variable for its plugins).
-std::string DefaultDataDir();
-
 }  // namespace berth::node
 
 #endif  // BERTH_PLUGINS_NODE_AGENT_NODE_SETTINGS_H_

@@ -10,6 +10,7 @@
 #include "cgroups.h"
 #include "oci_runtime.h"
 #include "oci_settings.h"
+#include "plugins/common/data_dir.h"
 
 namespace berth::runtime {
 namespace {
@@ -21,7 +22,7 @@ class OciPlugin : public Plugin {
 
   Status Register(Host& host, const std::string& settings_json,
                   Registrar& registrar) override {
-    auto settings = ParseOciSettings(settings_json);
+    auto settings = ParseOciSettings(settings_json, PluginDataDir());
     if (!settings.ok()) return settings.status();
     if (!host.process_runner()) {
       return Status::Internal("the oci runtimes need the host's exec service");

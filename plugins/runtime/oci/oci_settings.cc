@@ -12,7 +12,8 @@ Status Bad(const std::string& key, const std::string& why) {
 
 }  // namespace
 
-StatusOr<OciSettings> ParseOciSettings(const std::string& json) {
+StatusOr<OciSettings> ParseOciSettings(const std::string& json,
+                                       const std::string& data_dir) {
   auto doc = ParseJson(json.empty() ? "{}" : json);
   if (!doc.ok()) return Bad("settings", doc.status().message());
   OciSettings s;
@@ -58,6 +59,8 @@ StatusOr<OciSettings> ParseOciSettings(const std::string& json) {
       s.registries[m.name.GetString()] = h;
     }
   }
+  if (s.root.empty()) s.root = data_dir + "/runtime/oci";
+  if (s.image_root.empty()) s.image_root = data_dir + "/images";
   if (s.shim_path.empty()) s.shim_path = DefaultShimPath();
   return s;
 }

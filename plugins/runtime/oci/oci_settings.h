@@ -15,8 +15,10 @@
 namespace berth::runtime {
 
 struct OciSettings {
-  std::string root = "/var/lib/berth/runtime/oci";
-  std::string image_root = "/var/lib/berth/images";
+  // Default <data dir>/runtime/oci: per server or agent, as its pods are.
+  std::string root;
+  // Default <data dir>/images, where `berth image import|pull` put images.
+  std::string image_root;
   // Runtime name -> binary ("runc" -> "/usr/sbin/runc").
   std::map<std::string, std::string> runtimes = {{"crun", "/usr/bin/crun"},
                                                  {"runc", "/usr/sbin/runc"}};
@@ -24,9 +26,10 @@ struct OciSettings {
   std::string shim_path;  // default: DefaultShimPath()
 };
 
-// Parses the settings JSON ("{}" gives the defaults); Invalid naming the
-// setting when a value has the wrong type.
-StatusOr<OciSettings> ParseOciSettings(const std::string& json);
+// Parses the settings JSON ("{}" gives the defaults, the state paths under
+// `data_dir`); Invalid naming the setting when a value has the wrong type.
+StatusOr<OciSettings> ParseOciSettings(const std::string& json,
+                                       const std::string& data_dir);
 
 }  // namespace berth::runtime
 

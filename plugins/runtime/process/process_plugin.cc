@@ -5,6 +5,7 @@
 
 #include "berth/host.h"
 #include "berth/plugin.h"
+#include "plugins/common/data_dir.h"
 #include "process_runtime.h"
 #include "process_settings.h"
 
@@ -18,7 +19,7 @@ class ProcessPlugin : public Plugin {
 
   Status Register(Host& host, const std::string& settings_json,
                   Registrar& registrar) override {
-    auto settings = ParseProcessSettings(settings_json);
+    auto settings = ParseProcessSettings(settings_json, PluginDataDir());
     if (!settings.ok()) return settings.status();
     if (!host.process_runner()) {
       return Status::Internal(

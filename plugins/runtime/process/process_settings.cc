@@ -5,7 +5,8 @@
 
 namespace berth::runtime {
 
-StatusOr<ProcessSettings> ParseProcessSettings(const std::string& json) {
+StatusOr<ProcessSettings> ParseProcessSettings(const std::string& json,
+                                               const std::string& data_dir) {
   auto doc = ParseJson(json.empty() ? "{}" : json);
   if (!doc.ok())
     return Status::Invalid("process: settings: " + doc.status().message());
@@ -20,6 +21,7 @@ StatusOr<ProcessSettings> ParseProcessSettings(const std::string& json) {
       *field = v->GetString();
     }
   }
+  if (s.root.empty()) s.root = data_dir + "/runtime/process";
   if (s.shim_path.empty()) s.shim_path = DefaultShimPath();
   return s;
 }

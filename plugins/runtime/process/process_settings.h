@@ -12,13 +12,14 @@
 namespace berth::runtime {
 
 struct ProcessSettings {
-  std::string root = "/var/lib/berth/runtime/process";
+  std::string root;       // default: <data dir>/runtime/process
   std::string shim_path;  // default: DefaultShimPath()
 };
 
-// Parses the settings JSON ("{}" gives the defaults); Invalid naming the
-// setting when a value has the wrong type.
-StatusOr<ProcessSettings> ParseProcessSettings(const std::string& json);
+// Parses the settings JSON ("{}" gives the defaults, the state under
+// `data_dir`); Invalid naming the setting when a value has the wrong type.
+StatusOr<ProcessSettings> ParseProcessSettings(const std::string& json,
+                                               const std::string& data_dir);
 
 }  // namespace berth::runtime
 

@@ -76,9 +76,10 @@ class CniNetworkTest : public ::testing::Test {
   }
 
   std::unique_ptr<CniNetwork> Network(const std::string& extra = "") {
-    auto settings =
-        ParseCniSettings(R"({"cacheDir":")" + cache_.path() +
-                         R"(","netnsOfNode":")" + node_ + "\"" + extra + "}");
+    auto settings = ParseCniSettings(R"({"cacheDir":")" + cache_.path() +
+                                         R"(","netnsOfNode":")" + node_ + "\"" +
+                                         extra + "}",
+                                     "/data");
     EXPECT_TRUE(settings.ok()) << settings.status().message();
     auto net = std::make_unique<CniNetwork>(*settings, runner_);
     EXPECT_TRUE(net->SetNodePodCidr(kPodCidr).ok());

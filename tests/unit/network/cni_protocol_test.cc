@@ -61,8 +61,9 @@ class CniProtocolTest : public ::testing::Test {
                                       const std::string& extra = "") {
     auto settings = ParseCniSettings(
         R"({"networks":{"cniVersion":"1.0.0","name":"testnet","plugins":[)" +
-        plugins + R"(]},"binDirs":[")" + bin_.path() + R"("],"cacheDir":")" +
-        cache_.path() + "\"" + extra + "}");
+            plugins + R"(]},"binDirs":[")" + bin_.path() +
+            R"("],"cacheDir":")" + cache_.path() + "\"" + extra + "}",
+        "/data");
     EXPECT_TRUE(settings.ok()) << settings.status().message();
     return std::make_unique<CniNetwork>(*settings, runner_);
   }

@@ -11,12 +11,12 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 TEST(CniSettingsTest, Defaults) {
-  auto s = ParseCniSettings("{}");
+  auto s = ParseCniSettings("{}", "/data");
   ASSERT_TRUE(s.ok());
   EXPECT_TRUE(s->networks_json.empty());
   EXPECT_TRUE(s->conf_dir.empty());
   EXPECT_THAT(s->bin_dirs, ElementsAre("/usr/lib/cni", "/opt/cni/bin"));
-  EXPECT_EQ(s->cache_dir, "/var/lib/cni");
+  EXPECT_EQ(s->cache_dir, "/data/cni");
   EXPECT_TRUE(s->netns_of_node.empty());
   EXPECT_TRUE(s->loopback);
   EXPECT_EQ(s->plugin_timeout.count(), 60);
@@ -26,7 +26,8 @@ TEST(CniSettingsTest, NetworksAsMappingOrJsonText) {
   auto mapping = ParseCniSettings(
       R"({"networks":{"name":"n","plugins":[{"type":"bridge"}]},)"
       R"("binDirs":["/b"],"cacheDir":"/c","netnsOfNode":"node1",)"
-      R"("loopback":false,"pluginTimeoutSeconds":5})");
+      R"("loopback":false,"pluginTimeoutSeconds":5})",
+      "/data");
   ASSERT_TRUE(mapping.ok()) << mapping.status().message();
   EXPECT_EQ(mapping->networks_json,
             R"({"name":"n","plugins":[{"type":"bridge"}]})");
@@ -37,23 +38,26 @@ TEST(CniSettingsTest, NetworksAsMappingOrJsonText) {
   EXPECT_EQ(mapping->plugin_timeout.count(), 5);
 
   auto text = ParseCniSettings(
-      R"({"networks":"{\"name\":\"n\",\"type\":\"bridge\"}"})");
+      R"({"networks":"{\"name\":\"n\",\"type\":\"bridge\"}"})", "/data");
   ASSERT_TRUE(text.ok()) << text.status().message();
 }
 
 TEST(CniSettingsTest, RejectsBadSettings) {
   auto both = ParseCniSettings(
-      R"({"networks":{"name":"n","type":"bridge"},"confDir":"/etc/cni"})");
+      R"({"networks":{"name":"n","type":"bridge"},"confDir":"/etc/cni"})",
+      "/data");
   EXPECT_THAT(both.status().message(), HasSubstr("exclude each other"));
-  EXPECT_THAT(ParseCniSettings(R"({"network":{}})").status().message(),
+  EXPECT_THAT(ParseCniSettings(R"({"network":{}})", "/data").status().message(),
               HasSubstr("unknown setting network"));
-  EXPECT_THAT(
-      ParseCniSettings(R"({"networks":{"name":"n"}})").status().message(),
-      HasSubstr("neither \"plugins\" nor \"type\""));
-  EXPECT_THAT(
-      ParseCniSettings(R"({"pluginTimeoutSeconds":0})").status().message(),
-      HasSubstr("pluginTimeoutSeconds"));
-  EXPECT_EQ(ParseCniSettings(R"({"binDirs":[]})").status().code(),
+  EXPECT_THAT(ParseCniSettings(R"({"networks":{"name":"n"}})", "/data")
+                  .status()
+                  .message(),
+              HasSubstr("neither \"plugins\" nor \"type\""));
+  EXPECT_THAT(ParseCniSettings(R"({"pluginTimeoutSeconds":0})", "/data")
+                  .status()
+                  .message(),
+              HasSubstr("pluginTimeoutSeconds"));
+  EXPECT_EQ(ParseCniSettings(R"({"binDirs":[]})", "/data").status().code(),
             Status::Code::kInvalid);
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace berth {
 namespace {
@@ -111,9 +112,19 @@ TEST(PluginConfigTest, ShippedConfigLoadsItsPlugins) {
   auto config =
       LoadPluginConfig(std::string(BERTH_SOURCE_DIR) + "/conf/berth.yaml");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
-  ASSERT_EQ(config->plugins.size(), 6u);
-  EXPECT_EQ(config->plugins[5].name, "networkpolicy");
-  EXPECT_EQ(config->plugins[1].name, "auth");
+  // The control plane, then the node agent with its runtime, network and
+  // Service proxy, listed before the node that names them.
+  ASSERT_EQ(config->plugins.size(), 14u);
+  std::vector<std::string> names;
+  for (const auto& p : config->plugins) names.push_back(p.name);
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "core", "auth", "storage", "workloads", "scheduler",
+                       "networkpolicy", "certificates", "oci", "cni", "proxy",
+                       "node", "dns", "policy", "routes"}));
+  EXPECT_EQ(config->plugins[10].settings_json,
+            R"({"runtime":"runc","network":"cni","maxPods":110,)"
+            R"("heartbeatSeconds":10,"clusterDNS":["10.96.0.10"],)"
+            R"("clusterDomain":"cluster.local"})");
   EXPECT_EQ(config->plugins[2].name, "storage");
   EXPECT_EQ(config->plugins[2].settings_json,
             R"({"defaultClassName":"standard"})");
@@ -125,6 +136,20 @@ TEST(PluginConfigTest, ShippedConfigLoadsItsPlugins) {
   EXPECT_EQ(config->plugins[0].settings_json,
             R"({"serviceClusterIPRange":"10.96.0.0/12",)"
             R"("serviceNodePortRange":"30000-32767"})");
+}
+
+TEST(PluginConfigTest, ControlPlaneConfigIsTheShippedOneWithoutTheNode) {
+  auto shipped =
+      LoadPluginConfig(std::string(BERTH_SOURCE_DIR) + "/conf/berth.yaml");
+  auto control = LoadPluginConfig(std::string(BERTH_SOURCE_DIR) +
+                                  "/conf/control-plane.yaml");
+  ASSERT_TRUE(shipped.ok() && control.ok());
+  ASSERT_EQ(control->plugins.size(), 7u);
+  for (size_t i = 0; i < control->plugins.size(); ++i) {
+    EXPECT_EQ(control->plugins[i].name, shipped->plugins[i].name);
+    EXPECT_EQ(control->plugins[i].settings_json,
+              shipped->plugins[i].settings_json);
+  }
 }
 
 }  // namespace

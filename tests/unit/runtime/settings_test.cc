@@ -10,14 +10,17 @@ namespace berth::runtime {
 namespace {
 
 TEST(OciSettingsTest, DefaultsAndOverrides) {
-  auto s = ParseOciSettings("{}");
+  auto s = ParseOciSettings("{}", "/data");
   ASSERT_TRUE(s.ok());
-  EXPECT_EQ(s->image_root, "/var/lib/berth/images");
+  // State follows the data dir; images are where `berth image` puts them.
+  EXPECT_EQ(s->root, "/data/runtime/oci");
+  EXPECT_EQ(s->image_root, "/data/images");
   EXPECT_EQ(s->runtimes.at("runc"), "/usr/sbin/runc");
   s = ParseOciSettings(
       R"({"root":"/r","runtimes":{"runc":"/opt/runc"},)"
       R"("registries":{"reg:5000":{"insecure":true,"caFile":"/ca.pem"},)"
-      R"("plain:5000":{"plainHttp":true}}})");
+      R"("plain:5000":{"plainHttp":true}}})",
+      "/data");
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->root, "/r");
   EXPECT_EQ(s->runtimes.size(), 1u);
@@ -25,19 +28,20 @@ TEST(OciSettingsTest, DefaultsAndOverrides) {
   EXPECT_EQ(s->registries.at("reg:5000").ca_file, "/ca.pem");
   EXPECT_FALSE(s->registries.at("reg:5000").plain_http);
   EXPECT_TRUE(s->registries.at("plain:5000").plain_http);
-  auto bad = ParseOciSettings(R"({"registries":{"r":{"insecure":"yes"}}})");
+  auto bad =
+      ParseOciSettings(R"({"registries":{"r":{"insecure":"yes"}}})", "/data");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("registries.r.insecure"),
             std::string::npos);
-  EXPECT_FALSE(ParseOciSettings(R"({"root":3})").ok());
+  EXPECT_FALSE(ParseOciSettings(R"({"root":3})", "/data").ok());
 }
 
 TEST(ProcessSettingsTest, DefaultsAndErrors) {
-  auto s = ParseProcessSettings("{}");
+  auto s = ParseProcessSettings("{}", "/data");
   ASSERT_TRUE(s.ok());
-  EXPECT_EQ(s->root, "/var/lib/berth/runtime/process");
+  EXPECT_EQ(s->root, "/data/runtime/process");
   EXPECT_FALSE(s->shim_path.empty());
-  EXPECT_FALSE(ParseProcessSettings(R"({"shimPath":""})").ok());
+  EXPECT_FALSE(ParseProcessSettings(R"({"shimPath":""})", "/data").ok());
 }
 
 TEST(ShimSpecTest, RoundTrips) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "plugins/common/data_dir.h"
 #include "plugins/runtime/oci/image/image_reference.h"
 #include "plugins/runtime/oci/image/image_store.h"
 
@@ -36,14 +37,6 @@ const char kUsage[] =
     "  --root DIR      the image store (default <data dir>/images)\n"
     "  --data-dir DIR  the node's data dir (default $BERTH_DATA_DIR, else\n"
     "                  ~/.berth)\n";
-
-// Same default as `berth server` (kernel/cli/data_dir.cc); duplicated
-// because plugins do not link the kernel.
-std::string DefaultDataDir() {
-  if (const char* env = std::getenv("BERTH_DATA_DIR")) return env;
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.berth";
-}
 
 // docker's units.HumanSize: decimal units, 3 significant digits.
 std::string HumanSize(uint64_t bytes) {
@@ -125,11 +118,11 @@ int main(int argc, char** argv) {
     std::cerr << kUsage;
     return 2;
   }
-  std::string root = flags.count("--root")
-                         ? flags["--root"]
-                         : (flags.count("--data-dir") ? flags["--data-dir"]
-                                                      : DefaultDataDir()) +
-                               "/images";
+  std::string root = flags.count("--root") ? flags["--root"]
+                                           : (flags.count("--data-dir")
+                                                  ? flags["--data-dir"]
+                                                  : berth::PluginDataDir()) +
+                                                 "/images";
   auto store = berth::oci::ImageStore::Open(root);
   if (!store.ok()) return Fail(store.status());
   const std::string& cmd = positional[0];
