@@ -14,25 +14,9 @@ const ResourceRef kSlices{"discovery.k8s.io", "v1", "endpointslices"};
 const ResourceRef kNodes{"", "v1", "nodes"};
 constexpr const char* kNamespace = "kube-system";
 constexpr const char* kServiceName = "kube-dns";
-constexpr std::chrono::milliseconds kMinSyncPeriod{50};
-constexpr std::chrono::seconds kRetry{1};
 
-std::vector<JsonDoc> ParseAll(const std::vector<CachedObject>& objects) {
-  std::vector<JsonDoc> out;
-  out.reserve(objects.size());
-  for (const auto& o : objects) {
-    auto d = ParseJson(*o);
-    if (d.ok()) out.push_back(std::move(*d));
-  }
-  return out;
-}
-
-std::vector<const Json*> Pointers(const std::vector<JsonDoc>& docs) {
-  std::vector<const Json*> out;
-  out.reserve(docs.size());
-  for (const auto& d : docs) out.push_back(&d);
-  return out;
-}
+using common::ParseAll;
+using common::Pointers;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -88,7 +72,10 @@ std::string SliceBody(const std::string& address, const std::string& node,
 }  // namespace
 
 ClusterDns::ClusterDns(Host& host, const DnsSettings& settings)
-    : host_(host), settings_(settings) {}
+    : host_(host),
+      settings_(settings),
+      loop_({std::chrono::milliseconds(50), std::chrono::seconds(1)},
+            [this] { return BuildZone() && SyncKubeDns(); }) {}
 
 ClusterDns::~ClusterDns() { Stop(); }
 
@@ -113,39 +100,16 @@ void ClusterDns::Start() {
                   ":" + std::to_string(server_->port()) + " (udp, tcp)");
   }
 
-  auto mark = [this] {
-    std::lock_guard<std::mutex> lock(mu_);
-    dirty_ = true;
-    cv_.notify_all();
-  };
-  InformerHandlers h;
-  h.on_add = [mark](const CachedObject&) { mark(); };
-  h.on_update = [mark](const CachedObject&, const CachedObject&) { mark(); };
-  h.on_delete = [mark](const CachedObject&) { mark(); };
   services_ = &host_.InformerFor(kServices);
   slices_ = &host_.InformerFor(kSlices);
   nodes_ = &host_.InformerFor(kNodes);
-  services_handlers_ = services_->AddHandlers(h);
-  slices_handlers_ = slices_->AddHandlers(h);
-  nodes_handlers_ = nodes_->AddHandlers(h);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this] { Loop(); });
+  loop_.Start({services_, slices_, nodes_});
 }
 
 void ClusterDns::Stop() {
-  if (!thread_.joinable()) return;
-  services_->RemoveHandlers(services_handlers_);
-  slices_->RemoveHandlers(slices_handlers_);
-  nodes_->RemoveHandlers(nodes_handlers_);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-    cv_.notify_all();
-  }
-  thread_.join();
+  if (!services_) return;
+  loop_.Stop();
+  services_ = nullptr;
   server_->Stop();
   if (slice_written_) {
     Status s = host_.client().Delete(kSlices, kNamespace, SliceName());
@@ -160,24 +124,6 @@ void ClusterDns::Stop() {
 std::shared_ptr<const ClusterZone> ClusterDns::zone() const {
   std::lock_guard<std::mutex> lock(mu_);
   return zone_;
-}
-
-void ClusterDns::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (true) {
-    cv_.wait(lock, [this] { return stopping_ || dirty_; });
-    if (stopping_) return;
-    cv_.wait_for(lock, kMinSyncPeriod, [this] { return stopping_; });
-    if (stopping_) return;
-    dirty_ = false;
-    lock.unlock();
-    const bool ok = BuildZone() && SyncKubeDns();
-    lock.lock();
-    if (!ok) {
-      dirty_ = true;
-      cv_.wait_for(lock, kRetry, [this] { return stopping_; });
-    }
-  }
 }
 
 bool ClusterDns::BuildZone() {

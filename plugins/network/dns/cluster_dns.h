@@ -12,17 +12,16 @@
 #ifndef BERTH_PLUGINS_NETWORK_DNS_CLUSTER_DNS_H_
 #define BERTH_PLUGINS_NETWORK_DNS_CLUSTER_DNS_H_
 
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "berth/host.h"
 #include "cluster_zone.h"
 #include "dns_responder.h"
 #include "dns_server.h"
 #include "dns_settings.h"
+#include "plugins/common/coalescing_sync.h"
 #include "upstream_forwarder.h"
 
 namespace berth::dns {
@@ -49,7 +48,6 @@ class ClusterDns {
   int port() const { return listening_ ? server_->port() : 0; }
 
  private:
-  void Loop();
   // Rebuilds the zone; false when the caches are not ready.
   bool BuildZone();
   // Creates or updates the kube-dns Service and this node's slice; false
@@ -65,22 +63,17 @@ class ClusterDns {
   std::unique_ptr<DnsServer> server_;
   bool listening_ = false;
 
-  Informer* services_ = nullptr;
+  Informer* services_ = nullptr;  // set while started
   Informer* slices_ = nullptr;
   Informer* nodes_ = nullptr;
-  uint64_t services_handlers_ = 0;
-  uint64_t slices_handlers_ = 0;
-  uint64_t nodes_handlers_ = 0;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool dirty_ = true;                        // guarded by mu_
-  bool stopping_ = false;                    // guarded by mu_
   std::shared_ptr<const ClusterZone> zone_;  // guarded by mu_
   bool slice_written_ = false;               // sync thread only
   std::string service_warning_;              // sync thread only
   std::string slice_failure_;                // sync thread only
-  std::thread thread_;
+  // Last: its thread uses the members above.
+  common::CoalescingSync loop_;
 };
 
 }  // namespace berth::dns

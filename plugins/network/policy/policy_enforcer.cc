@@ -8,87 +8,37 @@ namespace {
 const ResourceRef kPolicies{"networking.k8s.io", "v1", "networkpolicies"};
 const ResourceRef kPods{"", "v1", "pods"};
 const ResourceRef kNamespaces{"", "v1", "namespaces"};
-constexpr std::chrono::seconds kRetry{1};
 
-// Parses every cached object; unparsable ones are skipped.
-std::vector<JsonDoc> ParseAll(const std::vector<CachedObject>& objects) {
-  std::vector<JsonDoc> out;
-  out.reserve(objects.size());
-  for (const auto& o : objects) {
-    auto d = ParseJson(*o);
-    if (d.ok()) out.push_back(std::move(*d));
-  }
-  return out;
-}
-
-std::vector<const Json*> Pointers(const std::vector<JsonDoc>& docs) {
-  std::vector<const Json*> out;
-  out.reserve(docs.size());
-  for (const auto& d : docs) out.push_back(&d);
-  return out;
-}
+using common::ParseAll;
+using common::Pointers;
 
 }  // namespace
 
 PolicyEnforcer::PolicyEnforcer(Host& host, const PolicySettings& settings,
                                std::unique_ptr<PolicyBackend> backend)
-    : host_(host), settings_(settings), backend_(std::move(backend)) {}
+    : host_(host),
+      settings_(settings),
+      backend_(std::move(backend)),
+      loop_({settings.min_sync_period, std::chrono::seconds(1)},
+            [this] { return SyncOnce(); }) {}
 
 PolicyEnforcer::~PolicyEnforcer() { Stop(); }
 
 void PolicyEnforcer::Start() {
-  auto mark = [this] {
-    std::lock_guard<std::mutex> lock(mu_);
-    dirty_ = true;
-    cv_.notify_all();
-  };
-  InformerHandlers h;
-  h.on_add = [mark](const CachedObject&) { mark(); };
-  h.on_update = [mark](const CachedObject&, const CachedObject&) { mark(); };
-  h.on_delete = [mark](const CachedObject&) { mark(); };
   policies_ = &host_.InformerFor(kPolicies);
   pods_ = &host_.InformerFor(kPods);
   namespaces_ = &host_.InformerFor(kNamespaces);
-  policies_handlers_ = policies_->AddHandlers(h);
-  pods_handlers_ = pods_->AddHandlers(h);
-  namespaces_handlers_ = namespaces_->AddHandlers(h);
-  thread_ = std::thread([this] { Loop(); });
+  loop_.Start({policies_, pods_, namespaces_});
 }
 
 void PolicyEnforcer::Stop() {
-  if (!thread_.joinable()) return;
-  policies_->RemoveHandlers(policies_handlers_);
-  pods_->RemoveHandlers(pods_handlers_);
-  namespaces_->RemoveHandlers(namespaces_handlers_);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-    cv_.notify_all();
-  }
-  thread_.join();
+  if (!policies_) return;
+  loop_.Stop();
+  policies_ = nullptr;
   if (settings_.cleanup_on_exit) {
     Status s = backend_->Cleanup();
     if (!s.ok()) {
       host_.Log(kLogWarn, "policy", "removing the rules: " + s.ToString());
-    }
-  }
-}
-
-void PolicyEnforcer::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (true) {
-    cv_.wait(lock, [this] { return stopping_ || dirty_; });
-    if (stopping_) return;
-    // Let a burst of changes land, then take them all in one sync.
-    cv_.wait_for(lock, settings_.min_sync_period, [this] { return stopping_; });
-    if (stopping_) return;
-    dirty_ = false;
-    lock.unlock();
-    const bool ok = SyncOnce();
-    lock.lock();
-    if (!ok) {
-      dirty_ = true;
-      cv_.wait_for(lock, kRetry, [this] { return stopping_; });
     }
   }
 }

@@ -1,25 +1,24 @@
 // PolicyEnforcer: the node side of NetworkPolicy. It follows
 // NetworkPolicies, Pods and Namespaces through the host's shared
-// informers; any change marks the state dirty, and one sync thread (at most
-// once per min_sync_period) recomputes this node's PodRules and, when they
-// differ from the last ones programmed, hands them to the backend. A failed
-// sync is retried a second later. The first sync replaces whatever an
-// earlier run left; Stop removes everything when settings ask.
+// informers; any change marks the state dirty, and one sync thread
+// (common::CoalescingSync, at most once per min_sync_period) recomputes this
+// node's PodRules and, when they differ from the last ones programmed, hands
+// them to the backend. A failed sync is retried a second later. The first sync
+// replaces whatever an earlier run left; Stop removes everything when settings
+// ask.
 //
 // Thread safety: Start and Stop from one thread (plugin start and
 // shutdown); informer handlers only flag work for the sync thread.
 #ifndef BERTH_PLUGINS_NETWORK_POLICY_POLICY_ENFORCER_H_
 #define BERTH_PLUGINS_NETWORK_POLICY_POLICY_ENFORCER_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "berth/host.h"
+#include "plugins/common/coalescing_sync.h"
 #include "policy_backend.h"
 #include "policy_model.h"
 #include "policy_settings.h"
@@ -39,27 +38,19 @@ class PolicyEnforcer {
   void Stop();
 
  private:
-  void Loop();
   // One sync from the caches; false when it failed.
   bool SyncOnce();
 
   Host& host_;
   const PolicySettings settings_;
   std::unique_ptr<PolicyBackend> backend_;
-  Informer* policies_ = nullptr;
+  Informer* policies_ = nullptr;  // set while started
   Informer* pods_ = nullptr;
   Informer* namespaces_ = nullptr;
-  uint64_t policies_handlers_ = 0;
-  uint64_t pods_handlers_ = 0;
-  uint64_t namespaces_handlers_ = 0;
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool dirty_ = true;           // guarded by mu_
-  bool stopping_ = false;       // guarded by mu_
   bool programmed_ = false;     // a sync succeeded (sync thread)
   std::vector<PodRules> last_;  // what it programmed (sync thread)
-  std::thread thread_;
+  // Last: its thread uses the members above.
+  common::CoalescingSync loop_;
 };
 
 }  // namespace berth::policy

@@ -1,7 +1,8 @@
 // ServiceProxy: the kube-proxy loop. It follows Services and EndpointSlices
 // through the host's shared informers; any change marks the state dirty,
-// and one sync thread (at most once per min_sync_period, so a burst of
-// changes costs one sync) rebuilds the ServicePorts from the caches and,
+// and one sync thread (common::CoalescingSync: at most once per
+// min_sync_period, so a burst of changes costs one sync, and everything
+// again every sync_period) rebuilds the ServicePorts from the caches and,
 // when the rules they make differ from the last ones programmed, hands
 // them to the backend. A failed sync is retried a second later. Stop joins
 // the thread and, when asked, removes the rules.
@@ -11,14 +12,12 @@
 #ifndef BERTH_PLUGINS_NETWORK_PROXY_SERVICE_PROXY_H_
 #define BERTH_PLUGINS_NETWORK_PROXY_SERVICE_PROXY_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "berth/host.h"
+#include "plugins/common/coalescing_sync.h"
 #include "proxy_backend.h"
 #include "proxy_settings.h"
 
@@ -40,28 +39,20 @@ class ServiceProxy {
   uint64_t syncs() const;
 
  private:
-  void Loop();
   // One sync from the caches; false when it failed.
   bool SyncOnce();
 
   Host& host_;
   const ProxySettings settings_;
   std::unique_ptr<ProxyBackend> backend_;
-  Informer* services_ = nullptr;
+  Informer* services_ = nullptr;  // set while started
   Informer* slices_ = nullptr;
-  uint64_t services_handlers_ = 0;
-  uint64_t slices_handlers_ = 0;
-
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool dirty_ = true;      // guarded by mu_
-  bool stopping_ = false;  // guarded by mu_
-  uint64_t syncs_ = 0;     // guarded by mu_
-  std::string last_;       // the ServicePorts last programmed (sync thread)
+  std::string last_;  // the ServicePorts last programmed (sync thread)
   // The failure last logged, until a sync succeeds (sync thread): a sync
   // retried every second for the same cause (no root, no nft) says so once.
   std::string last_error_;
-  std::thread thread_;
+  // Last: its thread uses the members above.
+  common::CoalescingSync loop_;
 };
 
 }  // namespace berth::proxy
