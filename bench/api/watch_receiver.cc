@@ -156,8 +156,12 @@ bool WatchReceiver::Parse(Stream* s, int64_t now_ns,
   size_t start = 0, eol;
   while ((eol = s->lines.find('\n', start)) != std::string::npos) {
     // Only within this line: the rest of the buffer may be long.
+    // From the end: the patched data sits last in the object, and a
+    // forward find stops at every quote of the metadata before it (that
+    // memchr was a quarter of this process's CPU, taken from the server on
+    // the same cores).
     const std::string_view line(s->lines.data() + start, eol - start);
-    const size_t found = line.find(kSent);
+    const size_t found = line.rfind(kSent);
     if (found != std::string_view::npos) {
       const size_t at = start + found;
       int64_t sent =
