@@ -6,6 +6,8 @@
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Timestamp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <memory>
@@ -55,6 +57,11 @@ KeepAliveConnection::KeepAliveConnection(
       factory_(factory),
       connections_(std::move(connections)) {
   fd_ = this->socket().impl()->sockfd();
+  // As Go's net package (and so kube-apiserver) does for every TCP
+  // connection: with Nagle on, a watch event or a response written while
+  // the previous one is unacknowledged waits for the peer's delayed ACK.
+  const int one = 1;
+  if (fd_ >= 0) setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   if (!connections_->Add(this)) stopped_ = true;
 }
 
