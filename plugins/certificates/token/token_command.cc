@@ -1,5 +1,8 @@
 #include "plugins/certificates/token/token_command.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -196,6 +199,9 @@ int Join(const Flags& flags) {
       return 2;
     }
   }
+  // `berth agent` runs this and may be stopped while it waits for the
+  // approval: end with the parent instead of polling on alone.
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
   NodeBootstrapOptions options;
   options.server_url = flags.Get("server");
   options.token = flags.Get("token");
