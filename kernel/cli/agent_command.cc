@@ -12,6 +12,9 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "kernel/api/server/kubelet_server.h"
 #include "kernel/api/tls/file_util.h"
@@ -127,6 +130,36 @@ Status WaitForServer(client::RemoteClient& remote, const sigset_t& signals,
   }
 }
 
+// Runs `spec` (the join) on a thread of its own while this one waits for a
+// signal, so SIGTERM during a long approval wait stops the agent at once
+// rather than after the join gives up. The join ends with its parent (it
+// asks for a parent-death signal), so leaving it behind here kills it when
+// the agent exits. nullopt with *signalled set when a signal came first.
+std::optional<StatusOr<ProcessResult>> RunUnlessSignalled(
+    const ProcessSpec& spec, const sigset_t& signals, bool* signalled) {
+  struct Run {
+    std::mutex mu;
+    bool done = false;
+    StatusOr<ProcessResult> result = Status::Internal("not run");
+  };
+  auto run = std::make_shared<Run>();
+  std::thread([run, spec] {
+    SpawnProcessRunner runner;
+    auto result = runner.Run(spec);
+    std::lock_guard<std::mutex> lock(run->mu);
+    run->result = std::move(result);
+    run->done = true;
+  }).detach();
+  while (true) {
+    if (WaitForSignal(signals, std::chrono::milliseconds(100))) {
+      *signalled = true;
+      return std::nullopt;
+    }
+    std::lock_guard<std::mutex> lock(run->mu);
+    if (run->done) return std::move(run->result);
+  }
+}
+
 // The exit code of `berth token join` when the server cannot be reached
 // (plugins/certificates/token/token_command.h): worth another try.
 constexpr int kJoinUnavailableExit = 3;
@@ -172,11 +205,12 @@ Status JoinWithToken(const Flags& flags, const std::string& node_name,
   } else {
     spec.argv.push_back("--discovery-token-unsafe-skip-ca-verification");
   }
-  SpawnProcessRunner runner;
   std::chrono::milliseconds delay(500);
   bool said = false;
   while (true) {
-    auto result = runner.Run(spec);
+    auto run = RunUnlessSignalled(spec, signals, signalled);
+    if (!run) return {};
+    auto& result = *run;
     if (!result.ok()) return result.status();
     if (result->exit_code == 0) {
       std::cout << result->stdout_data << std::flush;

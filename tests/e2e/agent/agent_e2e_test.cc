@@ -6,8 +6,12 @@
 // image pulled off a registry in B. With the routes and proxy plugins on
 // every node, pods on B reach pods on C by pod IP and through a Service
 // (host-gw, and VXLAN forced). The command-line tests need no root.
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -139,6 +143,40 @@ TEST_F(AgentCommandTest, RetriesWhileTheServerIsDown) {
   EXPECT_EQ(CountLines(agent.log(), "retrying"), 1u) << agent.log();
   EXPECT_EQ(agent.Stop(), 0) << agent.log();
   EXPECT_EQ(server.Stop(), 0);
+}
+
+// SIGTERM while the agent still waits for its join (here on a server that
+// takes the connection and never answers; as well an approval that does
+// not come) stops it at once, and the join with it, instead of after the
+// join's own timeout.
+TEST_F(AgentCommandTest, StoppingAJoiningAgentStopsTheJoin) {
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  ASSERT_EQ(listen(listener, 8), 0);
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string server =
+      "https://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+
+  BerthAgent agent(dir_.path() + "/agent");
+  ASSERT_TRUE(agent.Start(
+      {"--server", server, "--token", "abcdef.0123456789abcdef",
+       "--discovery-token-unsafe-skip-ca-verification", "--node-name",
+       "stuck-1", "--config", WriteConfig("plugins: []\n")},
+      0, /*wait_ready=*/false));
+  const std::string join =
+      "pgrep -f 'berth-toke[n] join --server " + server + " '";
+  ASSERT_TRUE(Eventually([&] { return RunCommand(join).exit_code == 0; }, 20))
+      << agent.log();
+  kill(agent.pid(), SIGTERM);
+  EXPECT_EQ(agent.Wait(5), 0) << agent.log();
+  EXPECT_TRUE(Eventually([&] { return RunCommand(join).exit_code != 0; }, 5))
+      << "the join outlived its agent";
+  close(listener);
 }
 
 // Two agents on one machine, told apart by --node-name and --data-dir only
