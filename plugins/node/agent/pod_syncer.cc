@@ -67,6 +67,7 @@ ProbeTarget PodSyncer::TargetFor(const std::string& container_id,
   t.container_id = container_id;
   if (!rec.pod_ips.empty()) t.pod_ip = rec.pod_ips.front();
   t.host_network = rec.sandbox_config.host_network;
+  t.runtime = rec.runtime;
   return t;
 }
 

@@ -70,8 +70,9 @@ Status LifecycleHandlerRunner::Run(const Json& handler, const Json& pod,
   if (const Json* exec = Member(handler, "exec")) {
     const auto command = StringList(Member(*exec, "command"));
     // No timeout of its own (the kubelet passes 0); a year stands for it.
-    auto result = runtime_.ExecSync(target.container_id, command,
-                                    std::chrono::hours(24 * 365));
+    ContainerRuntime& runtime = target.runtime ? *target.runtime : runtime_;
+    auto result = runtime.ExecSync(target.container_id, command,
+                                   std::chrono::hours(24 * 365));
     std::string error, output;
     if (!result.ok()) {
       error = result.status().message();

@@ -95,7 +95,8 @@ ProbeOutcome Prober::Run(const Json& probe, const Json& container,
     }
     const auto command =
         ExpandCommand(StringList(Member(*exec, "command")), static_env);
-    auto result = runtime_.ExecSync(target.container_id, command, timeout);
+    ContainerRuntime& runtime = target.runtime ? *target.runtime : runtime_;
+    auto result = runtime.ExecSync(target.container_id, command, timeout);
     if (!result.ok()) {
       return {ProbeResult::kUnknown, result.status().message(), false};
     }

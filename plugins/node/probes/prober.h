@@ -25,6 +25,9 @@ struct ProbeTarget {
   std::string container_id;  // for exec
   std::string pod_ip;        // for httpGet / tcpSocket without host
   bool host_network = false;
+  // The runtime running the container (the pod's RuntimeClass), which
+  // outlives the probes; nullptr: the node's default runtime.
+  ContainerRuntime* runtime = nullptr;
 };
 
 // The port a probe or hook names: a number, or the name of one of the
@@ -41,7 +44,8 @@ StatusOr<HttpGetRequest> BuildHttpGetRequest(const Json& http_get,
 
 class Prober {
  public:
-  // `runtime` runs exec probes; it must outlive the prober.
+  // `runtime` runs exec probes of targets that name none; it must outlive
+  // the prober.
   explicit Prober(ContainerRuntime& runtime) : runtime_(runtime) {}
 
   // Runs `probe` (a v1.Probe: exec / httpGet / tcpSocket / grpc with

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "fake_runtime.h"
+#include "probes/prober.h"
 #include "test_http_server.h"
 
 namespace berth::node {
@@ -46,6 +47,24 @@ TEST_F(LifecycleTest, ExecHookFailureMessage) {
             "Exec lifecycle hook ([sh -c exit 3]) for Container \"app\" in "
             "Pod \"web_default(u-1)\" failed - error: command 'sh -c exit 3' "
             "exited with 3: err\n, message: \"out\\nerr\\n\"");
+}
+
+// A pod of another RuntimeClass: its hooks and exec probes run in the
+// runtime that runs its containers, not the node's default.
+TEST_F(LifecycleTest, ExecGoesToThePodsOwnRuntime) {
+  FakeRuntime other;
+  ProbeTarget target = target_;
+  target.runtime = &other;
+  JsonDoc hook = Parse(R"({"exec":{"command":["true"]}})");
+  EXPECT_TRUE(
+      runner_.Run(hook, pod_, pod_["spec"]["containers"][0], target).ok());
+  JsonDoc probe = Parse(R"({"exec":{"command":["cat","/ready"]}})");
+  Prober prober(runtime_);
+  EXPECT_EQ(prober.Run(probe, pod_["spec"]["containers"][0], target).result,
+            ProbeResult::kSuccess);
+  EXPECT_TRUE(runtime_.calls.empty());
+  EXPECT_EQ(other.calls,
+            (std::vector<std::string>{"cid: true", "cid: cat /ready"}));
 }
 
 TEST_F(LifecycleTest, HttpHookFailsOnlyOnTransportErrors) {
