@@ -20,6 +20,7 @@
 #include "berth/controller.h"
 #include "berth/host.h"
 #include "berth/kind.h"
+#include "berth/protobuf_schema.h"
 #include "berth/scheduler.h"
 #include "berth/status.h"
 
@@ -65,6 +66,14 @@ class Registrar {
   // A second locator for the same resource fails with AlreadyExists.
   virtual Status AddConnectLocator(std::shared_ptr<ConnectLocator> locator) {
     return Status::Internal("this host does not proxy connect subresources");
+  }
+  // Lets the API server decode protobuf bodies of schema.api_version /
+  // schema.kind (berth/protobuf_schema.h). A kind without one answers a
+  // protobuf body with 415. A second schema for the same apiVersion and
+  // kind fails with AlreadyExists; one whose top-level message is missing
+  // with Invalid.
+  virtual Status AddProtobufSchema(ProtobufSchema schema) {
+    return Status::Internal("this host does not decode protobuf bodies");
   }
 };
 
