@@ -65,9 +65,40 @@ Status KindRegistry::Add(std::shared_ptr<Kind> kind,
   return Status::Ok();
 }
 
+Status KindRegistry::AddProtobufSchema(ProtobufSchema schema,
+                                       const std::string& plugin_name) {
+  if (frozen_) return Status::Internal("kind registry is frozen");
+  const std::string what = schema.api_version + " " + schema.kind;
+  bool has_top = false;
+  for (const ProtoMessage& m : schema.messages) {
+    if (m.name == schema.kind) has_top = true;
+  }
+  if (!has_top) {
+    return Status::Invalid("protobuf schema of " + what +
+                           " has no message named " + schema.kind);
+  }
+  auto key = std::make_tuple(schema.api_version, schema.kind);
+  if (auto it = schemas_.find(key); it != schemas_.end()) {
+    return Status::AlreadyExists("protobuf schema of " + what +
+                                 " is already provided by plugin \"" +
+                                 it->second.plugin + "\"");
+  }
+  schemas_.emplace(std::move(key), SchemaEntry{std::move(schema), plugin_name});
+  return Status::Ok();
+}
+
+const ProtobufSchema* KindRegistry::ProtobufSchemaFor(
+    std::string_view api_version, std::string_view kind) const {
+  auto it = schemas_.find(std::make_tuple(api_version, kind));
+  return it == schemas_.end() ? nullptr : &it->second.schema;
+}
+
 Status KindRegistry::RemovePlugin(const std::string& plugin_name) {
   if (frozen_) return Status::Internal("kind registry is frozen");
   std::erase_if(by_resource_, [&](const auto& kv) {
+    return kv.second.plugin == plugin_name;
+  });
+  std::erase_if(schemas_, [&](const auto& kv) {
     return kv.second.plugin == plugin_name;
   });
   Reindex();

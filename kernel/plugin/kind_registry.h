@@ -1,7 +1,9 @@
 // KindRegistry: every resource kind the server serves, each with the plugin
-// that provides it. Two plugins (or one plugin twice) providing the same
-// group/version/kind or group/version/plural is refused, so a request path
-// names exactly one Kind.
+// that provides it, and the protobuf wire schemas plugins registered for
+// request bodies (berth/protobuf_schema.h). Two plugins (or one plugin
+// twice) providing the same group/version/kind or group/version/plural, or
+// a schema for the same apiVersion/kind, is refused, so a request path
+// names exactly one Kind and a body one schema.
 //
 // Thread safety: the registry is filled once at start-up from one thread
 // (Add, RemovePlugin), then Freeze() is called; after Freeze it never
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "berth/kind.h"
+#include "berth/protobuf_schema.h"
 #include "berth/status.h"
 
 namespace berth {
@@ -37,8 +40,18 @@ class KindRegistry {
   // empty or kind is null.
   Status Add(std::shared_ptr<Kind> kind, const std::string& plugin_name);
 
-  // Removes every kind `plugin_name` added: rolls back a plugin whose
-  // registration failed part-way.
+  // Adds the protobuf schema of schema.api_version/schema.kind, provided by
+  // `plugin_name`. AlreadyExists, naming both plugins, when that pair has
+  // one; Invalid when the schema lacks the message named after its kind.
+  Status AddProtobufSchema(ProtobufSchema schema,
+                           const std::string& plugin_name);
+  // The schema registered for `api_version`/`kind`, or nullptr; it lives
+  // as long as the registry.
+  const ProtobufSchema* ProtobufSchemaFor(std::string_view api_version,
+                                          std::string_view kind) const;
+
+  // Removes every kind and schema `plugin_name` added: rolls back a plugin
+  // whose registration failed part-way.
   Status RemovePlugin(const std::string& plugin_name);
 
   // Ends start-up; lookups are lock-free from here on.
@@ -87,6 +100,13 @@ class KindRegistry {
   std::unordered_map<const Kind*, const Entry*> by_pointer_;
   std::map<std::tuple<std::string, std::string>, const Kind*, std::less<>>
       by_group_resource_;  // (group, plural)
+  struct SchemaEntry {
+    ProtobufSchema schema;
+    std::string plugin;
+  };
+  // (apiVersion, kind)
+  std::map<std::tuple<std::string, std::string>, SchemaEntry, std::less<>>
+      schemas_;
 };
 
 }  // namespace berth

@@ -116,6 +116,14 @@ class PluginRegistrar : public Registrar {
     return Status::Ok();
   }
 
+  // The tables a schema points into stay with the plugin's library, which
+  // is never unloaded.
+  Status AddProtobufSchema(ProtobufSchema schema) override {
+    Status s = kinds_.AddProtobufSchema(std::move(schema), plugin_);
+    if (!s.ok()) return Refuse(Status(s.code(), Prefix() + s.message()));
+    return Status::Ok();
+  }
+
   Status AddController(std::shared_ptr<Controller> controller) override {
     if (!controller) {
       return Refuse(Status::Invalid(Prefix() + "AddController(nullptr)"));

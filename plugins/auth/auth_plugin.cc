@@ -1,9 +1,11 @@
 // Registration of the auth plugin: the self-review kinds behind kubectl's
 // `auth can-i` and `auth whoami`. The logic lives in berth_auth_kinds.
 #include <memory>
+#include <utility>
 
 #include "berth/plugin.h"
 #include "review_kinds.h"
+#include "review_proto.h"
 
 namespace berth::auth {
 namespace {
@@ -22,6 +24,11 @@ class AuthPlugin : public Plugin {
     };
     for (const auto& kind : kinds) {
       if (Status s = registrar.AddKind(kind); !s.ok()) return s;
+    }
+    for (ProtobufSchema& schema : ReviewProtobufSchemas()) {
+      if (Status s = registrar.AddProtobufSchema(std::move(schema)); !s.ok()) {
+        return s;
+      }
     }
     return {};
   }

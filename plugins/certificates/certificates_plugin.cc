@@ -8,6 +8,7 @@
 #include "bootstrap_token_authenticator.h"
 #include "csr_approver.h"
 #include "csr_kind.h"
+#include "csr_proto.h"
 #include "csr_requestor_admission.h"
 #include "csr_signer.h"
 
@@ -22,6 +23,9 @@ class CertificatesPlugin : public Plugin {
   Status Register(Host& host, const std::string& settings_json,
                   Registrar& registrar) override {
     if (Status s = registrar.AddKind(std::make_shared<CsrKind>()); !s.ok()) {
+      return s;
+    }
+    if (Status s = registrar.AddProtobufSchema(CsrProtobufSchema()); !s.ok()) {
       return s;
     }
     if (Status s =

@@ -22,6 +22,7 @@
 #include "node_kind.h"
 #include "node_lifecycle_controller.h"
 #include "node_lifecycle_settings.h"
+#include "plugins/common/k8s_proto/core_v1_proto.h"
 #include "pod_connect_locator.h"
 #include "pod_gc_controller.h"
 #include "pod_kind.h"
@@ -67,6 +68,16 @@ class CorePlugin : public Plugin {
     };
     for (const auto& kind : kinds) {
       if (Status s = registrar.AddKind(kind); !s.ok()) return s;
+    }
+    // What `kubectl create namespace|secret|configmap|service|
+    // serviceaccount` and `run` may send as protobuf.
+    for (const char* kind : {"Namespace", "Secret", "ConfigMap", "Service",
+                             "ServiceAccount", "Pod"}) {
+      if (Status s = registrar.AddProtobufSchema(
+              k8s_proto::MakeSchema("v1", kind, {k8s_proto::CoreV1Messages()}));
+          !s.ok()) {
+        return s;
+      }
     }
     if (Status s = registrar.AddAdmission(
             std::make_shared<NamespaceLifecycle>(&host.client()));

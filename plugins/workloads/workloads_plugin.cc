@@ -1,6 +1,7 @@
 // Registration of the workloads plugin: the apps/v1 kinds and their
 // controllers. The logic lives in the berth_workloads_logic library.
 #include <memory>
+#include <utility>
 
 #include "berth/plugin.h"
 #include "cron_job_controller.h"
@@ -16,6 +17,7 @@
 #include "replica_set_kind.h"
 #include "stateful_set_controller.h"
 #include "stateful_set_kind.h"
+#include "workload_proto.h"
 
 namespace berth::workloads {
 namespace {
@@ -34,6 +36,11 @@ class WorkloadsPlugin : public Plugin {
     };
     for (const auto& kind : kinds) {
       if (Status s = registrar.AddKind(kind); !s.ok()) return s;
+    }
+    for (ProtobufSchema& schema : WorkloadProtobufSchemas()) {
+      if (Status s = registrar.AddProtobufSchema(std::move(schema)); !s.ok()) {
+        return s;
+      }
     }
     auto daemon_sets = std::make_shared<DaemonSetController>(host);
     const std::shared_ptr<Controller> controllers[] = {

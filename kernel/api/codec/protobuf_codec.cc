@@ -10,9 +10,9 @@
 namespace berth::codec {
 namespace {
 
-using proto::FieldKind;
-using proto::FieldSpec;
-using proto::MessageSpec;
+using FieldKind = ProtoFieldKind;
+using FieldSpec = ProtoField;
+using MessageSpec = ProtoMessage;
 
 constexpr std::string_view kMagic("k8s\0", 4);
 // Kubernetes objects nest about 10 deep; anything far deeper is hostile.
@@ -141,7 +141,9 @@ std::string FieldName(const MessageSpec& message, const FieldSpec& field) {
 
 class Decoder {
  public:
-  explicit Decoder(JsonAlloc& alloc) : alloc_(alloc) {}
+  // Nested messages are looked up in `schema`, then among the meta ones.
+  Decoder(const ProtobufSchema& schema, JsonAlloc& alloc)
+      : schema_(schema), alloc_(alloc) {}
 
   // Appends the fields of one `message` encoded in `bytes` to the object
   // `out`.
@@ -177,10 +179,10 @@ class Decoder {
  private:
   Status DecodeField(const MessageSpec& message, const FieldSpec& field,
                      int wire_type, WireReader* reader, Json* out, int depth) {
-    if (field.flags & proto::kMap) {
+    if (field.flags & kProtoMap) {
       return DecodeMapEntry(message, field, wire_type, reader, out, depth);
     }
-    if ((field.flags & proto::kRepeated) && wire_type == kLengthDelimited &&
+    if ((field.flags & kProtoRepeated) && wire_type == kLengthDelimited &&
         IsVarintKind(field.kind)) {
       return DecodePacked(message, field, reader, out);
     }
@@ -189,18 +191,18 @@ class Decoder {
     Status s =
         DecodeValue(message, field, wire_type, reader, &value, &zero, depth);
     if (!s.ok()) return s;
-    if (field.flags & proto::kRepeated) {
+    if (field.flags & kProtoRepeated) {
       ArrayMember(out, field.json_name).PushBack(std::move(value), alloc_);
       return Status::Ok();
     }
-    if (field.flags & proto::kInline) {
+    if (field.flags & kProtoInline) {
       for (auto& m : value.GetObject()) {
         SetMember(*out, {m.name.GetString(), m.name.GetStringLength()},
                   std::move(m.value), alloc_);
       }
       return Status::Ok();
     }
-    if (zero && !(field.flags & proto::kPointer)) {
+    if (zero && !(field.flags & kProtoPointer)) {
       return Status::Ok();
     }
     SetMember(*out, field.json_name, std::move(value), alloc_);
@@ -333,7 +335,7 @@ class Decoder {
         *zero = bytes.empty();
         return Status::Ok();
       case FieldKind::kMessage: {
-        const MessageSpec* nested = proto::FindMessage(field.message);
+        const MessageSpec* nested = proto::FindMessage(schema_, field.message);
         if (!nested) {
           return Status::Internal("codec has no table for message " +
                                   std::string(field.message));
@@ -456,6 +458,7 @@ class Decoder {
     return Status::Ok();
   }
 
+  const ProtobufSchema& schema_;
   JsonAlloc& alloc_;
 };
 
@@ -517,7 +520,8 @@ Status ParseEnvelope(std::string_view body, Envelope* env) {
 
 }  // namespace
 
-StatusOr<JsonDoc> DecodeKubernetesProtobuf(std::string_view body) {
+StatusOr<JsonDoc> DecodeKubernetesProtobuf(std::string_view body,
+                                           const ProtobufSchemaLookup& lookup) {
   Envelope env;
   Status s = ParseEnvelope(body, &env);
   if (!s.ok()) return s;
@@ -528,8 +532,9 @@ StatusOr<JsonDoc> DecodeKubernetesProtobuf(std::string_view body) {
         "the protobuf body of " + what + " uses content encoding \"" +
         std::string(env.content_encoding) + "\", which is not supported");
   }
+  const ProtobufSchema* schema = lookup(env.api_version, env.kind);
   const MessageSpec* message =
-      proto::FindKindMessage(env.api_version, env.kind);
+      schema ? proto::FindMessage(*schema, env.kind) : nullptr;
   if (!message) {
     return Status::UnsupportedMediaType(
         "the body of the request was in an unknown format - accepted media "
@@ -542,7 +547,7 @@ StatusOr<JsonDoc> DecodeKubernetesProtobuf(std::string_view body) {
   JsonAlloc& alloc = doc.GetAllocator();
   SetString(doc, "apiVersion", env.api_version, alloc);
   SetString(doc, "kind", env.kind, alloc);
-  Decoder decoder(alloc);
+  Decoder decoder(*schema, alloc);
   s = decoder.DecodeMessage(*message, env.raw, &doc, 0);
   if (!s.ok()) return s;
   return doc;

@@ -135,11 +135,16 @@ std::string MediaType(const std::string& content_type) {
   return t;
 }
 
+// Protobuf bodies are read with the schema the kind's plugin registered.
 StatusOr<JsonDoc> DecodeObject(const std::string& content_type,
-                               const std::string& body) {
+                               const std::string& body,
+                               const KindRegistry& kinds) {
   std::string type = MediaType(content_type);
   if (type == "application/vnd.kubernetes.protobuf") {
-    return codec::DecodeKubernetesProtobuf(body);
+    return codec::DecodeKubernetesProtobuf(
+        body, [&kinds](std::string_view api_version, std::string_view kind) {
+          return kinds.ProtobufSchemaFor(api_version, kind);
+        });
   }
   if (type == "application/yaml") return codec::DecodeJsonOrYaml(body, true);
   if (type.empty() || type == "application/json" || type == "*/*") {
@@ -477,7 +482,7 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
   if (method == "POST") {
     if (action) {
       // The request object may come as YAML or protobuf like any other.
-      auto request = DecodeObject(content_type, *body);
+      auto request = DecodeObject(content_type, *body, *ctx_->kinds);
       if (!request.ok()) return ex_.SendStatus(request.status(), &info);
       auto r =
           svc.PostSubresource(kind, ns, ri.name, sub, ToJson(*request), *wo);
@@ -488,7 +493,7 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
       return ex_.SendStatus(Status::MethodNotAllowed(
           "the server does not allow this method on the requested resource"));
     }
-    auto obj = DecodeObject(content_type, *body);
+    auto obj = DecodeObject(content_type, *body, *ctx_->kinds);
     if (!obj.ok()) return ex_.SendStatus(obj.status(), &info);
     std::string name = GetString(*obj, {"metadata", "name"});
     auto r = svc.Create(kind, ns, std::move(obj).value(), *wo);
@@ -506,7 +511,7 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
       if (!scale.ok()) return ex_.SendStatus(scale.status(), &info, ri.name);
       return ex_.Send(200, *scale);
     }
-    auto obj = DecodeObject(content_type, *body);
+    auto obj = DecodeObject(content_type, *body, *ctx_->kinds);
     if (!obj.ok()) return ex_.SendStatus(obj.status(), &info, ri.name);
     auto r = svc.Update(kind, ns, ri.name, sub, std::move(obj).value(), *wo);
     if (!r.ok()) return ex_.SendStatus(r.status(), &info, ri.name);

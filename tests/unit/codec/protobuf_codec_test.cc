@@ -9,6 +9,10 @@
 #include <string>
 
 #include "kernel/api/codec/proto_schema.h"
+#include "plugins/auth/review_proto.h"
+#include "plugins/certificates/csr_proto.h"
+#include "plugins/common/k8s_proto/core_v1_proto.h"
+#include "plugins/workloads/workload_proto.h"
 
 // testdata/<name>.pb are request bodies captured from kubectl 1.32 (the
 // commands are listed in testdata/README.md); <name>.kubectl131.json are
@@ -16,6 +20,35 @@
 
 namespace berth::codec {
 namespace {
+
+// The schemas the core, workloads, auth and certificates plugins register.
+const std::vector<ProtobufSchema>& PluginSchemas() {
+  static const auto* const kSchemas = [] {
+    auto* all = new std::vector<ProtobufSchema>;
+    for (const char* kind : {"Namespace", "Secret", "ConfigMap", "Service",
+                             "ServiceAccount", "Pod"}) {
+      all->push_back(
+          k8s_proto::MakeSchema("v1", kind, {k8s_proto::CoreV1Messages()}));
+    }
+    for (auto& s : workloads::WorkloadProtobufSchemas()) all->push_back(s);
+    for (auto& s : auth::ReviewProtobufSchemas()) all->push_back(s);
+    all->push_back(certificates::CsrProtobufSchema());
+    return all;
+  }();
+  return *kSchemas;
+}
+
+const ProtobufSchema* Lookup(std::string_view api_version,
+                             std::string_view kind) {
+  for (const ProtobufSchema& s : PluginSchemas()) {
+    if (s.api_version == api_version && s.kind == kind) return &s;
+  }
+  return nullptr;
+}
+
+StatusOr<JsonDoc> Decode(std::string_view body) {
+  return DecodeKubernetesProtobuf(body, Lookup);
+}
 
 std::filesystem::path TestData(const std::string& name) {
   return std::filesystem::path(BERTH_CODEC_TESTDATA) / name;
@@ -30,7 +63,7 @@ std::string ReadFile(const std::filesystem::path& path) {
 }
 
 JsonDoc DecodeCapture(const std::string& name) {
-  auto doc = DecodeKubernetesProtobuf(ReadFile(TestData(name + ".pb")));
+  auto doc = Decode(ReadFile(TestData(name + ".pb")));
   EXPECT_TRUE(doc.ok()) << name << ": " << doc.status().ToString();
   if (!doc.ok()) return JsonDoc();
   return std::move(doc).value();
@@ -78,9 +111,8 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values("namespace", "secret", "secret_tls_like", "configmap",
                     "deployment", "deployment_zero", "deployment_multi",
                     "service", "service_nodeport", "serviceaccount", "job",
-                    "cronjob", "role", "clusterrole", "clusterrolebinding",
-                    "can_i", "can_i_nonres", "can_i_list", "whoami", "token",
-                    "ingress", "priorityclass", "quota"));
+                    "cronjob", "can_i", "can_i_nonres", "can_i_list",
+                    "whoami"));
 
 TEST(DecodeKubernetesProtobuf, Namespace) {
   JsonDoc d = DecodeCapture("namespace");
@@ -171,34 +203,6 @@ TEST(DecodeKubernetesProtobuf, JobCommand) {
             "Never");
 }
 
-TEST(DecodeKubernetesProtobuf, RoleKeepsTheEmptyCoreGroup) {
-  JsonDoc d = DecodeCapture("role");
-  const Json& rules = At(d, {"rules"});
-  ASSERT_TRUE(rules.IsArray() && rules.Size() == 1);
-  const Json& groups = At(rules[0], {"apiGroups"});
-  ASSERT_TRUE(groups.IsArray() && groups.Size() == 1);
-  EXPECT_STREQ(groups[0].GetString(), "");
-  EXPECT_STREQ(At(rules[0], {"verbs"})[0].GetString(), "get");
-  EXPECT_STREQ(At(rules[0], {"resources"})[0].GetString(), "pods");
-}
-
-TEST(DecodeKubernetesProtobuf, RoleBinding) {
-  // kubectl 1.31 sends this one as protobuf too, so there is no JSON twin.
-  JsonDoc d = DecodeCapture("rolebinding");
-  EXPECT_EQ(GetString(d, {"kind"}), "RoleBinding");
-  EXPECT_EQ(GetString(d, {"roleRef", "kind"}), "Role");
-  EXPECT_EQ(GetString(d, {"roleRef", "name"}), "r1");
-  EXPECT_EQ(GetString(d, {"roleRef", "apiGroup"}), "rbac.authorization.k8s.io");
-  const Json& subjects = At(d, {"subjects"});
-  ASSERT_TRUE(subjects.IsArray());
-  ASSERT_EQ(subjects.Size(), 2u);
-  EXPECT_EQ(GetString(subjects[0], {"kind"}), "User");
-  EXPECT_EQ(GetString(subjects[0], {"name"}), "bob");
-  EXPECT_EQ(GetString(subjects[1], {"kind"}), "ServiceAccount");
-  EXPECT_EQ(GetString(subjects[1], {"name"}), "sa1");
-  EXPECT_EQ(GetString(subjects[1], {"namespace"}), "default");
-}
-
 TEST(DecodeKubernetesProtobuf, AccessReviews) {
   JsonDoc can_i = DecodeCapture("can_i");
   EXPECT_EQ(GetString(can_i, {"apiVersion"}), "authorization.k8s.io/v1");
@@ -284,8 +288,8 @@ TEST(DecodeKubernetesProtobuf, WellKnownTypesPointersAndInlineStructs) {
   std::string spec = VarintField(1, 3) + BytesField(4, strategy) +
                      BytesField(3, BytesField(2, pod_spec)) +
                      VarintField(99, 7);  // unknown field: skipped
-  auto d = DecodeKubernetesProtobuf(Envelope(
-      "apps/v1", "Deployment", BytesField(1, meta) + BytesField(2, spec)));
+  auto d = Decode(Envelope("apps/v1", "Deployment",
+                           BytesField(1, meta) + BytesField(2, spec)));
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(GetString(*d, {"metadata", "creationTimestamp"}),
             "2023-11-14T22:13:20Z");
@@ -326,8 +330,7 @@ TEST(DecodeKubernetesProtobuf, ManagedFieldsCarryFieldsV1AsJson) {
       BytesField(4, VarintField(1, 1700000000)) + BytesField(6, "FieldsV1") +
       BytesField(7, BytesField(1, fields));
   std::string meta = BytesField(1, "c") + BytesField(17, entry);
-  auto d = DecodeKubernetesProtobuf(
-      Envelope("v1", "ConfigMap", BytesField(1, meta)));
+  auto d = Decode(Envelope("v1", "ConfigMap", BytesField(1, meta)));
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   const Json* mf = Find(*d, {"metadata", "managedFields"});
   ASSERT_TRUE(mf && mf->IsArray() && mf->Size() == 1);
@@ -340,7 +343,7 @@ TEST(DecodeKubernetesProtobuf, ManagedFieldsCarryFieldsV1AsJson) {
 }
 
 TEST(DecodeKubernetesProtobuf, UnknownKindIsUnsupportedMediaType) {
-  auto d = DecodeKubernetesProtobuf(
+  auto d = Decode(
       Envelope("example.com/v1", "Widget", BytesField(1, BytesField(1, "w"))));
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().code(), Status::Code::kUnsupportedMediaType);
@@ -348,51 +351,82 @@ TEST(DecodeKubernetesProtobuf, UnknownKindIsUnsupportedMediaType) {
   EXPECT_NE(d.status().message().find("application/json"), std::string::npos);
 
   // Known kind, other version.
-  auto old =
-      DecodeKubernetesProtobuf(Envelope("apps/v1beta1", "Deployment", ""));
+  auto old = Decode(Envelope("apps/v1beta1", "Deployment", ""));
   EXPECT_EQ(old.status().code(), Status::Code::kUnsupportedMediaType);
+}
+
+// A kind no plugin registered a schema for is refused even when kubectl
+// can encode it (`create role` here: Berth serves no Role yet), and a
+// plugin's own kind decodes with the schema the plugin gives.
+TEST(DecodeKubernetesProtobuf, OnlyRegisteredSchemasDecode) {
+  auto role = Decode(ReadFile(TestData("role.pb")));
+  EXPECT_EQ(role.status().code(), Status::Code::kUnsupportedMediaType);
+  EXPECT_NE(role.status().message().find("\"Role\""), std::string::npos)
+      << role.status().message();
+
+  static constexpr ProtoField kWidget[] = {
+      {1, "metadata", ProtoFieldKind::kMessage, 0, "ObjectMeta"},
+      {2, "color", ProtoFieldKind::kString, 0, {}},
+  };
+  ProtobufSchema widget{"example.com/v1", "Widget", {{"Widget", kWidget}}};
+  auto d = DecodeKubernetesProtobuf(
+      Envelope("example.com/v1", "Widget",
+               BytesField(1, BytesField(1, "w")) + BytesField(2, "blue")),
+      [&](std::string_view api_version, std::string_view kind) {
+        return api_version == "example.com/v1" && kind == "Widget" ? &widget
+                                                                   : nullptr;
+      });
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(ToJson(*d), R"({"apiVersion":"example.com/v1","kind":"Widget",)"
+                        R"("metadata":{"name":"w"},"color":"blue"})");
 }
 
 TEST(DecodeKubernetesProtobuf, MalformedBytesAreBadRequest) {
   std::string body = ReadFile(TestData("deployment.pb"));
-  EXPECT_EQ(DecodeKubernetesProtobuf(body.substr(0, body.size() - 10))
-                .status()
-                .code(),
+  EXPECT_EQ(Decode(body.substr(0, body.size() - 10)).status().code(),
             Status::Code::kBadRequest);
-  EXPECT_EQ(DecodeKubernetesProtobuf(body.substr(4)).status().code(),
-            Status::Code::kBadRequest);
-  EXPECT_EQ(DecodeKubernetesProtobuf("").status().code(),
-            Status::Code::kBadRequest);
+  EXPECT_EQ(Decode(body.substr(4)).status().code(), Status::Code::kBadRequest);
+  EXPECT_EQ(Decode("").status().code(), Status::Code::kBadRequest);
   // A string field sent as a varint.
-  auto wrong_type = DecodeKubernetesProtobuf(
-      Envelope("v1", "Namespace", BytesField(1, VarintField(1, 5))));
+  auto wrong_type =
+      Decode(Envelope("v1", "Namespace", BytesField(1, VarintField(1, 5))));
   ASSERT_FALSE(wrong_type.ok());
   EXPECT_EQ(wrong_type.status().code(), Status::Code::kBadRequest);
   EXPECT_NE(wrong_type.status().message().find("ObjectMeta.name"),
             std::string::npos);
 }
 
+// Every message of every plugin schema: field numbers and names unique,
+// and each nested message found in the schema or among the meta ones.
 TEST(ProtoSchema, TablesAreConsistent) {
-  for (const proto::MessageSpec& m : proto::AllMessages()) {
-    std::set<int> numbers;
-    std::set<std::string_view> names;
-    for (const proto::FieldSpec& f : m.fields) {
-      EXPECT_TRUE(numbers.insert(f.number).second)
-          << m.name << " repeats field " << f.number;
-      if (!(f.flags & proto::kInline)) {
-        EXPECT_TRUE(names.insert(f.json_name).second)
-            << m.name << " repeats " << f.json_name;
-      }
-      if (f.kind == proto::FieldKind::kMessage) {
-        EXPECT_NE(proto::FindMessage(f.message), nullptr)
-            << m.name << "." << f.json_name << " -> " << f.message;
-      } else {
-        EXPECT_TRUE(f.message.empty()) << m.name << "." << f.json_name;
+  std::vector<ProtobufSchema> all = PluginSchemas();
+  ProtobufSchema meta;
+  meta.messages.assign(proto::MetaMessages().begin(),
+                       proto::MetaMessages().end());
+  all.push_back(meta);
+  for (const ProtobufSchema& schema : all) {
+    for (const ProtoMessage& m : schema.messages) {
+      std::set<int> numbers;
+      std::set<std::string_view> names;
+      for (const ProtoField& f : m.fields) {
+        EXPECT_TRUE(numbers.insert(f.number).second)
+            << m.name << " repeats field " << f.number;
+        if (!(f.flags & kProtoInline)) {
+          EXPECT_TRUE(names.insert(f.json_name).second)
+              << m.name << " repeats " << f.json_name;
+        }
+        if (f.kind == ProtoFieldKind::kMessage) {
+          EXPECT_NE(proto::FindMessage(schema, f.message), nullptr)
+              << schema.kind << ": " << m.name << "." << f.json_name << " -> "
+              << f.message;
+        } else {
+          EXPECT_TRUE(f.message.empty()) << m.name << "." << f.json_name;
+        }
       }
     }
   }
-  EXPECT_NE(proto::FindKindMessage("apps/v1", "Deployment"), nullptr);
-  EXPECT_EQ(proto::FindKindMessage("v1", "Deployment"), nullptr);
+  EXPECT_NE(Lookup("apps/v1", "Deployment"), nullptr);
+  EXPECT_EQ(Lookup("v1", "Deployment"), nullptr);
 }
 
 }  // namespace

@@ -208,5 +208,27 @@ TEST(KindRegistryTest, KeepsKindsAliveWhileRegistered) {
   EXPECT_TRUE(weak.expired());
 }
 
+// One schema per apiVersion and kind, naming who has it; a schema without
+// its top-level message is refused; a rolled-back plugin's schemas go.
+TEST(KindRegistryTest, ProtobufSchemasAreUniqueAndComplete) {
+  static constexpr ProtoField kFields[] = {
+      {2, "color", ProtoFieldKind::kString, 0, {}}};
+  KindRegistry registry;
+  ProtobufSchema widget{"example.com/v1", "Widget", {{"Widget", kFields}}};
+  ASSERT_TRUE(registry.AddProtobufSchema(widget, "widgets").ok());
+  Status again = registry.AddProtobufSchema(widget, "other");
+  EXPECT_EQ(again.code(), Status::Code::kAlreadyExists);
+  EXPECT_NE(again.message().find("\"widgets\""), std::string::npos);
+  EXPECT_EQ(registry
+                .AddProtobufSchema(
+                    {"example.com/v1", "Gadget", {{"Widget", kFields}}}, "x")
+                .code(),
+            Status::Code::kInvalid);
+  ASSERT_NE(registry.ProtobufSchemaFor("example.com/v1", "Widget"), nullptr);
+  EXPECT_EQ(registry.ProtobufSchemaFor("example.com/v2", "Widget"), nullptr);
+  ASSERT_TRUE(registry.RemovePlugin("widgets").ok());
+  EXPECT_EQ(registry.ProtobufSchemaFor("example.com/v1", "Widget"), nullptr);
+}
+
 }  // namespace
 }  // namespace berth
