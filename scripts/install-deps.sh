@@ -25,6 +25,8 @@ PACKAGES=(
   nftables netcat-openbsd docker-registry apache2-utils skopeo
   # cluster DNS tests query with dig
   bind9-dnsutils
+  # cgroup v2 is tested in a qemu VM (tests/vm)
+  qemu-system-x86
   libarchive-dev zlib1g-dev
 )
 
@@ -35,6 +37,22 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The guest kernel of the cgroup v2 VM test (tests/vm): Debian's current
+# kernel package, downloaded and unpacked into a cache, not installed on
+# this machine (its /boot and modules stay as they are).
+VM_KERNEL_DIR=/var/cache/berth/vm-kernel
+kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+  awk '/Depends: linux-image-/ {print $2; exit}')
+if [ -n "$kpkg" ] && [ ! -f "$VM_KERNEL_DIR/$kpkg/ok" ]; then
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  (cd "$tmp" && $SUDO apt-get download -qq -o APT::Sandbox::User=root "$kpkg")
+  $SUDO mkdir -p "$VM_KERNEL_DIR/$kpkg"
+  $SUDO dpkg-deb -x "$tmp"/*.deb "$VM_KERNEL_DIR/$kpkg"
+  $SUDO touch "$VM_KERNEL_DIR/$kpkg/ok"
+  rm -rf "$tmp"
 fi
 
 # kubectl: the real client the tests drive. Debian 12 has no kubectl

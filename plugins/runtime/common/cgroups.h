@@ -29,6 +29,9 @@ class Cgroups {
   bool unified() const { return !v2_root_.empty(); }
   // The directory of `path` in each hierarchy.
   std::vector<std::string> Dirs(const std::string& path) const;
+  // Dirs plus the cgroup2 directory on a hybrid machine, where runc
+  // creates the container's cgroup too.
+  std::vector<std::string> AllDirs(const std::string& path) const;
   // The directory of `path` in the hierarchy holding `controller`
   // ("memory"), or "" when no hierarchy has it.
   std::string ControllerDir(const std::string& controller,
@@ -57,10 +60,6 @@ class Cgroups {
     std::string mount;
     std::vector<std::string> controllers;
   };
-  // Dirs plus the cgroup2 directory on a hybrid machine, where runc
-  // creates the container's cgroup too.
-  std::vector<std::string> AllDirs(const std::string& path) const;
-
   std::vector<Hierarchy> v1_;
   std::string v2_root_;
   std::string hybrid_v2_;  // the cgroup2 mount next to v1 hierarchies

@@ -169,6 +169,24 @@ TEST_P(OciRuntimeTest, MemoryHogIsOomKilled) {
   EXPECT_NE(st.exit_code, 0);
 }
 
+// The container's resources reach its cgroup through the OCI spec: cgroup
+// v1 here, v2 in the qemu VM test (tests/vm).
+TEST_P(OciRuntimeTest, CgroupLimitsReachTheContainer) {
+  std::string sb = RunSandbox("limits");
+  auto c = Container("limits", {"sleep", "600"});
+  c.resources.memory_limit_bytes = 64 << 20;
+  c.resources.pids_limit = 20;
+  c.resources.cpu_quota_us = 50000;
+  std::string id = Start(sb, c);
+  auto rec = rt_->LoadContainer(id);
+  ASSERT_TRUE(rec.ok());
+  const CgroupLimits limits = ReadCgroupLimits(rec->cgroup);
+  EXPECT_EQ(limits.memory, std::to_string(64 << 20));
+  EXPECT_EQ(limits.pids, "20");
+  EXPECT_EQ(limits.cpu_quota, "50000");
+  EXPECT_TRUE(rt_->RemovePodSandbox(sb).ok());
+}
+
 TEST_P(OciRuntimeTest, StopKillsATermIgnoringProcessAfterGrace) {
   std::string sb = RunSandbox("stop");
   auto c = Container("stubborn", {"sh", "-c",

@@ -127,15 +127,14 @@ TEST_F(ProcessRuntimeTest, OwnPidNamespaceAndCgroupLimits) {
   ASSERT_TRUE(rec.ok());
   std::string cg =
       ReadAll("/proc/" + std::to_string(ContainerPid(id)) + "/cgroup");
-  EXPECT_NE(cg.find(":memory:" + rec->cgroup + "\n"), std::string::npos) << cg;
-  EXPECT_EQ(
-      ReadAll("/sys/fs/cgroup/memory" + rec->cgroup + "/memory.limit_in_bytes"),
-      std::to_string(64 << 20) + "\n");
-  EXPECT_EQ(ReadAll("/sys/fs/cgroup/pids" + rec->cgroup + "/pids.max"), "20\n");
-  EXPECT_EQ(
-      ReadAll(runtime::Cgroups::Detect().ControllerDir("cpu", rec->cgroup) +
-              "/cpu.cfs_quota_us"),
-      "50000\n");
+  const bool v2 = runtime::Cgroups::Detect().unified();
+  EXPECT_NE(cg.find((v2 ? "0::" : ":memory:") + rec->cgroup + "\n"),
+            std::string::npos)
+      << cg;
+  const CgroupLimits limits = ReadCgroupLimits(rec->cgroup);
+  EXPECT_EQ(limits.memory, std::to_string(64 << 20));
+  EXPECT_EQ(limits.pids, "20");
+  EXPECT_EQ(limits.cpu_quota, "50000");
   // Its own pid namespace; the sandbox's network namespace.
   std::string pid = std::to_string(ContainerPid(id));
   EXPECT_NE(std::filesystem::read_symlink("/proc/" + pid + "/ns/pid"),

@@ -24,6 +24,7 @@
 
 #include "berth/runtime.h"
 #include "berth/streams.h"
+#include "cgroups.h"
 
 namespace berth::testing {
 
@@ -115,13 +116,33 @@ inline int CountProcesses(const std::string& needle) {
   return n;
 }
 
+// The memory, pids and CPU-quota limits of cgroup `path`, from the cgroup
+// v1 files or, on a pure v2 machine, the v2 ones: {"67108864", "20",
+// "50000"} whichever version wrote them.
+struct CgroupLimits {
+  std::string memory, pids, cpu_quota;
+};
+inline CgroupLimits ReadCgroupLimits(const std::string& path) {
+  const runtime::Cgroups cgroups = runtime::Cgroups::Detect();
+  auto read = [&](const char* controller, const char* file) {
+    std::string v =
+        ReadAll(cgroups.ControllerDir(controller, path) + "/" + file);
+    return v.substr(0, v.find_first_of(" \n"));
+  };
+  if (cgroups.unified()) {
+    return {read("memory", "memory.max"), read("pids", "pids.max"),
+            read("cpu", "cpu.max")};
+  }
+  return {read("memory", "memory.limit_in_bytes"), read("pids", "pids.max"),
+          read("cpu", "cpu.cfs_quota_us")};
+}
+
 // Cgroup directories named `path` in any hierarchy.
 inline int CountCgroupDirs(const std::string& path) {
   int n = 0;
-  for (const auto& entry :
-       std::filesystem::directory_iterator("/sys/fs/cgroup")) {
+  for (const std::string& dir : runtime::Cgroups::Detect().AllDirs(path)) {
     std::error_code ec;
-    if (std::filesystem::exists(entry.path().string() + path, ec)) ++n;
+    if (std::filesystem::exists(dir, ec)) ++n;
   }
   return n;
 }
@@ -131,10 +152,10 @@ inline int CountCgroupDirs(const std::string& path) {
 // a shared one, removed when empty, raced the other test process's runc
 // creating its path ("cannot create cgroup .../berth-test/...").
 inline void RemoveTestCgroupParent() {
-  for (const auto& entry :
-       std::filesystem::directory_iterator("/sys/fs/cgroup")) {
+  for (const std::string& d :
+       runtime::Cgroups::Detect().AllDirs(TestCgroupParent())) {
     std::error_code ec;
-    std::filesystem::path dir = entry.path().string() + TestCgroupParent();
+    std::filesystem::path dir = d;
     if (!std::filesystem::exists(dir, ec)) continue;
     for (const auto& child : std::filesystem::directory_iterator(dir, ec)) {
       if (child.is_directory(ec)) rmdir(child.path().c_str());
