@@ -32,8 +32,8 @@ class OciPlugin : public Plugin {
     std::shared_ptr<oci::ImageStore> images = std::move(store).value();
     images->SetRegistryHosts(settings->registries);
     // Hybrid machines mount cgroup2 next to the v1 hierarchies.
-    bool hybrid = !Cgroups::Detect().unified() &&
-                  access("/sys/fs/cgroup/unified", F_OK) == 0;
+    const bool unified = Cgroups::Detect().unified();
+    bool hybrid = !unified && access("/sys/fs/cgroup/unified", F_OK) == 0;
     for (const auto& [name, binary] : settings->runtimes) {
       if (access(binary.c_str(), X_OK) != 0) {
         host.Log(kLogInfo, "oci",
@@ -48,6 +48,9 @@ class OciPlugin : public Plugin {
       o.binary = binary;
       o.hide_unified_cgroup =
           hybrid && binary.find("crun") != std::string::npos;
+      // On v1 the kubelet's containers share the host's cgroup namespace;
+      // on v2 each has its own, so it sees its limits at /sys/fs/cgroup.
+      o.cgroup_namespace = unified;
       o.images = images;
       Status s = registrar.AddContainerRuntime(
           std::make_shared<OciRuntime>(std::move(o)));

@@ -127,6 +127,7 @@ StatusOr<ShimSpec> OciRuntime::PrepareContainer(ContainerRecord& record,
   in.netns_path = sandbox.netns_path;
   in.infra_pid = sandbox.pause_pid;
   in.host_pid = sandbox.config.host_pid;
+  in.cgroup_namespace = oci_.cgroup_namespace;
   in.pod_files = PodFilePaths{sandbox.dir + "/hosts", sandbox.dir + "/hostname",
                               sandbox.dir + "/resolv.conf"};
   auto config_json = BuildOciSpec(in);

@@ -24,6 +24,8 @@ struct OciRuntimeOptions {
   std::string binary;       // absolute path of runc / crun
   // Hide the cgroup2 mount from `create` (crun refuses hybrid hierarchies).
   bool hide_unified_cgroup = false;
+  // Containers get a private cgroup namespace (pure cgroup v2 hosts).
+  bool cgroup_namespace = false;
   std::shared_ptr<oci::ImageStore> images;  // shared by the runtimes
 };
 

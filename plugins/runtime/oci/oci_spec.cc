@@ -345,6 +345,7 @@ StatusOr<std::string> BuildOciSpec(const OciSpecInput& in) {
   };
   if (!in.host_pid) ns("pid", "");
   ns("mount", "");
+  if (in.cgroup_namespace) ns("cgroup", "");
   if (!in.netns_path.empty()) ns("network", in.netns_path);
   if (in.infra_pid > 0) {
     std::string base = "/proc/" + std::to_string(in.infra_pid) + "/ns/";

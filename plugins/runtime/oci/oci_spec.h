@@ -31,6 +31,10 @@ struct OciSpecInput {
   std::string netns_path;    // empty: the host's network
   int infra_pid = 0;         // whose IPC and UTS namespaces are joined
   bool host_pid = false;
+  // A private cgroup namespace, as containerd gives containers on cgroup v2
+  // hosts: /sys/fs/cgroup in the container is its own cgroup, so programs
+  // read their limits from /sys/fs/cgroup/memory.max and cpu.max.
+  bool cgroup_namespace = false;
   PodFilePaths pod_files;
 };
 

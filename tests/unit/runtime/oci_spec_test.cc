@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "berth/json.h"
 #include "json_util.h"
@@ -63,6 +64,7 @@ class OciSpecTest : public ::testing::Test {
     in.netns_path = "/run/netns/x";
     in.infra_pid = 42;
     in.pod_files = {"/s/hosts", "/s/hostname", "/s/resolv.conf"};
+    in.cgroup_namespace = cgroup_namespace_;
     auto text = BuildOciSpec(in);
     EXPECT_TRUE(text.ok()) << text.status().message();
     auto doc = ParseJson(text.ok() ? *text : "{}");
@@ -70,6 +72,7 @@ class OciSpecTest : public ::testing::Test {
   }
   ContainerConfig c_;
   oci::ImageRunConfig image_;
+  bool cgroup_namespace_ = false;
 };
 
 TEST_F(OciSpecTest, EnvUserCwdAndArgs) {
@@ -154,6 +157,22 @@ TEST_F(OciSpecTest, MountsLimitsAndRootfs) {
   EXPECT_EQ(GetInt(r, {"cpu", "period"}), 100000);
   EXPECT_EQ(r["cpu"]["shares"].GetUint64(), 512u);
   EXPECT_EQ(GetInt(r, {"pids", "limit"}), 64);
+}
+
+// On cgroup v2 the container reads its own limits at /sys/fs/cgroup (as
+// JVMs and Go runtimes do): only a private cgroup namespace shows them there.
+TEST_F(OciSpecTest, CgroupNamespaceOnlyWhenAsked) {
+  c_.command = {"true"};
+  auto types = [](const JsonDoc& d) {
+    std::set<std::string> out;
+    for (const auto& n : d["linux"]["namespaces"].GetArray()) {
+      out.insert(GetString(n, {"type"}));
+    }
+    return out;
+  };
+  EXPECT_EQ(types(Build()).count("cgroup"), 0u);
+  cgroup_namespace_ = true;
+  EXPECT_EQ(types(Build()).count("cgroup"), 1u);
 }
 
 TEST_F(OciSpecTest, HostNetworkHasNoNetworkNamespace) {
