@@ -29,6 +29,7 @@
 #include "dns_responder.h"
 #include "dns_server.h"
 #include "tests/support/kubectl.h"
+#include "tests/support/node_cluster.h"
 #include "tests/support/node_netns.h"
 #include "tests/support/oci_registry.h"
 #include "tests/support/process.h"
@@ -58,113 +59,62 @@ bool StartInNetns(dns::DnsServer& server, const std::string& netns, int port) {
   return ok;
 }
 
-class DnsE2eTest : public ::testing::Test {
+class DnsE2eTest : public NodeClusterTest<> {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root (namespaces, cgroups)";
-    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
-    if (RunCommand("command -v runc").exit_code != 0 ||
-        RunCommand("nft --version").exit_code != 0) {
-      GTEST_SKIP() << "runc or nft is not installed (scripts/install-deps.sh)";
-    }
-    if (std::string missing = MissingRegistryTools(); !missing.empty()) {
+    if (std::string missing = NodeCluster::MissingTools(); !missing.empty()) {
       GTEST_SKIP() << missing;
     }
-    node_ = std::make_unique<NodeNetns>("berth-dns");
-    ASSERT_TRUE(node_->ok()) << "cannot create a network namespace";
-    // The machine's own address (its InternalIP, where the kube-dns
-    // endpoint listens): one end of a veth pair kept inside the namespace.
-    auto link = node_->Exec(
-        "ip link add bdns0 type veth peer name bdns1 && "
-        "ip addr add " +
-        std::string(kNodeIp) +
-        "/24 dev bdns0 && ip link set bdns0 up && ip link set bdns1 up");
-    ASSERT_EQ(link.exit_code, 0) << link.err;
+    if (RunCommand("nft --version").exit_code != 0) {
+      GTEST_SKIP() << "runc or nft is not installed (scripts/install-deps.sh)";
+    }
+    NodeClusterOptions options;
+    options.netns_prefix = "berth-dns";
+    options.node_settings =
+        ", clusterDNS: [10.96.0.10], clusterDomain: cluster.local";
+    options.more_plugins =
+        "  - name: proxy\n"
+        "    settings: {backend: nftables, nodeName: node1}\n"
+        "  - name: dns\n"
+        "    settings: {nodeName: node1, upstreams: [\"127.0.0.1:" +
+        std::to_string(kUpstreamPort) + "\"]}\n";
+    options.prepare = [&](NodeNetns& node) {
+      // The machine's own address (its InternalIP, where the kube-dns
+      // endpoint listens): one end of a veth pair kept inside the namespace.
+      auto link = node.Exec(
+          "ip link add bdns0 type veth peer name bdns1 && "
+          "ip addr add " +
+          std::string(kNodeIp) +
+          "/24 dev bdns0 && ip link set bdns0 up && ip link set bdns1 up");
+      ASSERT_EQ(link.exit_code, 0) << link.err;
 
-    // The machine's upstream resolver: it knows one outside name.
-    auto svc = ParseJson(R"({"metadata":{"name":"www","namespace":"outside"},
-      "spec":{"clusterIP":"192.0.2.7"}})");
-    ASSERT_TRUE(svc.ok());
-    upstream_doc_ = std::move(*svc);
-    dns::ZoneConfig zone_config;
-    zone_config.zone = "example.test";
-    auto zone = std::make_shared<const dns::ClusterZone>(
-        zone_config, std::vector<const Json*>{&upstream_doc_},
-        std::vector<const Json*>{});
-    upstream_responder_ =
-        std::make_unique<dns::DnsResponder>([zone] { return zone; }, nullptr);
-    upstream_ = std::make_unique<dns::DnsServer>(*upstream_responder_);
-    ASSERT_TRUE(StartInNetns(*upstream_, node_->name(), kUpstreamPort));
-
-    const std::string image_dir = dir_.path() + "/busybox";
-    ASSERT_EQ(BuildOciImage(image_dir, {"--busybox", "--tag", "1.35"}), "");
-    registry_ = std::make_unique<RegistryServer>(RegistryServer::Mode::kPlain,
-                                                 node_->name());
-    ASSERT_TRUE(registry_->Start()) << registry_->log();
-    ASSERT_EQ(registry_->Push(image_dir, "library/busybox", "1.35"), "");
-
-    const std::string d = dir_.path();
-    std::filesystem::create_directories(d + "/home");
-    const std::string config = d + "/berth.yaml";
-    std::ofstream(config)
-        << "plugins:\n"
-        << "  - core\n  - auth\n  - storage\n  - workloads\n  - scheduler\n"
-        << "  - name: oci\n"
-        << "    settings:\n"
-        << "      root: " << d << "/oci\n"
-        << "      imageRoot: " << d << "/images\n"
-        << "      registries:\n"
-        << "        \"127.0.0.1:5000\": {insecure: true}\n"
-        << "  - name: cni\n"
-        << "    settings: {cacheDir: " << d << "/cni}\n"
-        << "  - name: node\n"
-        << "    settings: {nodeName: node1, runtime: runc, network: cni, "
-        << "rootDir: " << d << "/node, heartbeatSeconds: 2, "
-        << "clusterDNS: [10.96.0.10], clusterDomain: cluster.local}\n"
-        << "  - name: proxy\n"
-        << "    settings: {backend: nftables, nodeName: node1}\n"
-        << "  - name: dns\n"
-        << "    settings: {nodeName: node1, upstreams: [\"127.0.0.1:"
-        << kUpstreamPort << "\"]}\n";
-    server_ = std::make_unique<BerthServer>(d + "/data");
-    server_->set_netns(node_->name());
-    ASSERT_TRUE(server_->Start({"--config", config})) << server_->log();
-    ASSERT_TRUE(Eventually([&] {
-      return Jsonpath("node node1",
-                      ".status.conditions[?(@.type==\"Ready\")].status") ==
-             "True";
-    })) << Kubectl("get nodes -o yaml").out;
+      // The machine's upstream resolver: it knows one outside name.
+      auto svc = ParseJson(R"({"metadata":{"name":"www","namespace":"outside"},
+        "spec":{"clusterIP":"192.0.2.7"}})");
+      ASSERT_TRUE(svc.ok());
+      upstream_doc_ = std::move(*svc);
+      dns::ZoneConfig zone_config;
+      zone_config.zone = "example.test";
+      auto zone = std::make_shared<const dns::ClusterZone>(
+          zone_config, std::vector<const Json*>{&upstream_doc_},
+          std::vector<const Json*>{});
+      upstream_responder_ =
+          std::make_unique<dns::DnsResponder>([zone] { return zone; }, nullptr);
+      upstream_ = std::make_unique<dns::DnsServer>(*upstream_responder_);
+      ASSERT_TRUE(StartInNetns(*upstream_, node.name(), kUpstreamPort));
+    };
+    ASSERT_NO_FATAL_FAILURE(cluster_.Start(options));
   }
 
   void TearDown() override {
-    if (server_ && server_->pid() > 0) {
-      Kubectl("delete deployments --all --timeout=60s");
-      EXPECT_OK(Kubectl("delete pods --all --timeout=60s"))
-          << Kubectl("get pods -o wide").out << server_->log();
-      EXPECT_EQ(server_->Stop(), 0) << server_->log();
-    }
+    cluster_.DeletePodsAndStop();
     if (upstream_) upstream_->Stop();
   }
 
-  CommandResult Kubectl(const std::string& args,
-                        const std::string& input = "") {
-    return node_->Exec("kubectl " + args,
-                       KubectlEnv(*server_, dir_.path() + "/home"), input);
-  }
-  std::string Jsonpath(const std::string& object, const std::string& path) {
-    return Kubectl("get " + object + " -o jsonpath='{" + path + "}'").out;
-  }
   // Runs `command` in the client pod, killed after 10 s (a resolver that
   // gets no reply retries for long).
   CommandResult InClient(const std::string& command) {
     return Kubectl("exec client -- timeout 10 sh -c '" + command + "'");
-  }
-  static bool Eventually(const std::function<bool()>& done, int seconds = 90) {
-    for (int i = 0; i < seconds * 10; ++i) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
   }
   static std::set<std::string> Words(const std::string& text) {
     std::istringstream in(text);
@@ -173,13 +123,9 @@ class DnsE2eTest : public ::testing::Test {
     return out;
   }
 
-  TempDir dir_;
-  std::unique_ptr<NodeNetns> node_;
   JsonDoc upstream_doc_;
   std::unique_ptr<dns::DnsResponder> upstream_responder_;
   std::unique_ptr<dns::DnsServer> upstream_;
-  std::unique_ptr<RegistryServer> registry_;
-  std::unique_ptr<BerthServer> server_;
 };
 
 TEST_F(DnsE2eTest, PodsResolveServicesByNameAndOtherNamesUpstream) {
@@ -256,7 +202,8 @@ spec:
       },
       30))
       << lookup.out << lookup.err << "\n"
-      << node_->Exec("nft list ruleset").out << server_->log();
+      << cluster_.node().Exec("nft list ruleset").out
+      << cluster_.server().log();
   // Answered through the kube-dns ClusterIP.
   EXPECT_THAT(lookup.out, HasSubstr("10.96.0.10:53"));
   CommandResult page = InClient("wget -qO- webserver:8000");

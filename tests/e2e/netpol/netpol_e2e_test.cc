@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "tests/support/kubectl.h"
+#include "tests/support/node_cluster.h"
 #include "tests/support/node_netns.h"
 #include "tests/support/oci_registry.h"
 #include "tests/support/process.h"
@@ -34,15 +35,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr char kImage[] = "127.0.0.1:5000/library/busybox:1.35";
-
-// Polls `done` every 100 ms for up to `seconds`.
-bool Eventually(const std::function<bool()>& done, int seconds = 90) {
-  for (int i = 0; i < seconds * 10; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
 
 // A pod of namespace `ns` labelled run=`run` serving its name on :8000.
 std::string ServerPod(const std::string& ns, const std::string& name,
@@ -57,92 +49,51 @@ std::string ServerPod(const std::string& ns, const std::string& name,
          "    ports: [{name: http, containerPort: 8000}]\n---\n";
 }
 
-class NetpolE2eTest : public ::testing::TestWithParam<std::string> {
+class NetpolE2eTest
+    : public NodeClusterTest<::testing::TestWithParam<std::string>> {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root (namespaces, cgroups)";
-    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
+    if (std::string missing = NodeCluster::MissingTools(); !missing.empty()) {
+      GTEST_SKIP() << missing;
+    }
     const char* tool =
         GetParam() == "nftables" ? "nft --version" : "iptables-restore -V";
-    if (RunCommand("command -v runc").exit_code != 0 ||
-        RunCommand(tool).exit_code != 0) {
+    if (RunCommand(tool).exit_code != 0) {
       GTEST_SKIP() << "runc or " << GetParam()
                    << " is not installed (scripts/install-deps.sh)";
     }
-    if (std::string missing = MissingRegistryTools(); !missing.empty()) {
-      GTEST_SKIP() << missing;
-    }
-    node_ = std::make_unique<NodeNetns>("berth-np");
-    ASSERT_TRUE(node_->ok()) << "cannot create a network namespace";
-    const std::string image_dir = dir_.path() + "/busybox";
-    ASSERT_EQ(BuildOciImage(image_dir, {"--busybox", "--tag", "1.35"}), "");
-    registry_ = std::make_unique<RegistryServer>(RegistryServer::Mode::kPlain,
-                                                 node_->name());
-    ASSERT_TRUE(registry_->Start()) << registry_->log();
-    ASSERT_EQ(registry_->Push(image_dir, "library/busybox", "1.35"), "");
-
-    const std::string d = dir_.path();
-    std::filesystem::create_directories(d + "/home");
-    config_ = d + "/berth.yaml";
-    std::ofstream(config_)
-        << "plugins:\n"
-        << "  - core\n  - auth\n  - storage\n  - workloads\n  - scheduler\n"
-        << "  - networkpolicy\n"
-        << "  - name: oci\n"
-        << "    settings:\n"
-        << "      root: " << d << "/oci\n"
-        << "      imageRoot: " << d << "/images\n"
-        << "      registries:\n"
-        << "        \"127.0.0.1:5000\": {insecure: true}\n"
-        << "  - name: cni\n"
-        << "    settings: {cacheDir: " << d << "/cni}\n"
-        << "  - name: node\n"
-        << "    settings: {nodeName: node1, runtime: runc, network: cni, "
-        << "rootDir: " << d << "/node, heartbeatSeconds: 2}\n"
-        << "  - name: policy\n"
-        << "    settings: {nodeName: node1, backend: " << GetParam() << "}\n";
+    NodeClusterOptions options;
+    options.netns_prefix = "berth-np";
+    options.plugins += "  - networkpolicy\n";
+    options.more_plugins =
+        "  - name: policy\n    settings: {nodeName: node1, backend: " +
+        GetParam() + "}\n";
     // What a crashed earlier run could have left, made worse: a drop-all
     // forward chain in the enforcer's table, or a DROP in its chain. The
     // first sync replaces it.
-    ASSERT_EQ(node_
-                  ->Exec(GetParam() == "nftables"
-                             ? "nft add table inet berth-policy && nft add "
-                               "chain inet berth-policy stale '{ type filter "
-                               "hook forward priority 0; policy drop; }'"
-                             : "iptables -N BERTHPOL && iptables -A BERTHPOL "
-                               "-j DROP && iptables -I FORWARD 1 -j BERTHPOL")
-                  .exit_code,
-              0);
-    server_ = std::make_unique<BerthServer>(d + "/data");
-    server_->set_netns(node_->name());
-    ASSERT_TRUE(server_->Start({"--config", config_})) << server_->log();
-    ASSERT_TRUE(Eventually([&] {
-      return Jsonpath("node node1",
-                      ".status.conditions[?(@.type==\"Ready\")].status") ==
-             "True";
-    })) << Kubectl("get nodes -o yaml").out;
+    options.prepare = [&](NodeNetns& node) {
+      ASSERT_EQ(node.Exec(GetParam() == "nftables"
+                              ? "nft add table inet berth-policy && nft add "
+                                "chain inet berth-policy stale '{ type filter "
+                                "hook forward priority 0; policy drop; }'"
+                              : "iptables -N BERTHPOL && iptables -A BERTHPOL "
+                                "-j DROP && iptables -I FORWARD 1 -j BERTHPOL")
+                    .exit_code,
+                0);
+    };
+    ASSERT_NO_FATAL_FAILURE(cluster_.Start(options));
   }
 
   void TearDown() override {
-    if (server_ && server_->pid() > 0) {
+    if (cluster_.running()) {
       Kubectl("delete netpol --all -A");
-      EXPECT_OK(Kubectl("delete pods --all -A --timeout=60s"))
-          << Kubectl("get pods -A -o wide").out << server_->log();
-      EXPECT_EQ(server_->Stop(), 0) << server_->log();
+      cluster_.DeletePodsAndStop("-A");
       // The enforcer removed its rules when the server stopped.
       EXPECT_THAT(Ruleset(), Not(HasSubstr("berth-policy")));
       EXPECT_THAT(Ruleset(), Not(HasSubstr("BERTHPOL")));
     }
   }
 
-  CommandResult Kubectl(const std::string& args,
-                        const std::string& input = "") {
-    return node_->Exec("kubectl " + args,
-                       KubectlEnv(*server_, dir_.path() + "/home"), input);
-  }
-  std::string Jsonpath(const std::string& object, const std::string& path) {
-    return Kubectl("get " + object + " -o jsonpath='{" + path + "}'").out;
-  }
   // True when pod `ns`/`client` fetches `server`'s page at `ip`.
   CommandResult Fetch(const std::string& ns, const std::string& client,
                       const std::string& ip) {
@@ -155,14 +106,10 @@ class NetpolE2eTest : public ::testing::TestWithParam<std::string> {
     return r.exit_code == 0 && r.out.find(server) != std::string::npos;
   }
   std::string Ruleset() {
-    return node_->Exec("nft list ruleset; iptables-save -t filter").out;
+    return cluster_.node()
+        .Exec("nft list ruleset; iptables-save -t filter")
+        .out;
   }
-
-  TempDir dir_;
-  std::unique_ptr<NodeNetns> node_;
-  std::unique_ptr<RegistryServer> registry_;
-  std::string config_;
-  std::unique_ptr<BerthServer> server_;
 };
 
 TEST_P(NetpolE2eTest, WorkshopPoliciesIsolateAndDeletingRestores) {
@@ -414,7 +361,7 @@ spec:
       kubectl("patch pod testweb --subresource=status --type=merge -p "
               "'{\"status\":{\"phase\":\"Running\",\"podIP\":\"10.9.0.5\"}}'"));
   auto ruleset = [&] { return node.Exec("nft list ruleset").out; };
-  ASSERT_TRUE(Eventually(
+  ASSERT_TRUE(NodeCluster::Eventually(
       [&] {
         return ruleset().find("10.9.0.5 : jump in-10-9-0-5") !=
                std::string::npos;

@@ -21,6 +21,7 @@
 #include "kernel/api/tls/file_util.h"
 #include "kernel/api/tls/pki.h"
 #include "tests/support/kubectl.h"
+#include "tests/support/node_cluster.h"
 #include "tests/support/node_netns.h"
 #include "tests/support/oci_registry.h"
 #include "tests/support/process.h"
@@ -33,82 +34,26 @@ using ::testing::HasSubstr;
 constexpr char kImage[] = "127.0.0.1:5000/library/busybox:1.35";
 constexpr char kKubeletPort[] = "10250";  // the netns has its own ports
 
-class ConnectProxyE2eTest : public ::testing::Test {
+class ConnectProxyE2eTest : public NodeClusterTest<> {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root (namespaces, cgroups)";
-    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
-    if (RunCommand("command -v runc").exit_code != 0) {
-      GTEST_SKIP() << "runc is not installed (scripts/install-deps.sh)";
+    if (std::string missing = NodeCluster::MissingTools(); !missing.empty()) {
+      GTEST_SKIP() << missing;
     }
     if (RunCommand("command -v curl").exit_code != 0) {
       GTEST_SKIP() << "curl is not installed (scripts/install-deps.sh)";
     }
-    if (std::string missing = MissingRegistryTools(); !missing.empty()) {
-      GTEST_SKIP() << missing;
-    }
-    node_ = std::make_unique<NodeNetns>("berth-proxy");
-    ASSERT_TRUE(node_->ok()) << "cannot create a network namespace";
-    const std::string image_dir = dir_.path() + "/busybox";
-    ASSERT_EQ(BuildOciImage(image_dir, {"--busybox", "--tag", "1.35"}), "");
-    registry_ = std::make_unique<RegistryServer>(RegistryServer::Mode::kPlain,
-                                                 node_->name());
-    ASSERT_TRUE(registry_->Start()) << registry_->log();
-    ASSERT_EQ(registry_->Push(image_dir, "library/busybox", "1.35"), "");
-
-    const std::string d = dir_.path();
-    std::filesystem::create_directories(d + "/home");
-    const std::string config = d + "/berth.yaml";
-    std::ofstream(config)
-        << "plugins:\n"
-        << "  - core\n  - auth\n  - scheduler\n"
-        << "  - name: oci\n"
-        << "    settings:\n"
-        << "      root: " << d << "/oci\n"
-        << "      imageRoot: " << d << "/images\n"
-        << "      registries:\n"
-        << "        \"127.0.0.1:5000\": {insecure: true}\n"
-        << "  - name: cni\n"
-        << "    settings: {cacheDir: " << d << "/cni}\n"
-        << "  - name: node\n"
-        << "    settings: {nodeName: node1, runtime: runc, network: cni, "
-        << "rootDir: " << d << "/node, heartbeatSeconds: 2, "
-        << "serveConnectLocally: false}\n";
-    server_ = std::make_unique<BerthServer>(d + "/data");
-    server_->set_netns(node_->name());
-    ASSERT_TRUE(server_->Start({"--config", config, "--kubelet-port",
-                                kKubeletPort, "--log-level", "debug"}))
-        << server_->log();
-    ASSERT_TRUE(Eventually([&] {
-      return Jsonpath("node node1",
-                      ".status.conditions[?(@.type==\"Ready\")].status") ==
-             "True";
-    })) << Kubectl("get nodes -o yaml").out;
+    NodeClusterOptions options;
+    options.netns_prefix = "berth-proxy";
+    options.plugins = "  - core\n  - auth\n  - scheduler\n";
+    options.node_settings = ", serveConnectLocally: false";
+    options.server_args = {"--kubelet-port", kKubeletPort, "--log-level",
+                           "debug"};
+    ASSERT_NO_FATAL_FAILURE(cluster_.Start(options));
   }
 
-  void TearDown() override {
-    if (server_ && server_->pid() > 0) {
-      EXPECT_OK(Kubectl("delete pods --all --timeout=60s"))
-          << Kubectl("get pods -o wide").out;
-      EXPECT_EQ(server_->Stop(), 0);
-    }
-  }
+  void TearDown() override { cluster_.DeletePodsAndStop(); }
 
-  CommandResult Kubectl(const std::string& args,
-                        const std::string& input = "") {
-    return node_->Exec("kubectl " + args,
-                       KubectlEnv(*server_, dir_.path() + "/home"), input);
-  }
-  std::string Jsonpath(const std::string& object, const std::string& path) {
-    return Kubectl("get " + object + " -o jsonpath='{" + path + "}'").out;
-  }
-  static bool Eventually(const std::function<bool()>& done, int seconds = 60) {
-    for (int i = 0; i < seconds * 4; ++i) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-    return false;
-  }
   // Pod "web": prints a line, then busybox httpd serves /etc on 8080.
   void StartWebPod() {
     EXPECT_OK(Kubectl("apply -f -", std::string(R"(apiVersion: v1
@@ -134,13 +79,10 @@ spec:
                               const std::string& key = "") {
     std::string cmd = "curl -sk -o /dev/null -w '%{http_code}' ";
     if (!cert.empty()) cmd += "--cert " + cert + " --key " + key + " ";
-    return node_->Exec(cmd + "https://127.0.0.1:" + kKubeletPort + path).out;
+    return cluster_.node()
+        .Exec(cmd + "https://127.0.0.1:" + kKubeletPort + path)
+        .out;
   }
-
-  TempDir dir_;
-  std::unique_ptr<NodeNetns> node_;
-  std::unique_ptr<RegistryServer> registry_;
-  std::unique_ptr<BerthServer> server_;
 };
 
 TEST_F(ConnectProxyE2eTest, LogsExecAndPortForwardGoThroughTheKubeletPort) {
@@ -155,10 +97,11 @@ TEST_F(ConnectProxyE2eTest, LogsExecAndPortForwardGoThroughTheKubeletPort) {
 
   // logs -f: the stream stays open through the proxy and carries a line
   // written after it started.
-  const std::string follow_out = dir_.path() + "/follow.out";
+  const std::string follow_out = cluster_.dir() + "/follow.out";
   std::thread follower([&] {
-    node_->Exec("timeout 6 kubectl logs -f web > " + follow_out + " 2>&1",
-                KubectlEnv(*server_, dir_.path() + "/home"));
+    cluster_.node().Exec(
+        "timeout 6 kubectl logs -f web > " + follow_out + " 2>&1",
+        cluster_.kubectl_env());
   });
   std::this_thread::sleep_for(std::chrono::seconds(2));
   EXPECT_OK(Kubectl("exec web -- sh -c 'echo followed-line > /proc/1/fd/1'"));
@@ -176,16 +119,16 @@ TEST_F(ConnectProxyE2eTest, LogsExecAndPortForwardGoThroughTheKubeletPort) {
   auto piped = Kubectl("exec -i web -- cat", "through stdin\n");
   EXPECT_EQ(piped.out, "through stdin\n") << piped.err;
 
-  auto forward = node_->Exec(
+  auto forward = cluster_.node().Exec(
       "kubectl port-forward pod/web 18080:8080 > /dev/null 2>&1 & pf=$!; "
       "sleep 2; busybox wget -qO- http://127.0.0.1:18080/hostname; kill $pf",
-      KubectlEnv(*server_, dir_.path() + "/home"));
+      cluster_.kubectl_env());
   EXPECT_EQ(forward.out, "web\n") << forward.err;
 
   // Every one of them took the proxy, not the in-process handler.
-  EXPECT_THAT(server_->log(),
+  EXPECT_THAT(cluster_.server().log(),
               HasSubstr("pods/exec default/web: proxied to node node1"));
-  EXPECT_THAT(server_->log(),
+  EXPECT_THAT(cluster_.server().log(),
               HasSubstr("pods/portforward default/web: proxied to node node1"));
 }
 
@@ -197,24 +140,26 @@ TEST_F(ConnectProxyE2eTest, SpdyFromKubectl127GoesThroughTheKubeletPort) {
     GTEST_SKIP() << kubectl127 << " is not installed";
   }
   ASSERT_NO_FATAL_FAILURE(StartWebPod());
-  const auto env = KubectlEnv(*server_, dir_.path() + "/home");
-  auto cat = node_->Exec(kubectl127 + " exec web -- cat /etc/hostname", env);
+  const auto env = cluster_.kubectl_env();
+  auto cat =
+      cluster_.node().Exec(kubectl127 + " exec web -- cat /etc/hostname", env);
   EXPECT_EQ(cat.out, "web\n") << cat.err;
-  auto failing = node_->Exec(kubectl127 + " exec web -- sh -c 'exit 4'", env);
+  auto failing =
+      cluster_.node().Exec(kubectl127 + " exec web -- sh -c 'exit 4'", env);
   EXPECT_EQ(failing.exit_code, 4) << failing.err;
-  auto forward = node_->Exec(
+  auto forward = cluster_.node().Exec(
       kubectl127 +
           " port-forward pod/web 18081:8080 > /dev/null 2>&1 & pf=$!; "
           "sleep 2; busybox wget -qO- http://127.0.0.1:18081/hostname; "
           "kill $pf",
       env);
   EXPECT_EQ(forward.out, "web\n") << forward.err;
-  EXPECT_THAT(server_->log(),
+  EXPECT_THAT(cluster_.server().log(),
               HasSubstr("pods/exec default/web: proxied to node node1"));
 }
 
 TEST_F(ConnectProxyE2eTest, KubeletPortServesOnlyTheApiServer) {
-  const tls::PkiPaths pki = tls::PkiPathsFor(server_->data_dir());
+  const tls::PkiPaths pki = tls::PkiPathsFor(cluster_.server().data_dir());
   const std::string path = "/containerLogs/default/nope/c";
   // The API server's identity gets in (the pod does not exist).
   EXPECT_EQ(
@@ -223,7 +168,7 @@ TEST_F(ConnectProxyE2eTest, KubeletPortServesOnlyTheApiServer) {
   EXPECT_EQ(KubeletPortCode(path), "401");
   auto bob = tls::IssueClientCert(pki, "bob", {"developers"});
   ASSERT_TRUE(bob.ok());
-  const std::string d = dir_.path();
+  const std::string d = cluster_.dir();
   ASSERT_TRUE(
       tls::WriteFileAtomically(d + "/bob.crt", bob->cert_pem, 0600).ok());
   ASSERT_TRUE(

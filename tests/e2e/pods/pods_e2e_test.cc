@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "tests/support/kubectl.h"
+#include "tests/support/node_cluster.h"
 #include "tests/support/node_netns.h"
 #include "tests/support/oci_registry.h"
 #include "tests/support/process.h"
@@ -30,86 +31,20 @@ using ::testing::HasSubstr;
 constexpr char kImage[] = "127.0.0.1:5000/library/busybox:1.35";
 constexpr char kPrivateImage[] = "127.0.0.1:5001/private/busybox:1.35";
 
-class PodsE2eTest : public ::testing::Test {
+class PodsE2eTest : public NodeClusterTest<> {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root (namespaces, cgroups)";
-    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
-    if (RunCommand("command -v runc").exit_code != 0) {
-      GTEST_SKIP() << "runc is not installed (scripts/install-deps.sh)";
-    }
-    if (std::string missing = MissingRegistryTools(); !missing.empty()) {
+    if (std::string missing = NodeCluster::MissingTools(); !missing.empty()) {
       GTEST_SKIP() << missing;
     }
-    node_ = std::make_unique<NodeNetns>("berth-pods");
-    ASSERT_TRUE(node_->ok()) << "cannot create a network namespace";
-    const std::string image_dir = dir_.path() + "/busybox";
-    ASSERT_EQ(BuildOciImage(image_dir, {"--busybox", "--tag", "1.35"}), "");
-    registry_ = std::make_unique<RegistryServer>(RegistryServer::Mode::kPlain,
-                                                 node_->name());
-    ASSERT_TRUE(registry_->Start()) << registry_->log();
-    ASSERT_EQ(registry_->Push(image_dir, "library/busybox", "1.35"), "");
-    private_registry_ = std::make_unique<RegistryServer>(
-        RegistryServer::Mode::kBasicAuth, node_->name());
-    ASSERT_TRUE(private_registry_->Start()) << private_registry_->log();
-    ASSERT_EQ(private_registry_->Push(image_dir, "private/busybox", "1.35"),
-              "");
-
-    const std::string d = dir_.path();
-    std::filesystem::create_directories(d + "/home");
-    config_ = d + "/berth.yaml";
-    std::ofstream(config_)
-        << "plugins:\n"
-        << "  - core\n  - auth\n  - storage\n  - workloads\n  - scheduler\n"
-        << "  - name: oci\n"
-        << "    settings:\n"
-        << "      root: " << d << "/oci\n"
-        << "      imageRoot: " << d << "/images\n"
-        << "      registries:\n"
-        << "        \"127.0.0.1:5000\": {insecure: true}\n"
-        << "        \"127.0.0.1:5001\": {insecure: true}\n"
-        << "  - name: cni\n"
-        << "    settings: {cacheDir: " << d << "/cni}\n"
-        << "  - name: node\n"
-        << "    settings: {nodeName: node1, runtime: runc, network: cni, "
-        << "rootDir: " << d << "/node, heartbeatSeconds: 2}\n";
-    server_ = std::make_unique<BerthServer>(d + "/data");
-    server_->set_netns(node_->name());
-    ASSERT_TRUE(server_->Start({"--config", config_})) << server_->log();
-    ASSERT_TRUE(Eventually([&] {
-      return Jsonpath("node node1",
-                      ".status.conditions[?(@.type==\"Ready\")].status") ==
-             "True";
-    })) << Kubectl("get nodes -o yaml").out;
+    NodeClusterOptions options;
+    options.netns_prefix = "berth-pods";
+    options.private_registry = true;
+    ASSERT_NO_FATAL_FAILURE(cluster_.Start(options));
   }
 
-  void TearDown() override {
-    if (server_ && server_->pid() > 0) {
-      // Pods first, so the agent tears their containers down.
-      Kubectl("delete deployments --all --timeout=60s");
-      EXPECT_OK(Kubectl("delete pods --all --timeout=60s"))
-          << Kubectl("get pods -o wide").out << server_->log();
-      EXPECT_EQ(server_->Stop(), 0) << server_->log();
-    }
-  }
+  void TearDown() override { cluster_.DeletePodsAndStop(); }
 
-  // kubectl inside the node's namespace, where the server listens.
-  CommandResult Kubectl(const std::string& args,
-                        const std::string& input = "") {
-    return node_->Exec("kubectl " + args,
-                       KubectlEnv(*server_, dir_.path() + "/home"), input);
-  }
-  std::string Jsonpath(const std::string& object, const std::string& path) {
-    return Kubectl("get " + object + " -o jsonpath='{" + path + "}'").out;
-  }
-  // Polls `done` every 250 ms for up to `seconds`.
-  static bool Eventually(const std::function<bool()>& done, int seconds = 60) {
-    for (int i = 0; i < seconds * 4; ++i) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-    return false;
-  }
   bool PodReady(const std::string& pod) {
     return Jsonpath("pod " + pod,
                     ".status.conditions[?(@.type==\"Ready\")].status") ==
@@ -130,13 +65,6 @@ class PodsE2eTest : public ::testing::Test {
                           "  - name: main\n    image: " + image +
                           "\n    command: " + command + "\n" + extra));
   }
-
-  TempDir dir_;
-  std::unique_ptr<NodeNetns> node_;
-  std::unique_ptr<RegistryServer> registry_;
-  std::unique_ptr<RegistryServer> private_registry_;
-  std::string config_;
-  std::unique_ptr<BerthServer> server_;
 };
 
 // A Deployment of busybox httpd serving an index.html from a configMap
@@ -178,7 +106,8 @@ spec:
   std::istringstream in(ips);
   int answered = 0;
   for (std::string ip; in >> ip;) {
-    auto got = node_->Exec("busybox wget -qO- http://" + ip + ":8080/");
+    auto got =
+        cluster_.node().Exec("busybox wget -qO- http://" + ip + ":8080/");
     EXPECT_EQ(got.out, "hello from berth\n") << ip << ": " << got.err;
     ++answered;
   }
@@ -198,25 +127,26 @@ spec:
   EXPECT_THAT(failing.err, HasSubstr("No such file or directory"));
 
   // logs -f follows: a request made after it started shows up.
-  const std::string follow_out = dir_.path() + "/follow.out";
+  const std::string follow_out = cluster_.dir() + "/follow.out";
   auto follower = std::thread([&] {
-    node_->Exec(
+    cluster_.node().Exec(
         "timeout 8 kubectl logs -f " + pod + " > " + follow_out + " 2>&1",
-        KubectlEnv(*server_, dir_.path() + "/home"));
+        cluster_.kubectl_env());
   });
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  node_->Exec("busybox wget -qO- http://" + ip + ":8080/followed-request");
+  cluster_.node().Exec("busybox wget -qO- http://" + ip +
+                       ":8080/followed-request");
   follower.join();
   std::ifstream followed(follow_out);
   std::string seen((std::istreambuf_iterator<char>(followed)), {});
   EXPECT_THAT(seen, HasSubstr("/followed-request")) << seen;
 
   // port-forward carries an HTTP request.
-  auto forward =
-      node_->Exec("kubectl port-forward pod/" + pod +
-                      " 18080:8080 > /dev/null 2>&1 & pf=$!; sleep 2; "
-                      "busybox wget -qO- http://127.0.0.1:18080/; kill $pf",
-                  KubectlEnv(*server_, dir_.path() + "/home"));
+  auto forward = cluster_.node().Exec(
+      "kubectl port-forward pod/" + pod +
+          " 18080:8080 > /dev/null 2>&1 & pf=$!; sleep 2; "
+          "busybox wget -qO- http://127.0.0.1:18080/; kill $pf",
+      cluster_.kubectl_env());
   EXPECT_EQ(forward.out, "hello from berth\n") << forward.err;
 
   // A ConfigMap update reaches the mounted file (the agent's periodic
@@ -226,11 +156,12 @@ spec:
               "'{\"data\":{\"index.html\":\"v2\"}}'"));
   EXPECT_TRUE(Eventually(
       [&] {
-        return node_->Exec("busybox wget -qO- http://" + ip + ":8080/").out ==
-               "v2";
+        return cluster_.node()
+                   .Exec("busybox wget -qO- http://" + ip + ":8080/")
+                   .out == "v2";
       },
       120))
-      << node_->Exec("busybox wget -qO- http://" + ip + ":8080/").out;
+      << cluster_.node().Exec("busybox wget -qO- http://" + ip + ":8080/").out;
 }
 
 // `kubectl cp` both ways (tar through exec) and `kubectl run -i --tty
@@ -240,7 +171,7 @@ spec:
 TEST_F(PodsE2eTest, CpAndAnInteractiveRunWithATerminal) {
   RunPod("box", "[\"sleep\", \"3600\"]");
   ASSERT_TRUE(Eventually([&] { return PodReady("box"); })) << Describe("box");
-  const std::string d = dir_.path();
+  const std::string d = cluster_.dir();
   std::ofstream(d + "/to-pod.txt") << "copied in\n";
   EXPECT_OK(Kubectl("cp " + d + "/to-pod.txt box:/tmp/in.txt"));
   auto in = Kubectl("exec box -- cat /tmp/in.txt");
@@ -255,11 +186,11 @@ TEST_F(PodsE2eTest, CpAndAnInteractiveRunWithATerminal) {
   EXPECT_EQ(text, "made inside\n");
 
   // script(1) gives kubectl a terminal, as a user's shell would.
-  auto run = node_->Exec(
+  auto run = cluster_.node().Exec(
       "printf 'echo typed-$((6*7)); tty; exit\\n' | script -qec "
       "\"kubectl run shell -i --tty --rm --restart=Never --image=" +
           std::string(kImage) + " --pod-running-timeout=60s -- sh\" /dev/null",
-      KubectlEnv(*server_, d + "/home"));
+      KubectlEnv(cluster_.server(), d + "/home"));
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_THAT(run.out, HasSubstr("typed-42"));
   EXPECT_THAT(run.out, HasSubstr("/dev/pts/"));
@@ -292,7 +223,7 @@ TEST_F(PodsE2eTest, PrivateImagePullsWithRegcred) {
 
   // Both go when deleted together, the one backing off at once.
   EXPECT_OK(Kubectl("delete pod no-creds with-creds --timeout=60s"))
-      << Kubectl("get pods -o wide").out << server_->log();
+      << Kubectl("get pods -o wide").out << cluster_.server().log();
 }
 
 // A missing image: ErrImagePull, then ImagePullBackOff, with the
@@ -389,20 +320,21 @@ TEST_F(PodsE2eTest, ServerStopLeavesRunningPodsForTheNextServer) {
   EXPECT_OK(
       Kubectl("delete pod backing-off goner --grace-period=5 "
               "--timeout=60s"))
-      << server_->log();
+      << cluster_.server().log();
   const std::string container =
       Jsonpath("pod survivor", ".status.containerStatuses[0].containerID");
   ASSERT_FALSE(container.empty());
 
-  EXPECT_EQ(server_->Stop(), 0) << server_->log();
-  const std::string stopped_log = server_->log();
+  EXPECT_EQ(cluster_.server().Stop(), 0) << cluster_.server().log();
+  const std::string stopped_log = cluster_.server().log();
   EXPECT_THAT(stopped_log, ::testing::Not(HasSubstr("terminate called")));
   EXPECT_EQ(RunCommand("ps -eo args | grep -c '[b]erth-shim run " +
-                       dir_.path() + "/'")
+                       cluster_.dir() + "/'")
                 .out,
             "1\n");
 
-  ASSERT_TRUE(server_->Start({"--config", config_})) << server_->log();
+  ASSERT_TRUE(cluster_.server().Start({"--config", cluster_.config()}))
+      << cluster_.server().log();
   EXPECT_TRUE(Eventually([&] {
     return PodReady("survivor") &&
            Jsonpath("node node1",
@@ -424,11 +356,11 @@ TEST_F(PodsE2eTest, ServerStopLeavesRunningPodsForTheNextServer) {
 // not get down to the low threshold. The thresholds (1% / 0%) make any
 // disk "full" and impossible to empty, so both show on a real one.
 TEST_F(PodsE2eTest, UnusedImagesAreCollectedWhenTheDiskFills) {
-  const std::string spare_dir = dir_.path() + "/spare";
+  const std::string spare_dir = cluster_.dir() + "/spare";
   ASSERT_EQ(BuildOciImage(spare_dir,
                           {"--busybox", "--tag", "1", "--cmd", "/bin/true"}),
             "");
-  ASSERT_EQ(registry_->Push(spare_dir, "library/spare", "1"), "");
+  ASSERT_EQ(cluster_.registry().Push(spare_dir, "library/spare", "1"), "");
   RunPod("keeper", "[\"sleep\", \"3600\"]");
   RunPod("once", "[\"true\"]", "", "127.0.0.1:5000/library/spare:1",
          "  restartPolicy: Never\n");
@@ -438,13 +370,13 @@ TEST_F(PodsE2eTest, UnusedImagesAreCollectedWhenTheDiskFills) {
   })) << Kubectl("get pods -o wide").out;
   EXPECT_OK(Kubectl("delete pod once --timeout=60s"));
   const std::string images =
-      BerthBinary() + " image ls --root " + dir_.path() + "/images";
+      BerthBinary() + " image ls --root " + cluster_.dir() + "/images";
   auto before = RunCommand(images);
   ASSERT_THAT(before.out, HasSubstr("library/spare")) << before.err;
   ASSERT_THAT(before.out, HasSubstr("library/busybox"));
 
-  ASSERT_EQ(server_->Stop(), 0) << server_->log();
-  std::ifstream in(config_);
+  ASSERT_EQ(cluster_.server().Stop(), 0) << cluster_.server().log();
+  std::ifstream in(cluster_.config());
   std::string config((std::istreambuf_iterator<char>(in)),
                      std::istreambuf_iterator<char>());
   const std::string node_settings = "heartbeatSeconds: 2";
@@ -453,8 +385,9 @@ TEST_F(PodsE2eTest, UnusedImagesAreCollectedWhenTheDiskFills) {
                      ", imageGCHighThresholdPercent: 1, "
                      "imageGCLowThresholdPercent: 0, imageGCPeriodSeconds: 1, "
                      "imageMinimumGCAgeSeconds: 0");
-  std::ofstream(config_) << config;
-  ASSERT_TRUE(server_->Start({"--config", config_})) << server_->log();
+  std::ofstream(cluster_.config()) << config;
+  ASSERT_TRUE(cluster_.server().Start({"--config", cluster_.config()}))
+      << cluster_.server().log();
 
   EXPECT_TRUE(Eventually([&] {
     return RunCommand(images).out.find("library/spare") == std::string::npos;
@@ -487,7 +420,7 @@ TEST_F(PodsE2eTest, DeletedPodLeavesNothingBehind) {
                       "find /sys/fs/cgroup -maxdepth 3 -name '*" +
                       uid +
                       "*' | wc -l; ps -eo args | grep -c '[b]erth-shim.*" +
-                      dir_.path() + "'; ls /var/run/netns | grep -c " +
+                      cluster_.dir() + "'; ls /var/run/netns | grep -c " +
                       short_uid + "; } | awk '{s+=$1} END {print s}'")
         .out;
   };

@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "tests/support/kubectl.h"
+#include "tests/support/node_cluster.h"
 #include "tests/support/node_netns.h"
 #include "tests/support/oci_registry.h"
 #include "tests/support/process.h"
@@ -33,13 +34,12 @@ namespace {
 
 constexpr char kImage[] = "127.0.0.1:5000/library/busybox:1.35";
 
-class ServicesE2eTest : public ::testing::TestWithParam<std::string> {
+class ServicesE2eTest
+    : public NodeClusterTest<::testing::TestWithParam<std::string>> {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root (namespaces, cgroups)";
-    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
-    if (RunCommand("command -v runc").exit_code != 0) {
-      GTEST_SKIP() << "runc is not installed (scripts/install-deps.sh)";
+    if (std::string missing = NodeCluster::MissingTools(); !missing.empty()) {
+      GTEST_SKIP() << missing;
     }
     const char* tool =
         GetParam() == "nftables" ? "nft --version" : "iptables-restore -V";
@@ -47,77 +47,25 @@ class ServicesE2eTest : public ::testing::TestWithParam<std::string> {
       GTEST_SKIP() << GetParam() << " tools are not installed "
                    << "(scripts/install-deps.sh)";
     }
-    if (std::string missing = MissingRegistryTools(); !missing.empty()) {
-      GTEST_SKIP() << missing;
-    }
-    node_ = std::make_unique<NodeNetns>("berth-svc");
-    ASSERT_TRUE(node_->ok()) << "cannot create a network namespace";
-    const std::string image_dir = dir_.path() + "/busybox";
-    ASSERT_EQ(BuildOciImage(image_dir, {"--busybox", "--tag", "1.35"}), "");
-    registry_ = std::make_unique<RegistryServer>(RegistryServer::Mode::kPlain,
-                                                 node_->name());
-    ASSERT_TRUE(registry_->Start()) << registry_->log();
-    ASSERT_EQ(registry_->Push(image_dir, "library/busybox", "1.35"), "");
-
-    const std::string d = dir_.path();
-    std::filesystem::create_directories(d + "/home");
-    config_ = d + "/berth.yaml";
-    std::ofstream(config_)
-        << "plugins:\n"
-        << "  - core\n  - auth\n  - storage\n  - workloads\n  - scheduler\n"
-        << "  - name: oci\n"
-        << "    settings:\n"
-        << "      root: " << d << "/oci\n"
-        << "      imageRoot: " << d << "/images\n"
-        << "      registries:\n"
-        << "        \"127.0.0.1:5000\": {insecure: true}\n"
-        << "  - name: cni\n"
-        << "    settings: {cacheDir: " << d << "/cni}\n"
-        << "  - name: node\n"
-        << "    settings: {nodeName: node1, runtime: runc, network: cni, "
-        << "rootDir: " << d << "/node, heartbeatSeconds: 2}\n"
-        << "  - name: proxy\n"
-        << "    settings: {backend: " << GetParam()
-        << ", nodeName: node1, syncPeriodSeconds: 2}\n";
-    server_ = std::make_unique<BerthServer>(d + "/data");
-    server_->set_netns(node_->name());
-    ASSERT_TRUE(server_->Start({"--config", config_})) << server_->log();
-    ASSERT_TRUE(Eventually([&] {
-      return Jsonpath("node node1",
-                      ".status.conditions[?(@.type==\"Ready\")].status") ==
-             "True";
-    })) << Kubectl("get nodes -o yaml").out;
+    NodeClusterOptions options;
+    options.netns_prefix = "berth-svc";
+    options.more_plugins =
+        "  - name: proxy\n    settings: {backend: " + GetParam() +
+        ", nodeName: node1, syncPeriodSeconds: 2}\n";
+    ASSERT_NO_FATAL_FAILURE(cluster_.Start(options));
   }
 
   void TearDown() override {
-    if (server_ && server_->pid() > 0) {
-      Kubectl("delete deployments --all --timeout=60s");
-      EXPECT_OK(Kubectl("delete pods --all --timeout=60s"))
-          << Kubectl("get pods -o wide").out << server_->log();
-      EXPECT_EQ(server_->Stop(), 0) << server_->log();
+    if (cluster_.running()) {
+      cluster_.DeletePodsAndStop();
       // The proxy removed its rules when the server stopped.
-      EXPECT_THAT(node_->Exec("nft list ruleset").out,
+      EXPECT_THAT(cluster_.node().Exec("nft list ruleset").out,
                   ::testing::Not(::testing::HasSubstr("berth-proxy")));
-      EXPECT_THAT(node_->Exec("iptables-save 2>/dev/null").out,
+      EXPECT_THAT(cluster_.node().Exec("iptables-save 2>/dev/null").out,
                   ::testing::Not(::testing::HasSubstr("BERTH-")));
     }
   }
 
-  CommandResult Kubectl(const std::string& args,
-                        const std::string& input = "") {
-    return node_->Exec("kubectl " + args,
-                       KubectlEnv(*server_, dir_.path() + "/home"), input);
-  }
-  std::string Jsonpath(const std::string& object, const std::string& path) {
-    return Kubectl("get " + object + " -o jsonpath='{" + path + "}'").out;
-  }
-  static bool Eventually(const std::function<bool()>& done, int seconds = 90) {
-    for (int i = 0; i < seconds * 10; ++i) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
   static std::set<std::string> Words(const std::string& text) {
     std::istringstream in(text);
     std::set<std::string> out;
@@ -136,12 +84,6 @@ class ServicesE2eTest : public ::testing::TestWithParam<std::string> {
     return Words(Jsonpath("endpoints webserver",
                           ".subsets[*].addresses[*].targetRef.name"));
   }
-
-  TempDir dir_;
-  std::unique_ptr<NodeNetns> node_;
-  std::unique_ptr<RegistryServer> registry_;
-  std::string config_;
-  std::unique_ptr<BerthServer> server_;
 };
 
 TEST_P(ServicesE2eTest, ClusterIpAndNodePortFollowScalingAndReadiness) {
@@ -201,20 +143,20 @@ spec:
     return seen == pods;
   })) << "answered: "
       << ::testing::PrintToString(seen) << "\n"
-      << node_
-             ->Exec(GetParam() == "nftables" ? "nft list ruleset"
-                                             : "iptables-save")
+      << cluster_.node()
+             .Exec(GetParam() == "nftables" ? "nft list ruleset"
+                                            : "iptables-save")
              .out;
 
   // The NodePort from the machine itself, on its pod-network address.
   const std::set<std::string> node_ips =
-      Words(node_
-                ->Exec("ip -4 -o addr show | awk '$2 != \"lo\" {print $4}' | "
-                       "cut -d/ -f1")
+      Words(cluster_.node()
+                .Exec("ip -4 -o addr show | awk '$2 != \"lo\" {print $4}' | "
+                      "cut -d/ -f1")
                 .out);
   ASSERT_FALSE(node_ips.empty());
-  auto via_node_port = node_->Exec("timeout 5 busybox wget -qO- http://" +
-                                   *node_ips.begin() + ":30300/");
+  auto via_node_port = cluster_.node().Exec(
+      "timeout 5 busybox wget -qO- http://" + *node_ips.begin() + ":30300/");
   EXPECT_EQ(via_node_port.exit_code, 0) << via_node_port.err;
   EXPECT_EQ(
       pods.count(via_node_port.out.substr(0, via_node_port.out.find('\n'))), 1u)
@@ -285,10 +227,10 @@ subsets:
 
   // Rules lost behind the proxy's back (another tool flushed them) come
   // back with the periodic resync, though no Service changed.
-  EXPECT_EQ(node_
-                ->Exec(GetParam() == "nftables"
-                           ? "nft delete table ip berth-proxy"
-                           : "iptables -w -t nat -F BERTH-SERVICES")
+  EXPECT_EQ(cluster_.node()
+                .Exec(GetParam() == "nftables"
+                          ? "nft delete table ip berth-proxy"
+                          : "iptables -w -t nat -F BERTH-SERVICES")
                 .exit_code,
             0);
   EXPECT_TRUE(Answers(manual, 1).empty());
