@@ -22,50 +22,15 @@
 
 #include "tests/support/kubectl.h"
 #include "tests/support/process.h"
+#include "tests/support/sim_cluster_test.h"
 
 namespace berth::testing {
 namespace {
 
 using ::testing::HasSubstr;
 
-class EndpointsE2eTest : public ::testing::Test {
+class EndpointsE2eTest : public SimClusterTest {
  protected:
-  static void SetUpTestSuite() {
-    if (!HaveKubectl()) return;
-    dir_ = new TempDir();
-    std::filesystem::create_directories(dir_->path() + "/home");
-    server_ = new BerthServer(dir_->path() + "/data");
-    const std::string config = dir_->path() + "/berth.yaml";
-    std::ofstream(config) << "plugins:\n"
-                          << "  - core\n"
-                          << "  - workloads\n"
-                          << "  - scheduler\n"
-                          << "  - name: sim\n"
-                          << "    settings: {heartbeatSeconds: 1}\n";
-    ASSERT_TRUE(server_->Start({"--config", config})) << server_->log();
-  }
-  static void TearDownTestSuite() {
-    if (server_) {
-      EXPECT_EQ(server_->Stop(), 0) << server_->log();
-      delete server_;
-      server_ = nullptr;
-    }
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override {
-    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
-    ns_ = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    for (char& c : ns_) c = static_cast<char>(std::tolower(c));
-    ASSERT_EQ(Kubectl("create namespace " + ns_).exit_code, 0);
-  }
-
-  CommandResult Kubectl(const std::string& args, const std::string& input = "",
-                        int timeout = 120) {
-    return RunCommand("kubectl -n " + ns_ + " " + args,
-                      KubectlEnv(*server_, dir_->path() + "/home"), input,
-                      timeout);
-  }
   std::string Get(const std::string& what, const std::string& jsonpath) {
     auto r = Kubectl("get " + what + " -o jsonpath='" + jsonpath + "'");
     return r.exit_code == 0 ? r.out : "<error: " + r.err + ">";
@@ -77,15 +42,6 @@ class EndpointsE2eTest : public ::testing::Test {
     for (std::string w; in >> w;) out.push_back(w);
     std::sort(out.begin(), out.end());
     return out;
-  }
-  // Polls until `probe` holds (60 s at most).
-  template <typename F>
-  bool Eventually(F probe) {
-    for (int i = 0; i < 600; ++i) {
-      if (probe()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
   }
   // The sorted IPs of the ready (or not ready) addresses of Endpoints
   // `name`, and of the EndpointSlices of Service `name` with that ready
@@ -132,14 +88,7 @@ spec:
         "\"}],\"conditions\":[{\"type\":\"Ready\",\"status\":\"" + status +
         "\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\"}]}}'"));
   }
-
-  static TempDir* dir_;
-  static BerthServer* server_;
-  std::string ns_;
 };
-
-TempDir* EndpointsE2eTest::dir_ = nullptr;
-BerthServer* EndpointsE2eTest::server_ = nullptr;
 
 TEST_F(EndpointsE2eTest, DeploymentPodsFollowScalingAndGoWithTheService) {
   EXPECT_OK(Kubectl(

@@ -19,66 +19,17 @@
 #include "tests/support/api_client.h"
 #include "tests/support/kubectl.h"
 #include "tests/support/process.h"
+#include "tests/support/sim_cluster_test.h"
 
 namespace berth::testing {
 namespace {
 
-class WorkloadsE2eTest : public ::testing::Test {
+class WorkloadsE2eTest : public SimClusterTest {
  protected:
-  static void SetUpTestSuite() {
-    if (!HaveKubectl()) return;
-    dir_ = new TempDir();
-    std::filesystem::create_directories(dir_->path() + "/home");
-    server_ = new BerthServer(dir_->path() + "/data");
-    const std::string config = dir_->path() + "/berth.yaml";
-    std::ofstream(config) << "plugins:\n"
-                          << "  - core\n"
-                          << "  - workloads\n"
-                          << "  - scheduler\n"
-                          << "  - name: sim\n"
-                          << "    settings: {heartbeatSeconds: 1}\n";
-    ASSERT_TRUE(server_->Start({"--config", config})) << server_->log();
-  }
-  static void TearDownTestSuite() {
-    if (server_) {
-      EXPECT_EQ(server_->Stop(), 0) << server_->log();
-      delete server_;
-      server_ = nullptr;
-    }
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override {
-    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
-    // Each test in its own namespace, so counts never mix.
-    ns_ = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    for (char& c : ns_) c = static_cast<char>(std::tolower(c));
-    ASSERT_EQ(Kubectl("create namespace " + ns_).exit_code, 0);
-  }
-
-  static CommandResult Run(const std::string& args,
-                           const std::string& input = "", int timeout = 120) {
-    return RunCommand("kubectl " + args,
-                      KubectlEnv(*server_, dir_->path() + "/home"), input,
-                      timeout);
-  }
-  CommandResult Kubectl(const std::string& args, const std::string& input = "",
-                        int timeout = 120) {
-    return Run("-n " + ns_ + " " + args, input, timeout);
-  }
   std::string Field(const std::string& object, const std::string& path) {
     auto r = Kubectl("get " + object + " -o jsonpath='{" + path + "}'");
     EXPECT_OK(r);
     return r.out;
-  }
-  // Polls `probe` until it returns true (60 s at most).
-  template <typename F>
-  bool Eventually(F probe) {
-    for (int i = 0; i < 600; ++i) {
-      if (probe()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
   }
   // Names of the pods in the namespace (kubectl get -o name), sorted.
   std::set<std::string> Pods(const std::string& selector = "") {
@@ -99,14 +50,7 @@ class WorkloadsE2eTest : public ::testing::Test {
     EXPECT_OK(Kubectl("rollout status deployment/" + deploy + " --timeout=90s",
                       "", 100));
   }
-
-  static TempDir* dir_;
-  static BerthServer* server_;
-  std::string ns_;
 };
-
-TempDir* WorkloadsE2eTest::dir_ = nullptr;
-BerthServer* WorkloadsE2eTest::server_ = nullptr;
 
 TEST_F(WorkloadsE2eTest, CreateDeploymentDefaultsColumnsAndDescribe) {
   auto created = Kubectl(
