@@ -38,8 +38,12 @@ std::string FirstHostIpv4() {
 std::string ChooseAdvertiseAddress(const std::string& advertise,
                                    const std::string& bind_address) {
   if (!advertise.empty()) return advertise;
+  // As kube-apiserver's DefaultExternalAddress: a loopback bind address is
+  // no address for pods, so the host's interface is advertised instead.
+  const bool loopback =
+      bind_address.rfind("127.", 0) == 0 || bind_address == "::1";
   if (!bind_address.empty() && bind_address != "0.0.0.0" &&
-      bind_address != "::") {
+      bind_address != "::" && !loopback) {
     return bind_address;
   }
   return FirstHostIpv4();
