@@ -1,8 +1,8 @@
 // Registration of the core plugin: the core/v1 kinds, Lease, EndpointSlice,
 // the namespace, endpoints, endpointslice, node IPAM and node lifecycle
-// controllers, the `kubernetes` Service's endpoint reconciler, the root CA
-// publisher and the admissions. The logic lives in the berth_core_kinds
-// library.
+// controllers, the `kubernetes` Service's endpoint reconciler, the default
+// ServiceAccount controller, the root CA publisher and the admissions. The
+// logic lives in the berth_core_kinds library.
 #include <memory>
 
 #include "berth/plugin.h"
@@ -30,6 +30,7 @@
 #include "root_ca_publisher.h"
 #include "runtime_class_kind.h"
 #include "secret_kind.h"
+#include "service_account_controller.h"
 #include "service_account_kind.h"
 #include "service_kind.h"
 #include "service_network.h"
@@ -112,6 +113,11 @@ class CorePlugin : public Plugin {
             std::make_shared<KubernetesEndpointsReconciler>(host));
         !s.ok()) {
       return s;
+    }
+    auto accounts = std::make_shared<ServiceAccountController>(host.client());
+    for (std::shared_ptr<Controller> c : {std::shared_ptr<Controller>(accounts),
+                                          accounts->ServiceAccountTrigger()}) {
+      if (Status s = registrar.AddController(c); !s.ok()) return s;
     }
     auto root_ca = std::make_shared<RootCaPublisher>(host);
     for (std::shared_ptr<Controller> c :

@@ -76,9 +76,9 @@ TEST_F(KubectlTest, KubernetesServiceHoldsTheFirstServiceAddress) {
 
 // As in Kubernetes: default/kubernetes' Endpoints and EndpointSlice name the
 // address the API server advertises and the port it serves on, and every
-// namespace holds kube-root-ca.crt with the cluster CA; both are put back
-// when deleted.
-TEST_F(KubectlTest, KubernetesEndpointsAndRootCaAreKeptByTheServer) {
+// namespace holds kube-root-ca.crt with the cluster CA and a `default`
+// ServiceAccount; both are put back when deleted.
+TEST_F(KubectlTest, KubernetesEndpointsRootCaAndDefaultAccountAreKept) {
   const std::string port = server_->url().substr(server_->url().rfind(':') + 1);
   // The controllers run after the server is ready: wait for the objects.
   auto eventually = [](const std::string& args, const std::string& want) {
@@ -133,6 +133,11 @@ TEST_F(KubectlTest, KubernetesEndpointsAndRootCaAreKeptByTheServer) {
       "-o 'jsonpath={.data.ca\\.crt}'",
       ca);
   EXPECT_EQ(again.out, ca) << again.err;
+  // And its `default` ServiceAccount, as kube-controller-manager makes.
+  auto account =
+      eventually("get serviceaccount default -n root-ca-check -o name",
+                 "serviceaccount/default\n");
+  EXPECT_EQ(account.out, "serviceaccount/default\n") << account.err;
   EXPECT_OK(Kubectl("delete namespace root-ca-check --wait=false"));
 }
 
