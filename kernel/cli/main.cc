@@ -20,6 +20,8 @@ const char kUsage[] =
     "              --bind-address A --config FILE --plugin-dir DIR\n"
     "              --watch-window-events N (watch history, default 100000)\n"
     "              --tls-san A[,B...] (extra serving certificate names)\n"
+    "              --advertise-address A (the `kubernetes` Service's\n"
+    "              endpoint; default the bind address or the host's IPv4)\n"
     "              --kubelet-port N (serve this process's node streams to\n"
     "              API servers on N, as a kubelet does; off by default)\n"
     "  agent       run the node plugins (conf/agent.yaml) against a remote\n"

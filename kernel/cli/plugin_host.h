@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "berth/host.h"
@@ -55,6 +56,8 @@ class PluginHost : public Host {
   StatusOr<std::string> SignCertificate(const std::string& csr_pem,
                                         const std::vector<std::string>& usages,
                                         std::chrono::seconds duration) override;
+  ApiEndpoint api_endpoint() const override { return api_endpoint_; }
+  std::string cluster_ca_pem() const override { return cluster_ca_pem_; }
 
   // The port this process serves its connect handlers on as a kubelet
   // (0: none); set before plugins register.
@@ -62,6 +65,12 @@ class PluginHost : public Host {
   // The cluster PKI that signs certificate requests; set before the plugins
   // start.
   void set_pki(const tls::PkiPaths& pki) { pki_ = pki; }
+  // What api_endpoint and cluster_ca_pem answer; set once the API server
+  // listens, before the plugins start.
+  void set_api_endpoint(ApiEndpoint endpoint) {
+    api_endpoint_ = std::move(endpoint);
+  }
+  void set_cluster_ca_pem(std::string pem) { cluster_ca_pem_ = std::move(pem); }
 
   // The client every service uses from now on; not owned, must outlive
   // StopServices.
@@ -81,6 +90,8 @@ class PluginHost : public Host {
   SpawnProcessRunner process_runner_;
   int kubelet_port_ = 0;
   std::optional<tls::PkiPaths> pki_;
+  ApiEndpoint api_endpoint_;
+  std::string cluster_ca_pem_;
 };
 
 }  // namespace berth::cli

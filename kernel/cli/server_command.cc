@@ -24,6 +24,7 @@
 #include "kernel/api/tls/pki.h"
 #include "kernel/api/tls/server_context.h"
 #include "kernel/api/tls/tokens.h"
+#include "kernel/cli/advertise_address.h"
 #include "kernel/cli/config_file.h"
 #include "kernel/cli/data_dir.h"
 #include "kernel/cli/flags.h"
@@ -74,7 +75,7 @@ int RunServer(const std::vector<std::string>& args) {
   auto flags_or = ParseFlags(
       args,
       {"data-dir", "port", "bind-address", "config", "plugin-dir", "log-level",
-       "watch-window-events", "tls-san", "kubelet-port"},
+       "watch-window-events", "tls-san", "kubelet-port", "advertise-address"},
       {"insecure-http"});
   if (!flags_or.ok()) return Fail(flags_or.status().message());
   const Flags& flags = *flags_or;
@@ -257,6 +258,13 @@ int RunServer(const std::vector<std::string>& args) {
     if (!s.ok()) return Fail(s.message());
   }
 
+  // In-cluster clients find this server through the `kubernetes` Service,
+  // whose endpoints the core plugin keeps at this address and port.
+  host.set_api_endpoint(
+      ApiEndpoint{ChooseAdvertiseAddress(flags.Get("advertise-address"),
+                                         api_options.bind_address),
+                  server.port()});
+  host.set_cluster_ca_pem(ca_pem);
   if (kubelet) {
     if (Status s = kubelet->Start(plugins.ConnectHandlers()); !s.ok()) {
       return Fail(s.message());

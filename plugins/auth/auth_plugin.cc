@@ -1,11 +1,16 @@
 // Registration of the auth plugin: the self-review kinds behind kubectl's
-// `auth can-i` and `auth whoami`. The logic lives in berth_auth_kinds.
+// `auth can-i` and `auth whoami`, and the service account token
+// authenticator over the key in <data dir>/sa.key (made on first start).
+// The logic lives in berth_auth_kinds and berth_service_account_token.
 #include <memory>
 #include <utility>
 
 #include "berth/plugin.h"
+#include "plugins/common/data_dir.h"
 #include "review_kinds.h"
 #include "review_proto.h"
+#include "service_account_authenticator.h"
+#include "service_account_token.h"
 
 namespace berth::auth {
 namespace {
@@ -30,7 +35,13 @@ class AuthPlugin : public Plugin {
         return s;
       }
     }
-    return {};
+    auto key = TokenKey::LoadOrCreate(PluginDataDir() + "/sa.key");
+    if (!key.ok()) return key.status();
+    return registrar.AddAuthenticator(
+        std::make_shared<ServiceAccountAuthenticator>(
+            std::make_shared<const TokenKey>(std::move(key).value()),
+            kDefaultIssuer, std::vector<std::string>{kDefaultIssuer},
+            host.client()));
   }
 };
 

@@ -1,7 +1,8 @@
 // Registration of the core plugin: the core/v1 kinds, Lease, EndpointSlice,
 // the namespace, endpoints, endpointslice, node IPAM and node lifecycle
-// controllers and the admissions. The logic lives in the berth_core_kinds
-// library.
+// controllers, the `kubernetes` Service's endpoint reconciler, the default
+// ServiceAccount controller, the root CA publisher and the admissions. The
+// logic lives in the berth_core_kinds library.
 #include <memory>
 
 #include "berth/plugin.h"
@@ -13,6 +14,7 @@
 #include "endpoints_controller.h"
 #include "endpoints_kind.h"
 #include "event_kind.h"
+#include "kubernetes_endpoints.h"
 #include "lease_kind.h"
 #include "namespace_controller.h"
 #include "namespace_kind.h"
@@ -26,8 +28,10 @@
 #include "pod_connect_locator.h"
 #include "pod_gc_controller.h"
 #include "pod_kind.h"
+#include "root_ca_publisher.h"
 #include "runtime_class_kind.h"
 #include "secret_kind.h"
+#include "service_account_controller.h"
 #include "service_account_kind.h"
 #include "service_kind.h"
 #include "service_network.h"
@@ -116,6 +120,21 @@ class CorePlugin : public Plugin {
     if (Status s = AddEndpointsControllers(host, registrar); !s.ok()) {
       return s;
     }
+    if (Status s = registrar.AddController(
+            std::make_shared<KubernetesEndpointsReconciler>(host));
+        !s.ok()) {
+      return s;
+    }
+    auto accounts = std::make_shared<ServiceAccountController>(host.client());
+    for (std::shared_ptr<Controller> c : {std::shared_ptr<Controller>(accounts),
+                                          accounts->ServiceAccountTrigger()}) {
+      if (Status s = registrar.AddController(c); !s.ok()) return s;
+    }
+    auto root_ca = std::make_shared<RootCaPublisher>(host);
+    for (std::shared_ptr<Controller> c :
+         {std::shared_ptr<Controller>(root_ca), root_ca->ConfigMapTrigger()}) {
+      if (Status s = registrar.AddController(c); !s.ok()) return s;
+    }
     if (ipam->allocate) {
       if (Status s = registrar.AddController(
               std::make_shared<NodeIpamController>(host, *ipam, *network));
@@ -168,11 +187,13 @@ class CorePlugin : public Plugin {
   }
 
   // As kube-apiserver does: default/kubernetes holds the first address of
-  // the Service range, so no user Service is ever handed it. If a Service
+  // the Service range, so no user Service is ever handed it, and its
+  // targetPort is the port the API server serves on. If a Service
   // created before this existed already holds that address, the cluster
   // keeps working without one and says why.
   Status EnsureKubernetesService() {
     const std::string ip = FormatIpv4(network_.FirstIp());
+    const int api_port = host_->api_endpoint().port;
     auto created = host_->client().Create(
         kServices, "default",
         R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"kubernetes",)"
@@ -180,7 +201,8 @@ class CorePlugin : public Plugin {
         R"("spec":{"type":"ClusterIP","clusterIP":")" +
             ip +
             R"(","ports":[{"name":"https","port":443,"protocol":"TCP",)"
-            R"("targetPort":6443}]}})");
+            R"("targetPort":)" +
+            std::to_string(api_port > 0 ? api_port : 6443) + "}]}}");
     if (created.ok() || created.status().IsAlreadyExists()) return {};
     host_->Log(kLogWarn, Name(),
                "service default/kubernetes not created: " +

@@ -25,6 +25,13 @@ namespace berth {
 
 class SchedulerPlugin;
 
+// Where in-cluster clients reach an API server: the address it advertises
+// and its port.
+struct ApiEndpoint {
+  std::string address;  // IPv4 or IPv6 literal
+  int port = 0;
+};
+
 class Host {
  public:
   virtual ~Host() = default;
@@ -83,6 +90,17 @@ class Host {
       std::chrono::seconds duration) {
     return Status::Unavailable("this host cannot sign certificates");
   }
+  // The address and port in-cluster clients reach this process's API server
+  // by, as kube-apiserver publishes them in the `kubernetes` Service's
+  // endpoints: --advertise-address, else the address it binds, else the
+  // host's first non-loopback IPv4 address. Empty address and port 0 when
+  // this process serves no API (an agent). Known from Plugin::Start on.
+  virtual ApiEndpoint api_endpoint() const { return {}; }
+  // The cluster CA certificate (PEM) that clients verify the API server
+  // with, as kube-controller-manager publishes it in each namespace's
+  // kube-root-ca.crt ConfigMap; empty when there is none (plain HTTP, an
+  // agent). Known from Plugin::Start on.
+  virtual std::string cluster_ca_pem() const { return {}; }
 };
 
 constexpr int kLogDebug = 0;

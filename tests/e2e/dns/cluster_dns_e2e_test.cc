@@ -103,6 +103,9 @@ class DnsE2eTest : public NodeClusterTest<> {
       upstream_ = std::make_unique<dns::DnsServer>(*upstream_responder_);
       ASSERT_TRUE(StartInNetns(*upstream_, node.name(), kUpstreamPort));
     };
+    // Listening on every address, so pods reach the API at the node's
+    // address through the `kubernetes` Service.
+    options.server_args = {"--bind-address", "0.0.0.0"};
     ASSERT_NO_FATAL_FAILURE(cluster_.Start(options));
   }
 
@@ -226,6 +229,21 @@ spec:
   })) << headless.out
       << headless.err;
   EXPECT_THAT(headless.out, ::testing::Not(HasSubstr(cluster_ip)));
+
+  // The API server, by the name every pod has for it: kubernetes.default.svc
+  // resolves to the `kubernetes` Service, whose endpoints the server keeps at
+  // the node's address and its port, and a TLS server answers there. (Busybox
+  // 1.35's TLS client does not complete a handshake with the server's
+  // ECDSA certificate and cipher list — the peer's alert is the proof the
+  // connection reached it; a pod with a full TLS client gets the API.)
+  EXPECT_EQ(Jsonpath("endpoints kubernetes", ".subsets[0].addresses[0].ip"),
+            kNodeIp);
+  CommandResult api = InClient(
+      "wget --no-check-certificate -qO- https://kubernetes.default.svc/api "
+      "2>&1");
+  EXPECT_THAT(api.out, ::testing::AnyOf(HasSubstr("401"),
+                                        HasSubstr("TLS error from peer")))
+      << api.out << api.err;
 
   // A name outside the cluster, forwarded to the machine's resolver.
   CommandResult outside = InClient("nslookup www.outside.svc.example.test");

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 
@@ -71,6 +72,73 @@ TEST_F(KubectlTest, KubernetesServiceHoldsTheFirstServiceAddress) {
   EXPECT_OK(ip);
   EXPECT_NE(ip.out, "10.96.0.1");
   EXPECT_OK(Kubectl("delete svc first-user-svc"));
+}
+
+// As in Kubernetes: default/kubernetes' Endpoints and EndpointSlice name the
+// address the API server advertises and the port it serves on, and every
+// namespace holds kube-root-ca.crt with the cluster CA and a `default`
+// ServiceAccount; both are put back when deleted.
+TEST_F(KubectlTest, KubernetesEndpointsRootCaAndDefaultAccountAreKept) {
+  const std::string port = server_->url().substr(server_->url().rfind(':') + 1);
+  // The controllers run after the server is ready: wait for the objects.
+  auto eventually = [](const std::string& args, const std::string& want) {
+    CommandResult r;
+    for (int i = 0; i < 150; ++i) {
+      r = Kubectl(args);
+      if (r.exit_code == 0 && r.out == want) break;
+      usleep(100 * 1000);
+    }
+    return r;
+  };
+  auto ep_port = eventually(
+      "get endpoints kubernetes -n default "
+      "-o jsonpath={.subsets[0].ports[0].port}",
+      port);
+  EXPECT_EQ(ep_port.out, port) << ep_port.err;
+  auto ip = Kubectl(
+      "get endpoints kubernetes -n default "
+      "-o jsonpath={.subsets[0].addresses[0].ip}");
+  EXPECT_OK(ip);
+  EXPECT_FALSE(ip.out.empty());
+  auto slice = eventually(
+      "get endpointslice kubernetes -n default "
+      "-o 'jsonpath={.endpoints[0].addresses[0]}:{.ports[0].port}'",
+      ip.out + ":" + port);
+  EXPECT_EQ(slice.out, ip.out + ":" + port) << slice.err;
+  // Exactly one slice: the mirroring controller leaves the Endpoints alone.
+  EXPECT_EQ(Kubectl("get endpointslices -n default "
+                    "-l kubernetes.io/service-name=kubernetes -o name")
+                .out,
+            "endpointslice.discovery.k8s.io/kubernetes\n");
+  EXPECT_OK(Kubectl("delete endpoints kubernetes -n default"));
+  auto back = eventually(
+      "get endpoints kubernetes -n default "
+      "-o jsonpath={.subsets[0].ports[0].port}",
+      port);
+  EXPECT_EQ(back.out, port) << back.err;
+
+  std::ifstream ca_file(server_->data_dir() + "/pki/ca.crt");
+  const std::string ca((std::istreambuf_iterator<char>(ca_file)),
+                       std::istreambuf_iterator<char>());
+  ASSERT_FALSE(ca.empty());
+  EXPECT_OK(Kubectl("create namespace root-ca-check"));
+  auto published = eventually(
+      "get configmap kube-root-ca.crt -n root-ca-check "
+      "-o 'jsonpath={.data.ca\\.crt}'",
+      ca);
+  EXPECT_EQ(published.out, ca) << published.err;
+  EXPECT_OK(Kubectl("delete configmap kube-root-ca.crt -n root-ca-check"));
+  auto again = eventually(
+      "get configmap kube-root-ca.crt -n root-ca-check "
+      "-o 'jsonpath={.data.ca\\.crt}'",
+      ca);
+  EXPECT_EQ(again.out, ca) << again.err;
+  // And its `default` ServiceAccount, as kube-controller-manager makes.
+  auto account =
+      eventually("get serviceaccount default -n root-ca-check -o name",
+                 "serviceaccount/default\n");
+  EXPECT_EQ(account.out, "serviceaccount/default\n") << account.err;
+  EXPECT_OK(Kubectl("delete namespace root-ca-check --wait=false"));
 }
 
 TEST_F(KubectlTest, AuthCanIAndWhoAmI) {
@@ -188,7 +256,7 @@ TEST_F(KubectlTest, GetOutputsAndSelectors) {
   EXPECT_NE(json.out.find("\"kind\": \"List\""), std::string::npos) << json.out;
   auto by_label = Kubectl("-n sel get cm -l tier=back -o name");
   EXPECT_EQ(by_label.out, "configmap/cm1\nconfigmap/cm2\n");
-  auto not_in = Kubectl("-n sel get cm -l 'tier notin (back)' -o name");
+  auto not_in = Kubectl("-n sel get cm -l 'tier,tier notin (back)' -o name");
   EXPECT_EQ(not_in.out, "configmap/cm0\n");
   auto by_field =
       Kubectl("-n sel get cm --field-selector metadata.name=cm2 -o name");
@@ -204,7 +272,7 @@ TEST_F(KubectlTest, GetOutputsAndSelectors) {
   auto labels = Kubectl("-n sel get cm cm0 --show-labels");
   EXPECT_NE(labels.out.find("tier=front"), std::string::npos) << labels.out;
   auto sorted = Kubectl(
-      "-n sel get cm --sort-by=.metadata.name -o "
+      "-n sel get cm -l tier --sort-by=.metadata.name -o "
       "custom-columns=N:.metadata.name --no-headers");
   EXPECT_EQ(sorted.out, "cm0\ncm1\ncm2\n");
   auto sorted_table = Kubectl("-n sel get cm --sort-by=.data.k");
