@@ -1,6 +1,6 @@
 // Registration of the auth plugin: the self-review kinds behind kubectl's
 // `auth can-i` and `auth whoami`, and the service account token
-// authenticator over the key in <data dir>/sa.key (made on first start).
+// authenticator over the key in <data dir>/sa.key (made on first use).
 // The logic lives in berth_auth_kinds and berth_service_account_token.
 #include <memory>
 #include <utility>
@@ -35,13 +35,12 @@ class AuthPlugin : public Plugin {
         return s;
       }
     }
-    auto key = TokenKey::LoadOrCreate(PluginDataDir() + "/sa.key");
-    if (!key.ok()) return key.status();
+    // The key is made when a token first needs it, not here: an RSA key
+    // takes longer than the rest of start-up.
     return registrar.AddAuthenticator(
         std::make_shared<ServiceAccountAuthenticator>(
-            std::make_shared<const TokenKey>(std::move(key).value()),
-            kDefaultIssuer, std::vector<std::string>{kDefaultIssuer},
-            host.client()));
+            PluginDataDir() + "/sa.key", kDefaultIssuer,
+            std::vector<std::string>{kDefaultIssuer}, host.client()));
   }
 };
 

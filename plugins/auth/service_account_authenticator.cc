@@ -1,5 +1,8 @@
 #include "service_account_authenticator.h"
 
+#include <memory>
+#include <utility>
+
 #include "berth/json.h"
 
 namespace berth::auth {
@@ -16,12 +19,23 @@ bool ServiceAccountAuthenticator::Alive(const ResourceRef& resource,
   return uid.empty() || GetString(*doc, {"metadata", "uid"}) == uid;
 }
 
+const TokenKey* ServiceAccountAuthenticator::Key() const {
+  std::call_once(key_once_, [this] {
+    if (key_ || key_path_.empty()) return;
+    auto key = TokenKey::LoadOrCreate(key_path_);
+    if (key.ok()) key_ = std::make_shared<const TokenKey>(std::move(*key));
+  });
+  return key_.get();
+}
+
 std::optional<UserInfo> ServiceAccountAuthenticator::AuthenticateToken(
     std::string_view token) const {
   // Cheap refusal of what is plainly not a JWT (static and bootstrap
   // tokens reach every authenticator).
   if (token.substr(0, 3) != "eyJ") return std::nullopt;
-  auto claims = key_->Verify(token, issuer_, audiences_, now_());
+  const TokenKey* key = Key();
+  if (key == nullptr) return std::nullopt;
+  auto claims = key->Verify(token, issuer_, audiences_, now_());
   if (!claims.ok()) return std::nullopt;
   if (!Alive({"", "v1", "serviceaccounts"}, claims->ns, claims->service_account,
              claims->service_account_uid)) {

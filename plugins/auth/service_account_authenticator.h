@@ -9,13 +9,15 @@
 // validator checks. Anything else is not claimed (the request gets 401).
 //
 // Thread safety: AuthenticateToken may run on many threads at once; the key
-// is immutable and the lookups go through a thread-safe client.
+// is made once (std::call_once) and then immutable and the lookups go through a
+// thread-safe client.
 #ifndef BERTH_PLUGINS_AUTH_SERVICE_ACCOUNT_AUTHENTICATOR_H_
 #define BERTH_PLUGINS_AUTH_SERVICE_ACCOUNT_AUTHENTICATOR_H_
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +46,19 @@ class ServiceAccountAuthenticator : public Authenticator {
         client_(client),
         now_(std::move(now)) {}
 
+  // As above with the key at `key_path`, read or made (TokenKey::
+  // LoadOrCreate) the first time a token needs it: making an RSA key takes
+  // a server's start-up several times over, and no token exists before it.
+  ServiceAccountAuthenticator(std::string key_path, std::string issuer,
+                              std::vector<std::string> audiences,
+                              Client& client,
+                              Now now = std::chrono::system_clock::now)
+      : key_path_(std::move(key_path)),
+        issuer_(std::move(issuer)),
+        audiences_(std::move(audiences)),
+        client_(client),
+        now_(std::move(now)) {}
+
   std::string Name() const override { return "service-account-token"; }
   std::optional<UserInfo> AuthenticateToken(
       std::string_view token) const override;
@@ -53,7 +68,13 @@ class ServiceAccountAuthenticator : public Authenticator {
   bool Alive(const ResourceRef& resource, const std::string& ns,
              const std::string& name, const std::string& uid) const;
 
-  std::shared_ptr<const TokenKey> key_;
+  // The key, or nullptr when it cannot be read or made (no token is then
+  // accepted).
+  const TokenKey* Key() const;
+
+  mutable std::once_flag key_once_;
+  mutable std::shared_ptr<const TokenKey> key_;
+  std::string key_path_;  // "" when the key was given
   std::string issuer_;
   std::vector<std::string> audiences_;
   Client& client_;
