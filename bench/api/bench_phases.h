@@ -43,8 +43,8 @@ LoadResult RunGets(const Endpoint& server, const LoadOptions& load,
                    const std::vector<std::string>& names);
 
 struct ListResult {
-  int objects = 0;  // items in the JSON list (checked on every run)
-  int rows = 0;     // rows in the Table form
+  int objects = 0;  // bench-* items in the JSON list (checked each run)
+  int rows = 0;     // bench-* rows in the Table form
   double json_median_ms = 0, json_max_ms = 0;
   double table_median_ms = 0, table_max_ms = 0;
   double json_bytes = 0, table_bytes = 0;

@@ -336,8 +336,12 @@ TEST(RemoteClientServerGoneTest, WatchEndsWithErrorAndCallsFail) {
   auto c = RemoteClient::FromKubeconfig(server.kubeconfig());
   ASSERT_TRUE(c.ok());
   EventLog log;
-  auto watch = (*c)->Watch(kConfigMaps, "default", "",
-                           [&log](const WatchEvent& e) { log.Add(e); });
+  // A selection nothing matches: the namespace's kube-root-ca.crt would
+  // otherwise come first.
+  ListOptions nothing;
+  nothing.label_selector = "test=server-gone";
+  auto watch = (*c)->WatchSelected(kConfigMaps, "default", "", nothing,
+                                   [&log](const WatchEvent& e) { log.Add(e); });
   ASSERT_TRUE(watch.ok());
   server.Kill();
   bool error = false;

@@ -217,8 +217,10 @@ TEST_F(WatchFanoutTest, ConsumerThatDoesNotReadIsDroppedNotWaitedFor) {
   }
   EXPECT_TRUE(PollUntil(&poller, [&] {
     received = 0;
-    for (size_t at = 0; (at = reader[0]->received().find(
-                             R"({"type":"ADDED")", at)) != std::string::npos;
+    // The test's own objects (the namespace also holds kube-root-ca.crt).
+    for (size_t at = 0;
+         (at = reader[0]->received().find(R"("metadata":{"name":"big-)", at)) !=
+         std::string::npos;
          ++at) {
       ++received;
     }
