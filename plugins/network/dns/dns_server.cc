@@ -50,7 +50,7 @@ DnsServer::DnsServer(const DnsResponder& responder) : responder_(responder) {}
 
 DnsServer::~DnsServer() { Stop(); }
 
-Status DnsServer::Start(const std::string& bind_address, int port) {
+Status DnsServer::Bind(const std::string& bind_address, int port) {
   auto at = ParseSocketAddress(bind_address, port);
   if (!at.ok()) return at.status();
   udp_fd_ = BoundSocket(*at, SOCK_DGRAM);
@@ -75,6 +75,18 @@ Status DnsServer::Start(const std::string& bind_address, int port) {
     udp_fd_ = tcp_fd_ = -1;
     return s;
   }
+  return Status::Ok();
+}
+
+Status DnsServer::Start(const std::string& bind_address, int port) {
+  // Port 0 picks a free UDP port, and TCP must then get the same number,
+  // which another TCP socket (a connection's local port) may hold: try
+  // other picks before giving up.
+  Status s = Bind(bind_address, port);
+  for (int i = 0; port == 0 && !s.ok() && i < 20; ++i) {
+    s = Bind(bind_address, port);
+  }
+  if (!s.ok()) return s;
   stopping_ = false;
   wake_fd_ = eventfd(0, EFD_CLOEXEC);
   for (int i = 0; i < kUdpWorkers; ++i) {

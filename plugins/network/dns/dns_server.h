@@ -28,7 +28,8 @@ class DnsServer {
   ~DnsServer();
 
   // Binds UDP and TCP on `bind_address`:`port` (port 0: one the kernel
-  // picks, the same for both) and starts serving. Unavailable naming the
+  // picks, the same for both, picked again while TCP finds it taken) and
+  // starts serving. Unavailable naming the
   // address when a bind fails; nothing keeps running then.
   Status Start(const std::string& bind_address, int port);
   // Stops serving and joins every thread. Safe to call twice.
@@ -38,6 +39,9 @@ class DnsServer {
   int port() const { return port_; }
 
  private:
+  // Binds the UDP socket and the TCP listener on one port; Unavailable
+  // naming the address (and nothing left open) when either bind fails.
+  Status Bind(const std::string& bind_address, int port);
   struct Connection {
     std::thread thread;
     std::atomic<bool> done{false};
