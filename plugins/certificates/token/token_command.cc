@@ -2,9 +2,11 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <sstream>
@@ -200,8 +202,14 @@ int Join(const Flags& flags) {
     }
   }
   // `berth agent` runs this and may be stopped while it waits for the
-  // approval: end with the parent instead of polling on alone.
+  // approval: end with the parent instead of polling on alone. The agent
+  // names itself in BERTH_JOIN_PARENT, so a parent that died before the
+  // request took effect is noticed too.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (const char* parent = getenv("BERTH_JOIN_PARENT");
+      parent != nullptr && getppid() != std::atoi(parent)) {
+    return 1;
+  }
   NodeBootstrapOptions options;
   options.server_url = flags.Get("server");
   options.token = flags.Get("token");
