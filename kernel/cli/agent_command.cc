@@ -195,6 +195,8 @@ Status JoinWithToken(const Flags& flags, const std::string& node_name,
         "command, found neither next to berth nor on PATH");
   }
   ProcessSpec spec;
+  // The join ends with this process (see RunUnlessSignalled).
+  spec.env["BERTH_JOIN_PARENT"] = std::to_string(getpid());
   spec.argv = {*extension,          "join",    "--server",
                flags.Get("server"), "--token", flags.Get("token"),
                "--node-name",       node_name, "--out",
