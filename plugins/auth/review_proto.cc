@@ -6,19 +6,12 @@
 namespace berth::auth {
 namespace {
 
-using ::berth::k8s_proto::Bool;
-using ::berth::k8s_proto::Bytes;
-using ::berth::k8s_proto::I32;
-using ::berth::k8s_proto::I64;
-using ::berth::k8s_proto::IntStr;
-using ::berth::k8s_proto::kMap;
 using ::berth::k8s_proto::kPtr;
 using ::berth::k8s_proto::kRep;
 using ::berth::k8s_proto::MakeSchema;
 using ::berth::k8s_proto::Meta;
 using ::berth::k8s_proto::Msg;
 using ::berth::k8s_proto::Str;
-using ::berth::k8s_proto::Time;
 
 // --- authorization.k8s.io/v1, authentication.k8s.io/v1 ----------------------
 

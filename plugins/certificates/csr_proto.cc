@@ -6,12 +6,8 @@
 namespace berth::certificates {
 namespace {
 
-using ::berth::k8s_proto::Bool;
 using ::berth::k8s_proto::Bytes;
 using ::berth::k8s_proto::I32;
-using ::berth::k8s_proto::I64;
-using ::berth::k8s_proto::IntStr;
-using ::berth::k8s_proto::kMap;
 using ::berth::k8s_proto::kPtr;
 using ::berth::k8s_proto::kRep;
 using ::berth::k8s_proto::MakeSchema;

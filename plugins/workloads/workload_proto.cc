@@ -7,19 +7,15 @@ namespace berth::workloads {
 namespace {
 
 using ::berth::k8s_proto::Bool;
-using ::berth::k8s_proto::Bytes;
 using ::berth::k8s_proto::CoreV1Messages;
 using ::berth::k8s_proto::I32;
 using ::berth::k8s_proto::I64;
 using ::berth::k8s_proto::IntStr;
-using ::berth::k8s_proto::kMap;
 using ::berth::k8s_proto::kPtr;
-using ::berth::k8s_proto::kRep;
 using ::berth::k8s_proto::MakeSchema;
 using ::berth::k8s_proto::Meta;
 using ::berth::k8s_proto::Msg;
 using ::berth::k8s_proto::Str;
-using ::berth::k8s_proto::Time;
 
 // --- apps/v1 -----------------------------------------------------------------
 

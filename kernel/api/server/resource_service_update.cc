@@ -1,19 +1,14 @@
 // ResourceService: updates, patches and the scale subresource (the
 // read-modify-write loop).
 #include <algorithm>
-#include <chrono>
-#include <initializer_list>
 #include <optional>
 #include <string_view>
 
 #include "kernel/api/apply/field_manager.h"
 #include "kernel/api/server/api_errors.h"
-#include "kernel/api/server/deletion_propagation.h"
 #include "kernel/api/server/object_meta.h"
 #include "kernel/api/server/patching.h"
 #include "kernel/api/server/resource_service.h"
-#include "kernel/api/server/selection.h"
-#include "kernel/api/server/selection_exit_watcher.h"
 #include "kernel/api/server/stamped_object.h"
 #include "kernel/api/server/stored_object_ops.h"
 #include "kernel/api/server/version_conversion.h"
@@ -26,7 +21,6 @@ using object_ops::CompareAndWrite;
 using object_ops::Copy;
 using object_ops::Current;
 using object_ops::FieldContext;
-using object_ops::FinalizersOf;
 using object_ops::HasFinalizers;
 using object_ops::IsRetry;
 using object_ops::KeepSystemMetadata;
@@ -34,7 +28,6 @@ using object_ops::kMaxUpdateAttempts;
 using object_ops::kModifiedDetail;
 using object_ops::Parse;
 using object_ops::SameObject;
-using object_ops::SetFinalizers;
 using object_ops::SpecEqual;
 
 }  // namespace
