@@ -7,8 +7,9 @@
 // their queries to the plugin's listener on the node. From a busybox pod:
 // `nslookup webserver`, `wget -qO- webserver:8000` (short name through the
 // search domains), the full `<svc>.<ns>.svc.cluster.local`, a headless
-// Service giving the pod IPs, and a name outside the cluster forwarded to
-// an upstream this test runs on the node's loopback.
+// Service giving the pod IPs, a StatefulSet's pods by their stable names
+// (`db-0.db`), and a name outside the cluster forwarded to an upstream this
+// test runs on the node's loopback.
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -164,6 +165,30 @@ spec:
   ports: [{name: http, port: 8000}]
 ---
 apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{port: 5432}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: db
+        image: )" + kImage + R"(
+        command: ["sleep", "3600"]
+---
+apiVersion: v1
 kind: Pod
 metadata: {name: client}
 spec:
@@ -175,6 +200,7 @@ spec:
 )"));
   ASSERT_TRUE(Eventually([&] {
     return Jsonpath("deployment webserver", ".status.readyReplicas") == "2" &&
+           Jsonpath("statefulset db", ".status.readyReplicas") == "2" &&
            Jsonpath("pod client", ".status.phase") == "Running";
   })) << Kubectl("get pods -o wide").out;
   // The plugin made kube-dns and put this node's listener behind it.
@@ -229,6 +255,29 @@ spec:
   })) << headless.out
       << headless.err;
   EXPECT_THAT(headless.out, ::testing::Not(HasSubstr(cluster_ip)));
+
+  // A StatefulSet's pods by their stable names under its governing
+  // Service: the full name asked of the server, and the short one as a
+  // program resolves it (ping, through the libc resolver and the search
+  // domains; busybox's nslookup uses the search domains only for names
+  // without a dot).
+  for (const std::string pod : {"db-0", "db-1"}) {
+    const std::string ip = Jsonpath("pod " + pod, ".status.podIP");
+    ASSERT_FALSE(ip.empty());
+    CommandResult full, resolved;
+    EXPECT_TRUE(Eventually([&] {
+      full = InClient("nslookup " + pod + ".db.default.svc.cluster.local");
+      resolved = InClient("ping -c 1 -W 1 " + pod + ".db 2>&1");
+      return full.out.find(ip) != std::string::npos &&
+             resolved.out.find("(" + ip + ")") != std::string::npos;
+    })) << pod
+        << " should be " << ip << ":\n"
+        << full.out << full.err << resolved.out
+        << Kubectl(
+               "get endpointslices -l kubernetes.io/service-name=db -o "
+               "yaml")
+               .out;
+  }
 
   // The API server, by the name every pod has for it: kubernetes.default.svc
   // resolves to the `kubernetes` Service, whose endpoints the server keeps at
