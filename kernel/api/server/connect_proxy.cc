@@ -33,7 +33,8 @@ bool Dropped(const std::string& name) {
 int SendError(Poco::Net::HTTPServerResponse& response, const Status& s) {
   const int code = HttpCode(s.code());
   const std::string body = StatusBody(s);
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(code));
+  response.setStatusAndReason(
+      static_cast<Poco::Net::HTTPResponse::HTTPStatus>(code));
   response.setContentType("application/json");
   response.setContentLength(static_cast<std::streamsize>(body.size()));
   response.send().write(body.data(), static_cast<std::streamsize>(body.size()));

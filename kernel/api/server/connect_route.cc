@@ -35,7 +35,7 @@ int SendStatus(Poco::Net::HTTPServerResponse& response, const Status& s,
                const KindInfo* info, const std::string& name) {
   const int code = HttpCode(s.code());
   const std::string body = StatusBody(s, info, name);
-  response.setStatus(static_cast<HTTPResponse::HTTPStatus>(code));
+  response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(code));
   response.setContentType("application/json");
   response.setContentLength(static_cast<std::streamsize>(body.size()));
   response.send().write(body.data(), static_cast<std::streamsize>(body.size()));

@@ -40,7 +40,8 @@ int Reply(Poco::Net::HTTPServerResponse& response, const Status& s) {
   const int code = HttpCode(s.code());
   const std::string body = StatusBody(s);
   response.setKeepAlive(false);
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(code));
+  response.setStatusAndReason(
+      static_cast<Poco::Net::HTTPResponse::HTTPStatus>(code));
   response.setContentType("application/json");
   response.setContentLength(static_cast<std::streamsize>(body.size()));
   response.send().write(body.data(), static_cast<std::streamsize>(body.size()));

@@ -82,7 +82,7 @@ class Exchange {
   void Send(int code, const std::string& body,
             const std::string& content_type = "application/json") {
     code_ = code;
-    resp_.setStatus(static_cast<HTTPResponse::HTTPStatus>(code));
+    resp_.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(code));
     resp_.setContentType(content_type);
     resp_.setContentLength(static_cast<std::streamsize>(body.size()));
     for (const auto& w : warnings_) {
@@ -554,7 +554,7 @@ void Router::Watch(const RequestInfo& ri, const Kind& kind, const Query& q) {
     return ex_.SendStatus(watcher.status(), &info);
   }
   auto& resp = ex_.resp();
-  resp.setStatus(HTTPResponse::HTTP_OK);
+  resp.setStatusAndReason(HTTPResponse::HTTP_OK);
   resp.setContentType("application/json");
   resp.setChunkedTransferEncoding(true);
   resp.set("Cache-Control", "no-cache, private");
