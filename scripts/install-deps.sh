@@ -14,9 +14,9 @@ PACKAGES=(
   libboost-dev libboost-filesystem-dev libpoco-dev libyaml-cpp-dev
   rapidjson-dev libleveldb-dev libsnappy-dev libspdlog-dev libssl-dev
   libgtest-dev libgmock-dev
-  # real parts the tests start: etcd for the store comparison, curl for
-  # the TLS tests
-  etcd-server etcd-client curl ca-certificates
+  # real parts the tests start: etcd for the store comparison, curl and
+  # openssl for the TLS tests
+  etcd-server etcd-client curl openssl ca-certificates
   # node agent, runtimes and pod network (issue #4): OCI runtimes, the
   # busybox the test image is built from, CNI plugins, netns/iptables tools,
   # a registry with htpasswd auth and skopeo to push to it, libarchive and

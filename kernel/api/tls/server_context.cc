@@ -31,6 +31,24 @@ int SelectHttp11(SSL* ssl, const unsigned char** out, unsigned char* outlen,
   return SSL_TLSEXT_ERR_OK;
 }
 
+// A client that sends no signature_algorithms extension, such as busybox
+// wget's own TLS (what a busybox pod uses to reach the API), may only be
+// answered with a SHA-1 handshake signature (RFC 5246 7.4.1.4.1). OpenSSL 3
+// refuses those at every security level above 0, while Go's crypto/tls, and
+// so kube-apiserver, answers such a client. Only those connections get level
+// 0; the cipher list and TLS 1.2 minimum still hold. A client that sends the
+// extension keeps the default level, and the Finished messages cover the
+// extension, so no one can strip it to push a client down.
+int AllowSha1SignaturesWhenNoneOffered(SSL* ssl, int* alert, void* arg) {
+  const unsigned char* ext = nullptr;
+  size_t ext_len = 0;
+  if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_signature_algorithms, &ext,
+                                &ext_len) == 0) {
+    SSL_set_security_level(ssl, 0);
+  }
+  return SSL_CLIENT_HELLO_SUCCESS;
+}
+
 // Poco's verify callback hands a failed chain to the process-wide
 // SSLManager's InvalidCertificateHandler, whose configured default is
 // ConsoleCertificateHandler (it asks on stdin). Without a callback OpenSSL's
@@ -72,6 +90,8 @@ StatusOr<Poco::Net::Context::Ptr> MakeServerContext(const PkiPaths& pki) {
     SSL_CTX_set_session_id_context(ssl, kSessionIdContext,
                                    sizeof(kSessionIdContext) - 1);
     SSL_CTX_set_alpn_select_cb(ssl, SelectHttp11, nullptr);
+    SSL_CTX_set_client_hello_cb(ssl, AllowSha1SignaturesWhenNoneOffered,
+                                nullptr);
     // One read(2) per TLS record instead of two (header, then body).
     SSL_CTX_set_read_ahead(ssl, 1);
     // Watches leave Poco for the fan-out writer, which needs the SSL*.
