@@ -75,6 +75,16 @@ class Registrar {
   virtual Status AddProtobufSchema(ProtobufSchema schema) {
     return Status::Internal("this host does not decode protobuf bodies");
   }
+  // Asks for `name` (a DNS name or an IPv4/IPv6 literal) among the API
+  // server's serving certificate's subjectAltNames, because clients dial the
+  // server by it: the plugin that keeps the `kubernetes` Service names its
+  // ClusterIP and kubernetes.default.svc, as kube-apiserver puts them in its
+  // own certificate. Names are gathered while plugins register and the
+  // certificate is (re)issued before the API serves. Invalid for an empty
+  // name. A host without an API server (`berth agent`) ignores it.
+  virtual Status AddServingName(const std::string& name) {
+    return Status::Ok();
+  }
 };
 
 class Plugin {
