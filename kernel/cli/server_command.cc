@@ -191,6 +191,8 @@ int RunServer(const std::vector<std::string>& args) {
   api::ApiServerOptions api_options;
   api_options.bind_address = flags.Get("bind-address", "0.0.0.0");
   api_options.port = port;
+  const std::string advertise_address = ChooseAdvertiseAddress(
+      flags.Get("advertise-address"), api_options.bind_address);
   std::string scheme = "https";
   tls::TokenAuthenticator tokens;
   std::string ca_pem, admin_cert, admin_key;
@@ -198,13 +200,18 @@ int RunServer(const std::vector<std::string>& args) {
     scheme = "http";
     api_options.allow_anonymous = true;
   } else {
-    // Agents on other machines dial the server by an address of its own:
-    // the one it binds to and the --tls-san names must be in its
-    // certificate.
+    // Agents on other machines dial the server by an address of its own,
+    // and pods by the names plugins ask for (the `kubernetes` Service's):
+    // the one it binds to, the advertised one, those names and the
+    // --tls-san names must be in its certificate.
     std::vector<std::string> sans;
     if (api_options.bind_address != "0.0.0.0" &&
         api_options.bind_address != "::") {
       sans.push_back(api_options.bind_address);
+    }
+    if (!advertise_address.empty()) sans.push_back(advertise_address);
+    for (const std::string& name : plugins.ServingNames()) {
+      sans.push_back(name);
     }
     std::string listed = flags.Get("tls-san");
     for (size_t at = 0; at < listed.size();) {
@@ -260,10 +267,7 @@ int RunServer(const std::vector<std::string>& args) {
 
   // In-cluster clients find this server through the `kubernetes` Service,
   // whose endpoints the core plugin keeps at this address and port.
-  host.set_api_endpoint(
-      ApiEndpoint{ChooseAdvertiseAddress(flags.Get("advertise-address"),
-                                         api_options.bind_address),
-                  server.port()});
+  host.set_api_endpoint(ApiEndpoint{advertise_address, server.port()});
   host.set_cluster_ca_pem(ca_pem);
   if (kubelet) {
     if (Status s = kubelet->Start(plugins.ConnectHandlers()); !s.ok()) {

@@ -73,6 +73,7 @@ struct PluginManager::Instance {
   std::vector<std::shared_ptr<ConnectHandler>> connect_handlers;
   std::vector<std::shared_ptr<ConnectLocator>> connect_locators;
   std::vector<std::shared_ptr<Authenticator>> authenticators;
+  std::vector<std::string> serving_names;
 };
 
 namespace {
@@ -209,6 +210,14 @@ class PluginRegistrar : public Registrar {
     return Status::Ok();
   }
 
+  Status AddServingName(const std::string& name) override {
+    if (name.empty()) {
+      return Refuse(Status::Invalid(Prefix() + "AddServingName(\"\")"));
+    }
+    serving_names_.push_back(name);
+    return Status::Ok();
+  }
+
   const Status& first_error() const { return first_error_; }
 
   // Moves what was registered into `instance`, once Register succeeded.
@@ -229,6 +238,7 @@ class PluginRegistrar : public Registrar {
     instance.connect_handlers = std::move(connect_handlers_);
     instance.connect_locators = std::move(connect_locators_);
     instance.authenticators = std::move(authenticators_);
+    instance.serving_names = std::move(serving_names_);
   }
 
  private:
@@ -271,6 +281,7 @@ class PluginRegistrar : public Registrar {
   std::vector<std::shared_ptr<ConnectHandler>> connect_handlers_;
   std::vector<std::shared_ptr<ConnectLocator>> connect_locators_;
   std::vector<std::shared_ptr<Authenticator>> authenticators_;
+  std::vector<std::string> serving_names_;
 };
 
 }  // namespace
@@ -454,10 +465,10 @@ std::vector<std::shared_ptr<SchedulerPlugin>> PluginManager::SchedulerPlugins()
 namespace {
 
 template <typename T>
-std::vector<std::shared_ptr<T>> Gather(
+std::vector<T> Gather(
     const std::vector<std::unique_ptr<PluginManager::Instance>>& instances,
-    std::vector<std::shared_ptr<T>> PluginManager::Instance::*member) {
-  std::vector<std::shared_ptr<T>> all;
+    std::vector<T> PluginManager::Instance::*member) {
+  std::vector<T> all;
   for (const auto& instance : instances) {
     const auto& mine = (*instance).*member;
     all.insert(all.end(), mine.begin(), mine.end());
@@ -491,13 +502,12 @@ std::vector<std::shared_ptr<Authenticator>> PluginManager::Authenticators()
   return Gather(instances_, &Instance::authenticators);
 }
 
+std::vector<std::string> PluginManager::ServingNames() const {
+  return Gather(instances_, &Instance::serving_names);
+}
+
 std::vector<std::shared_ptr<Admission>> PluginManager::Admissions() const {
-  std::vector<std::shared_ptr<Admission>> all;
-  for (const auto& instance : instances_) {
-    all.insert(all.end(), instance->admissions.begin(),
-               instance->admissions.end());
-  }
-  return all;
+  return Gather(instances_, &Instance::admissions);
 }
 
 std::vector<LoadedPlugin> PluginManager::Loaded() const {

@@ -96,6 +96,9 @@ class PluginManager {
   std::vector<std::shared_ptr<ConnectLocator>> ConnectLocators() const;
   // Every plugin bearer-token authenticator, in load order.
   std::vector<std::shared_ptr<Authenticator>> Authenticators() const;
+  // The names plugins asked for in the API server's serving certificate
+  // (Registrar::AddServingName), in load order.
+  std::vector<std::string> ServingNames() const;
   // The loaded plugins, in load order.
   std::vector<LoadedPlugin> Loaded() const;
 

@@ -73,6 +73,15 @@ class CorePlugin : public Plugin {
     for (const auto& kind : kinds) {
       if (Status s = registrar.AddKind(kind); !s.ok()) return s;
     }
+    // Pods dial the API server by the `kubernetes` Service (in-cluster
+    // clients by its ClusterIP, in KUBERNETES_SERVICE_HOST), so its
+    // certificate names them as kube-apiserver's does.
+    for (const std::string& name :
+         {std::string("kubernetes"), std::string("kubernetes.default"),
+          std::string("kubernetes.default.svc"),
+          FormatIpv4(network_.FirstIp())}) {
+      if (Status s = registrar.AddServingName(name); !s.ok()) return s;
+    }
     // What `kubectl create namespace|secret|configmap|service|
     // serviceaccount` and `run` may send as protobuf.
     for (const char* kind : {"Namespace", "Secret", "ConfigMap", "Service",

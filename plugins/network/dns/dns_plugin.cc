@@ -20,7 +20,9 @@ class DnsPlugin : public Plugin {
     if (!settings.ok()) return settings.status();
     host_ = &host;
     settings_ = *settings;
-    return Status::Ok();
+    // The API server's full name in this zone, as kubeadm adds it to the
+    // serving certificate; the core plugin names the shorter ones.
+    return registrar.AddServingName("kubernetes.default.svc." + settings_.zone);
   }
 
   Status Start() override {

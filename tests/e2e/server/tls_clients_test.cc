@@ -2,7 +2,9 @@
 // server`: busybox wget's own TLS (what a busybox pod has; it sends no
 // signature_algorithms extension, so only a SHA-1 handshake signature can
 // answer it) is served as kube-apiserver serves it, while a client that
-// offers only SHA-1 signatures in that extension is still refused.
+// offers only SHA-1 signatures in that extension is still refused; clients
+// that dial the server by the `kubernetes` Service's names and ClusterIP (as
+// pods do) or by its advertised address verify its certificate.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -22,7 +24,8 @@ class TlsClientsTest : public ::testing::Test {
         RunCommand("openssl version").exit_code != 0) {
       GTEST_SKIP() << "busybox or openssl missing (scripts/install-deps.sh)";
     }
-    ASSERT_TRUE(server_.Start()) << server_.log();
+    ASSERT_TRUE(server_.Start({"--advertise-address", "192.0.2.10"}))
+        << server_.log();
     host_port_ = server_.url().substr(server_.url().find("://") + 3);
   }
 
@@ -50,6 +53,36 @@ TEST_F(TlsClientsTest, AClientOfferingOnlySha1SignaturesIsRefused) {
   auto ok = RunCommand("openssl s_client -connect " + host_port_ +
                        " -tls1_2 -sigalgs ECDSA+SHA256 </dev/null 2>&1");
   EXPECT_THAT(ok.out, HasSubstr("Peer signature type: ECDSA")) << ok.out;
+}
+
+// What a pod's client checks: the certificate, verified against the CA every
+// pod gets, must name the host it dialed.
+TEST_F(TlsClientsTest, TheCertificateNamesTheKubernetesServiceAndAddress) {
+  const std::string port = host_port_.substr(host_port_.rfind(':') + 1);
+  const std::string ca = server_.data_dir() + "/pki/ca.crt";
+  for (const std::string name :
+       {"kubernetes", "kubernetes.default", "kubernetes.default.svc"}) {
+    auto r = RunCommand("curl -s -o /dev/null -w '%{http_code}' --cacert " +
+                        ca + " --resolve " + name + ":" + port +
+                        ":127.0.0.1 https://" + name + ":" + port + "/readyz");
+    EXPECT_EQ(r.out, "200") << name << ": " << r.err;
+  }
+  // The first address of the default Service range (the kubernetes
+  // Service's ClusterIP, what KUBERNETES_SERVICE_HOST holds) and the
+  // advertised address, checked as IP names.
+  for (const std::string ip : {"10.96.0.1", "192.0.2.10"}) {
+    auto r = RunCommand("openssl s_client -connect " + host_port_ +
+                        " -CAfile " + ca + " -verify_ip " + ip +
+                        " -verify_return_error </dev/null 2>&1");
+    EXPECT_THAT(r.out, HasSubstr("Verify return code: 0 (ok)")) << ip << r.out;
+  }
+  // A name the server does not have is refused, so the checks above mean
+  // something.
+  auto wrong =
+      RunCommand("openssl s_client -connect " + host_port_ + " -CAfile " + ca +
+                 " -verify_ip 10.96.0.2 -verify_return_error "
+                 "</dev/null 2>&1");
+  EXPECT_THAT(wrong.out, ::testing::Not(HasSubstr("Verify return code: 0")));
 }
 
 }  // namespace
