@@ -4,20 +4,26 @@
 // routed through the node. A ClusterIP reaches the pods by DNAT from the
 // node itself and from the client (masqueraded), over many requests both
 // pods answer, a NodePort answers on the node's address, a Service without
-// endpoints is refused at once, a resync follows an endpoint change, and
-// Cleanup leaves nothing of the proxy behind. The rules are applied from a
-// thread that entered the node namespace, so the host's own tables are
+// endpoints is refused at once, a resync follows an endpoint change, a
+// connection open through a ClusterIP lives through resyncs and a restarted
+// proxy, and Cleanup leaves nothing of the proxy behind. The rules are applied
+// from a thread that entered the node namespace, so the host's own tables are
 // never touched. Everything is named with the pid and removed at the end,
 // passed or not. Needs root, ip, busybox and nft or iptables; skips saying
 // which is missing.
 #include "proxy_backend.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <sched.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -49,6 +55,51 @@ Status InNetns(const std::string& ns, const std::function<Status()>& f) {
   });
   t.join();
   return result;
+}
+
+// A TCP socket made inside network namespace `ns` (it stays there), with
+// 5 s send and receive timeouts; -1 if it could not be made.
+int TcpSocketInNetns(const std::string& ns) {
+  int fd = -1;
+  std::thread t([&] {
+    const int ns_fd = open(("/var/run/netns/" + ns).c_str(), O_RDONLY);
+    if (ns_fd < 0) return;
+    if (setns(ns_fd, CLONE_NEWNET) == 0) {
+      fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    }
+    close(ns_fd);
+  });
+  t.join();
+  if (fd >= 0) {
+    timeval five{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof(five));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof(five));
+  }
+  return fd;
+}
+
+sockaddr_in Ipv4(const std::string& ip, int port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, ip.c_str(), &a.sin_addr);
+  return a;
+}
+
+// Sends `text` on `from` and reads it on `to`; true when it arrived whole.
+bool Carries(int from, int to, const std::string& text) {
+  if (send(from, text.data(), text.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(text.size())) {
+    return false;
+  }
+  std::string got(text.size(), '\0');
+  size_t have = 0;
+  while (have < got.size()) {
+    const ssize_t n = recv(to, got.data() + have, got.size() - have, 0);
+    if (n <= 0) return false;
+    have += static_cast<size_t>(n);
+  }
+  return got == text;
 }
 
 class ProxyBackendTest : public ::testing::TestWithParam<std::string> {
@@ -245,6 +296,63 @@ TEST_P(ProxyBackendTest, ClientIpAffinityKeepsAClientOnOnePod) {
   Status synced = Sync({web});
   ASSERT_TRUE(synced.ok()) << synced.ToString();
   EXPECT_EQ(Answers(*client_, "http://10.96.0.10/", 12).size(), 1u);
+}
+
+// As kube-proxy: programming never touches conntrack, so a connection made
+// through a ClusterIP keeps its NAT through a resync that changes the
+// Service's endpoints, through one that drops its own endpoint (TCP is not
+// cut; the pod goes on serving it), and through a restarted proxy writing
+// its rules over the old ones.
+TEST_P(ProxyBackendTest, AnOpenConnectionLivesThroughResyncsAndARestart) {
+  ServicePort echo = Web({{"10.244.0.2", 9000}});
+  echo.name = "echo";
+  echo.port = 9000;
+  echo.node_port = 0;
+  ASSERT_TRUE(Sync({echo}).ok());
+
+  const int listener = TcpSocketInNetns(p1_->name());
+  const int client = TcpSocketInNetns(client_->name());
+  ASSERT_GE(listener, 0);
+  ASSERT_GE(client, 0);
+  const sockaddr_in any = Ipv4("0.0.0.0", 9000);
+  ASSERT_EQ(
+      bind(listener, reinterpret_cast<const sockaddr*>(&any), sizeof(any)), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  const sockaddr_in service = Ipv4("10.96.0.10", 9000);
+  ASSERT_EQ(connect(client, reinterpret_cast<const sockaddr*>(&service),
+                    sizeof(service)),
+            0)
+      << strerror(errno);
+  const int served = accept(listener, nullptr, nullptr);
+  ASSERT_GE(served, 0);
+  EXPECT_TRUE(Carries(client, served, "before"));
+
+  // Another endpoint joins: new rules, the same connection.
+  ServicePort more = echo;
+  more.cluster_endpoints.push_back({"10.244.0.3", 9000});
+  more.external_endpoints = more.cluster_endpoints;
+  ASSERT_TRUE(Sync({more}).ok());
+  EXPECT_TRUE(Carries(client, served, "after a resync"));
+  EXPECT_TRUE(Carries(served, client, "and back"));
+
+  // Its own endpoint leaves the Service.
+  ServicePort moved = echo;
+  moved.cluster_endpoints = {{"10.244.0.3", 9000}};
+  moved.external_endpoints = moved.cluster_endpoints;
+  ASSERT_TRUE(Sync({moved}).ok());
+  EXPECT_TRUE(Carries(client, served, "after its endpoint left"));
+
+  // A restarted proxy programs over what the last one left.
+  backend_ = GetParam() == "nftables"
+                 ? NewNftablesBackend(runner_, ProxyRulesConfig{})
+                 : NewIptablesBackend(runner_, ProxyRulesConfig{});
+  ASSERT_TRUE(Sync({echo}).ok());
+  EXPECT_TRUE(Carries(client, served, "after a restart"));
+  EXPECT_TRUE(Carries(served, client, "still the same connection"));
+
+  close(served);
+  close(client);
+  close(listener);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ProxyBackendTest,
