@@ -151,6 +151,15 @@ class ProxyBackendTest : public ::testing::TestWithParam<std::string> {
       const std::string dir = www_.path() + "/" + veth;
       std::filesystem::create_directories(dir);
       std::ofstream(dir + "/index.html") << "pod " << ip << "\n";
+      // /cgi-bin/peer answers "pod IP saw CLIENT-ADDRESS".
+      std::filesystem::create_directories(dir + "/cgi-bin");
+      std::ofstream(dir + "/cgi-bin/peer")
+          << "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
+          // httpd listens dual-stack: "[::ffff:a.b.c.d]" becomes a.b.c.d.
+          << "a=${REMOTE_ADDR#\\[::ffff:}\n"
+          << "echo \"pod " << ip << " saw ${a%\\]}\"\n";
+      std::filesystem::permissions(dir + "/cgi-bin/peer",
+                                   std::filesystem::perms::owner_all);
       Exec(*pod, "busybox httpd -p 8080 -h " + dir);
       ++i;
     }
@@ -296,6 +305,29 @@ TEST_P(ProxyBackendTest, ClientIpAffinityKeepsAClientOnOnePod) {
   Status synced = Sync({web});
   ASSERT_TRUE(synced.ok()) << synced.ToString();
   EXPECT_EQ(Answers(*client_, "http://10.96.0.10/", 12).size(), 1u);
+}
+
+// A NodePort Service with externalTrafficPolicy Cluster masquerades the
+// client (the pod sees the node), and one with Local keeps the client's own
+// address and only reaches this node's endpoints.
+TEST_P(ProxyBackendTest, ExternalTrafficPolicyLocalKeepsTheClientAddress) {
+  const std::vector<ProxyEndpoint> both = {{"10.244.0.2", 8080},
+                                           {"10.244.0.3", 8080}};
+  ASSERT_TRUE(Sync({Web(both)}).ok());
+  const std::string url = "http://192.168.77.1:30300/cgi-bin/peer";
+  EXPECT_EQ(Answers(*client_, url, 12),
+            (std::set<std::string>{"pod 10.244.0.2 saw 10.244.0.1\n",
+                                   "pod 10.244.0.3 saw 10.244.0.1\n"}));
+
+  ServicePort local = Web(both);
+  local.external_local = true;
+  local.external_endpoints = {{"10.244.0.2", 8080}};
+  ASSERT_TRUE(Sync({local}).ok());
+  EXPECT_EQ(Answers(*client_, url, 8),
+            (std::set<std::string>{"pod 10.244.0.2 saw 192.168.77.2\n"}));
+  // The ClusterIP still reaches every endpoint.
+  EXPECT_EQ(Answers(*client_, "http://10.96.0.10/", 20),
+            (std::set<std::string>{"pod 10.244.0.2\n", "pod 10.244.0.3\n"}));
 }
 
 // As kube-proxy: programming never touches conntrack, so a connection made
