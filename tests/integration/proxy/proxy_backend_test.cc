@@ -23,9 +23,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -57,15 +60,16 @@ Status InNetns(const std::string& ns, const std::function<Status()>& f) {
   return result;
 }
 
-// A TCP socket made inside network namespace `ns` (it stays there), with
-// 5 s send and receive timeouts; -1 if it could not be made.
-int TcpSocketInNetns(const std::string& ns) {
+// A socket of `type` (SOCK_STREAM, SOCK_DGRAM) made inside network
+// namespace `ns` (it stays there), with 5 s send and receive timeouts; -1
+// if it could not be made.
+int SocketInNetns(const std::string& ns, int type) {
   int fd = -1;
   std::thread t([&] {
     const int ns_fd = open(("/var/run/netns/" + ns).c_str(), O_RDONLY);
     if (ns_fd < 0) return;
     if (setns(ns_fd, CLONE_NEWNET) == 0) {
-      fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
     }
     close(ns_fd);
   });
@@ -330,6 +334,87 @@ TEST_P(ProxyBackendTest, ExternalTrafficPolicyLocalKeepsTheClientAddress) {
             (std::set<std::string>{"pod 10.244.0.2\n", "pod 10.244.0.3\n"}));
 }
 
+// A UDP Service: datagrams to the ClusterIP reach both pods, each client
+// socket (a conntrack flow) keeps its pod, and replies come back from the
+// ClusterIP.
+TEST_P(ProxyBackendTest, UdpReachesThePodsAndRepliesComeFromTheClusterIp) {
+  ServicePort dns = Web({{"10.244.0.2", 5300}, {"10.244.0.3", 5300}});
+  dns.name = "dns";
+  dns.protocol = "udp";
+  dns.port = 53;
+  dns.node_port = 0;
+  ASSERT_TRUE(Sync({dns}).ok());
+  // Each pod's server answers a datagram with its own name.
+  std::map<int, std::string> servers;
+  for (auto* pod : {p1_.get(), p2_.get()}) {
+    const int fd = SocketInNetns(pod->name(), SOCK_DGRAM);
+    ASSERT_GE(fd, 0);
+    const sockaddr_in any = Ipv4("0.0.0.0", 5300);
+    ASSERT_EQ(bind(fd, reinterpret_cast<const sockaddr*>(&any), sizeof(any)),
+              0);
+    servers[fd] = pod->name();
+  }
+  std::atomic<bool> stop{false};
+  std::thread answering([&] {
+    while (!stop) {
+      for (const auto& [fd, name] : servers) {
+        char buf[64];
+        sockaddr_in from{};
+        socklen_t len = sizeof(from);
+        const ssize_t n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+                                   reinterpret_cast<sockaddr*>(&from), &len);
+        if (n > 0) {
+          sendto(fd, name.data(), name.size(), 0,
+                 reinterpret_cast<const sockaddr*>(&from), len);
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  // Stops and joins the answering thread, then closes the servers, however
+  // the test leaves.
+  struct Joiner {
+    std::atomic<bool>& stop;
+    std::thread& thread;
+    const std::map<int, std::string>& servers;
+    ~Joiner() {
+      stop = true;
+      thread.join();
+      for (const auto& [fd, name] : servers) close(fd);
+    }
+  } joiner{stop, answering, servers};
+
+  std::set<std::string> answered_by;
+  const sockaddr_in service = Ipv4("10.96.0.10", 53);
+  for (int i = 0; i < 24; ++i) {
+    const int client = SocketInNetns(client_->name(), SOCK_DGRAM);
+    ASSERT_GE(client, 0);
+    std::string first;
+    for (int j = 0; j < 3; ++j) {
+      ASSERT_EQ(
+          sendto(client, "q", 1, 0, reinterpret_cast<const sockaddr*>(&service),
+                 sizeof(service)),
+          1);
+      char buf[64];
+      sockaddr_in from{};
+      socklen_t len = sizeof(from);
+      const ssize_t n = recvfrom(client, buf, sizeof(buf), 0,
+                                 reinterpret_cast<sockaddr*>(&from), &len);
+      ASSERT_GT(n, 0) << "no answer through the ClusterIP";
+      char ip[INET_ADDRSTRLEN] = {};
+      inet_ntop(AF_INET, &from.sin_addr, ip, sizeof(ip));
+      EXPECT_EQ(std::string(ip), "10.96.0.10");
+      EXPECT_EQ(ntohs(from.sin_port), 53);
+      const std::string pod(buf, static_cast<size_t>(n));
+      if (j == 0) first = pod;
+      EXPECT_EQ(pod, first) << "one flow, one pod";
+    }
+    answered_by.insert(first);
+    close(client);
+  }
+  EXPECT_EQ(answered_by, (std::set<std::string>{p1_->name(), p2_->name()}));
+}
+
 // As kube-proxy: programming never touches conntrack, so a connection made
 // through a ClusterIP keeps its NAT through a resync that changes the
 // Service's endpoints, through one that drops its own endpoint (TCP is not
@@ -342,8 +427,8 @@ TEST_P(ProxyBackendTest, AnOpenConnectionLivesThroughResyncsAndARestart) {
   echo.node_port = 0;
   ASSERT_TRUE(Sync({echo}).ok());
 
-  const int listener = TcpSocketInNetns(p1_->name());
-  const int client = TcpSocketInNetns(client_->name());
+  const int listener = SocketInNetns(p1_->name(), SOCK_STREAM);
+  const int client = SocketInNetns(client_->name(), SOCK_STREAM);
   ASSERT_GE(listener, 0);
   ASSERT_GE(client, 0);
   const sockaddr_in any = Ipv4("0.0.0.0", 9000);
