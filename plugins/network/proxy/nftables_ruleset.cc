@@ -76,13 +76,7 @@ NftRules BuildNftRules(const std::vector<ServicePort>& ports,
         rules.push_back(Pick(sp, sp.external_endpoints));
       }
     }
-    std::vector<ProxyEndpoint> all = sp.cluster_endpoints;
-    for (const auto& ep : sp.external_endpoints) {
-      bool seen = false;
-      for (const auto& e : all) seen = seen || e == ep;
-      if (!seen) all.push_back(ep);
-    }
-    for (const auto& ep : all) {
+    for (const auto& ep : AllEndpoints(sp)) {
       auto& rules = out.chains[EndpointChain("sep-", sp, ep)];
       // Hairpin: a pod reaching itself through the Service.
       rules.push_back("ip saddr " + ep.ip + " jump mark-for-masquerade");

@@ -57,6 +57,15 @@ std::string ServicePort::Id() const {
   return ns + "/" + name + ":" + port_name + "/" + protocol;
 }
 
+std::vector<ProxyEndpoint> AllEndpoints(const ServicePort& sp) {
+  std::vector<ProxyEndpoint> all = sp.cluster_endpoints;
+  const std::set<ProxyEndpoint> cluster(all.begin(), all.end());
+  for (const auto& ep : sp.external_endpoints) {
+    if (cluster.count(ep) == 0) all.push_back(ep);
+  }
+  return all;
+}
+
 std::vector<ServicePort> BuildServicePorts(
     const std::vector<const Json*>& services,
     const std::vector<const Json*>& slices, const std::string& node_name) {

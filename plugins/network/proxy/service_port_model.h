@@ -54,6 +54,11 @@ struct ServicePort {
   std::string Id() const;
 };
 
+// The endpoints of either traffic policy of `sp`, each once:
+// cluster_endpoints, then the external ones not among them. n log n, as a
+// Service may have 100,000 endpoints.
+std::vector<ProxyEndpoint> AllEndpoints(const ServicePort& sp);
+
 // The ServicePorts of `services` (Service objects) given `slices`
 // (EndpointSlice objects, any namespace; matched to their Service by the
 // `kubernetes.io/service-name` label and to a port by name and protocol).

@@ -151,5 +151,18 @@ TEST(ServicePortModel, HeadlessAndExternalNameServicesAreLeftOut) {
   EXPECT_THAT(ports[0].cluster_endpoints, IsEmpty());
 }
 
+TEST(ServicePortModel, AllEndpointsListsEachEndpointOfEitherPolicyOnce) {
+  ServicePort sp;
+  sp.cluster_endpoints = {{"10.244.0.2", 80}, {"10.244.0.3", 80}};
+  sp.external_endpoints = {
+      {"10.244.0.3", 80}, {"10.244.0.3", 81}, {"10.244.0.9", 80}};
+  const std::vector<ProxyEndpoint> all = AllEndpoints(sp);
+  const std::vector<ProxyEndpoint> want = {{"10.244.0.2", 80},
+                                           {"10.244.0.3", 80},
+                                           {"10.244.0.3", 81},
+                                           {"10.244.0.9", 80}};
+  EXPECT_EQ(all, want);
+}
+
 }  // namespace
 }  // namespace berth::proxy
