@@ -11,6 +11,7 @@
 #include "csr_proto.h"
 #include "csr_requestor_admission.h"
 #include "csr_signer.h"
+#include "csr_status_admission.h"
 
 namespace berth::certificates {
 namespace {
@@ -28,10 +29,12 @@ class CertificatesPlugin : public Plugin {
     if (Status s = registrar.AddProtobufSchema(CsrProtobufSchema()); !s.ok()) {
       return s;
     }
-    if (Status s =
-            registrar.AddAdmission(std::make_shared<CsrRequestorAdmission>());
-        !s.ok()) {
-      return s;
+    for (std::shared_ptr<Admission> admission :
+         {std::shared_ptr<Admission>(std::make_shared<CsrRequestorAdmission>()),
+          std::shared_ptr<Admission>(std::make_shared<CsrStatusAdmission>())}) {
+      if (Status s = registrar.AddAdmission(std::move(admission)); !s.ok()) {
+        return s;
+      }
     }
     const Informer& secrets = host.InformerFor({"", "v1", "secrets"});
     if (Status s = registrar.AddAuthenticator(
