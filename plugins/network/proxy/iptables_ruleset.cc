@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <sstream>
+#include <utility>
 
 #include "chain_names.h"
 
@@ -33,16 +34,6 @@ std::string Comment(const ServicePort& sp) {
 std::string Match(const ServicePort& sp, int64_t port) {
   return " -p " + sp.protocol + " -m " + sp.protocol + " --dport " +
          std::to_string(port);
-}
-
-std::vector<ProxyEndpoint> Union(const ServicePort& sp) {
-  std::vector<ProxyEndpoint> all = sp.cluster_endpoints;
-  for (const auto& ep : sp.external_endpoints) {
-    bool seen = false;
-    for (const auto& e : all) seen = seen || e == ep;
-    if (!seen) all.push_back(ep);
-  }
-  return all;
 }
 
 // Affinity checks, then the random pick kube-proxy writes: endpoint i of n
@@ -90,21 +81,79 @@ std::set<std::string> IptablesNatChains(const std::vector<ServicePort>& ports) {
   for (const auto& sp : ports) {
     if (!sp.cluster_endpoints.empty()) chains.insert(Svc(sp));
     if (sp.node_port && !sp.external_endpoints.empty()) chains.insert(Ext(sp));
-    for (const auto& ep : Union(sp)) chains.insert(Sep(sp, ep));
+    for (const auto& ep : AllEndpoints(sp)) chains.insert(Sep(sp, ep));
   }
   return chains;
 }
 
-std::string IptablesRuleset(const std::vector<ServicePort>& ports,
-                            const ProxyRulesConfig& config,
-                            const std::set<std::string>& existing_nat_chains) {
-  const std::set<std::string> chains = IptablesNatChains(ports);
+std::map<std::string, std::string> IptablesServiceChainRules(
+    const std::vector<ServicePort>& ports, const ProxyRulesConfig& config) {
+  std::map<std::string, std::string> chains;
+  for (const auto& sp : ports) {
+    if (!sp.cluster_endpoints.empty()) {
+      std::ostringstream out;
+      if (!config.cluster_cidr.empty()) {
+        out << "-A " << Svc(sp) << Comment(sp) << " ! -s "
+            << config.cluster_cidr << " -d " << sp.cluster_ip << "/32"
+            << Match(sp, sp.port) << " -j " << kMarkMasq << "\n";
+      }
+      WritePick(out, Svc(sp), sp, sp.cluster_endpoints);
+      chains[Svc(sp)] = out.str();
+    }
+    if (sp.node_port && !sp.external_endpoints.empty()) {
+      std::ostringstream out;
+      if (!sp.external_local) {
+        out << "-A " << Ext(sp) << Comment(sp) << " -j " << kMarkMasq << "\n";
+      }
+      WritePick(out, Ext(sp), sp, sp.external_endpoints);
+      chains[Ext(sp)] = out.str();
+    }
+    for (const auto& ep : AllEndpoints(sp)) {
+      const std::string sep = Sep(sp, ep);
+      std::ostringstream out;
+      out << "-A " << sep << Comment(sp) << " -s " << ep.ip << "/32 -j "
+          << kMarkMasq << "\n";
+      out << "-A " << sep << Comment(sp) << " -p " << sp.protocol;
+      if (sp.affinity_seconds > 0) {
+        out << " -m recent --name " << sep
+            << " --mask 255.255.255.255 --rsource --set";
+      }
+      out << " -m " << sp.protocol << " -j DNAT --to-destination " << ep.ip
+          << ":" << ep.port << "\n";
+      chains[sep] = out.str();
+    }
+  }
+  return chains;
+}
+
+std::string IptablesRuleset(
+    const std::vector<ServicePort>& ports, const ProxyRulesConfig& config,
+    const std::set<std::string>& existing_nat_chains,
+    const std::map<std::string, std::string>& service_chains,
+    const std::function<bool(const std::string&, const std::string&)>&
+        write_chain) {
   const std::string& mark = config.masquerade_mark;
   std::ostringstream out;
   out << "*nat\n";
-  for (const auto& c : chains) out << ":" << c << " - [0:0]\n";
+  // Declaring a chain flushes it: the top-level chains always, a Service's
+  // own chains only when they are written.
+  for (const char* c : {kServices, kNodePorts, kPostrouting, kMarkMasq}) {
+    out << ":" << c << " - [0:0]\n";
+  }
+  std::vector<const std::pair<const std::string, std::string>*> written;
+  for (const auto& chain : service_chains) {
+    if (write_chain && !write_chain(chain.first, chain.second)) continue;
+    written.push_back(&chain);
+    out << ":" << chain.first << " - [0:0]\n";
+  }
+  std::vector<std::string> stale;
   for (const auto& c : existing_nat_chains) {
-    if (!chains.count(c)) out << ":" << c << " - [0:0]\n";
+    if (service_chains.count(c) || c == kServices || c == kNodePorts ||
+        c == kPostrouting || c == kMarkMasq) {
+      continue;
+    }
+    stale.push_back(c);
+    out << ":" << c << " - [0:0]\n";
   }
   out << "-A " << kMarkMasq << " -j MARK --or-mark " << mark << "\n";
   out << "-A " << kPostrouting << " -m mark ! --mark " << mark << "/" << mark
@@ -124,37 +173,8 @@ std::string IptablesRuleset(const std::vector<ServicePort>& ports,
     out << "-A " << kNodePorts << Comment(sp) << Match(sp, sp.node_port)
         << " -j " << Ext(sp) << "\n";
   }
-  for (const auto& sp : ports) {
-    if (!sp.cluster_endpoints.empty()) {
-      if (!config.cluster_cidr.empty()) {
-        out << "-A " << Svc(sp) << Comment(sp) << " ! -s "
-            << config.cluster_cidr << " -d " << sp.cluster_ip << "/32"
-            << Match(sp, sp.port) << " -j " << kMarkMasq << "\n";
-      }
-      WritePick(out, Svc(sp), sp, sp.cluster_endpoints);
-    }
-    if (sp.node_port && !sp.external_endpoints.empty()) {
-      if (!sp.external_local) {
-        out << "-A " << Ext(sp) << Comment(sp) << " -j " << kMarkMasq << "\n";
-      }
-      WritePick(out, Ext(sp), sp, sp.external_endpoints);
-    }
-    for (const auto& ep : Union(sp)) {
-      const std::string sep = Sep(sp, ep);
-      out << "-A " << sep << Comment(sp) << " -s " << ep.ip << "/32 -j "
-          << kMarkMasq << "\n";
-      out << "-A " << sep << Comment(sp) << " -p " << sp.protocol;
-      if (sp.affinity_seconds > 0) {
-        out << " -m recent --name " << sep
-            << " --mask 255.255.255.255 --rsource --set";
-      }
-      out << " -m " << sp.protocol << " -j DNAT --to-destination " << ep.ip
-          << ":" << ep.port << "\n";
-    }
-  }
-  for (const auto& c : existing_nat_chains) {
-    if (!chains.count(c)) out << "-X " << c << "\n";
-  }
+  for (const auto* chain : written) out << chain->second;
+  for (const auto& c : stale) out << "-X " << c << "\n";
   out << "COMMIT\n";
 
   // Services without endpoints are refused at once.
@@ -173,6 +193,13 @@ std::string IptablesRuleset(const std::vector<ServicePort>& ports,
   }
   out << "COMMIT\n";
   return out.str();
+}
+
+std::string IptablesRuleset(const std::vector<ServicePort>& ports,
+                            const ProxyRulesConfig& config,
+                            const std::set<std::string>& existing_nat_chains) {
+  return IptablesRuleset(ports, config, existing_nat_chains,
+                         IptablesServiceChainRules(ports, config), nullptr);
 }
 
 std::string IptablesCleanup(const std::set<std::string>& nat_chains,

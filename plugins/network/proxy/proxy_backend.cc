@@ -1,5 +1,8 @@
 #include "proxy_backend.h"
 
+#include <functional>
+#include <map>
+
 #include "iptables_ruleset.h"
 #include "nftables_ruleset.h"
 
@@ -70,18 +73,40 @@ class IptablesBackend : public ProxyBackend {
       : runner_(runner), config_(c), prefix_(prefix) {}
   std::string Name() const override { return "iptables"; }
 
+  // The first sync, any after a failure and the periodic resync
+  // (ForgetProgrammed) write every chain; the others write the top-level
+  // chains and only the Services' chains whose rules changed since the
+  // last success, as kube-proxy's partial syncs do.
   Status Sync(const std::vector<ServicePort>& ports) override {
     if (!known_) {
       // What an earlier run left: its stale chains go in this batch.
       auto chains = Chains("nat");
       if (!chains.ok()) return chains.status();
       nat_chains_ = *chains;
+      written_.clear();
       known_ = true;
     }
-    Status s = Check(Run(runner_, {prefix_ + "-restore", "-w", "--noflush"},
-                         IptablesRuleset(ports, config_, nat_chains_)),
-                     prefix_ + "-restore");
-    if (!s.ok()) return s;
+    const std::map<std::string, std::string> chains =
+        IptablesServiceChainRules(ports, config_);
+    std::map<std::string, size_t> now;
+    const std::hash<std::string> hash;
+    const auto changed = [&](const std::string& chain,
+                             const std::string& rules) {
+      const size_t h = hash(rules);
+      now[chain] = h;
+      auto it = written_.find(chain);
+      return it == written_.end() || it->second != h;
+    };
+    Status s = Check(
+        Run(runner_, {prefix_ + "-restore", "-w", "--noflush"},
+            IptablesRuleset(ports, config_, nat_chains_, chains, changed)),
+        prefix_ + "-restore");
+    if (!s.ok()) {
+      // The chains may be anything now; the next sync reads and writes all.
+      known_ = false;
+      return s;
+    }
+    written_ = std::move(now);
     nat_chains_ = IptablesNatChains(ports);
     for (const auto& jump : IptablesJumps()) {
       if (Status j = EnsureJump(jump); !j.ok()) return j;
@@ -89,8 +114,8 @@ class IptablesBackend : public ProxyBackend {
     return Status::Ok();
   }
 
-  // Every batch rewrites the chains whole; what may be gone is a chain
-  // another tool deleted, which reading them again notices.
+  // What may be gone is a chain another tool deleted or flushed: reading
+  // the chains again and writing all of them restores it.
   void ForgetProgrammed() override { known_ = false; }
   Status Cleanup() override {
     for (const auto& jump : IptablesJumps()) {
@@ -141,6 +166,8 @@ class IptablesBackend : public ProxyBackend {
   const std::string prefix_;
   bool known_ = false;
   std::set<std::string> nat_chains_;
+  // Each Service chain's rules (a hash of their text) as last written.
+  std::map<std::string, size_t> written_;
 };
 
 }  // namespace
