@@ -335,7 +335,12 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
       return;
     }
   }
-  bool action = false;
+  // An action subresource the kind declares, or one another plugin's
+  // handler answers (serviceaccounts/token).
+  const ActionHandler* handler =
+      sub.empty() ? nullptr
+                  : ctx_->kinds->ActionHandlerFor(info.group, info.plural, sub);
+  bool action = handler != nullptr;
   for (const auto& a : kind.ActionSubresources()) {
     if (!sub.empty() && a.name == sub) action = true;
   }
@@ -484,6 +489,11 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
       // The request object may come as YAML or protobuf like any other.
       auto request = DecodeObject(content_type, *body, *ctx_->kinds);
       if (!request.ok()) return ex_.SendStatus(request.status(), &info);
+      if (handler) {
+        auto r = svc.PostAction(*handler, ns, ri.name, ToJson(*request), *wo);
+        if (!r.ok()) return ex_.SendStatus(r.status(), &info, ri.name);
+        return ex_.Send(201, *r);
+      }
       auto r =
           svc.PostSubresource(kind, ns, ri.name, sub, ToJson(*request), *wo);
       if (!r.ok()) return ex_.SendStatus(r.status(), &info, ri.name);
