@@ -112,6 +112,12 @@ std::string ClaimsJson(const TokenClaims& c) {
     SetString(pod, "uid", c.pod_uid, a);
     SetMember(k8s, "pod", std::move(pod), a);
   }
+  if (!c.secret.empty()) {
+    Json secret(rapidjson::kObjectType);
+    SetString(secret, "name", c.secret, a);
+    SetString(secret, "uid", c.secret_uid, a);
+    SetMember(k8s, "secret", std::move(secret), a);
+  }
   Json sa(rapidjson::kObjectType);
   SetString(sa, "name", c.service_account, a);
   SetString(sa, "uid", c.service_account_uid, a);
@@ -292,6 +298,8 @@ StatusOr<TokenClaims> TokenKey::Verify(
       GetString(d, {"kubernetes.io", "serviceaccount", "uid"});
   c.pod = GetString(d, {"kubernetes.io", "pod", "name"});
   c.pod_uid = GetString(d, {"kubernetes.io", "pod", "uid"});
+  c.secret = GetString(d, {"kubernetes.io", "secret", "name"});
+  c.secret_uid = GetString(d, {"kubernetes.io", "secret", "uid"});
   if (c.ns.empty() || c.service_account.empty() ||
       GetString(d, {"sub"}) != ServiceAccountUser(c.ns, c.service_account)) {
     return Status::Unauthorized("not a service account token");

@@ -5,7 +5,8 @@
 // of the public key's DER, as kube-apiserver computes it. The claims are
 // Kubernetes': iss, aud (a list), sub system:serviceaccount:NS:NAME, iat,
 // nbf, exp, jti, and "kubernetes.io" {namespace, serviceaccount {name, uid},
-// pod {name, uid} when bound to a pod}.
+// pod {name, uid} when bound to a pod, secret {name, uid} when bound to a
+// secret}.
 //
 // Thread safety: a TokenKey is immutable after Load and safe to use from
 // many threads at once.
@@ -36,6 +37,8 @@ struct TokenClaims {
   std::string service_account_uid;
   std::string pod;  // "" when the token is not bound to a pod
   std::string pod_uid;
+  std::string secret;  // "" when the token is not bound to a secret
+  std::string secret_uid;
   std::chrono::system_clock::time_point issued_at;
   std::chrono::system_clock::time_point expires_at;
   std::string id;  // jti
