@@ -167,5 +167,82 @@ TEST_F(KubectlCreateTokenTest, ErrorsAreKubernetes) {
   EXPECT_THAT(no_pod.err, HasSubstr(R"(pods "absent" not found)"));
 }
 
+// The ServiceAccount admission as `kubectl get pod -o yaml` shows it.
+TEST_F(KubectlCreateTokenTest, NewPodsGetTheirAccountAndApiAccessVolume) {
+  // A namespace made just now: its default ServiceAccount may come a
+  // moment after it, and the pod is still admitted.
+  EXPECT_OK(Kubectl("create namespace sa-admission"));
+  EXPECT_OK(Kubectl("-n sa-admission apply -f -", R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: plain
+spec:
+  nodeName: nowhere
+  containers:
+  - name: c
+    image: busybox
+)"));
+  auto yaml = Kubectl("-n sa-admission get pod plain -o yaml");
+  EXPECT_OK(yaml);
+  EXPECT_THAT(yaml.out, HasSubstr("serviceAccountName: default\n"));
+  EXPECT_THAT(yaml.out, HasSubstr("serviceAccount: default\n"));
+  EXPECT_THAT(yaml.out,
+              ::testing::ContainsRegex(
+                  "    - mountPath: /var/run/secrets/kubernetes.io/"
+                  "serviceaccount\n      name: kube-api-access-[a-z0-9]{5}\n"
+                  "      readOnly: true\n"));
+  EXPECT_THAT(yaml.out, ::testing::ContainsRegex(
+                            "  - name: kube-api-access-[a-z0-9]{5}\n"
+                            "    projected:\n"
+                            "      defaultMode: 420\n"
+                            "      sources:\n"
+                            "      - serviceAccountToken:\n"
+                            "          expirationSeconds: 3607\n"
+                            "          path: token\n"
+                            "      - configMap:\n"
+                            "          items:\n"
+                            "          - key: ca.crt\n"
+                            "            path: ca.crt\n"
+                            "          name: kube-root-ca.crt\n"
+                            "      - downwardAPI:\n"
+                            "          items:\n"
+                            "          - fieldRef:\n"
+                            "              apiVersion: v1\n"
+                            "              fieldPath: metadata.namespace\n"
+                            "            path: namespace\n"))
+      << yaml.out;
+  EXPECT_OK(Kubectl("-n sa-admission apply -f -", R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: no-token
+spec:
+  automountServiceAccountToken: false
+  nodeName: nowhere
+  containers:
+  - name: c
+    image: busybox
+)"));
+  auto volumes =
+      Kubectl("-n sa-admission get pod no-token -o jsonpath={.spec.volumes}");
+  EXPECT_OK(volumes);
+  EXPECT_EQ(volumes.out, "");
+  auto ghost = Kubectl("-n sa-admission apply -f -", R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: ghostly
+spec:
+  serviceAccountName: ghost
+  containers:
+  - name: c
+    image: busybox
+)");
+  EXPECT_NE(ghost.exit_code, 0);
+  EXPECT_THAT(ghost.err,
+              HasSubstr(R"(pods "ghostly" is forbidden: error looking up )"
+                        R"(service account sa-admission/ghost: serviceaccount )"
+                        R"("ghost" not found)"));
+  EXPECT_OK(Kubectl("delete namespace sa-admission --wait=false"));
+}
+
 }  // namespace
 }  // namespace berth::testing
