@@ -119,6 +119,9 @@ std::string ClaimsJson(const TokenClaims& c) {
     SetMember(k8s, "secret", std::move(secret), a);
   }
   Json sa(rapidjson::kObjectType);
+  if (c.warn_after) {
+    SetMember(k8s, "warnafter", Json(Seconds(*c.warn_after)), a);
+  }
   SetString(sa, "name", c.service_account, a);
   SetString(sa, "uid", c.service_account_uid, a);
   SetMember(k8s, "serviceaccount", std::move(sa), a);
@@ -300,6 +303,10 @@ StatusOr<TokenClaims> TokenKey::Verify(
   c.pod_uid = GetString(d, {"kubernetes.io", "pod", "uid"});
   c.secret = GetString(d, {"kubernetes.io", "secret", "name"});
   c.secret_uid = GetString(d, {"kubernetes.io", "secret", "uid"});
+  if (const Json* w = Find(d, {"kubernetes.io", "warnafter"});
+      w && w->IsInt64()) {
+    c.warn_after = Clock::time_point(std::chrono::seconds(w->GetInt64()));
+  }
   if (c.ns.empty() || c.service_account.empty() ||
       GetString(d, {"sub"}) != ServiceAccountUser(c.ns, c.service_account)) {
     return Status::Unauthorized("not a service account token");

@@ -6,7 +6,7 @@
 // Kubernetes': iss, aud (a list), sub system:serviceaccount:NS:NAME, iat,
 // nbf, exp, jti, and "kubernetes.io" {namespace, serviceaccount {name, uid},
 // pod {name, uid} when bound to a pod, secret {name, uid} when bound to a
-// secret}.
+// secret}, warnafter when the token outlives the expiry asked for}.
 //
 // Thread safety: a TokenKey is immutable after Load and safe to use from
 // many threads at once.
@@ -41,6 +41,9 @@ struct TokenClaims {
   std::string secret_uid;
   std::chrono::system_clock::time_point issued_at;
   std::chrono::system_clock::time_point expires_at;
+  // kube-apiserver's "warnafter": the expiry asked for, when the token was
+  // given a longer one (the projected token's safe transition).
+  std::optional<std::chrono::system_clock::time_point> warn_after;
   std::string id;  // jti
 };
 

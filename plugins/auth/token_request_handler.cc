@@ -1,5 +1,6 @@
 #include "token_request_handler.h"
 
+#include <algorithm>
 #include <ctime>
 #include <utility>
 
@@ -161,6 +162,16 @@ Status TokenRequestHandler::Handle(const ActionRequest& request, Json& obj,
   const Clock::time_point now = now_();
   claims.issued_at = now;
   claims.expires_at = now + std::chrono::seconds(seconds);
+  bool api_audiences = true;
+  for (const auto& a : audiences) {
+    api_audiences &=
+        std::find(audiences_.begin(), audiences_.end(), a) != audiences_.end();
+  }
+  if (!claims.pod.empty() && seconds == kWarnOnlyTokenSeconds &&
+      api_audiences) {
+    claims.warn_after = claims.expires_at;
+    claims.expires_at = now + std::chrono::seconds(kExtendedTokenSeconds);
+  }
   auto token = (*key)->Issue(claims);
   if (!token.ok()) return token.status();
 
@@ -170,7 +181,8 @@ Status TokenRequestHandler::Handle(const ActionRequest& request, Json& obj,
   SetString(meta, "creationTimestamp", Rfc3339(now), alloc);
   Json status(rapidjson::kObjectType);
   SetString(status, "token", *token, alloc);
-  SetString(status, "expirationTimestamp", Rfc3339(claims.expires_at), alloc);
+  SetString(status, "expirationTimestamp",
+            Rfc3339(now + std::chrono::seconds(seconds)), alloc);
   SetMember(obj, "status", std::move(status), alloc);
   return {};
 }

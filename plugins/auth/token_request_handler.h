@@ -8,6 +8,7 @@
 // ServiceAccount) or a Secret of the namespace, which must exist with the
 // uid given (404 / 409), and binds the token to it (the authenticator then
 // refuses it once the object is gone); a missing ServiceAccount is 404.
+// status.expirationTimestamp is always the expiry asked for.
 //
 // Thread safety: Handle runs on many request threads at once; the key is
 // shared and immutable, the lookups go through a thread-safe client.
@@ -30,6 +31,13 @@ namespace berth::auth {
 inline constexpr int64_t kDefaultTokenSeconds = 3600;
 inline constexpr int64_t kMinTokenSeconds = 600;
 inline constexpr int64_t kMaxTokenSeconds = 4294967295;  // 2^32 - 1
+// What a projected token asks for (the ServiceAccount admission's 3607 s);
+// a pod-bound token for the API server asking exactly this is valid for
+// a year, with "warnafter" at the expiry asked for, as kube-apiserver's
+// --service-account-extend-token-expiration (on by default) does, so a
+// client that rereads its token file late is warned about, not refused.
+inline constexpr int64_t kWarnOnlyTokenSeconds = 3607;
+inline constexpr int64_t kExtendedTokenSeconds = 365 * 24 * 3600;
 
 class TokenRequestHandler : public ActionHandler {
  public:

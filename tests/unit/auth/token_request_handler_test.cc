@@ -111,6 +111,44 @@ TEST_F(TokenRequestHandlerTest, BindsToAPodOrASecret) {
   EXPECT_EQ(claims->secret_uid, "s-uid");
 }
 
+// kube-apiserver's safe transition for projected tokens: a pod-bound token
+// for the API server asking 3607 s is valid a year, warned about after
+// 3607 s; the answer still says 3607 s.
+TEST_F(TokenRequestHandlerTest, ProjectedTokenIsExtendedWithWarnAfter) {
+  const std::string bound =
+      R"("boundObjectRef":{"kind":"Pod","apiVersion":"v1","name":"web-0"})";
+  auto projected =
+      Handle(R"({"spec":{"expirationSeconds":3607,)" + bound + "}}");
+  ASSERT_TRUE(projected.ok()) << projected.status().message();
+  EXPECT_EQ(GetString(*projected, {"status", "expirationTimestamp"}),
+            "2027-01-15T09:00:07Z");
+  auto claims = Verify(*projected);
+  ASSERT_TRUE(claims.ok());
+  EXPECT_EQ(claims->expires_at, kNow + seconds(365 * 24 * 3600));
+  ASSERT_TRUE(claims->warn_after.has_value());
+  EXPECT_EQ(*claims->warn_after, kNow + seconds(3607));
+  // Another audience, another lifetime or no pod: exactly as asked.
+  for (const std::string& spec :
+       {R"({"spec":{"expirationSeconds":3607,"audiences":["vault"],)" + bound +
+            "}}",
+        R"({"spec":{"expirationSeconds":3608,)" + bound + "}}",
+        std::string(R"({"spec":{"expirationSeconds":3607}})")}) {
+    auto answer = Handle(spec);
+    ASSERT_TRUE(answer.ok()) << spec;
+    auto key = key_->Get();
+    ASSERT_TRUE(key.ok());
+    const bool vault = spec.find("vault") != std::string::npos;
+    auto c =
+        (*key)->Verify(GetString(*answer, {"status", "token"}), kDefaultIssuer,
+                       {vault ? "vault" : kDefaultIssuer}, kNow + seconds(1));
+    ASSERT_TRUE(c.ok()) << spec;
+    EXPECT_EQ(c->expires_at,
+              kNow + seconds(GetInt(*answer, {"spec", "expirationSeconds"})))
+        << spec;
+    EXPECT_FALSE(c->warn_after.has_value()) << spec;
+  }
+}
+
 TEST_F(TokenRequestHandlerTest, RefusalsAreKubernetes) {
   EXPECT_EQ(Handle("{}", "nobody").status().code(), Status::Code::kNotFound);
   auto short_lived = Handle(R"({"spec":{"expirationSeconds":599}})");
