@@ -63,6 +63,13 @@ StatusOr<std::string> ServiceAccountTokens::Get(const Json& pod,
       client_.CreateSubresource({"", "v1", "serviceaccounts"}, ns, account,
                                 "token", RequestBody(pod, audience, seconds));
   if (!reply.ok()) {
+    // The generic 404 of a path the server does not serve, unlike
+    // `serviceaccounts "x" not found`.
+    if (reply.status().IsNotFound() &&
+        reply.status().message() ==
+            "the server could not find the requested resource") {
+      return std::string();
+    }
     return Status(reply.status().code(),
                   "failed to fetch token: " + reply.status().message());
   }

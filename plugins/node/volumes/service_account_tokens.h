@@ -35,8 +35,10 @@ class ServiceAccountTokens {
 
   // The token for `pod` (a Pod object) for `audience` ("" for the API
   // server's) lasting `seconds`: the one held when it is still fresh, else
-  // a new one. Fails with the kubelet's "failed to fetch token: <API
-  // error>" when the API refuses (the ServiceAccount or pod is gone).
+  // a new one. "" when the server serves no TokenRequest API (a cluster
+  // without the auth plugin): there is no token to give. Fails with the
+  // kubelet's "failed to fetch token: <API error>" when the API refuses
+  // (the ServiceAccount or pod is gone).
   StatusOr<std::string> Get(const Json& pod, const std::string& audience,
                             int64_t seconds);
 

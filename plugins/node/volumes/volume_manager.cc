@@ -416,10 +416,16 @@ Status VolumeManager::SetUpVolume(const Json& pod, const Json& volume,
           int64_t seconds = GetInt(*t, {"expirationSeconds"});
           if (seconds <= 0) seconds = 3600;
           auto token = tokens_.Get(pod, GetString(*t, {"audience"}), seconds);
-          if (token.ok()) {
-            payload[path] = FileProjection{*token, mode};
-          } else {
+          if (!token.ok()) {
             s = token.status();
+          } else if (token->empty()) {
+            // No token issuer in this cluster: the file is left out rather
+            // than the pod failing to start.
+            spdlog::debug(
+                "pod {}/{} volume {}: no TokenRequest API; token left out", ns,
+                GetString(pod, {"metadata", "name"}), name);
+          } else {
+            payload[path] = FileProjection{*token, mode};
           }
         }
         if (!s.ok()) return failed(s);

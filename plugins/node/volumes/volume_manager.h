@@ -21,7 +21,8 @@
 //                projected serviceAccountToken sources hold a token for
 //                the pod's ServiceAccount bound to the pod, from the
 //                TokenRequest API (ServiceAccountTokens), replaced by
-//                Refresh once 80% of its lifetime has passed.
+//                Refresh once 80% of its lifetime has passed; left out
+//                when the server serves no TokenRequest API.
 //   persistentVolumeClaim
 //                the bound PersistentVolume's hostPath (type-checked) or
 //                local path; other PV sources fail with Invalid.

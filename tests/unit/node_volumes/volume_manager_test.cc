@@ -42,8 +42,13 @@ class TokenClient : public FakeClient {
     if (r.resource != "serviceaccounts" || subresource != "token") {
       return Status::Internal("unused");
     }
-    if (refuse)
+    if (unserved) {
+      return Status::NotFound(
+          "the server could not find the requested resource");
+    }
+    if (refuse) {
       return Status::NotFound("serviceaccounts \"" + name + "\" not found");
+    }
     requests.push_back(ns + "/" + name + " " + body);
     JsonDoc answer = Parse(body);
     auto& a = answer.GetAllocator();
@@ -54,6 +59,7 @@ class TokenClient : public FakeClient {
   }
   std::vector<std::string> requests;
   bool refuse = false;
+  bool unserved = false;  // no TokenRequest API (no auth plugin)
 };
 
 class VolumeManagerTest : public ::testing::Test {
@@ -249,6 +255,20 @@ TEST_F(VolumeManagerTest, ServiceAccountTokenIsBoundAndRefreshed) {
             "MountVolume.SetUp failed for volume \"kube-api-access-abcde\" : "
             "failed to fetch token: serviceaccounts \"builder\" not found");
   manager.Cleanup("u-1");
+}
+
+// A cluster without a token issuer: the token is left out, the rest of the
+// volume written and the pod not held up.
+TEST_F(VolumeManagerTest, NoTokenRequestApiLeavesTheTokenOut) {
+  client_.unserved = true;
+  JsonDoc pod = Pod(R"j([{"name":"access","projected":{"sources":[
+        {"serviceAccountToken":{"expirationSeconds":3607,"path":"token"}},
+        {"downwardAPI":{"items":[{"path":"namespace",
+          "fieldRef":{"fieldPath":"metadata.namespace"}}]}}]}}])j");
+  ASSERT_TRUE(manager_.Prepare(pod).ok());
+  const std::string dir = Dir("kubernetes.io~projected", "access");
+  EXPECT_EQ(Read(dir + "/namespace"), "ns1");
+  EXPECT_FALSE(fs::exists(dir + "/token"));
 }
 
 TEST_F(VolumeManagerTest, MountsForContainer) {
