@@ -40,6 +40,11 @@ std::optional<UserInfo> ServiceAccountAuthenticator::AuthenticateToken(
                                         claims->secret, claims->secret_uid)) {
     return std::nullopt;
   }
+  // A token bound to a node (not to a pod on it) dies with the node.
+  if (claims->pod.empty() && !claims->node.empty() &&
+      !Alive({"", "v1", "nodes"}, "", claims->node, claims->node_uid)) {
+    return std::nullopt;
+  }
   return UserForClaims(*claims);
 }
 

@@ -4,7 +4,8 @@
 // not expired authenticates as system:serviceaccount:<ns>:<name> in groups
 // system:serviceaccounts and system:serviceaccounts:<ns> (the kernel adds
 // system:authenticated) — but only while its ServiceAccount exists with the
-// uid the token names, and, for a token bound to a pod (or a secret),
+// uid the token names, and, for a token bound to a pod (or a secret or a
+// node),
 // while that object exists with its uid and is not being deleted, as
 // kube-apiserver's validator checks. Anything else is not claimed (the request
 // gets 401).

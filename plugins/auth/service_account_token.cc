@@ -119,6 +119,12 @@ std::string ClaimsJson(const TokenClaims& c) {
     SetMember(k8s, "secret", std::move(secret), a);
   }
   Json sa(rapidjson::kObjectType);
+  if (!c.node.empty()) {
+    Json node(rapidjson::kObjectType);
+    SetString(node, "name", c.node, a);
+    SetString(node, "uid", c.node_uid, a);
+    SetMember(k8s, "node", std::move(node), a);
+  }
   if (c.warn_after) {
     SetMember(k8s, "warnafter", Json(Seconds(*c.warn_after)), a);
   }
@@ -303,6 +309,8 @@ StatusOr<TokenClaims> TokenKey::Verify(
   c.pod_uid = GetString(d, {"kubernetes.io", "pod", "uid"});
   c.secret = GetString(d, {"kubernetes.io", "secret", "name"});
   c.secret_uid = GetString(d, {"kubernetes.io", "secret", "uid"});
+  c.node = GetString(d, {"kubernetes.io", "node", "name"});
+  c.node_uid = GetString(d, {"kubernetes.io", "node", "uid"});
   if (const Json* w = Find(d, {"kubernetes.io", "warnafter"});
       w && w->IsInt64()) {
     c.warn_after = Clock::time_point(std::chrono::seconds(w->GetInt64()));

@@ -132,6 +132,19 @@ Status TokenRequestHandler::Handle(const ActionRequest& request, Json& obj,
       uid = GetString(*pod, {"metadata", "uid"});
       claims.pod = ref_name;
       claims.pod_uid = uid;
+      // The pod's node too, as kube-apiserver's ServiceAccountTokenPodNodeInfo
+      // (on by default): its uid when the node is found.
+      claims.node = GetString(*pod, {"spec", "nodeName"});
+      if (!claims.node.empty()) {
+        auto node = GetObject(client_, {"", "v1", "nodes"}, "", claims.node);
+        if (node.ok()) claims.node_uid = GetString(*node, {"metadata", "uid"});
+      }
+    } else if (group.empty() && kind == "Node") {
+      auto node = GetObject(client_, {"", "v1", "nodes"}, "", ref_name);
+      if (!node.ok()) return node.status();
+      uid = GetString(*node, {"metadata", "uid"});
+      claims.node = ref_name;
+      claims.node_uid = uid;
     } else if (group.empty() && kind == "Secret") {
       auto secret = GetObject(client_, {"", "v1", "secrets"}, ns, ref_name);
       if (!secret.ok()) return secret.status();

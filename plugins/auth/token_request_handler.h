@@ -5,9 +5,10 @@
 // nothing is stored. As kube-apiserver does: spec.audiences default to the
 // API server's, spec.expirationSeconds to 3600 and must be at least 600
 // (422 otherwise); spec.boundObjectRef may name a Pod (running as that
-// ServiceAccount) or a Secret of the namespace, which must exist with the
-// uid given (404 / 409), and binds the token to it (the authenticator then
-// refuses it once the object is gone); a missing ServiceAccount is 404.
+// ServiceAccount; the token also names the pod's node), a Secret of the
+// namespace or a Node, which must exist with the uid given (404 / 409), and
+// binds the token to it (the authenticator then refuses it once the object
+// is gone); a missing ServiceAccount is 404.
 // status.expirationTimestamp is always the expiry asked for.
 //
 // Thread safety: Handle runs on many request threads at once; the key is

@@ -29,7 +29,9 @@ class TokenRequestHandlerTest : public ::testing::Test {
         R"({"metadata":{"name":"builder","namespace":"team","uid":"sa-uid"}})";
     client_.objects["pods/team/web-0"] =
         R"({"metadata":{"name":"web-0","namespace":"team","uid":"pod-uid"},)"
-        R"("spec":{"serviceAccountName":"builder"}})";
+        R"("spec":{"serviceAccountName":"builder","nodeName":"n1"}})";
+    client_.objects["nodes//n1"] =
+        R"({"metadata":{"name":"n1","uid":"node-uid"}})";
     client_.objects["pods/team/other"] =
         R"({"metadata":{"name":"other","namespace":"team","uid":"o-uid"},)"
         R"("spec":{"serviceAccountName":"default"}})";
@@ -92,7 +94,7 @@ TEST_F(TokenRequestHandlerTest, AudiencesAndExpiryAreTheRequests) {
   EXPECT_FALSE(Verify(*answer).ok());  // not for the API server
 }
 
-TEST_F(TokenRequestHandlerTest, BindsToAPodOrASecret) {
+TEST_F(TokenRequestHandlerTest, BindsToAPodANodeOrASecret) {
   auto pod =
       Handle(R"({"spec":{"boundObjectRef":{"kind":"Pod","apiVersion":"v1",)"
              R"("name":"web-0","uid":"pod-uid"}}})");
@@ -101,6 +103,16 @@ TEST_F(TokenRequestHandlerTest, BindsToAPodOrASecret) {
   ASSERT_TRUE(claims.ok());
   EXPECT_EQ(claims->pod, "web-0");
   EXPECT_EQ(claims->pod_uid, "pod-uid");
+  EXPECT_EQ(claims->node, "n1");  // the pod's node
+  EXPECT_EQ(claims->node_uid, "node-uid");
+  auto node =
+      Handle(R"({"spec":{"boundObjectRef":{"kind":"Node","apiVersion":"v1",)"
+             R"("name":"n1","uid":"node-uid"}}})");
+  ASSERT_TRUE(node.ok()) << node.status().message();
+  claims = Verify(*node);
+  ASSERT_TRUE(claims.ok());
+  EXPECT_EQ(claims->node, "n1");
+  EXPECT_TRUE(claims->pod.empty());
   auto secret =
       Handle(R"({"spec":{"boundObjectRef":{"kind":"Secret","apiVersion":"v1",)"
              R"("name":"s"}}})");
