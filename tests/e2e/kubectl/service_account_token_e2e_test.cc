@@ -165,6 +165,11 @@ TEST_F(KubectlCreateTokenTest, ErrorsAreKubernetes) {
       "--bound-object-name=absent");
   EXPECT_NE(no_pod.exit_code, 0);
   EXPECT_THAT(no_pod.err, HasSubstr(R"(pods "absent" not found)"));
+  auto no_node = Kubectl(
+      "create token default --bound-object-kind=Node "
+      "--bound-object-name=absent");
+  EXPECT_NE(no_node.exit_code, 0);
+  EXPECT_THAT(no_node.err, HasSubstr(R"(nodes "absent" not found)"));
 }
 
 // The ServiceAccount admission as `kubectl get pod -o yaml` shows it.
