@@ -59,6 +59,15 @@ Status KindRegistry::Add(std::shared_ptr<Kind> kind,
         " (kind " + info.kind + ") is already provided by plugin \"" +
         taken->plugin + "\" (kind " + other.kind + ")");
   }
+  for (const ActionSubresource& action : kind->ActionSubresources()) {
+    if (auto it = handlers_.find(KeyView{info.group, info.plural, action.name});
+        it != handlers_.end()) {
+      return Status::AlreadyExists(
+          "plugin \"" + plugin_name + "\": subresource " + info.plural + "/" +
+          action.name + " is already served by plugin \"" + it->second.plugin +
+          "\"");
+    }
+  }
   by_resource_.emplace(Key{info.group, info.version, info.plural},
                        Entry{std::move(kind), plugin_name});
   Reindex();
@@ -87,6 +96,58 @@ Status KindRegistry::AddProtobufSchema(ProtobufSchema schema,
   return Status::Ok();
 }
 
+Status KindRegistry::AddActionHandler(std::shared_ptr<ActionHandler> handler,
+                                      const std::string& plugin_name) {
+  if (frozen_) return Status::Internal("kind registry is frozen");
+  const std::string prefix = "plugin \"" + plugin_name + "\": ";
+  if (!handler) return Status::Invalid(prefix + "null action handler");
+  const ResourceRef ref = handler->Resource();
+  const ActionSubresource sub = handler->Subresource();
+  if (ref.resource.empty() || sub.name.empty() || sub.request_kind.empty()) {
+    return Status::Invalid(prefix +
+                           "an action handler needs a resource, a "
+                           "subresource and a request kind");
+  }
+  const std::string what = ref.resource + "/" + sub.name;
+  if (auto it = handlers_.find(KeyView{ref.group, ref.resource, sub.name});
+      it != handlers_.end()) {
+    return Status::AlreadyExists(prefix + "subresource " + what +
+                                 " is already served by plugin \"" +
+                                 it->second.plugin + "\"");
+  }
+  if (const Kind* kind = ByGroupResource(ref.group, ref.resource)) {
+    for (const ActionSubresource& own : kind->ActionSubresources()) {
+      if (own.name == sub.name) {
+        return Status::AlreadyExists(prefix + "subresource " + what +
+                                     " is already served by plugin \"" +
+                                     PluginOf(kind) + "\"");
+      }
+    }
+  }
+  handlers_.emplace(Key{ref.group, ref.resource, sub.name},
+                    HandlerEntry{std::move(handler), plugin_name});
+  return Status::Ok();
+}
+
+const ActionHandler* KindRegistry::ActionHandlerFor(
+    std::string_view group, std::string_view plural,
+    std::string_view subresource) const {
+  auto it = handlers_.find(KeyView{group, plural, subresource});
+  return it == handlers_.end() ? nullptr : it->second.handler.get();
+}
+
+std::vector<const ActionHandler*> KindRegistry::ActionHandlersOf(
+    std::string_view group, std::string_view plural) const {
+  std::vector<const ActionHandler*> out;
+  for (auto it = handlers_.lower_bound(KeyView{group, plural, ""});
+       it != handlers_.end() && std::get<0>(it->first) == group &&
+       std::get<1>(it->first) == plural;
+       ++it) {
+    out.push_back(it->second.handler.get());
+  }
+  return out;
+}
+
 const ProtobufSchema* KindRegistry::ProtobufSchemaFor(
     std::string_view api_version, std::string_view kind) const {
   auto it = schemas_.find(std::make_tuple(api_version, kind));
@@ -99,6 +160,9 @@ Status KindRegistry::RemovePlugin(const std::string& plugin_name) {
     return kv.second.plugin == plugin_name;
   });
   std::erase_if(schemas_, [&](const auto& kv) {
+    return kv.second.plugin == plugin_name;
+  });
+  std::erase_if(handlers_, [&](const auto& kv) {
     return kv.second.plugin == plugin_name;
   });
   Reindex();

@@ -1,9 +1,11 @@
 // KindRegistry: every resource kind the server serves, each with the plugin
-// that provides it, and the protobuf wire schemas plugins registered for
-// request bodies (berth/protobuf_schema.h). Two plugins (or one plugin
-// twice) providing the same group/version/kind or group/version/plural, or
-// a schema for the same apiVersion/kind, is refused, so a request path
-// names exactly one Kind and a body one schema.
+// that provides it, the protobuf wire schemas plugins registered for
+// request bodies (berth/protobuf_schema.h), and the action handlers that
+// serve subresources of kinds other plugins own (berth/action_handler.h). Two
+// plugins (or one plugin twice) providing the same group/version/kind or
+// group/version/plural, or a schema for the same apiVersion/kind, or a handler
+// for a subresource already served, is refused, so a request path names exactly
+// one Kind and a body one schema.
 //
 // Thread safety: the registry is filled once at start-up from one thread
 // (Add, RemovePlugin), then Freeze() is called; after Freeze it never
@@ -21,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "berth/action_handler.h"
 #include "berth/kind.h"
 #include "berth/protobuf_schema.h"
 #include "berth/status.h"
@@ -50,8 +53,25 @@ class KindRegistry {
   const ProtobufSchema* ProtobufSchemaFor(std::string_view api_version,
                                           std::string_view kind) const;
 
-  // Removes every kind and schema `plugin_name` added: rolls back a plugin
-  // whose registration failed part-way.
+  // Adds `handler`, provided by `plugin_name` (the pointer also pins the
+  // plugin's library). AlreadyExists, naming the plugin that serves it,
+  // when another handler or the resource's own kind
+  // (Kind::ActionSubresources) serves that subresource; Invalid when the
+  // handler is null or names no resource or subresource. The resource's
+  // kind need not be registered yet (plugins load in any order).
+  Status AddActionHandler(std::shared_ptr<ActionHandler> handler,
+                          const std::string& plugin_name);
+  // The handler of `subresource` of `group`/`plural` (any version), or
+  // nullptr; it lives as long as the registry.
+  const ActionHandler* ActionHandlerFor(std::string_view group,
+                                        std::string_view plural,
+                                        std::string_view subresource) const;
+  // The handlers of `group`/`plural`, in subresource name order.
+  std::vector<const ActionHandler*> ActionHandlersOf(
+      std::string_view group, std::string_view plural) const;
+
+  // Removes every kind, schema and handler `plugin_name` added: rolls back a
+  // plugin whose registration failed part-way.
   Status RemovePlugin(const std::string& plugin_name);
 
   // Ends start-up; lookups are lock-free from here on.
@@ -107,6 +127,12 @@ class KindRegistry {
   // (apiVersion, kind)
   std::map<std::tuple<std::string, std::string>, SchemaEntry, std::less<>>
       schemas_;
+  struct HandlerEntry {
+    std::shared_ptr<ActionHandler> handler;
+    std::string plugin;
+  };
+  // (group, plural, subresource)
+  std::map<Key, HandlerEntry, std::less<>> handlers_;
 };
 
 }  // namespace berth

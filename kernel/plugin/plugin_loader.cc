@@ -125,6 +125,14 @@ class PluginRegistrar : public Registrar {
     return Status::Ok();
   }
 
+  Status AddActionHandler(std::shared_ptr<ActionHandler> handler) override {
+    if (!handler) {
+      return Refuse(Status::Invalid(Prefix() + "AddActionHandler(nullptr)"));
+    }
+    return Refuse(kinds_.AddActionHandler(
+        PinToLibrary(std::move(handler), library_), plugin_));
+  }
+
   Status AddController(std::shared_ptr<Controller> controller) override {
     if (!controller) {
       return Refuse(Status::Invalid(Prefix() + "AddController(nullptr)"));

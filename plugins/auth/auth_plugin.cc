@@ -1,6 +1,8 @@
 // Registration of the auth plugin: the self-review kinds behind kubectl's
-// `auth can-i` and `auth whoami`, and the service account token
-// authenticator over the key in <data dir>/sa.key (made on first use).
+// `auth can-i` and `auth whoami`, and service account tokens — the
+// TokenRequest API (serviceaccounts/token) that issues them and the
+// authenticator that accepts them, sharing the key in <data dir>/sa.key
+// (made on first use).
 // The logic lives in berth_auth_kinds and berth_service_account_token.
 #include <memory>
 #include <utility>
@@ -11,6 +13,8 @@
 #include "review_proto.h"
 #include "service_account_authenticator.h"
 #include "service_account_token.h"
+#include "token_request_handler.h"
+#include "token_request_proto.h"
 
 namespace berth::auth {
 namespace {
@@ -35,12 +39,24 @@ class AuthPlugin : public Plugin {
         return s;
       }
     }
+    if (Status s = registrar.AddProtobufSchema(TokenRequestProtobufSchema());
+        !s.ok()) {
+      return s;
+    }
     // The key is made when a token first needs it, not here: an RSA key
     // takes longer than the rest of start-up.
+    auto key =
+        std::make_shared<const LazyTokenKey>(PluginDataDir() + "/sa.key");
+    const std::vector<std::string> audiences = {kDefaultIssuer};
+    if (Status s =
+            registrar.AddActionHandler(std::make_shared<TokenRequestHandler>(
+                key, kDefaultIssuer, audiences, host.client()));
+        !s.ok()) {
+      return s;
+    }
     return registrar.AddAuthenticator(
         std::make_shared<ServiceAccountAuthenticator>(
-            PluginDataDir() + "/sa.key", kDefaultIssuer,
-            std::vector<std::string>{kDefaultIssuer}, host.client()));
+            key, kDefaultIssuer, audiences, host.client()));
   }
 };
 

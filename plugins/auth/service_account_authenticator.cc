@@ -19,23 +19,14 @@ bool ServiceAccountAuthenticator::Alive(const ResourceRef& resource,
   return uid.empty() || GetString(*doc, {"metadata", "uid"}) == uid;
 }
 
-const TokenKey* ServiceAccountAuthenticator::Key() const {
-  std::call_once(key_once_, [this] {
-    if (key_ || key_path_.empty()) return;
-    auto key = TokenKey::LoadOrCreate(key_path_);
-    if (key.ok()) key_ = std::make_shared<const TokenKey>(std::move(*key));
-  });
-  return key_.get();
-}
-
 std::optional<UserInfo> ServiceAccountAuthenticator::AuthenticateToken(
     std::string_view token) const {
   // Cheap refusal of what is plainly not a JWT (static and bootstrap
   // tokens reach every authenticator).
   if (token.substr(0, 3) != "eyJ") return std::nullopt;
-  const TokenKey* key = Key();
-  if (key == nullptr) return std::nullopt;
-  auto claims = key->Verify(token, issuer_, audiences_, now_());
+  auto key = key_->Get();
+  if (!key.ok()) return std::nullopt;
+  auto claims = (*key)->Verify(token, issuer_, audiences_, now_());
   if (!claims.ok()) return std::nullopt;
   if (!Alive({"", "v1", "serviceaccounts"}, claims->ns, claims->service_account,
              claims->service_account_uid)) {
@@ -43,6 +34,15 @@ std::optional<UserInfo> ServiceAccountAuthenticator::AuthenticateToken(
   }
   if (!claims->pod.empty() &&
       !Alive({"", "v1", "pods"}, claims->ns, claims->pod, claims->pod_uid)) {
+    return std::nullopt;
+  }
+  if (!claims->secret.empty() && !Alive({"", "v1", "secrets"}, claims->ns,
+                                        claims->secret, claims->secret_uid)) {
+    return std::nullopt;
+  }
+  // A token bound to a node (not to a pod on it) dies with the node.
+  if (claims->pod.empty() && !claims->node.empty() &&
+      !Alive({"", "v1", "nodes"}, "", claims->node, claims->node_uid)) {
     return std::nullopt;
   }
   return UserForClaims(*claims);

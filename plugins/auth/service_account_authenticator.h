@@ -4,20 +4,21 @@
 // not expired authenticates as system:serviceaccount:<ns>:<name> in groups
 // system:serviceaccounts and system:serviceaccounts:<ns> (the kernel adds
 // system:authenticated) — but only while its ServiceAccount exists with the
-// uid the token names, and, for a token bound to a pod, while that pod
-// exists with its uid and is not being deleted, as kube-apiserver's
-// validator checks. Anything else is not claimed (the request gets 401).
+// uid the token names, and, for a token bound to a pod (or a secret or a
+// node),
+// while that object exists with its uid and is not being deleted, as
+// kube-apiserver's validator checks. Anything else is not claimed (the request
+// gets 401).
 //
 // Thread safety: AuthenticateToken may run on many threads at once; the key
-// is made once (std::call_once) and then immutable and the lookups go through a
-// thread-safe client.
+// is made once (LazyTokenKey) and then immutable and the lookups go through
+// a thread-safe client.
 #ifndef BERTH_PLUGINS_AUTH_SERVICE_ACCOUNT_AUTHENTICATOR_H_
 #define BERTH_PLUGINS_AUTH_SERVICE_ACCOUNT_AUTHENTICATOR_H_
 
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 
 #include "berth/authentication.h"
 #include "berth/client.h"
+#include "lazy_token_key.h"
 #include "service_account_token.h"
 
 namespace berth::auth {
@@ -34,8 +36,8 @@ using Now = std::function<std::chrono::system_clock::time_point()>;
 class ServiceAccountAuthenticator : public Authenticator {
  public:
   // `client` must outlive this object; `key` is shared with whatever issues
-  // the tokens.
-  ServiceAccountAuthenticator(std::shared_ptr<const TokenKey> key,
+  // the tokens (the TokenRequest handler).
+  ServiceAccountAuthenticator(std::shared_ptr<const LazyTokenKey> key,
                               std::string issuer,
                               std::vector<std::string> audiences,
                               Client& client,
@@ -45,19 +47,15 @@ class ServiceAccountAuthenticator : public Authenticator {
         audiences_(std::move(audiences)),
         client_(client),
         now_(std::move(now)) {}
-
-  // As above with the key at `key_path`, read or made (TokenKey::
-  // LoadOrCreate) the first time a token needs it: making an RSA key takes
-  // a server's start-up several times over, and no token exists before it.
-  ServiceAccountAuthenticator(std::string key_path, std::string issuer,
+  // As above with a key already made.
+  ServiceAccountAuthenticator(std::shared_ptr<const TokenKey> key,
+                              std::string issuer,
                               std::vector<std::string> audiences,
                               Client& client,
                               Now now = std::chrono::system_clock::now)
-      : key_path_(std::move(key_path)),
-        issuer_(std::move(issuer)),
-        audiences_(std::move(audiences)),
-        client_(client),
-        now_(std::move(now)) {}
+      : ServiceAccountAuthenticator(
+            std::make_shared<const LazyTokenKey>(std::move(key)),
+            std::move(issuer), std::move(audiences), client, std::move(now)) {}
 
   std::string Name() const override { return "service-account-token"; }
   std::optional<UserInfo> AuthenticateToken(
@@ -68,13 +66,7 @@ class ServiceAccountAuthenticator : public Authenticator {
   bool Alive(const ResourceRef& resource, const std::string& ns,
              const std::string& name, const std::string& uid) const;
 
-  // The key, or nullptr when it cannot be read or made (no token is then
-  // accepted).
-  const TokenKey* Key() const;
-
-  mutable std::once_flag key_once_;
-  mutable std::shared_ptr<const TokenKey> key_;
-  std::string key_path_;  // "" when the key was given
+  std::shared_ptr<const LazyTokenKey> key_;
   std::string issuer_;
   std::vector<std::string> audiences_;
   Client& client_;

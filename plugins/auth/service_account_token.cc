@@ -112,7 +112,22 @@ std::string ClaimsJson(const TokenClaims& c) {
     SetString(pod, "uid", c.pod_uid, a);
     SetMember(k8s, "pod", std::move(pod), a);
   }
+  if (!c.secret.empty()) {
+    Json secret(rapidjson::kObjectType);
+    SetString(secret, "name", c.secret, a);
+    SetString(secret, "uid", c.secret_uid, a);
+    SetMember(k8s, "secret", std::move(secret), a);
+  }
   Json sa(rapidjson::kObjectType);
+  if (!c.node.empty()) {
+    Json node(rapidjson::kObjectType);
+    SetString(node, "name", c.node, a);
+    SetString(node, "uid", c.node_uid, a);
+    SetMember(k8s, "node", std::move(node), a);
+  }
+  if (c.warn_after) {
+    SetMember(k8s, "warnafter", Json(Seconds(*c.warn_after)), a);
+  }
   SetString(sa, "name", c.service_account, a);
   SetString(sa, "uid", c.service_account_uid, a);
   SetMember(k8s, "serviceaccount", std::move(sa), a);
@@ -292,6 +307,14 @@ StatusOr<TokenClaims> TokenKey::Verify(
       GetString(d, {"kubernetes.io", "serviceaccount", "uid"});
   c.pod = GetString(d, {"kubernetes.io", "pod", "name"});
   c.pod_uid = GetString(d, {"kubernetes.io", "pod", "uid"});
+  c.secret = GetString(d, {"kubernetes.io", "secret", "name"});
+  c.secret_uid = GetString(d, {"kubernetes.io", "secret", "uid"});
+  c.node = GetString(d, {"kubernetes.io", "node", "name"});
+  c.node_uid = GetString(d, {"kubernetes.io", "node", "uid"});
+  if (const Json* w = Find(d, {"kubernetes.io", "warnafter"});
+      w && w->IsInt64()) {
+    c.warn_after = Clock::time_point(std::chrono::seconds(w->GetInt64()));
+  }
   if (c.ns.empty() || c.service_account.empty() ||
       GetString(d, {"sub"}) != ServiceAccountUser(c.ns, c.service_account)) {
     return Status::Unauthorized("not a service account token");

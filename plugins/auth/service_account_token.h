@@ -5,7 +5,9 @@
 // of the public key's DER, as kube-apiserver computes it. The claims are
 // Kubernetes': iss, aud (a list), sub system:serviceaccount:NS:NAME, iat,
 // nbf, exp, jti, and "kubernetes.io" {namespace, serviceaccount {name, uid},
-// pod {name, uid} when bound to a pod}.
+// pod {name, uid} when bound to a pod, secret {name, uid} when bound to a
+// secret}, node {name, uid} when bound to a node or to a pod on one,
+// warnafter when the token outlives the expiry asked for}.
 //
 // Thread safety: a TokenKey is immutable after Load and safe to use from
 // many threads at once.
@@ -36,8 +38,17 @@ struct TokenClaims {
   std::string service_account_uid;
   std::string pod;  // "" when the token is not bound to a pod
   std::string pod_uid;
+  std::string secret;  // "" when the token is not bound to a secret
+  std::string secret_uid;
+  // The node the token is bound to, or its pod's node (then its uid may be
+  // "" when the node was not found); "" when none.
+  std::string node;
+  std::string node_uid;
   std::chrono::system_clock::time_point issued_at;
   std::chrono::system_clock::time_point expires_at;
+  // kube-apiserver's "warnafter": the expiry asked for, when the token was
+  // given a longer one (the projected token's safe transition).
+  std::optional<std::chrono::system_clock::time_point> warn_after;
   std::string id;  // jti
 };
 

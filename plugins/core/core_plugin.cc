@@ -31,6 +31,7 @@
 #include "root_ca_publisher.h"
 #include "runtime_class_kind.h"
 #include "secret_kind.h"
+#include "service_account_admission.h"
 #include "service_account_controller.h"
 #include "service_account_kind.h"
 #include "service_kind.h"
@@ -94,6 +95,12 @@ class CorePlugin : public Plugin {
     }
     if (Status s = registrar.AddAdmission(
             std::make_shared<NamespaceLifecycle>(&host.client()));
+        !s.ok()) {
+      return s;
+    }
+    // After NamespaceLifecycle, as in the apiserver's plugin order.
+    if (Status s = registrar.AddAdmission(
+            std::make_shared<ServiceAccountAdmission>(&host.client()));
         !s.ok()) {
       return s;
     }

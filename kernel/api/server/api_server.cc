@@ -37,7 +37,7 @@ ApiServer::ApiServer(ApiServerOptions options, const KindRegistry* kinds,
   ctx_.connect = std::make_unique<ConnectRegistry>(
       ctx_.options.connect_handlers, ctx_.options.connect_locators);
   ctx_.discovery =
-      std::make_unique<Discovery>(kinds->All(), ctx_.connect.get());
+      std::make_unique<Discovery>(kinds->All(), ctx_.connect.get(), kinds);
   ctx_.openapi = std::make_unique<OpenApi>(kinds->All());
   OpenApi* openapi = ctx_.openapi.get();
   service->set_unknown_field_finder(

@@ -54,8 +54,9 @@ std::pair<std::string, std::string> SplitGroupVersion(const std::string& gv) {
 }  // namespace
 
 Discovery::Discovery(std::vector<const Kind*> kinds,
-                     const ConnectRegistry* connect)
-    : connect_(connect) {
+                     const ConnectRegistry* connect,
+                     const KindRegistry* handlers)
+    : connect_(connect), handlers_(handlers) {
   for (const Kind* k : kinds) {
     const KindInfo& info = k->Info();
     if (!groups_.count(info.group)) group_order_.push_back(info.group);
@@ -102,6 +103,18 @@ const std::string& Discovery::ResourceList(const std::string& group,
   static const std::string kNone;
   auto it = resource_lists_.find({group, version});
   return it == resource_lists_.end() ? kNone : it->second;
+}
+
+std::vector<ActionSubresource> Discovery::Actions(const Kind& kind) const {
+  std::vector<ActionSubresource> out = kind.ActionSubresources();
+  if (handlers_) {
+    const KindInfo& info = kind.Info();
+    for (const ActionHandler* h :
+         handlers_->ActionHandlersOf(info.group, info.plural)) {
+      out.push_back(h->Subresource());
+    }
+  }
+  return out;
 }
 
 std::string Discovery::BuildAggregated(bool core,
@@ -164,7 +177,7 @@ std::string Discovery::BuildAggregated(bool core,
           SetMember(s, "verbs", StringArray(kSubresourceVerbs, a), a);
           subs.PushBack(s, a);
         }
-        for (const auto& action : k->ActionSubresources()) {
+        for (const auto& action : Actions(*k)) {
           auto [g, v] = SplitGroupVersion(action.request_group_version);
           Json s(rapidjson::kObjectType);
           SetString(s, "subresource", action.name, a);
@@ -313,7 +326,7 @@ std::string Discovery::BuildResourceList(const std::string& group,
       sub(name, "", "", info.kind);
     }
     if (info.scale_subresource) sub("scale", "autoscaling", "v1", "Scale");
-    for (const auto& action : k->ActionSubresources()) {
+    for (const auto& action : Actions(*k)) {
       auto [g, v] = SplitGroupVersion(action.request_group_version);
       // The legacy list names the group only when it differs from the
       // resource's, as the apiserver does for pods/eviction.

@@ -15,15 +15,19 @@
 #include "berth/kind.h"
 #include "kernel/api/server/connect_registry.h"
 #include "kernel/api/server/version_priority.h"
+#include "kernel/plugin/kind_registry.h"
 
 namespace berth::api {
 
 class Discovery {
  public:
   // `kinds` must stay valid while the Discovery is used.
-  // `connect` (may be null) adds the plugins' connect subresources.
+  // `connect` (may be null) adds the plugins' connect subresources;
+  // `handlers` (may be null; must outlive the Discovery) the action
+  // subresources plugins serve for kinds they do not own.
   explicit Discovery(std::vector<const Kind*> kinds,
-                     const ConnectRegistry* connect = nullptr);
+                     const ConnectRegistry* connect = nullptr,
+                     const KindRegistry* handlers = nullptr);
 
   // Aggregated documents for /api (core only) and /apis (the rest), for
   // `version` "v2" or "v2beta1" (anything else is treated as v2beta1).
@@ -47,6 +51,8 @@ class Discovery {
       "APIGroupDiscoveryList";
 
  private:
+  // The kind's own action subresources, then the handlers' for it.
+  std::vector<ActionSubresource> Actions(const Kind& kind) const;
   std::string BuildAggregated(bool core, const std::string& version) const;
   std::string BuildApiGroupList() const;
   std::string BuildApiGroup(const std::string& group) const;
@@ -67,6 +73,7 @@ class Discovery {
   std::map<std::pair<std::string, std::string>, std::string> resource_lists_;
   std::string etag_;
   const ConnectRegistry* connect_ = nullptr;
+  const KindRegistry* handlers_ = nullptr;
 };
 
 }  // namespace berth::api

@@ -130,6 +130,11 @@ StatusOr<std::string> InProcessClient::CreateSubresource(
     const std::string& subresource, const std::string& body) {
   auto k = Find(r);
   if (!k.ok()) return k.status();
+  const KindInfo& info = (*k)->Info();
+  if (const ActionHandler* handler =
+          kinds_->ActionHandlerFor(info.group, info.plural, subresource)) {
+    return service_->PostAction(*handler, ns, name, body, write_options_);
+  }
   return service_->PostSubresource(**k, ns, name, subresource, body,
                                    write_options_);
 }

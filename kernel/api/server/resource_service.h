@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "berth/action_handler.h"
 #include "berth/admission.h"
 #include "berth/json.h"
 #include "berth/kind.h"
@@ -157,6 +158,16 @@ class ResourceService {
                                         const std::string& subresource,
                                         std::string_view body,
                                         const WriteOptions& opts);
+  // POST of an action subresource another plugin serves for the kind
+  // (berth/action_handler.h, e.g. serviceaccounts/token): parses `body` as
+  // the handler's request kind and returns the object the handler filled
+  // in, as JSON; nothing is stored. BadRequest for a body that is not the
+  // request kind; the handler's Status as it is.
+  StatusOr<std::string> PostAction(const ActionHandler& handler,
+                                   const std::string& ns,
+                                   const std::string& name,
+                                   std::string_view body,
+                                   const WriteOptions& opts);
   // Watch from `resource_version` ("" or "0": current state first).
   StatusOr<std::unique_ptr<store::Watcher>> Watch(
       const Kind& kind, const std::string& ns, const ListOptions& opts,

@@ -335,7 +335,12 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
       return;
     }
   }
-  bool action = false;
+  // An action subresource the kind declares, or one another plugin's
+  // handler answers (serviceaccounts/token).
+  const ActionHandler* handler =
+      sub.empty() ? nullptr
+                  : ctx_->kinds->ActionHandlerFor(info.group, info.plural, sub);
+  bool action = handler != nullptr;
   for (const auto& a : kind.ActionSubresources()) {
     if (!sub.empty() && a.name == sub) action = true;
   }
@@ -484,6 +489,23 @@ void Router::Resource(const RequestInfo& ri, const Kind& kind, const Query& q,
       // The request object may come as YAML or protobuf like any other.
       auto request = DecodeObject(content_type, *body, *ctx_->kinds);
       if (!request.ok()) return ex_.SendStatus(request.status(), &info);
+      if (handler) {
+        auto r = svc.PostAction(*handler, ns, ri.name, ToJson(*request), *wo);
+        if (!r.ok() && r.status().code() == Status::Code::kInvalid) {
+          // An invalid request names the request's kind, as the apiserver
+          // does ("TokenRequest.authentication.k8s.io").
+          const ActionSubresource a = handler->Subresource();
+          KindInfo request_info;
+          const size_t slash = a.request_group_version.find('/');
+          if (slash != std::string::npos) {
+            request_info.group = a.request_group_version.substr(0, slash);
+          }
+          request_info.kind = a.request_kind;
+          return ex_.SendStatus(r.status(), &request_info, ri.name);
+        }
+        if (!r.ok()) return ex_.SendStatus(r.status(), &info, ri.name);
+        return ex_.Send(201, *r);
+      }
       auto r =
           svc.PostSubresource(kind, ns, ri.name, sub, ToJson(*request), *wo);
       if (!r.ok()) return ex_.SendStatus(r.status(), &info, ri.name);

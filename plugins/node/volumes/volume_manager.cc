@@ -209,7 +209,10 @@ VolumeManager::VolumeManager(Client& client, std::string pods_root)
 
 VolumeManager::VolumeManager(Client& client, std::string pods_root,
                              Options options)
-    : client_(client), pods_root_(std::move(pods_root)), options_(options) {}
+    : client_(client),
+      pods_root_(std::move(pods_root)),
+      options_(options),
+      tokens_(client, options_.now) {}
 
 VolumeManager::~VolumeManager() = default;
 
@@ -408,13 +411,22 @@ Status VolumeManager::SetUpVolume(const Json& pod, const Json& volume,
           s = AddKeyFiles(client_, ns, *sec, true, mode, payload);
         } else if (const Json* d = Member(p, "downwardAPI")) {
           s = AddDownwardFiles(pod, *d, mode, facts, payload);
-        } else if (Member(p, "serviceAccountToken")) {
-          // No token issuer on the node yet: the token file is left out
-          // rather than the pod failing to start.
-          spdlog::info(
-              "pod {}/{} volume {}: serviceAccountToken projection "
-              "skipped (not supported by this node)",
-              ns, GetString(pod, {"metadata", "name"}), name);
+        } else if (const Json* t = Member(p, "serviceAccountToken")) {
+          const std::string path = GetString(*t, {"path"});
+          int64_t seconds = GetInt(*t, {"expirationSeconds"});
+          if (seconds <= 0) seconds = 3600;
+          auto token = tokens_.Get(pod, GetString(*t, {"audience"}), seconds);
+          if (!token.ok()) {
+            s = token.status();
+          } else if (token->empty()) {
+            // No token issuer in this cluster: the file is left out rather
+            // than the pod failing to start.
+            spdlog::debug(
+                "pod {}/{} volume {}: no TokenRequest API; token left out", ns,
+                GetString(pod, {"metadata", "name"}), name);
+          } else {
+            payload[path] = FileProjection{*token, mode};
+          }
         }
         if (!s.ok()) return failed(s);
       }
@@ -550,6 +562,7 @@ Status VolumeManager::Cleanup(const std::string& uid) {
       uid == "..") {
     return Status::Invalid("invalid pod uid \"" + uid + "\"");
   }
+  tokens_.Forget(uid);
   const std::string root = pods_root_ + "/" + uid;
   struct stat st;
   if (lstat(root.c_str(), &st) != 0) return Status::Ok();

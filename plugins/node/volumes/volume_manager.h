@@ -18,8 +18,11 @@
 //                secret and projected volumes live on a tmpfs of their own
 //                (as the kubelet keeps secrets off the disk) when this
 //                process may mount.
-//                projected serviceAccountToken sources are skipped (Berth
-//                has no token issuer for them yet) with a log line.
+//                projected serviceAccountToken sources hold a token for
+//                the pod's ServiceAccount bound to the pod, from the
+//                TokenRequest API (ServiceAccountTokens), replaced by
+//                Refresh once 80% of its lifetime has passed; left out
+//                when the server serves no TokenRequest API.
 //   persistentVolumeClaim
 //                the bound PersistentVolume's hostPath (type-checked) or
 //                local path; other PV sources fail with Invalid.
@@ -46,6 +49,7 @@
 #include "berth/status.h"
 #include "env/expansion.h"
 #include "env/pod_facts.h"
+#include "volumes/service_account_tokens.h"
 
 namespace berth::node {
 
@@ -58,6 +62,8 @@ class VolumeManager {
     // root), MountsFor returns a tmpfs Mount for memory emptyDirs instead
     // and secrets are written to the disk.
     bool mount_memory_volumes = true;
+    // The clock that ages projected service account tokens.
+    ServiceAccountTokens::Now now = ServiceAccountTokens::Clock::now;
   };
 
   // `client` must outlive the manager. `pods_root` is created on demand.
@@ -84,14 +90,16 @@ class VolumeManager {
                                          const EnvList& env = {}) const;
 
   // Rewrites configMap, secret, downwardAPI and projected volumes from the
-  // current API objects (the agent calls it periodically, and when the
+  // current API objects, with a new service account token where the held
+  // one is due (the agent calls it periodically, and when the
   // pod's labels or annotations change). A file set whose content did not
   // change is left alone. Errors as Prepare.
   Status Refresh(const Json& pod, const PodFacts& facts = {});
 
   // Removes <pods_root>/<uid> with everything under it, unmounting the
-  // tmpfs volumes this manager mounted first. Never follows a symlink or
-  // crosses into a mount it did not make. OK when nothing is there.
+  // tmpfs volumes this manager mounted first, and forgets the pod's tokens.
+  // Never follows a symlink or crosses into a mount it did not make. OK when
+  // nothing is there.
   Status Cleanup(const std::string& uid);
 
   // <pods_root>/<uid>/volumes/<plugin>/<name> for a volume of that type.
@@ -112,6 +120,7 @@ class VolumeManager {
   Client& client_;
   const std::string pods_root_;
   const Options options_;
+  ServiceAccountTokens tokens_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<std::mutex>> pod_locks_;
   // Host paths of prepared persistentVolumeClaim volumes: uid → name → path.

@@ -6,7 +6,7 @@
 #ifndef BERTH_SDK_ABI_VERSION_H_
 #define BERTH_SDK_ABI_VERSION_H_
 
-#define BERTH_SDK_ABI_VERSION 16
+#define BERTH_SDK_ABI_VERSION 17
 
 #define BERTH_STR2_(x) #x
 #define BERTH_STR_(x) BERTH_STR2_(x)

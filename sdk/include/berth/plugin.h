@@ -14,6 +14,7 @@
 #include <string>
 
 #include "berth/abi_version.h"
+#include "berth/action_handler.h"
 #include "berth/admission.h"
 #include "berth/authentication.h"
 #include "berth/connect.h"
@@ -66,6 +67,12 @@ class Registrar {
   // A second locator for the same resource fails with AlreadyExists.
   virtual Status AddConnectLocator(std::shared_ptr<ConnectLocator> locator) {
     return Status::Internal("this host does not proxy connect subresources");
+  }
+  // Serves an action subresource of another plugin's resource whose answer
+  // is an object (berth/action_handler.h). One for a subresource another
+  // handler serves fails with AlreadyExists.
+  virtual Status AddActionHandler(std::shared_ptr<ActionHandler> handler) {
+    return Status::Internal("this host does not serve action handlers");
   }
   // Lets the API server decode protobuf bodies of schema.api_version /
   // schema.kind (berth/protobuf_schema.h). A kind without one answers a

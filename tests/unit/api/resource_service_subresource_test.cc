@@ -4,7 +4,9 @@
 // subresource's name.
 #include <gtest/gtest.h>
 
+#include "kernel/api/server/discovery.h"
 #include "kernel/api/server/resource_service.h"
+#include "kernel/plugin/kind_registry.h"
 #include "tests/support/process.h"
 #include "tests/support/simple_kind.h"
 
@@ -151,6 +153,84 @@ TEST_F(ActionSubresourceTest, MissingObjectIsNotFound) {
                                      R"({"target":{"name":"n1"}})", {});
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().IsNotFound());
+}
+
+// An action handler another plugin registers for widgets: "mint" answers
+// a Coin with its status filled in, as serviceaccounts/token answers a
+// TokenRequest; it refuses a coin of value 0.
+class MintHandler : public ActionHandler {
+ public:
+  ResourceRef Resource() const override {
+    return {"example.com", "v1", "widgets"};
+  }
+  ActionSubresource Subresource() const override {
+    return {"mint", "Coin", "money.example.com/v1"};
+  }
+  Status Handle(const ActionRequest& request, Json& obj,
+                JsonAlloc& a) const override {
+    if (GetInt(obj, {"spec", "value"}) == 0) {
+      return Status::Invalid("Coin.money.example.com \"" + request.name +
+                             "\" is invalid: spec.value: Required value");
+    }
+    SetString(EnsureObject(obj, "status", a), "minted",
+              request.namespace_name + "/" + request.name + " for " +
+                  request.user.name,
+              a);
+    return {};
+  }
+};
+
+TEST_F(ActionSubresourceTest, HandlerAnswersWithTheObjectAndStoresNothing) {
+  MintHandler mint;
+  const uint64_t before = store_->CurrentRevision();
+  WriteOptions opts;
+  opts.user.name = "alice";
+  auto r = service_->PostAction(mint, "default", "w", R"({"spec":{"value":5}})",
+                                opts);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  auto reply = ParseJson(*r);
+  ASSERT_TRUE(reply.ok());
+  EXPECT_EQ(GetString(*reply, {"apiVersion"}), "money.example.com/v1");
+  EXPECT_EQ(GetString(*reply, {"kind"}), "Coin");
+  EXPECT_EQ(GetInt(*reply, {"spec", "value"}), 5);
+  EXPECT_EQ(GetString(*reply, {"status", "minted"}), "default/w for alice");
+  EXPECT_EQ(store_->CurrentRevision(), before);
+  // The handler's refusal as it is; a body of another kind is refused
+  // before the handler sees it.
+  auto zero = service_->PostAction(mint, "default", "w", R"({"spec":{}})", {});
+  EXPECT_EQ(zero.status().code(), Status::Code::kInvalid);
+  auto other = service_->PostAction(mint, "default", "w",
+                                    R"({"apiVersion":"v1","kind":"Pod"})", {});
+  EXPECT_EQ(other.status().code(), Status::Code::kBadRequest);
+}
+
+TEST(ActionHandlerDiscoveryTest, HandlerSubresourceIsListedWithVerbCreate) {
+  KindRegistry registry;
+  ASSERT_TRUE(registry.Add(std::make_shared<AssignableKind>(), "widgets").ok());
+  ASSERT_TRUE(
+      registry.AddActionHandler(std::make_shared<MintHandler>(), "mint").ok());
+  registry.Freeze();
+  Discovery d(registry.All(), nullptr, &registry);
+  auto list = ParseJson(d.ResourceList("example.com", "v1"));
+  ASSERT_TRUE(list.ok());
+  bool found = false;
+  for (const auto& r : (*list)["resources"].GetArray()) {
+    if (GetString(r, {"name"}) != "widgets/mint") continue;
+    found = true;
+    EXPECT_EQ(GetString(r, {"group"}), "money.example.com");
+    EXPECT_EQ(GetString(r, {"version"}), "v1");
+    EXPECT_EQ(GetString(r, {"kind"}), "Coin");
+    EXPECT_EQ(ToJson(r["verbs"]), R"(["create"])");
+  }
+  EXPECT_TRUE(found) << ToJson(*list);
+  auto aggregated = ParseJson(d.AggregatedGroups("v2"));
+  ASSERT_TRUE(aggregated.ok());
+  EXPECT_NE(ToJson(*aggregated)
+                .find(R"({"subresource":"mint","responseKind":{"group":)"
+                      R"("money.example.com","version":"v1","kind":"Coin"},)"
+                      R"("verbs":["create"]})"),
+            std::string::npos)
+      << ToJson(*aggregated);
 }
 
 }  // namespace

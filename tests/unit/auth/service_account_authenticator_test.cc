@@ -100,5 +100,32 @@ TEST_F(ServiceAccountAuthenticatorTest, TokenDiesWithItsServiceAccountOrPod) {
   EXPECT_FALSE(Authenticator(kNow).AuthenticateToken(*unbound));
 }
 
+TEST_F(ServiceAccountAuthenticatorTest, TokenDiesWithItsSecretOrNode) {
+  client_.objects["secrets/team/s"] =
+      R"({"metadata":{"name":"s","namespace":"team","uid":"s-uid"}})";
+  client_.objects["nodes//n1"] = R"({"metadata":{"name":"n1","uid":"n-uid"}})";
+  TokenClaims to_secret = Claims(false);
+  to_secret.secret = "s";
+  to_secret.secret_uid = "s-uid";
+  TokenClaims to_node = Claims(false);
+  to_node.node = "n1";
+  to_node.node_uid = "n-uid";
+  // A pod's token names its node too, but lives with the pod alone.
+  TokenClaims pod_on_node = Claims(true);
+  pod_on_node.node = "n1";
+  pod_on_node.node_uid = "n-uid";
+  auto secret = key_->Issue(to_secret);
+  auto node = key_->Issue(to_node);
+  auto pod = key_->Issue(pod_on_node);
+  ASSERT_TRUE(secret.ok() && node.ok() && pod.ok());
+  EXPECT_TRUE(Authenticator(kNow).AuthenticateToken(*secret));
+  EXPECT_TRUE(Authenticator(kNow).AuthenticateToken(*node));
+  client_.objects.erase("secrets/team/s");
+  client_.objects.erase("nodes//n1");
+  EXPECT_FALSE(Authenticator(kNow).AuthenticateToken(*secret));
+  EXPECT_FALSE(Authenticator(kNow).AuthenticateToken(*node));
+  EXPECT_TRUE(Authenticator(kNow).AuthenticateToken(*pod));
+}
+
 }  // namespace
 }  // namespace berth::auth

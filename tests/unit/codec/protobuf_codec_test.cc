@@ -10,6 +10,7 @@
 
 #include "kernel/api/codec/proto_schema.h"
 #include "plugins/auth/review_proto.h"
+#include "plugins/auth/token_request_proto.h"
 #include "plugins/certificates/csr_proto.h"
 #include "plugins/common/k8s_proto/core_v1_proto.h"
 #include "plugins/workloads/workload_proto.h"
@@ -32,6 +33,7 @@ const std::vector<ProtobufSchema>& PluginSchemas() {
     }
     for (auto& s : workloads::WorkloadProtobufSchemas()) all->push_back(s);
     for (auto& s : auth::ReviewProtobufSchemas()) all->push_back(s);
+    all->push_back(auth::TokenRequestProtobufSchema());
     all->push_back(certificates::CsrProtobufSchema());
     return all;
   }();
@@ -111,8 +113,8 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values("namespace", "secret", "secret_tls_like", "configmap",
                     "deployment", "deployment_zero", "deployment_multi",
                     "service", "service_nodeport", "serviceaccount", "job",
-                    "cronjob", "can_i", "can_i_nonres", "can_i_list",
-                    "whoami"));
+                    "cronjob", "can_i", "can_i_nonres", "can_i_list", "whoami",
+                    "token"));
 
 TEST(DecodeKubernetesProtobuf, Namespace) {
   JsonDoc d = DecodeCapture("namespace");

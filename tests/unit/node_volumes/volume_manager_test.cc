@@ -6,8 +6,11 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "tests/support/temp_dir.h"
 #include "tests/unit/workloads/fake_client.h"
@@ -26,6 +29,38 @@ std::string Read(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)),
                      std::istreambuf_iterator<char>());
 }
+
+// A FakeClient that answers TokenRequests (serviceaccounts/NAME/token)
+// with tokens "tok-1", "tok-2"... and remembers what was asked.
+class TokenClient : public FakeClient {
+ public:
+  StatusOr<std::string> CreateSubresource(const ResourceRef& r,
+                                          const std::string& ns,
+                                          const std::string& name,
+                                          const std::string& subresource,
+                                          const std::string& body) override {
+    if (r.resource != "serviceaccounts" || subresource != "token") {
+      return Status::Internal("unused");
+    }
+    if (unserved) {
+      return Status::NotFound(
+          "the server could not find the requested resource");
+    }
+    if (refuse) {
+      return Status::NotFound("serviceaccounts \"" + name + "\" not found");
+    }
+    requests.push_back(ns + "/" + name + " " + body);
+    JsonDoc answer = Parse(body);
+    auto& a = answer.GetAllocator();
+    Json status(rapidjson::kObjectType);
+    SetString(status, "token", "tok-" + std::to_string(requests.size()), a);
+    SetMember(answer, "status", std::move(status), a);
+    return ToJson(answer);
+  }
+  std::vector<std::string> requests;
+  bool refuse = false;
+  bool unserved = false;  // no TokenRequest API (no auth plugin)
+};
 
 class VolumeManagerTest : public ::testing::Test {
  protected:
@@ -55,7 +90,7 @@ class VolumeManagerTest : public ::testing::Test {
 
   testing::TempDir tmp_;
   std::string root_;
-  FakeClient client_;
+  TokenClient client_;
   VolumeManager manager_{client_, tmp_.path() + "/pods"};
 };
 
@@ -156,7 +191,7 @@ TEST_F(VolumeManagerTest, DownwardApiAndProjected) {
   EXPECT_EQ(Read(all + "/cm/other"), "o");
   EXPECT_EQ(Read(all + "/password"), "secret");
   EXPECT_EQ(Read(all + "/ns"), "ns1");
-  EXPECT_FALSE(fs::exists(all + "/token"));
+  EXPECT_EQ(Read(all + "/token"), "tok-1");
 
   // A label change shows after Refresh.
   JsonDoc relabeled = Pod(R"j([
@@ -165,6 +200,75 @@ TEST_F(VolumeManagerTest, DownwardApiAndProjected) {
   relabeled["metadata"]["labels"]["tier"].SetString("back");
   ASSERT_TRUE(manager_.Refresh(relabeled, facts).ok());
   EXPECT_EQ(Read(info + "/labels"), "app=\"web\"\ntier=\"back\"");
+}
+
+// As the kubelet: a token bound to the pod for its ServiceAccount, with the
+// source's audience and lifetime, kept until 80% of its lifetime has passed
+// and then replaced.
+TEST_F(VolumeManagerTest, ServiceAccountTokenIsBoundAndRefreshed) {
+  auto now = std::chrono::system_clock::time_point(std::chrono::hours(1000));
+  VolumeManager::Options options;
+  options.mount_memory_volumes = false;
+  options.now = [&now] { return now; };
+  VolumeManager manager(client_, root_, options);
+  JsonDoc pod = Pod(R"j([{"name":"kube-api-access-abcde","projected":{
+      "defaultMode":420,"sources":[
+        {"serviceAccountToken":{"expirationSeconds":3607,"path":"token"}},
+        {"serviceAccountToken":{"audience":"vault","expirationSeconds":600,
+                                "path":"vault-token"}}]}}])j");
+  SetString(pod["spec"], "serviceAccountName", "builder", pod.GetAllocator());
+  ASSERT_TRUE(manager.Prepare(pod).ok());
+  const std::string dir =
+      Dir("kubernetes.io~projected", "kube-api-access-abcde");
+  EXPECT_EQ(Read(dir + "/token"), "tok-1");
+  EXPECT_EQ(Read(dir + "/vault-token"), "tok-2");
+  struct stat st;
+  ASSERT_EQ(stat((dir + "/token").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0644u);
+  ASSERT_EQ(client_.requests.size(), 2u);
+  EXPECT_EQ(client_.requests[0],
+            R"(ns1/builder {"apiVersion":"authentication.k8s.io/v1",)"
+            R"("kind":"TokenRequest","spec":{"audiences":[],)"
+            R"("expirationSeconds":3607,"boundObjectRef":{"apiVersion":"v1",)"
+            R"("kind":"Pod","name":"web","uid":"u-1"}}})");
+  EXPECT_NE(client_.requests[1].find(R"("audiences":["vault"])"),
+            std::string::npos);
+
+  // Before 80% of a lifetime, the tokens held are written again.
+  now += std::chrono::seconds(470);  // 78% of 600 s
+  ASSERT_TRUE(manager.Refresh(pod).ok());
+  EXPECT_EQ(client_.requests.size(), 2u);
+  // Past it, the short one is replaced, the long one kept.
+  now += std::chrono::seconds(20);  // 82% of 600 s
+  ASSERT_TRUE(manager.Refresh(pod).ok());
+  EXPECT_EQ(Read(dir + "/token"), "tok-1");
+  EXPECT_EQ(Read(dir + "/vault-token"), "tok-3");
+  now += std::chrono::seconds(2400);  // the 3607 s one is past 80%
+  ASSERT_TRUE(manager.Refresh(pod).ok());
+  EXPECT_EQ(Read(dir + "/token"), "tok-4");
+
+  // A refused request is the kubelet's FailedMount message.
+  client_.refuse = true;
+  now += std::chrono::hours(24);
+  Status s = manager.Refresh(pod);
+  EXPECT_EQ(s.message(),
+            "MountVolume.SetUp failed for volume \"kube-api-access-abcde\" : "
+            "failed to fetch token: serviceaccounts \"builder\" not found");
+  manager.Cleanup("u-1");
+}
+
+// A cluster without a token issuer: the token is left out, the rest of the
+// volume written and the pod not held up.
+TEST_F(VolumeManagerTest, NoTokenRequestApiLeavesTheTokenOut) {
+  client_.unserved = true;
+  JsonDoc pod = Pod(R"j([{"name":"access","projected":{"sources":[
+        {"serviceAccountToken":{"expirationSeconds":3607,"path":"token"}},
+        {"downwardAPI":{"items":[{"path":"namespace",
+          "fieldRef":{"fieldPath":"metadata.namespace"}}]}}]}}])j");
+  ASSERT_TRUE(manager_.Prepare(pod).ok());
+  const std::string dir = Dir("kubernetes.io~projected", "access");
+  EXPECT_EQ(Read(dir + "/namespace"), "ns1");
+  EXPECT_FALSE(fs::exists(dir + "/token"));
 }
 
 TEST_F(VolumeManagerTest, MountsForContainer) {

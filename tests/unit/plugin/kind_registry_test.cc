@@ -230,5 +230,77 @@ TEST(KindRegistryTest, ProtobufSchemasAreUniqueAndComplete) {
   EXPECT_EQ(registry.ProtobufSchemaFor("example.com/v1", "Widget"), nullptr);
 }
 
+class FakeActionHandler : public ActionHandler {
+ public:
+  explicit FakeActionHandler(std::string sub) : sub_(std::move(sub)) {}
+  ResourceRef Resource() const override {
+    return {"", "v1", "serviceaccounts"};
+  }
+  ActionSubresource Subresource() const override {
+    return {sub_, "TokenRequest", "authentication.k8s.io/v1"};
+  }
+  Status Handle(const ActionRequest&, Json&, JsonAlloc&) const override {
+    return {};
+  }
+
+ private:
+  std::string sub_;
+};
+
+class KindWithAction : public FakeKind {
+ public:
+  KindWithAction() : FakeKind("", "v1", "ServiceAccount", "serviceaccounts") {}
+  std::vector<ActionSubresource> ActionSubresources() const override {
+    return {{"token", "TokenRequest", "authentication.k8s.io/v1"}};
+  }
+};
+
+TEST(KindRegistryTest, ActionHandlersAreFoundByResourceAndUnique) {
+  KindRegistry registry;
+  ASSERT_TRUE(
+      registry
+          .Add(MakeKind("", "v1", "ServiceAccount", "serviceaccounts"), "core")
+          .ok());
+  auto token = std::make_shared<FakeActionHandler>("token");
+  ASSERT_TRUE(registry.AddActionHandler(token, "auth").ok());
+  Status again = registry.AddActionHandler(
+      std::make_shared<FakeActionHandler>("token"), "other");
+  EXPECT_EQ(again.code(), Status::Code::kAlreadyExists);
+  EXPECT_NE(again.message().find("already served by plugin \"auth\""),
+            std::string::npos)
+      << again.message();
+  EXPECT_EQ(registry.AddActionHandler(nullptr, "auth").code(),
+            Status::Code::kInvalid);
+  registry.Freeze();
+  EXPECT_EQ(registry.ActionHandlerFor("", "serviceaccounts", "token"),
+            token.get());
+  EXPECT_EQ(registry.ActionHandlerFor("", "serviceaccounts", "other"), nullptr);
+  EXPECT_EQ(registry.ActionHandlerFor("", "pods", "token"), nullptr);
+  EXPECT_EQ(registry.ActionHandlersOf("", "serviceaccounts").size(), 1u);
+}
+
+TEST(KindRegistryTest, ActionHandlerMayNotTakeAKindsOwnSubresource) {
+  // Either load order is refused.
+  KindRegistry kind_first;
+  ASSERT_TRUE(kind_first.Add(std::make_shared<KindWithAction>(), "core").ok());
+  EXPECT_EQ(kind_first
+                .AddActionHandler(std::make_shared<FakeActionHandler>("token"),
+                                  "auth")
+                .code(),
+            Status::Code::kAlreadyExists);
+  KindRegistry handler_first;
+  ASSERT_TRUE(handler_first
+                  .AddActionHandler(
+                      std::make_shared<FakeActionHandler>("token"), "auth")
+                  .ok());
+  EXPECT_EQ(
+      handler_first.Add(std::make_shared<KindWithAction>(), "core").code(),
+      Status::Code::kAlreadyExists);
+  // A plugin rolled back takes its handlers with it.
+  ASSERT_TRUE(handler_first.RemovePlugin("auth").ok());
+  EXPECT_EQ(handler_first.ActionHandlerFor("", "serviceaccounts", "token"),
+            nullptr);
+}
+
 }  // namespace
 }  // namespace berth
