@@ -6,7 +6,8 @@
 // pods answer, a NodePort answers on the node's address, a Service without
 // endpoints is refused at once, a resync follows an endpoint change, a
 // connection open through a ClusterIP lives through resyncs and a restarted
-// proxy, and Cleanup leaves nothing of the proxy behind. The rules are applied
+// proxy, and Cleanup (and `berth proxy cleanup`, for what a crashed run
+// left) leaves nothing of the proxy behind. The rules are applied
 // from a thread that entered the node namespace, so the host's own tables are
 // never touched. Everything is named with the pid and removed at the end,
 // passed or not. Needs root, ip, busybox and nft or iptables; skips saying
@@ -301,6 +302,26 @@ TEST_P(ProxyBackendTest, ASecondRunReplacesWhatACrashedOneLeft) {
     EXPECT_THAT(listed.out, Not(HasSubstr("10.244.0.2")));
     EXPECT_THAT(listed.out, Not(HasSubstr("10.96.0.11")));
   }
+}
+
+// kube-proxy's --cleanup: after a run that left its rules (a crash; no
+// Cleanup), `berth proxy cleanup` on the machine removes both backends'
+// rules, and the Service stops answering.
+TEST_P(ProxyBackendTest, BerthProxyCleanupRemovesWhatACrashedRunLeft) {
+  ASSERT_TRUE(Sync({Web({{"10.244.0.2", 8080}}), Empty()}).ok());
+  ASSERT_EQ(Fetch(*client_, "http://10.96.0.10/").exit_code, 0);
+  backend_.reset();  // the crashed run never cleans up
+
+  auto r = node_->Exec(berth::testing::BerthBinary() + " proxy cleanup");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(node_->Exec("nft list ruleset").out,
+              Not(HasSubstr("berth-proxy")));
+  EXPECT_THAT(node_->Exec("iptables-save").out, Not(HasSubstr("BERTH")));
+  EXPECT_NE(Fetch(*client_, "http://10.96.0.10/").exit_code, 0);
+  // Nothing left is not an error.
+  EXPECT_EQ(
+      node_->Exec(berth::testing::BerthBinary() + " proxy cleanup").exit_code,
+      0);
 }
 
 TEST_P(ProxyBackendTest, ClientIpAffinityKeepsAClientOnOnePod) {
