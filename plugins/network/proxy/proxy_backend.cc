@@ -78,6 +78,7 @@ class IptablesBackend : public ProxyBackend {
   // chains and only the Services' chains whose rules changed since the
   // last success, as kube-proxy's partial syncs do.
   Status Sync(const std::vector<ServicePort>& ports) override {
+    const bool full = !known_;
     if (!known_) {
       // What an earlier run left: its stale chains go in this batch.
       auto chains = Chains("nat");
@@ -108,8 +109,15 @@ class IptablesBackend : public ProxyBackend {
     }
     written_ = std::move(now);
     nat_chains_ = IptablesNatChains(ports);
+    // Each check lists the built-in chain; as kube-proxy, they are made on
+    // full syncs only, so a jump someone deleted is back by the periodic
+    // resync.
+    if (!full) return Status::Ok();
     for (const auto& jump : IptablesJumps()) {
-      if (Status j = EnsureJump(jump); !j.ok()) return j;
+      if (Status j = EnsureJump(jump); !j.ok()) {
+        known_ = false;
+        return j;
+      }
     }
     return Status::Ok();
   }

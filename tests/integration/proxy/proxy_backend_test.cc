@@ -33,6 +33,7 @@
 #include <set>
 #include <thread>
 
+#include "chain_names.h"
 #include "kernel/exec/process_runner.h"
 #include "tests/support/node_netns.h"
 #include "tests/support/process.h"
@@ -106,6 +107,26 @@ bool Carries(int from, int to, const std::string& text) {
   }
   return got == text;
 }
+
+// The exec service, keeping what each *-restore call was given.
+class RecordingRunner : public ProcessRunner {
+ public:
+  explicit RecordingRunner(ProcessRunner& inner) : inner_(inner) {}
+  StatusOr<ProcessResult> Run(const ProcessSpec& spec) override {
+    const std::string& tool = spec.argv.at(0);
+    if (tool.size() > 8 && tool.substr(tool.size() - 8) == "-restore") {
+      batches.push_back(spec.stdin_data);
+    }
+    return inner_.Run(spec);
+  }
+  StatusOr<int> SpawnDaemon(const DaemonSpec& spec) override {
+    return inner_.SpawnDaemon(spec);
+  }
+  std::vector<std::string> batches;
+
+ private:
+  ProcessRunner& inner_;
+};
 
 class ProxyBackendTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -239,7 +260,8 @@ class ProxyBackendTest : public ::testing::TestWithParam<std::string> {
     return seen;
   }
 
-  SpawnProcessRunner runner_;
+  SpawnProcessRunner spawn_;
+  RecordingRunner runner_{spawn_};
   berth::testing::TempDir www_;
   std::unique_ptr<NodeNetns> node_, p1_, p2_, client_;
   std::unique_ptr<ProxyBackend> backend_;
@@ -330,6 +352,46 @@ TEST_P(ProxyBackendTest, ClientIpAffinityKeepsAClientOnOnePod) {
   Status synced = Sync({web});
   ASSERT_TRUE(synced.ok()) << synced.ToString();
   EXPECT_EQ(Answers(*client_, "http://10.96.0.10/", 12).size(), 1u);
+}
+
+// For iptables, an endpoint change is a partial batch that leaves the other
+// Service's chains alone, whose rules must stay in place; after someone
+// flushed the proxy's rules, the periodic resync (ForgetProgrammed) brings
+// them all back, a Service chain the partial batches would not have
+// rewritten included.
+TEST_P(ProxyBackendTest, PartialSyncsAndAResyncAfterAFlush) {
+  ServicePort api = Web({{"10.244.0.3", 8080}});
+  api.name = "api";
+  api.cluster_ip = "10.96.0.12";
+  api.node_port = 0;
+  ASSERT_TRUE(Sync({api, Web({{"10.244.0.2", 8080}})}).ok());
+  const std::set<std::string> p1 = {"pod 10.244.0.2\n"};
+  const std::set<std::string> p2 = {"pod 10.244.0.3\n"};
+  EXPECT_EQ(Answers(*client_, "http://10.96.0.10/", 3), p1);
+
+  Status moved = Sync({api, Web({{"10.244.0.3", 8080}})});
+  ASSERT_TRUE(moved.ok()) << moved.ToString();
+  const std::string api_svc = ServiceChain("BERTH-SVC-", api);
+  if (GetParam() == "iptables") {
+    ASSERT_FALSE(runner_.batches.empty());
+    EXPECT_THAT(runner_.batches.back(), Not(HasSubstr(":" + api_svc)));
+    EXPECT_THAT(runner_.batches.back(),
+                HasSubstr(":" + ServiceChain("BERTH-SVC-", Web({}))));
+  }
+  EXPECT_EQ(Answers(*client_, "http://10.96.0.10/", 5), p2);
+  EXPECT_EQ(Answers(*client_, "http://10.96.0.12/", 3), p2);
+  EXPECT_EQ(Answers(*client_, "http://192.168.77.1:30300/", 3), p2);
+
+  if (GetParam() == "iptables") {
+    Node("iptables -t nat -F BERTH-SERVICES && iptables -t nat -F " + api_svc);
+  } else {
+    Node("nft flush table ip berth-proxy");
+  }
+  backend_->ForgetProgrammed();
+  Status resynced = Sync({api, Web({{"10.244.0.3", 8080}})});
+  ASSERT_TRUE(resynced.ok()) << resynced.ToString();
+  EXPECT_EQ(Answers(*client_, "http://10.96.0.10/", 3), p2);
+  EXPECT_EQ(Answers(*client_, "http://10.96.0.12/", 3), p2);
 }
 
 // A NodePort Service with externalTrafficPolicy Cluster masquerades the
