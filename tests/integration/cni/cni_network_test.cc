@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -222,7 +223,15 @@ TEST_F(CniNetworkTest, TearDownIsIdempotent) {
   Status gone = net->TearDown(r1);
   EXPECT_TRUE(gone.ok()) << gone.message();
   EXPECT_THAT(Leases("berth"), ElementsAre());
-  EXPECT_EQ(NodeVeths(), "");
+  // The veth goes with its namespace, which the kernel dismantles in the
+  // background once the last reference is dropped: wait for it (a CI run
+  // under load saw it still there right after TearDown).
+  std::string veths = NodeVeths();
+  for (int i = 0; i < 100 && !veths.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    veths = NodeVeths();
+  }
+  EXPECT_EQ(veths, "");
   EXPECT_TRUE(net->TearDown(r1).ok());
   AddNetns(p1_);  // recreated so the fixture's cleanup finds it
 }
