@@ -94,6 +94,21 @@ TEST_F(PluginLoaderTest, LoadsAPluginAndRegistersWhatItProvides) {
   EXPECT_EQ(loaded[0].controllers, std::vector<std::string>{"widget"});
 }
 
+// Names a plugin asks for in the serving certificate are gathered in load
+// order; an empty one refuses the plugin, though it swallowed the refusal.
+TEST_F(PluginLoaderTest, ServingNamesAreGatheredAndAnEmptyOneRefused) {
+  ASSERT_TRUE(Load("test_good").ok());
+  ASSERT_TRUE(Load("test_named").ok());
+  EXPECT_EQ(manager_.ServingNames(),
+            std::vector<std::string>{"beacon.example.test"});
+  Status s = Load("test_unnamed");
+  EXPECT_EQ(s.code(), Status::Code::kInvalid);
+  EXPECT_NE(s.message().find("AddServingName"), std::string::npos)
+      << s.message();
+  EXPECT_EQ(manager_.ServingNames(),
+            std::vector<std::string>{"beacon.example.test"});
+}
+
 TEST_F(PluginLoaderTest, ShutsPluginsDownInReverseOrder) {
   ASSERT_TRUE(Load("test_good").ok());
   ASSERT_TRUE(Load("test_other").ok());

@@ -95,6 +95,10 @@ class TestPlugin : public berth::Plugin {
       return s;
     }
 #endif
+#ifdef TEST_SERVING_NAME
+    // Swallowed on purpose, as above.
+    (void)registrar.AddServingName(TEST_SERVING_NAME);
+#endif
 #ifdef TEST_SCHEDULER_PLUGIN
     if (auto s = registrar.AddSchedulerPlugin(
             std::make_shared<TestSchedulerPlugin>());
