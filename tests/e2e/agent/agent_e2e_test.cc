@@ -479,6 +479,11 @@ spec:
             "0");
   auto cat = Kubectl("exec web-b -- cat /www/index.html");
   EXPECT_EQ(cat.out, "hello from node b\n") << cat.err << agent_->log();
+  // The agent, as system:node:node-b, got the pod its projected token
+  // from the TokenRequest API.
+  auto token = Kubectl(
+      "exec web-b -- cat /var/run/secrets/kubernetes.io/serviceaccount/token");
+  EXPECT_THAT(token.out, StartsWith("eyJ")) << token.err << agent_->log();
   EXPECT_EQ(Kubectl("exec web-b -- sh -c 'exit 3'").exit_code, 3);
   auto wrote = Kubectl("exec web-b -- sh -c 'echo to-log > /proc/1/fd/1'");
   EXPECT_EQ(wrote.exit_code, 0) << wrote.err;
