@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tests/support/kubectl.h"
+#include "tests/support/kubectl_suite.h"
 #include "tests/support/process.h"
 
 namespace berth::testing {
@@ -25,43 +26,17 @@ auto Refused() {
                          "credentials"));
 }
 
-class KubectlCreateTokenTest : public ::testing::Test {
+class KubectlCreateTokenTest : public KubectlSuite {
  protected:
-  static void SetUpTestSuite() {
-    if (!HaveKubectl()) return;
-    dir_ = new TempDir();
-    std::filesystem::create_directories(dir_->path() + "/home");
-    std::ofstream(dir_->path() + "/empty.kubeconfig") << "";
-    server_ = new BerthServer(dir_->path() + "/data");
-    ASSERT_TRUE(server_->Start()) << server_->log();
-  }
-  static void TearDownTestSuite() {
-    if (server_) {
-      EXPECT_EQ(server_->Stop(), 0) << server_->log();
-      delete server_;
-      server_ = nullptr;
-    }
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override {
-    if (!HaveKubectl()) GTEST_SKIP() << kNoKubectl;
-  }
-
-  // kubectl as the cluster admin (client certificate).
-  static CommandResult Kubectl(const std::string& args,
-                               const std::string& input = "") {
-    return RunCommand("kubectl " + args,
-                      KubectlEnv(*server_, dir_->path() + "/home"), input);
-  }
   // kubectl with `token` as its only credential.
   static CommandResult KubectlWithToken(const std::string& token,
                                         const std::string& args) {
-    return RunCommand("kubectl --kubeconfig=" + dir_->path() +
-                          "/empty.kubeconfig" + " --server=" + server_->url() +
-                          " --insecure-skip-tls-verify --token=" + token + " " +
-                          args,
-                      {{"HOME", dir_->path() + "/home"}});
+    const std::string empty = dir_->path() + "/empty.kubeconfig";
+    if (!std::filesystem::exists(empty)) std::ofstream(empty) << "";
+    return RunCommand(
+        "kubectl --kubeconfig=" + empty + " --server=" + server_->url() +
+            " --insecure-skip-tls-verify --token=" + token + " " + args,
+        {{"HOME", dir_->path() + "/home"}});
   }
   // The token `kubectl create token <args>` prints.
   static std::string CreateToken(const std::string& args) {
@@ -73,13 +48,7 @@ class KubectlCreateTokenTest : public ::testing::Test {
     }
     return token;
   }
-
-  static TempDir* dir_;
-  static BerthServer* server_;
 };
-
-TempDir* KubectlCreateTokenTest::dir_ = nullptr;
-BerthServer* KubectlCreateTokenTest::server_ = nullptr;
 
 TEST_F(KubectlCreateTokenTest, DiscoveryListsTheTokenSubresource) {
   auto r = Kubectl("get --raw /api/v1");
