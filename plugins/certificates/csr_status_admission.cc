@@ -38,7 +38,7 @@ Status CsrStatusAdmission::Admit(const AdmissionRequest& req, Json& obj,
       const std::string message =
           "updates may not add a condition of type \"" + type + "\"";
       return Status::Invalid(
-          "CertificateSigningRequest \"" + req.name +
+          "CertificateSigningRequest.certificates.k8s.io \"" + req.name +
               "\" is invalid: status.conditions: Forbidden: " + message,
           {field::Forbidden("status.conditions", message)});
     }

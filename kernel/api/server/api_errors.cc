@@ -27,7 +27,12 @@ Status ConflictError(const KindInfo& info, const std::string& name,
 
 Status InvalidError(const KindInfo& info, const std::string& name,
                     std::vector<FieldCause> causes) {
-  std::string msg = info.kind + " \"" + name + "\" is invalid: ";
+  // As apierrors.NewInvalid: the kind qualified by its group
+  // ("Deployment.apps"); kubectl prints "The Deployment ... is invalid"
+  // from the details either way.
+  const std::string qualified =
+      info.group.empty() ? info.kind : info.kind + "." + info.group;
+  std::string msg = qualified + " \"" + name + "\" is invalid: ";
   auto one = [](const FieldCause& c) {
     return c.field.empty() ? c.message : c.field + ": " + c.message;
   };

@@ -58,7 +58,8 @@ TEST(CsrStatusAdmission, AddingAnApprovalThroughStatusIsRefused) {
   Status s = admission.Admit(StatusUpdate(old), next, next.GetAllocator());
   EXPECT_EQ(s.code(), Status::Code::kInvalid);
   EXPECT_EQ(s.message(),
-            "CertificateSigningRequest \"n1\" is invalid: status.conditions: "
+            "CertificateSigningRequest.certificates.k8s.io \"n1\" is invalid: "
+            "status.conditions: "
             "Forbidden: updates may not add a condition of type \"Approved\"");
   JsonDoc denied = Csr(R"([{"type":"Denied","status":"True"}])");
   EXPECT_EQ(
