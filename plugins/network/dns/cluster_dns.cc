@@ -87,8 +87,9 @@ void ClusterDns::Start() {
     host_.Log(kLogWarn, "dns",
               "no upstream resolvers: names outside the cluster get SERVFAIL");
   }
+  cache_ = std::make_unique<ForwardCache>(settings_.cache_seconds);
   responder_ = std::make_unique<DnsResponder>([this] { return zone(); },
-                                              forwarder_.get());
+                                              forwarder_.get(), cache_.get());
   server_ = std::make_unique<DnsServer>(*responder_);
   Status s = server_->Start(settings_.bind_address, settings_.port);
   listening_ = s.ok();

@@ -21,6 +21,7 @@
 #include "dns_responder.h"
 #include "dns_server.h"
 #include "dns_settings.h"
+#include "forward_cache.h"
 #include "plugins/common/coalescing_sync.h"
 #include "upstream_forwarder.h"
 
@@ -59,6 +60,7 @@ class ClusterDns {
   Host& host_;
   const DnsSettings settings_;
   std::unique_ptr<UpstreamForwarder> forwarder_;
+  std::unique_ptr<ForwardCache> cache_;
   std::unique_ptr<DnsResponder> responder_;
   std::unique_ptr<DnsServer> server_;
   bool listening_ = false;

@@ -26,8 +26,9 @@ DnsMessage Unparsable(std::string_view wire) {
 
 }  // namespace
 
-DnsResponder::DnsResponder(ZoneSource zone, const UpstreamForwarder* forwarder)
-    : zone_(std::move(zone)), forwarder_(forwarder) {}
+DnsResponder::DnsResponder(ZoneSource zone, const UpstreamForwarder* forwarder,
+                           ForwardCache* cache)
+    : zone_(std::move(zone)), forwarder_(forwarder), cache_(cache) {}
 
 std::string DnsResponder::Respond(std::string_view wire, bool over_udp) const {
   if (wire.size() < 12 || (static_cast<uint8_t>(wire[2]) & 0x80)) return "";
@@ -87,9 +88,18 @@ std::string DnsResponder::Respond(std::string_view wire, bool over_udp) const {
   if (!forwarder_ || forwarder_->empty()) {
     return SerializeDnsMessage(ReplyTo(q, kRcodeServFail), limit);
   }
-  auto reply = forwarder_->Forward(wire);
+  StatusOr<std::string> reply = Status::NotFound("not cached");
+  if (cache_) {
+    if (auto hit = cache_->Get(wire, ForwardCache::Clock::now())) {
+      reply = std::move(*hit);
+    }
+  }
   if (!reply.ok()) {
-    return SerializeDnsMessage(ReplyTo(q, kRcodeServFail), limit);
+    reply = forwarder_->Forward(wire);
+    if (!reply.ok()) {
+      return SerializeDnsMessage(ReplyTo(q, kRcodeServFail), limit);
+    }
+    if (cache_) cache_->Put(wire, *reply, ForwardCache::Clock::now());
   }
   if (!over_udp || reply->size() <= limit) return *reply;
   // Too big for this client over UDP: the header and question with TC, so

@@ -63,6 +63,9 @@ StatusOr<DnsSettings> ParseDnsSettings(const std::string& settings_json) {
     } else if (key == "upstreamTimeoutMillis") {
       st = number(1, 60000, &n);
       s.upstream_timeout_ms = static_cast<int>(n);
+    } else if (key == "cacheSeconds") {
+      st = number(0, 3600, &n);
+      s.cache_seconds = static_cast<uint32_t>(n);
     } else if (key == "upstreams") {
       if (!v.IsArray()) {
         st = Status::Invalid("setting upstreams must be a list of addresses");

@@ -35,6 +35,9 @@ struct DnsSettings {
   std::string resolv_conf = "/etc/resolv.conf";
   // How long one upstream gets before the next is tried.
   int upstream_timeout_ms = 2000;
+  // Upstream replies are kept at most this long (CoreDNS's `cache 30` in
+  // the kube-dns Corefile); 0 keeps none.
+  uint32_t cache_seconds = 30;
 };
 
 // Invalid naming the setting for an unknown key or a bad value.

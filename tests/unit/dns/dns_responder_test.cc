@@ -110,6 +110,29 @@ TEST_F(DnsResponderTest, OtherNamesAreForwarded) {
   EXPECT_EQ(nx.rcode, kRcodeNxDomain);
 }
 
+// With a cache, asking again is answered without the upstream: it is
+// stopped, and the name still resolves, with the second asker's id.
+TEST_F(DnsResponderTest, ForwardedRepliesAreCached) {
+  ForwardCache cache(30);
+  DnsResponder cached([this] { return zone_; }, forwarder_.get(), &cache);
+  const std::string name = "webserver.default.svc.upstream.test";
+  DnsMessage first = Parsed(cached.Respond(Query(name, kTypeA), true));
+  ASSERT_EQ(first.answers.size(), 1u);
+  upstream_->Stop();
+  DnsMessage q;
+  q.id = 91;
+  q.recursion_desired = true;
+  q.questions.push_back({name, kTypeA, kClassIn});
+  DnsMessage again = Parsed(cached.Respond(SerializeDnsMessage(q), true));
+  EXPECT_EQ(again.id, 91);
+  EXPECT_EQ(again.rcode, kRcodeNoError);
+  ASSERT_EQ(again.answers.size(), 1u);
+  EXPECT_EQ(again.answers[0].rdata, first.answers[0].rdata);
+  // Without the cache the same question now fails.
+  EXPECT_EQ(Parsed(responder_->Respond(SerializeDnsMessage(q), true)).rcode,
+            kRcodeServFail);
+}
+
 TEST_F(DnsResponderTest, TruncatedUpstreamRepliesAreFetchedOverTcp) {
   // 100 addresses do not fit in 512 bytes: the upstream truncates over
   // UDP, the forwarder asks again over TCP, and a TCP client gets them all.

@@ -17,13 +17,14 @@ TEST(DnsSettings, Defaults) {
   EXPECT_EQ(s->ttl, 30u);
   EXPECT_EQ(s->port, 53);
   EXPECT_EQ(s->service_ip, "10.96.0.10");
+  EXPECT_EQ(s->cache_seconds, 30u);
   EXPECT_FALSE(s->node_name.empty());
 }
 
 TEST(DnsSettings, ValuesAndMistakes) {
   auto s = ParseDnsSettings(
       R"({"zone":"Berth.Test.","ttl":5,"port":1053,"upstreams":["10.0.0.1"],
-          "nodeName":"n1","serviceIP":""})");
+          "nodeName":"n1","serviceIP":"","cacheSeconds":0})");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->zone, "berth.test");
   EXPECT_EQ(s->ttl, 5u);
@@ -31,6 +32,8 @@ TEST(DnsSettings, ValuesAndMistakes) {
   EXPECT_THAT(s->upstreams, ElementsAre("10.0.0.1"));
   EXPECT_EQ(s->node_name, "n1");
   EXPECT_EQ(s->service_ip, "");
+  EXPECT_EQ(s->cache_seconds, 0u);
+  EXPECT_FALSE(ParseDnsSettings(R"({"cacheSeconds":-1})").ok());
   auto bad = ParseDnsSettings(R"({"port":70000})");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("port"), std::string::npos);
