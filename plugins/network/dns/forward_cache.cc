@@ -30,15 +30,7 @@ void Write32(std::string& m, size_t at, uint32_t v) {
 
 // The offset just past the (possibly compressed) name at `at`, or npos.
 size_t SkipName(std::string_view m, size_t at) {
-  while (at < m.size()) {
-    const uint8_t len = static_cast<uint8_t>(m[at]);
-    if (len == 0) return at + 1;
-    if ((len & 0xC0) == 0xC0)
-      return at + 2 <= m.size() ? at + 2 : std::string_view::npos;
-    if ((len & 0xC0) != 0) return std::string_view::npos;
-    at += 1 + len;
-  }
-  return std::string_view::npos;
+  return ReadName(m, &at).ok() ? at : std::string_view::npos;
 }
 
 // Where the question section ends, or npos.

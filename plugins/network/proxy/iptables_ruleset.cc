@@ -75,14 +75,11 @@ std::vector<IptablesJump> IptablesJumps() {
           {"filter", "OUTPUT", kFilterServices}};
 }
 
-std::set<std::string> IptablesNatChains(const std::vector<ServicePort>& ports) {
+std::set<std::string> IptablesNatChains(
+    const std::map<std::string, std::string>& service_chains) {
   std::set<std::string> chains = {kServices, kNodePorts, kPostrouting,
                                   kMarkMasq};
-  for (const auto& sp : ports) {
-    if (!sp.cluster_endpoints.empty()) chains.insert(Svc(sp));
-    if (sp.node_port && !sp.external_endpoints.empty()) chains.insert(Ext(sp));
-    for (const auto& ep : AllEndpoints(sp)) chains.insert(Sep(sp, ep));
-  }
+  for (const auto& chain : service_chains) chains.insert(chain.first);
   return chains;
 }
 
@@ -146,12 +143,10 @@ std::string IptablesRuleset(
     written.push_back(&chain);
     out << ":" << chain.first << " - [0:0]\n";
   }
+  const std::set<std::string> wanted = IptablesNatChains(service_chains);
   std::vector<std::string> stale;
   for (const auto& c : existing_nat_chains) {
-    if (service_chains.count(c) || c == kServices || c == kNodePorts ||
-        c == kPostrouting || c == kMarkMasq) {
-      continue;
-    }
+    if (wanted.count(c)) continue;
     stale.push_back(c);
     out << ":" << c << " - [0:0]\n";
   }

@@ -57,8 +57,10 @@ std::string IptablesRuleset(const std::vector<ServicePort>& ports,
                             const ProxyRulesConfig& config,
                             const std::set<std::string>& existing_nat_chains);
 
-// The chains (nat and filter) a batch for `ports` writes.
-std::set<std::string> IptablesNatChains(const std::vector<ServicePort>& ports);
+// The nat chains a batch with `service_chains` (IptablesServiceChainRules)
+// leaves: the top-level ones and the Services' own.
+std::set<std::string> IptablesNatChains(
+    const std::map<std::string, std::string>& service_chains);
 
 // A jump from a built-in chain into the proxy's chains.
 struct IptablesJump {

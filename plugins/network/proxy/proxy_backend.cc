@@ -108,7 +108,7 @@ class IptablesBackend : public ProxyBackend {
       return s;
     }
     written_ = std::move(now);
-    nat_chains_ = IptablesNatChains(ports);
+    nat_chains_ = IptablesNatChains(chains);
     // Each check lists the built-in chain; as kube-proxy, they are made on
     // full syncs only, so a jump someone deleted is back by the periodic
     // resync.

@@ -67,20 +67,14 @@ Status InNetns(const std::string& ns, const std::function<Status()>& f) {
 // if it could not be made.
 int SocketInNetns(const std::string& ns, int type) {
   int fd = -1;
-  std::thread t([&] {
-    const int ns_fd = open(("/var/run/netns/" + ns).c_str(), O_RDONLY);
-    if (ns_fd < 0) return;
-    if (setns(ns_fd, CLONE_NEWNET) == 0) {
-      fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
-    }
-    close(ns_fd);
+  Status made = InNetns(ns, [&] {
+    fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+    return Status::Ok();
   });
-  t.join();
-  if (fd >= 0) {
-    timeval five{5, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof(five));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof(five));
-  }
+  if (!made.ok() || fd < 0) return -1;
+  timeval five{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof(five));
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof(five));
   return fd;
 }
 
